@@ -169,3 +169,5 @@ class DocumentFacts:
     validity: Validity = field(default_factory=Validity)
     supersedes: list[str] = field(default_factory=list)
     cited_documents: list[str] = field(default_factory=list)
+    level: str | None = None
+    region: str | None = None

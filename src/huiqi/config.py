@@ -1,0 +1,194 @@
+"""Runtime configuration: where the database, derived indexes and corpus live.
+
+Database selection (数据库), in order of precedence:
+
+1. the ``--db`` option of a CLI command;
+2. the environment variable ``HUIQI_DB``;
+3. the default ``<data dir>/huiqi.db`` (SQLite), where the data dir is
+   ``HUIQI_DATA_DIR`` or ``./var/`` under the current working directory.
+
+A value is either a SQLAlchemy URL (``sqlite:///path/huiqi.db``,
+``postgresql+psycopg://user@host/db`` …) or a plain file path, which means a
+SQLite database file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+ENV_DB = "HUIQI_DB"
+ENV_DATA_DIR = "HUIQI_DATA_DIR"
+DEFAULT_DB_NAME = "huiqi.db"
+MANIFEST_NAME = "manifest.yaml"
+
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+@dataclass(frozen=True)
+class DbSettings:
+    """The resolved database: ``url`` (a SQLAlchemy URL) and whether it is the
+    default database (``is_default`` — neither ``--db`` nor ``HUIQI_DB`` given),
+    which the CLI fills from the bundled corpus on first use."""
+
+    url: str
+    is_default: bool
+
+
+def data_dir(create: bool = True) -> Path:
+    """The data directory: ``$HUIQI_DATA_DIR`` or ``./var`` under the CWD.
+
+    Created (with parents) when ``create`` is true. Returns an absolute path.
+    """
+    raw = os.environ.get(ENV_DATA_DIR)
+    path = Path(raw).expanduser() if raw else Path.cwd() / "var"
+    path = path.resolve()
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def to_url(value: str | os.PathLike) -> str:
+    """Turn a ``--db`` value into a SQLAlchemy URL.
+
+    A string that starts with ``scheme://`` is returned unchanged; anything
+    else is taken as a file path and becomes ``sqlite:///<absolute path>``.
+    Raises ``ValueError`` on an empty value.
+    """
+    text = str(value).strip()
+    if not text:
+        raise ValueError("数据库地址为空")
+    if _URL_RE.match(text):
+        return text
+    return "sqlite:///" + str(Path(text).expanduser().resolve())
+
+
+def resolve_db(db: str | None = None) -> DbSettings:
+    """Resolve the database from ``db`` (the ``--db`` option), ``$HUIQI_DB``
+    or the default ``<data dir>/huiqi.db`` (the data dir is created)."""
+    if db:
+        return DbSettings(to_url(db), is_default=False)
+    env = os.environ.get(ENV_DB)
+    if env and env.strip():
+        return DbSettings(to_url(env), is_default=False)
+    return DbSettings(to_url(data_dir() / DEFAULT_DB_NAME), is_default=True)
+
+
+def resolve_db_url(db: str | None = None) -> str:
+    """The SQLAlchemy URL of :func:`resolve_db` (convenience)."""
+    return resolve_db(db).url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL, or ``None`` (not SQLite, or in-memory)."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
+        return None
+    db = u.database
+    if not db or db == ":memory:" or db.startswith("file::memory:"):
+        return None
+    return Path(db)
+
+
+def derived_dir(url: str) -> Path:
+    """Where derived indexes (search indexes …) of the database ``url`` live.
+
+    Beside the file for a SQLite database, otherwise the data dir
+    (``$HUIQI_DATA_DIR`` or ``./var``). The directory is created.
+    """
+    path = sqlite_path(url)
+    out = path.parent if path is not None else data_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def corpus_dir() -> Path:
+    """The bundled corpus directory ``data/corpus`` of the repository.
+
+    Located relative to the package (``src/huiqi/../../data/corpus``), falling
+    back to ``data/corpus`` under the CWD. The path may not exist.
+    """
+    here = Path(__file__).resolve().parents[2] / "data" / "corpus"
+    if here.is_dir():
+        return here
+    return Path.cwd() / "data" / "corpus"
+
+
+def corpus_files(directory: Path | None = None) -> list[Path]:
+    """Every input file of a corpus directory (sorted by name), excluding
+    ``manifest.yaml`` and hidden files. Defaults to :func:`corpus_dir`."""
+    directory = directory or corpus_dir()
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.is_file() and p.name != MANIFEST_NAME and not p.name.startswith(".")
+    )
+
+
+def manifest_path(directory: Path | None = None) -> Path:
+    """The manifest file (``manifest.yaml``) of a corpus directory."""
+    return (directory or corpus_dir()) / MANIFEST_NAME
+
+
+_UNKNOWN = {"", "unknown", "未知", "none", "null", "n/a"}
+
+
+def _clean(value):
+    """Manifest value → ``None`` for ``unknown``/empty, ``date`` kept, else str."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if text.lower() in _UNKNOWN:
+        return None
+    return text
+
+
+def load_manifest(path: Path | None = None) -> dict[str, dict]:
+    """Read a corpus manifest: ``{file name: {title, issuer, level, region,
+    issued, kind, notes}}``.
+
+    Accepts a mapping keyed by file name (optionally under a top-level
+    ``files:`` key) or a list of entries each with a ``file`` key. Values
+    ``unknown`` (or empty) become ``None``; ``issued`` becomes a
+    ``datetime.date`` when it is a full ISO date, else ``None``. A missing or
+    unreadable manifest gives ``{}`` (the manifest is only a fallback).
+    """
+    import yaml
+
+    path = path or manifest_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if isinstance(raw, dict) and "files" in raw and isinstance(raw["files"], (dict, list)):
+        raw = raw["files"]
+    entries: dict[str, dict] = {}
+    if isinstance(raw, dict):
+        items = [(str(k), v) for k, v in raw.items()]
+    elif isinstance(raw, list):
+        items = [(str(e.get("file") or e.get("name") or ""), e) for e in raw if isinstance(e, dict)]
+    else:
+        return {}
+    for name, entry in items:
+        if not name or not isinstance(entry, dict):
+            continue
+        clean = {str(k): _clean(v) for k, v in entry.items()}
+        issued = clean.get("issued")
+        if isinstance(issued, str):
+            try:
+                clean["issued"] = date.fromisoformat(issued)
+            except ValueError:
+                clean["issued"] = None
+        entries[name] = clean
+    return entries

@@ -1,0 +1,421 @@
+"""Ingest pipeline (入库): files → parsed documents → facts → database rows.
+
+Per file: read it (``huiqi.readers.read_source``), hash it, skip it when the
+same content is already the current version of that file name, otherwise
+parse (``huiqi.structure.parse_source``) and extract
+(``huiqi.extract``) everything in memory, then write the new version in ONE
+transaction. Older versions stay in the database with ``is_current`` false.
+Any error while processing one file rolls back that file only and is recorded
+as a one-line message ``<file>: <reason>``; the other files go on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, func, insert, select, update
+
+from huiqi.config import MANIFEST_NAME, corpus_files, load_manifest
+from huiqi.extract import extract_clause_facts, extract_document_facts
+from huiqi.kb.db import session_scope
+from huiqi.kb.models import Clause, ClauseUnit, Document, Node, SourceFile
+from huiqi.readers.base import SourceError, SourceText
+
+#: Progress callback: ``progress(stage, path, report)`` with stage ``"start"``
+#: (report ``None``) before a file and ``"done"`` (its report) after it.
+ProgressFn = Callable[[str, Path, "FileReport | None"], None]
+
+STATUS_ADDED = "added"
+STATUS_UNCHANGED = "unchanged"
+STATUS_FAILED = "failed"
+
+
+@dataclass
+class FileReport:
+    """Outcome of ingesting one file.
+
+    ``status`` is ``added`` (a new version was written; ``version`` tells
+    which), ``unchanged`` (same content already current, nothing written) or
+    ``failed`` (``error`` holds the one-line message ``<file>: <reason>``).
+    Counts: ``documents``, ``clauses``, ``units`` (responsible units over all
+    clauses), ``amounts``, ``contacts``, ``fields`` (service-guide fields);
+    ``seconds`` is the wall time spent on the file.
+    """
+
+    path: str
+    name: str
+    status: str
+    version: int | None = None
+    source_file_id: int | None = None
+    documents: int = 0
+    clauses: int = 0
+    units: int = 0
+    amounts: int = 0
+    contacts: int = 0
+    fields: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+    def to_json(self) -> dict:
+        """JSON-ready dict of all fields (seconds rounded to ms)."""
+        d = asdict(self)
+        d["seconds"] = round(self.seconds, 3)
+        return d
+
+
+@dataclass
+class IngestReport:
+    """Reports of all files of one ingest run, in input order."""
+
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        """The files that failed."""
+        return [f for f in self.files if f.status == STATUS_FAILED]
+
+    @property
+    def ok(self) -> bool:
+        """True when no file failed."""
+        return not self.failed
+
+    def to_json(self) -> dict:
+        """``{"files": [...], "failed": n}``."""
+        return {"files": [f.to_json() for f in self.files], "failed": len(self.failed)}
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Input paths with directories replaced by their files (sorted, without
+    ``manifest.yaml`` and hidden files). Other paths are kept as given, even
+    when they do not exist (reading them then fails with a clear message)."""
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            out.extend(corpus_files(p))
+        else:
+            out.append(p)
+    return out
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """First non-empty line of ``text``, shortened to ``limit`` characters."""
+    for line in str(text).splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= limit else line[: limit - 1] + "…"
+    return ""
+
+
+def _error_message(path: Path, exc: BaseException) -> str:
+    """One-line ``<file>: <reason>`` for an exception raised while ingesting."""
+    if isinstance(exc, SourceError):
+        return _one_line(str(exc))
+    detail = _one_line(str(exc))
+    reason = f"处理失败（{type(exc).__name__}{'：' + detail if detail else ''}）"
+    return f"{path}: {reason}"
+
+
+def _read(path: Path) -> SourceText:
+    """Read ``path`` with ``huiqi.readers.read_source`` (looked up at call time)."""
+    import huiqi.readers as readers
+
+    return readers.read_source(path)
+
+
+def _parse(source: SourceText):
+    """Parse with ``huiqi.structure.parse_source`` (looked up at call time)."""
+    import huiqi.structure as structure
+
+    parse = getattr(structure, "parse_source", None)
+    if parse is None:
+        raise RuntimeError("结构解析模块尚未就绪（huiqi.structure.parse_source 不存在）")
+    return parse(source)
+
+
+def clause_key(title: str | None, path: list[str], text: str) -> str:
+    """Stable clause key: SHA-1 hex of the document title, the heading path
+    and the clause text with all whitespace removed (so re-wrapping a line
+    does not change the key)."""
+    norm = re.sub(r"\s+", "", text)
+    payload = "\x1f".join([title or "", "\x1e".join(path), norm])
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def _lines_of(obj) -> tuple[int | None, int | None]:
+    """``(start, end)`` of a node/document, ``(None, None)`` when it has no lines."""
+    try:
+        return obj.start, obj.end
+    except ValueError:
+        return None, None
+
+
+@dataclass
+class _DocPlan:
+    """Everything to write for one document, computed before the transaction."""
+
+    row: dict
+    doc: object
+    clauses: list[dict]
+    clause_nodes: list[object]
+    units: list[list[str]]
+
+
+def _clause_rows(doc, title: str | None, report: FileReport) -> tuple[list[dict], list, list]:
+    """Clause rows (without ids) of one parsed document, with their nodes and
+    responsible units; updates the counts of ``report``."""
+    rows: list[dict] = []
+    nodes: list = []
+    units: list[list[str]] = []
+    for seq, (path, node) in enumerate(doc.clauses()):
+        block = node.block()
+        facts = extract_clause_facts(node, block)
+        start, end = _lines_of(node)
+        unit_list = [u for u in facts.responsible_units if u]
+        rows.append(
+            {
+                "seq": seq,
+                "key": clause_key(title, path, block.text),
+                "path": list(path),
+                "kind": node.kind,
+                "text": block.text,
+                "start_line": start,
+                "end_line": end,
+                "responsible_units": unit_list,
+                "amounts": [a.to_json() for a in facts.amounts],
+                "rates": [r.text for r in facts.rates],
+                "thresholds": [t.to_json() for t in facts.thresholds],
+                "validity": facts.validity.to_json(),
+                "contacts": [c.to_json() for c in facts.contacts],
+                "fields": dict(facts.fields),
+                "doc_numbers": [d.text for d in facts.doc_numbers],
+                "cited": [c.text for c in facts.cited_documents],
+            }
+        )
+        nodes.append(node)
+        units.append(list(dict.fromkeys(unit_list)))
+        report.units += len(unit_list)
+        report.amounts += len(facts.amounts)
+        report.contacts += len(facts.contacts)
+        report.fields += len(facts.fields)
+    report.clauses += len(rows)
+    return rows, nodes, units
+
+
+def _plan(docs: list, manifest_entry: dict | None, report: FileReport) -> list[_DocPlan]:
+    """Document rows and their clauses for one file (no database access).
+
+    Title/issuer/发文字号/issue date come from the extracted document facts,
+    falling back to the file's manifest entry only for the sole policy
+    document (kind ``document``) of a file that holds one. Level falls back
+    to the parser's ``level_hint`` (from compilation headings), then to the
+    manifest; region to the manifest. The manifest describes the file's own
+    author (for a compilation, the compiler), so its level/region are used
+    for the sole policy document and for the file's own parts (service
+    guides, front matter), never for a policy document reproduced inside a
+    multi-document compilation (汇编), which has its own issuer and level.
+    """
+    manifest_entry = manifest_entry or {}
+    policy_docs = [i for i, d in enumerate(docs) if d.kind == "document"]
+    sole = policy_docs[0] if len(policy_docs) == 1 else None
+    plans: list[_DocPlan] = []
+    for seq, doc in enumerate(docs):
+        facts = extract_document_facts(doc)
+        fallback = manifest_entry if seq == sole else {}
+        where = manifest_entry if (seq == sole or doc.kind != "document") else {}
+        title = facts.title or doc.title or fallback.get("title")
+        start, end = _lines_of(doc)
+        validity = facts.validity
+        row = {
+            "seq": seq,
+            "kind": doc.kind,
+            "title": title,
+            "issuer": facts.issuer or fallback.get("issuer"),
+            "level": facts.level or doc.level_hint or where.get("level"),
+            "region": facts.region or where.get("region"),
+            "doc_number": facts.doc_number or fallback.get("doc_number"),
+            "issued": facts.issued or fallback.get("issued"),
+            "validity_start": validity.start,
+            "validity_end": validity.end,
+            "validity_basis": validity.basis,
+            "validity_relative": validity.relative,
+            "supersedes": list(facts.supersedes),
+            "cited": list(facts.cited_documents),
+            "context": list(doc.context),
+            "has_body": bool(doc.has_body),
+            "start_line": start,
+            "end_line": end,
+        }
+        clauses, nodes, units = _clause_rows(doc, title, report)
+        plans.append(_DocPlan(row, doc, clauses, nodes, units))
+    report.documents = len(plans)
+    return plans
+
+
+def _insert_returning_ids(session, model, rows: list[dict]) -> list[int]:
+    """Bulk INSERT ``rows`` into ``model`` and return their new ids in order."""
+    if not rows:
+        return []
+    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+    return list(session.scalars(stmt, rows).all())
+
+
+def _write_nodes(session, plans: list[_DocPlan], doc_ids: list[int]) -> dict[int, int]:
+    """Insert the heading trees level by level (parents before children,
+    one bulk INSERT per depth). Returns ``{id(parsed node): row id}``."""
+    node_ids: dict[int, int] = {}
+    level: list[tuple[int, object, object, int]] = []  # (doc id, node, parent, seq)
+    for plan, doc_id in zip(plans, doc_ids):
+        order = {}
+        for top in plan.doc.nodes:
+            for n in top.walk():
+                order[id(n)] = len(order)
+        level.extend((doc_id, n, None, order) for n in plan.doc.nodes)  # type: ignore[misc]
+    while level:
+        rows = []
+        for doc_id, node, parent, order in level:
+            start, end = _lines_of(node)
+            rows.append(
+                {
+                    "document_id": doc_id,
+                    "parent_id": node_ids[id(parent)] if parent is not None else None,
+                    "seq": order[id(node)],
+                    "kind": node.kind,
+                    "role": node.role,
+                    "label": node.label or "",
+                    "heading": node.heading or "",
+                    "field": node.field,
+                    "start_line": start,
+                    "end_line": end,
+                    "text": "\n".join(l.text for l in node.lines),
+                }
+            )
+        ids = _insert_returning_ids(session, Node, rows)
+        nxt = []
+        for (doc_id, node, _parent, order), new_id in zip(level, ids):
+            node_ids[id(node)] = new_id
+            nxt.extend((doc_id, c, node, order) for c in node.children)
+        level = nxt
+    return node_ids
+
+
+def _write(engine: Engine, source: SourceText, plans: list[_DocPlan], report: FileReport) -> None:
+    """Write one file version and everything in it in a single transaction."""
+    with session_scope(engine) as s:
+        latest = s.scalar(select(func.max(SourceFile.version)).where(SourceFile.name == source.name))
+        s.execute(
+            update(SourceFile)
+            .where(SourceFile.name == source.name, SourceFile.is_current.is_(True))
+            .values(is_current=False)
+        )
+        sf = SourceFile(
+            name=source.name,
+            path=str(source.path),
+            sha256=source.sha256,
+            version=(latest or 0) + 1,
+            is_current=True,
+            kind=source.kind,
+            encoding=source.encoding,
+            n_lines=len(source.lines),
+            text=source.text,
+            ingested_at=datetime.now(timezone.utc).replace(tzinfo=None),
+        )
+        s.add(sf)
+        s.flush()
+        doc_ids = _insert_returning_ids(
+            s, Document, [dict(p.row, source_file_id=sf.id) for p in plans]
+        )
+        node_ids = _write_nodes(s, plans, doc_ids)
+        clause_rows: list[dict] = []
+        clause_units: list[list[str]] = []
+        for plan, doc_id in zip(plans, doc_ids):
+            for row, node, units in zip(plan.clauses, plan.clause_nodes, plan.units):
+                clause_rows.append(dict(row, document_id=doc_id, node_id=node_ids.get(id(node))))
+                clause_units.append(units)
+        clause_ids = _insert_returning_ids(s, Clause, clause_rows)
+        unit_rows = [
+            {"clause_id": cid, "unit": u} for cid, units in zip(clause_ids, clause_units) for u in units
+        ]
+        if unit_rows:
+            s.execute(insert(ClauseUnit), unit_rows)
+        report.version = sf.version
+        report.source_file_id = sf.id
+
+
+def _current_sha(engine: Engine, name: str) -> str | None:
+    """SHA-256 of the current version of file ``name``, or ``None``."""
+    with session_scope(engine) as s:
+        return s.scalar(
+            select(SourceFile.sha256).where(SourceFile.name == name, SourceFile.is_current.is_(True))
+        )
+
+
+def ingest_source(engine: Engine, source: SourceText, manifest_entry: dict | None = None) -> FileReport:
+    """Ingest one already-read file; never raises for a bad file (the error
+    is in the returned report). See :func:`ingest_paths`."""
+    t0 = time.perf_counter()
+    report = FileReport(path=str(source.path), name=source.name, status=STATUS_ADDED)
+    try:
+        if _current_sha(engine, source.name) == source.sha256:
+            report.status = STATUS_UNCHANGED
+        else:
+            docs = _parse(source)
+            plans = _plan(list(docs), manifest_entry, report)
+            _write(engine, source, plans, report)
+    except Exception as exc:  # one file's failure must not stop the run
+        report = FileReport(
+            path=str(source.path),
+            name=source.name,
+            status=STATUS_FAILED,
+            error=_error_message(source.path, exc),
+        )
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def ingest_paths(
+    engine: Engine, paths: list[Path], progress: ProgressFn | None = None
+) -> IngestReport:
+    """Ingest files into the knowledge base (schema must be at head, see
+    :func:`huiqi.kb.db.upgrade`).
+
+    ``paths`` are files or directories (a directory means its files, without
+    ``manifest.yaml``). A ``manifest.yaml`` beside a file supplies fallback
+    title/issuer/level/region/issue date for it. Returns an
+    :class:`IngestReport` with one :class:`FileReport` per file, in order.
+    Never raises for a bad input file: unreadable files (``SourceError``) and
+    any error during parsing, extraction or writing are recorded as
+    ``failed`` with a one-line message, and that file's transaction is rolled
+    back (no partial rows).
+    """
+    report = IngestReport()
+    manifests: dict[Path, dict] = {}
+    for path in expand_paths(paths):
+        if progress:
+            progress("start", path, None)
+        t0 = time.perf_counter()
+        try:
+            source = _read(path)
+        except Exception as exc:
+            fr = FileReport(
+                path=str(path), name=path.name, status=STATUS_FAILED, error=_error_message(path, exc)
+            )
+            fr.seconds = time.perf_counter() - t0
+        else:
+            directory = path.resolve().parent
+            if directory not in manifests:
+                mpath = directory / MANIFEST_NAME
+                manifests[directory] = load_manifest(mpath) if mpath.is_file() else {}
+            fr = ingest_source(engine, source, manifests[directory].get(path.name))
+            fr.path = str(path)
+            fr.seconds = time.perf_counter() - t0
+        report.files.append(fr)
+        if progress:
+            progress("done", path, fr)
+    return report

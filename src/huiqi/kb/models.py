@@ -1,0 +1,189 @@
+"""Knowledge-base tables (SQLAlchemy 2 declarative models).
+
+One ingested file version is a :class:`SourceFile`; it holds
+:class:`Document` rows (a file may be a compilation), each with its heading
+tree (:class:`Node`) and its clauses (:class:`Clause`, 条款) with the facts
+extracted from them. :class:`ClauseUnit` indexes clauses by responsible unit
+(责任单位). Line numbers are 1-based lines of the ORIGINAL file, inclusive.
+
+The Alembic migration ``0001_initial`` creates exactly these tables; a test
+checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base of all knowledge-base tables."""
+
+
+class SourceFile(Base):
+    """One version of one input file (源文件).
+
+    ``name`` is the file name (the ``source.file`` of citations); ``version``
+    counts 1, 2, … per name; exactly the newest ingested version has
+    ``is_current`` true, older versions stay queryable. ``text`` is the whole
+    original text (lines joined by ``\\n``) so citations can show original
+    lines; ``kind`` the reader (txt/pdf/docx/html); ``sha256`` the hex digest
+    of the file bytes.
+    """
+
+    __tablename__ = "source_files"
+    __table_args__ = (
+        UniqueConstraint("name", "version", name="uq_source_files_name_version"),
+        Index("ix_source_files_name_current", "name", "is_current"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    encoding: Mapped[str | None] = mapped_column(String(32))
+    n_lines: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+
+    documents: Mapped[list["Document"]] = relationship(
+        back_populates="source_file", order_by="Document.seq", passive_deletes=True
+    )
+
+
+class Document(Base):
+    """One document found in a file (文件).
+
+    ``kind`` is ``document``/``guide``/``stub``/``front_matter``; ``seq`` its
+    order in the file (0-based). ``level`` is the government level
+    (国家/自治区/盟市/旗县), ``region`` the region name, ``doc_number`` the
+    发文字号, ``issued`` the issue date (印发日期). ``validity_*`` are the
+    document's own period of validity (有效期). ``supersedes`` and ``cited``
+    are JSON lists of strings, ``context`` the enclosing compilation headings.
+    """
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_file_id: Mapped[int] = mapped_column(
+        ForeignKey("source_files.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(Text)
+    level: Mapped[str | None] = mapped_column(Text, index=True)
+    region: Mapped[str | None] = mapped_column(Text, index=True)
+    doc_number: Mapped[str | None] = mapped_column(Text)
+    issued: Mapped[date | None] = mapped_column(Date)
+    validity_start: Mapped[date | None] = mapped_column(Date)
+    validity_end: Mapped[date | None] = mapped_column(Date)
+    validity_basis: Mapped[str | None] = mapped_column(Text)
+    validity_relative: Mapped[str | None] = mapped_column(Text)
+    supersedes: Mapped[Any] = mapped_column(JSON, default=list)
+    cited: Mapped[Any] = mapped_column(JSON, default=list)
+    context: Mapped[Any] = mapped_column(JSON, default=list)
+    has_body: Mapped[bool] = mapped_column(Boolean, default=True)
+    start_line: Mapped[int | None] = mapped_column(Integer)
+    end_line: Mapped[int | None] = mapped_column(Integer)
+
+    source_file: Mapped[SourceFile] = relationship(back_populates="documents")
+
+
+class Node(Base):
+    """One node of a document's heading tree (标题树节点).
+
+    ``parent_id`` is ``None`` for top-level nodes; ``seq`` is the pre-order
+    position within the document (0-based). ``kind``/``role``/``label``/
+    ``heading``/``field`` are those of :class:`huiqi.structure.model.Node`;
+    ``text`` the normalised text of the node's own lines (children excluded).
+    """
+
+    __tablename__ = "nodes"
+    __table_args__ = (Index("ix_nodes_document_seq", "document_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nodes.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(Text, default="")
+    heading: Mapped[str] = mapped_column(Text, default="")
+    field: Mapped[str | None] = mapped_column(Text)
+    start_line: Mapped[int | None] = mapped_column(Integer)
+    end_line: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Clause(Base):
+    """One clause (条款): the smallest numbered item carrying policy content,
+    or one whole service guide (服务指南).
+
+    ``key`` is a stable clause key: SHA-1 hex of the document title, the
+    heading path and the normalised text (for reviewed rules that must
+    survive re-ingest). ``path`` is the JSON list of headings from the
+    document root down to the clause; ``node_id`` the tree node it came from.
+    Fact columns are JSON: ``responsible_units`` [str], ``amounts``
+    [{value_yuan, role, text, per?}] (money in yuan 元), ``rates`` [str],
+    ``thresholds`` [{attribute, op, value, unit, inclusive, text}],
+    ``validity`` {start, end, basis, relative} (ISO dates), ``contacts``
+    [{org, phone}], ``fields`` {canonical field name: text},
+    ``doc_numbers`` [str], ``cited`` [str].
+    """
+
+    __tablename__ = "clauses"
+    __table_args__ = (Index("ix_clauses_document_seq", "document_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    node_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nodes.id", ondelete="SET NULL"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(40), index=True)
+    path: Mapped[Any] = mapped_column(JSON, default=list)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    start_line: Mapped[int | None] = mapped_column(Integer)
+    end_line: Mapped[int | None] = mapped_column(Integer)
+    responsible_units: Mapped[Any] = mapped_column(JSON, default=list)
+    amounts: Mapped[Any] = mapped_column(JSON, default=list)
+    rates: Mapped[Any] = mapped_column(JSON, default=list)
+    thresholds: Mapped[Any] = mapped_column(JSON, default=list)
+    validity: Mapped[Any] = mapped_column(JSON, default=dict)
+    contacts: Mapped[Any] = mapped_column(JSON, default=list)
+    fields: Mapped[Any] = mapped_column(JSON, default=dict)
+    doc_numbers: Mapped[Any] = mapped_column(JSON, default=list)
+    cited: Mapped[Any] = mapped_column(JSON, default=list)
+
+
+class ClauseUnit(Base):
+    """Responsible unit (责任单位) of a clause, one row per (clause, unit),
+    for "which clauses is unit X responsible for" queries."""
+
+    __tablename__ = "clause_units"
+
+    clause_id: Mapped[int] = mapped_column(
+        ForeignKey("clauses.id", ondelete="CASCADE"), primary_key=True
+    )
+    unit: Mapped[str] = mapped_column(Text, primary_key=True, index=True)

@@ -1,0 +1,214 @@
+"""Read-side queries producing the CLI's JSON contracts.
+
+Shapes (all plain JSON-ready dicts; dates as ISO strings, money in yuan 元):
+
+* document (``list_documents``): ``id, title, issuer, level, region,
+  doc_number, issued, source_file, kind, has_body, clause_count,
+  source{file, start_line, end_line}`` plus ``version, is_current, context,
+  validity{start, end, basis, relative}, supersedes, cited``;
+* clause (``list_policies``): ``id, key, document{id, title, issuer, level,
+  region, doc_number, issued, source_file}, path, kind, text,
+  source{file, start_line, end_line}, responsible_units, amounts, rates,
+  thresholds, validity, contacts, fields, doc_numbers, cited``.
+
+Line numbers are 1-based lines of the original file, inclusive.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from huiqi.kb.models import Clause, ClauseUnit, Document, Node, SourceFile
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _doc_brief(doc: Document, file_name: str) -> dict:
+    """The ``document`` object embedded in each clause."""
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "issuer": doc.issuer,
+        "level": doc.level,
+        "region": doc.region,
+        "doc_number": doc.doc_number,
+        "issued": _iso(doc.issued),
+        "source_file": file_name,
+    }
+
+
+def _doc_dict(doc: Document, file_name: str, version: int, is_current: bool, n_clauses: int) -> dict:
+    d = _doc_brief(doc, file_name)
+    d.update(
+        {
+            "kind": doc.kind,
+            "has_body": bool(doc.has_body),
+            "clause_count": int(n_clauses),
+            "source": {"file": file_name, "start_line": doc.start_line, "end_line": doc.end_line},
+            "version": version,
+            "is_current": bool(is_current),
+            "context": list(doc.context or []),
+            "validity": {
+                "start": _iso(doc.validity_start),
+                "end": _iso(doc.validity_end),
+                "basis": doc.validity_basis,
+                "relative": doc.validity_relative,
+            },
+            "supersedes": list(doc.supersedes or []),
+            "cited": list(doc.cited or []),
+        }
+    )
+    return d
+
+
+def _clause_dict(c: Clause, doc: Document, file_name: str) -> dict:
+    return {
+        "id": c.id,
+        "key": c.key,
+        "document": _doc_brief(doc, file_name),
+        "path": list(c.path or []),
+        "kind": c.kind,
+        "text": c.text,
+        "source": {"file": file_name, "start_line": c.start_line, "end_line": c.end_line},
+        "responsible_units": list(c.responsible_units or []),
+        "amounts": list(c.amounts or []),
+        "rates": list(c.rates or []),
+        "thresholds": list(c.thresholds or []),
+        "validity": dict(c.validity or {}),
+        "contacts": list(c.contacts or []),
+        "fields": dict(c.fields or {}),
+        "doc_numbers": list(c.doc_numbers or []),
+        "cited": list(c.cited or []),
+    }
+
+
+def _clause_counts():
+    return (
+        select(Clause.document_id, func.count(Clause.id).label("n"))
+        .group_by(Clause.document_id)
+        .subquery()
+    )
+
+
+def list_documents(session: Session, current_only: bool = True) -> list[dict]:
+    """All documents (of current file versions only, by default), ordered by
+    file name, version and position in the file. See the module docstring
+    for the dict shape."""
+    counts = _clause_counts()
+    stmt = (
+        select(Document, SourceFile.name, SourceFile.version, SourceFile.is_current, counts.c.n)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .outerjoin(counts, counts.c.document_id == Document.id)
+        .order_by(SourceFile.name, SourceFile.version, Document.seq)
+    )
+    if current_only:
+        stmt = stmt.where(SourceFile.is_current.is_(True))
+    return [_doc_dict(d, name, ver, cur, n or 0) for d, name, ver, cur, n in session.execute(stmt)]
+
+
+def list_policies(
+    session: Session,
+    doc_id: int | None = None,
+    current_only: bool = True,
+    unit: str | None = None,
+) -> list[dict]:
+    """Clauses (条款) as JSON dicts, ordered by file, document and position.
+
+    ``doc_id`` restricts to one document (of any version — an explicit id is
+    honoured even for an old version); otherwise only current file versions
+    are listed unless ``current_only`` is false. ``unit`` restricts to
+    clauses whose responsible units (责任单位) include exactly that name.
+    """
+    stmt = (
+        select(Clause, Document, SourceFile.name)
+        .join(Document, Clause.document_id == Document.id)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .order_by(SourceFile.name, SourceFile.version, Document.seq, Clause.seq)
+    )
+    if doc_id is not None:
+        stmt = stmt.where(Clause.document_id == doc_id)
+    elif current_only:
+        stmt = stmt.where(SourceFile.is_current.is_(True))
+    if unit is not None:
+        stmt = stmt.where(
+            Clause.id.in_(select(ClauseUnit.clause_id).where(ClauseUnit.unit == unit))
+        )
+    return [_clause_dict(c, d, name) for c, d, name in session.execute(stmt)]
+
+
+def get_clause(session: Session, clause_id: int) -> dict | None:
+    """One clause by id (any version) with ``original_lines``: the original
+    file lines it cites, as ``[{"line": n, "text": str}]``; ``None`` when
+    unknown."""
+    row = session.execute(
+        select(Clause, Document, SourceFile)
+        .join(Document, Clause.document_id == Document.id)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(Clause.id == clause_id)
+    ).first()
+    if row is None:
+        return None
+    c, d, sf = row
+    out = _clause_dict(c, d, sf.name)
+    out["original_lines"] = original_lines(sf, c.start_line, c.end_line)
+    return out
+
+
+def original_lines(sf: SourceFile, start: int | None, end: int | None) -> list[dict]:
+    """Original lines ``start..end`` (1-based, inclusive) of a stored file
+    version as ``[{"line": n, "text": str}]`` (empty when unknown)."""
+    if start is None or end is None:
+        return []
+    lines = sf.text.split("\n")
+    return [{"line": i, "text": lines[i - 1]} for i in range(start, min(end, len(lines)) + 1)]
+
+
+def get_document(session: Session, doc_id: int) -> dict | None:
+    """One document by id (any version): the :func:`list_documents` dict plus
+    ``nodes`` — its heading tree as nested ``{id, kind, role, label, heading,
+    field, start_line, end_line, clause_id, children}`` — and ``clauses`` (the
+    :func:`list_policies` dicts of its clauses). ``None`` when unknown."""
+    row = session.execute(
+        select(Document, SourceFile.name, SourceFile.version, SourceFile.is_current)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(Document.id == doc_id)
+    ).first()
+    if row is None:
+        return None
+    doc, name, ver, cur = row
+    clauses = list_policies(session, doc_id=doc_id)
+    out = _doc_dict(doc, name, ver, cur, len(clauses))
+    clause_of_node = dict(
+        session.execute(
+            select(Clause.node_id, Clause.id).where(
+                Clause.document_id == doc_id, Clause.node_id.is_not(None)
+            )
+        ).all()
+    )
+    nodes = session.scalars(select(Node).where(Node.document_id == doc_id).order_by(Node.seq)).all()
+    by_id: dict[int, dict] = {}
+    roots: list[dict] = []
+    for n in nodes:  # pre-order: a parent always precedes its children
+        item = {
+            "id": n.id,
+            "kind": n.kind,
+            "role": n.role,
+            "label": n.label,
+            "heading": n.heading,
+            "field": n.field,
+            "start_line": n.start_line,
+            "end_line": n.end_line,
+            "clause_id": clause_of_node.get(n.id),
+            "children": [],
+        }
+        by_id[n.id] = item
+        parent = by_id.get(n.parent_id) if n.parent_id is not None else None
+        (parent["children"] if parent is not None else roots).append(item)
+    out["nodes"] = roots
+    out["clauses"] = clauses
+    return out
