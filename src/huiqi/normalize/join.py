@@ -1,0 +1,141 @@
+"""From physical lines to logical lines (段落还原).
+
+PDF conversion leaves hard wraps (fixed-width lines), page breaks in the
+middle of sentences, page numbers, markdown bullets and table separators.
+:func:`logical_lines` removes that noise and joins wrapped lines, keeping a
+map from every character back to its original line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from huiqi.normalize.lines import LogicalLine
+from huiqi.normalize.markers import classify, is_toc_entry
+from huiqi.normalize.text import normalize_chars
+
+_TABLE_SEP = re.compile(r"^[\s|:：\-—–=+]{3,}$")
+_BULLET = re.compile(r"^\s*[-*•●▪]\s+")
+_ONLY_QUOTES = re.compile(r"^[\s“”\"'‘’「」]+$")
+_PAGE_NO = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
+_BARE_NO = re.compile(r"^\s*\d{1,4}\s*$")
+_TERMINAL = set("。！？；：!?;:")
+_CONT_START = re.compile(r"^[，。、；：！？）〕》”’」,.;:!?)%％]|^(?:万元|亿元|万|元|年|月|日|个|人|吨|亩|头|只|件|%)")
+_OPEN_END = re.compile(r"[，、（(《“‘—\-和与及或的在对按至]$")
+_PHONE_END = re.compile(r"(?:\d{3,4}\s*[-—–]\s*\d{7,8}|1[3-9]\d{9}|\b12\d{3})$")
+_DATE_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*(?:印发|发布)?\s*[）)]?$")
+_TAG_END = re.compile(r"(?:责任单位|牵头单位|责任部门|负责|配合)[^（(]*[）)〕]$")
+
+
+def _clean(line: str) -> str:
+    s = line.strip()
+    if _BULLET.match(s) and not s.startswith("——"):
+        s = _BULLET.sub("", s, count=1).strip()
+    return s
+
+
+def _wrap_width(lengths: list[int]) -> int | None:
+    """The fixed line width of a hard-wrapped text, or ``None``."""
+    long = [n for n in lengths if n >= 15]
+    if len(long) < 20:
+        return None
+    mode, _ = Counter(long).most_common(1)[0]
+    near = sum(1 for n in long if abs(n - mode) <= 1)
+    return mode if near >= 0.2 * len(long) else None
+
+
+def _ends_sentence(p: str) -> bool:
+    if not p:
+        return True
+    last = p[-1]
+    if last in _TERMINAL:
+        return True
+    if last in "”’」" and len(p) > 1 and p[-2] in "。！？":
+        return True
+    if last in "）)〕" and (_TAG_END.search(p) or re.search(r"[。；][（(〔][^（(〔]*[）)〕]$", p)):
+        return True
+    return False
+
+
+def _joins(prev: str, nxt: str, width: int | None) -> bool:
+    """Whether physical line ``nxt`` continues ``prev`` (both cleaned)."""
+    if classify(nxt) is not None or is_toc_entry(nxt) or is_toc_entry(prev):
+        return False
+    if _ends_sentence(prev):
+        return False
+    if _DATE_LINE.match(prev) or _DATE_LINE.match(nxt):
+        return False
+    if _CONT_START.match(nxt):
+        return True
+    if _PHONE_END.search(prev):
+        return False
+    if width is not None:
+        return len(prev) >= width - 2
+    if _OPEN_END.search(prev):
+        return True
+    # a sentence in progress (it has a comma) that stops without punctuation
+    # was cut by a page break; a heading or title line has no comma
+    return len(prev) >= 40 or (bool(re.search("[，,]", prev)) and len(prev) >= 12)
+
+
+def logical_lines(lines: list[str]) -> list[LogicalLine]:
+    """Join ``lines`` (original physical lines, index 0 = line 1) into logical lines.
+
+    Drops blank lines, page numbers (``— 3 —``, ``第3页``, and bare numbers
+    standing after two or more blank lines), markdown table separators and
+    lines holding only quotation marks (titles lost in conversion); removes
+    markdown bullets; joins a line with the next when the first does not end
+    a sentence and the next does not open a heading (rules in
+    :func:`_joins`). Each logical line's text is normalised by
+    :func:`huiqi.normalize.text.normalize_chars`; ``segments`` maps its
+    characters back to original line numbers.
+    """
+    cleaned: list[tuple[int, str, str]] = []  # (line_no, cleaned, raw)
+    blank_run = 0
+    for i, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            blank_run += 1
+            continue
+        s = _clean(raw)
+        drop = (
+            not s
+            or _TABLE_SEP.match(s)
+            or _ONLY_QUOTES.match(s)
+            or _PAGE_NO.match(s)
+            or (_BARE_NO.match(s) and blank_run >= 2)
+        )
+        blank_run = 0
+        if drop:
+            continue
+        cleaned.append((i, s, raw))
+    width = _wrap_width([len(s) for _, s, _ in cleaned])
+
+    out: list[LogicalLine] = []
+    group: list[tuple[int, str, str]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        text_parts: list[str] = []
+        segs: list[tuple[int, int]] = []
+        off = 0
+        for k, (no, s, _) in enumerate(group):
+            piece = normalize_chars(s)
+            if k and text_parts and re.match(r"[A-Za-z]", piece[:1] or "") and re.search(r"[A-Za-z]$", text_parts[-1]):
+                piece = " " + piece
+            segs.append((off, no))
+            text_parts.append(piece)
+            off += len(piece)
+        out.append(LogicalLine("".join(text_parts), group[0][0], group[-1][0], segs,
+                               "\n".join(r for _, _, r in group)))
+        group.clear()
+
+    for item in cleaned:
+        if group and _joins(group[-1][1], item[1], width):
+            group.append(item)
+            continue
+        flush()
+        group.append(item)
+    flush()
+    return [l for l in out if l.text]

@@ -1,0 +1,80 @@
+"""Line-start markers shared by line joining and structure parsing.
+
+A *marker* is the numbering or typographic sign that opens a heading or list
+item in Chinese official documents (《党政机关公文格式》 GB/T 9704 uses
+一、 （一） 1. （1） for the four levels; regulations use 第X条; compilations
+add 第X篇 / 第X部分, ※ groups, —— titles and ①… sub-items).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("part", re.compile(rf"^第[{CN_NUM}\d]{{1,4}}(?:篇|部分)(?=\s|$|[\u3400-\u9fff])\s*")),
+    ("chapter", re.compile(rf"^第[{CN_NUM}\d]{{1,4}}章\s*")),
+    ("article", re.compile(rf"^第[{CN_NUM}\d]{{1,5}}条(?=\s|　|[\u3400-\u9fff（])\s*")),
+    ("section", re.compile(rf"^[{CN_NUM}]{{1,3}}\s*、(?![{CN_NUM}]{{1,2}}、)\s*")),
+    ("subsection", re.compile(rf"^[（(][{CN_NUM}]{{1,3}}[）)]\s*")),
+    ("subitem", re.compile(r"^[（(]\d{1,2}[）)]\s*")),
+    ("item", re.compile(r"^\d{1,3}\s*[.．、](?:(?!\d)|(?=(?:19|20)\d{2}年))\s*")),
+    ("circled", re.compile(r"^[\u2460-\u2473\u2776-\u277f]\s*")),
+    ("group", re.compile(r"^※\s*")),
+    ("dash", re.compile(r"^——\s*")),
+    ("qr", re.compile(r"^[（(]\s*(?:微信)?扫一扫")),
+    ("annex", re.compile(r"^附件\s*\d{0,2}\s*(?=$|[：:]|\s|[\u3400-\u9fff])[：:]?\s*")),
+]
+
+_TOC = re.compile(r"(?:[·.．…]{2,}|…+)\s*\d{1,3}\s*$")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A recognised line-start marker.
+
+    ``kind`` is one of ``part``, ``chapter``, ``article``, ``section``,
+    ``subsection``, ``subitem``, ``item``, ``circled``, ``group``, ``dash``,
+    ``qr``, ``annex``; ``label`` the marker text as written (``一、``,
+    ``（一）``, ``1.``); ``rest`` the text after it.
+    """
+
+    kind: str
+    label: str
+    rest: str
+
+
+def classify(text: str) -> Marker | None:
+    """The marker opening ``text``, or ``None`` for plain prose.
+
+    An ``item`` must be numbered 1–300 (so a wrapped ``2022.`` or a decimal
+    ``2.5元`` is not an item).
+    """
+    t = text.lstrip()
+    for kind, pat in _PATTERNS:
+        m = pat.match(t)
+        if not m:
+            continue
+        if kind == "item":
+            n = int(re.match(r"\d+", t).group(0))
+            if n == 0 or n > 300:
+                return None
+        if kind == "annex":
+            rest = t[m.end():]
+            # "附件" alone, "附件1", "附件：…" — not a sentence that starts with 附件
+            if "。" in rest or len(rest) > 60:
+                return None
+        return Marker(kind, m.group(0).strip(), t[m.end():].strip())
+    return None
+
+
+def is_toc_entry(text: str) -> bool:
+    """True for a table-of-contents line (title, dot leaders, page number)."""
+    return bool(_TOC.search(text))
+
+
+def strip_toc(text: str) -> str:
+    """A table-of-contents line without its leader and page number."""
+    return _TOC.sub("", text).strip()

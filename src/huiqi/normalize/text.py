@@ -1,0 +1,88 @@
+"""Character-level normalisation of policy text (文本规范化).
+
+Rules (each from the PDF-conversion noise observed in real policy files):
+full-width digits and Latin letters → half-width (so number parsers work);
+traditional → simplified characters via OpenCC ``t2s`` (also fixes 稅→税);
+markdown remnants (``**bold**``, ``<http://…>`` autolinks) removed;
+ASCII ``,;:()!?`` next to Chinese text → full-width Chinese punctuation,
+except inside numbers (``5,000``, ``1:1``) and URLs; ``[2024]`` inside a
+发文字号 → ``〔2024〕``; spaces between CJK characters, and between digits
+and CJK characters (``1221 亿元``), removed, while spaces between two numbers
+or two Latin words are kept (two phone numbers, English).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
+_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
+_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})
+_FULLWIDTH.update({0xFF05: ord("%"), 0xFF0B: ord("+"), 0x3000: ord(" "), 0x00A0: ord(" "),
+                   0x2002: ord(" "), 0x2003: ord(" "), 0x2009: ord(" "), ord("\t"): ord(" ")})
+_ZERO_WIDTH = {0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None, 0x2060: None}
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7《》〈〉【】〔〕"
+_NEAR = f"[{_CJK}{_CJK_PUNCT}]"
+
+_BOLD = re.compile(r"\*\*")
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_DOCNO_BRACKET = re.compile(r"\[(\d{4})\]")
+_URL = re.compile(r"https?://[^\s\u3400-\u9fff，。；）)]+")
+# a space is dropped when one side is CJK (or CJK punctuation) and the other
+# side is CJK, CJK punctuation, a digit or %, or when it sits between a digit
+# and a CJK character.
+_SPACE = re.compile(
+    rf"(?<={_NEAR})\s+(?=[{_CJK}{_CJK_PUNCT}\dA-Za-z%.(（])|(?<=[\dA-Za-z%.)）])\s+(?={_NEAR})"
+)
+_COMMA = re.compile(r",(?!\d{3}(?!\d))|(?<!\d),")
+_SEMI = re.compile(r";")
+_COLON = re.compile(r"(?<!\d):|:(?!\d)")
+_EXCL = re.compile(rf"(?<={_NEAR})!|!(?={_NEAR})")
+_QUES = re.compile(rf"(?<={_NEAR})\?|\?(?={_NEAR})")
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _punct(segment: str) -> str:
+    segment = _COMMA.sub("，", segment)
+    segment = _SEMI.sub("；", segment)
+    segment = _COLON.sub("：", segment)
+    segment = segment.replace("(", "（").replace(")", "）")
+    segment = _EXCL.sub("！", segment)
+    segment = _QUES.sub("？", segment)
+    return segment
+
+
+def normalize_chars(text: str) -> str:
+    """Normalise one line of policy text (see the module docstring).
+
+    ``text`` must not contain line breaks. Returns the normalised string;
+    never raises. Full-width commas used as thousands separators are left to
+    the number parsers (``5，000万元``).
+    """
+    if not text:
+        return text
+    s = text.translate(_ZERO_WIDTH).translate(_FULLWIDTH)
+    s = _BOLD.sub("", s)
+    s = _AUTOLINK.sub(r"\1", s)
+    s = _opencc().convert(s)
+    s = _DOCNO_BRACKET.sub(r"〔\1〕", s)
+    # punctuation outside URLs only
+    out: list[str] = []
+    pos = 0
+    for m in _URL.finditer(s):
+        out.append(_punct(s[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_punct(s[pos:]))
+    s = "".join(out)
+    s = _SPACE.sub("", s)
+    return re.sub(r" {2,}", " ", s).strip()

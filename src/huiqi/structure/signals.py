@@ -1,0 +1,101 @@
+"""Line-level signals used to split files into documents (文件切分信号)."""
+
+from __future__ import annotations
+
+import re
+
+from huiqi.extract.fields import canonical_field
+from huiqi.normalize.lines import LogicalLine
+from huiqi.normalize.markers import classify
+
+_TITLE_END = re.compile(
+    r"(?:政策|措施|方案|通知|意见|办法|清单|指南|汇总|计划|规定|细则|决定|公告|要点|机制|指引|手册|条例|规划|目录|纲要|通告|批复|函|规则|标准|若干政策|实施意见|工作要点|一本通|电子手册)"
+    r"(?:[（(][^（）()]{1,30}[）)])*$"
+)
+_DOCNO = re.compile(r"〔\d{4}〕\s*\d+\s*号|公告\s*\d{4}\s*年第?\s*\d+\s*号")
+_LEVEL = re.compile(
+    r"^(?:国家|中央|自治区|内蒙古自治区|省|省级|[\u4e00-\u9fff]{1,8}(?:市|盟|旗|县|区))级?(?:政策|层面政策)$"
+)
+_ADDRESSEE = re.compile(r"^(?:各|盟直|市直|旗直|区直|县直|自治区各|省直|有关)[^。]{1,100}[：:]$")
+_PREAMBLE = re.compile(r"^(?:为(?:了)?|根据|按照|依据|为深入|为贯彻|为进一步)")
+_PREAMBLE_GOAL = re.compile(r"(?:制定|提出|特制定|现提出|现就|结合|如下|本方案|本措施|本办法|本意见|本政策)")
+_DATE_LINE = re.compile(r"^[（(]?\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:印发|发布|起施行)?[）)]?$")
+_TAIL = re.compile(r"^(?:抄送|信息公开选项|（此件|此件|印发机关|联系人|（联系人)")
+
+
+def is_title_like(text: str) -> bool:
+    """A line that reads like a document title (文件标题).
+
+    No sentence punctuation inside, 6–90 characters, and it ends with a
+    document-type word (…措施, …通知, …指南, optionally followed by
+    parentheticals such as （试行） or a 发文字号).
+    """
+    t = text.lstrip("—").strip()
+    t = _DOCNO.sub("", t)
+    t = re.sub(r"[（(][^（）()]*[）)]$", "", t) if re.search(r"[（(][^（）()]*〔", t) else t
+    if not 6 <= len(t) <= 90:
+        return False
+    if re.search(r"[。；：:，,]", t.replace("，", "，")) and not t.startswith("关于"):
+        if re.search(r"[。；：:]", t):
+            return False
+        if t.count("，") > 1:
+            return False
+    return bool(_TITLE_END.search(t))
+
+
+def is_level_heading(text: str) -> bool:
+    """A compilation heading naming a government level (（一）国家级政策)."""
+    m = classify(text)
+    rest = m.rest if m else text
+    return bool(_LEVEL.match(rest.strip()))
+
+
+def level_of(text: str) -> str | None:
+    """Government level named by a level heading: 国家, 自治区, 盟市 or 旗县."""
+    m = classify(text)
+    t = (m.rest if m else text).strip()
+    if re.match(r"^(?:国家|中央)", t):
+        return "国家"
+    if re.match(r"^(?:自治区|内蒙古自治区|省)", t):
+        return "自治区"
+    if re.search(r"(?:旗|县)级?政策$|(?:旗|县)政策$", t):
+        return "旗县"
+    if re.search(r"(?:市|盟)级?政策$", t):
+        return "盟市"
+    return None
+
+
+def is_addressee(text: str) -> bool:
+    """A 主送 line (各盟行政公署、市人民政府，…：) that opens an official letter."""
+    return bool(_ADDRESSEE.match(text)) and canonical_field(text) is None
+
+
+def is_preamble(text: str) -> bool:
+    """An opening purpose paragraph (为…，制定本措施 / 现提出如下意见)."""
+    return bool(_PREAMBLE.match(text)) and bool(_PREAMBLE_GOAL.search(text[:400])) and len(text) > 20
+
+
+def is_date_line(text: str) -> bool:
+    """A line holding only a date (the 成文日期 or 印发 line of a document)."""
+    return bool(_DATE_LINE.match(text.strip()))
+
+
+def is_tail_line(text: str) -> bool:
+    """Back matter: 抄送, 信息公开选项, 此件公开发布 …"""
+    return bool(_TAIL.match(text.strip()))
+
+
+def is_issuer_line(text: str) -> bool:
+    """A short line naming an issuing organisation (落款), e.g. 呼和浩特市人民政府办公室."""
+    t = text.strip()
+    return (
+        4 <= len(t) <= 40
+        and not re.search(r"[。，；：:,]", t)
+        and bool(re.search(r"(?:人民政府|办公厅|办公室|委员会|行政公署|厅|局|部|委|署|中心|政府)$", t))
+    )
+
+
+def is_guide_field(line: LogicalLine) -> bool:
+    """A service-guide field heading (一、办理依据 / 三、适用范围)."""
+    m = classify(line.text)
+    return bool(m and m.kind == "section" and canonical_field(m.rest) is not None and len(m.rest) <= 16)

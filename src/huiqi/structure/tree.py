@@ -1,0 +1,163 @@
+"""Build a document's heading tree and mark its clauses (条款树)."""
+
+from __future__ import annotations
+
+import re
+
+from huiqi.extract.dates import is_closing_clause
+from huiqi.extract.fields import canonical_field
+from huiqi.normalize.lines import LogicalLine
+from huiqi.normalize.markers import classify
+from huiqi.structure import signals as sig
+from huiqi.structure.model import Node, ParsedDocument
+from huiqi.structure.segment import Chunk
+
+#: kinds whose presence among a node's children makes the node a grouping heading
+STRUCTURAL = {"part", "chapter", "article", "section", "subsection", "item", "group", "annex"}
+#: kinds that are parsed as plain paragraphs inside a document
+_INLINE = {"dash", "qr"}
+
+
+def _heading(rest: str) -> str:
+    rest = rest.strip()
+    if len(rest) <= 40 and "。" not in rest[:-1]:
+        return rest
+    m = re.match(r"^(.{2,40}?)[。：]", rest)
+    if m:
+        return m.group(1)
+    return rest[:24] + "…"
+
+
+def _split_tail(lines: list[LogicalLine]) -> tuple[list[LogicalLine], list[LogicalLine]]:
+    """Separate back matter (抄送, 落款, 印发日期) from the end of a document."""
+    first_marker = next((i for i, l in enumerate(lines) if classify(l.text) is not None), len(lines))
+    cut = len(lines)
+    for i in range(first_marker, len(lines)):
+        if sig.is_tail_line(lines[i].text):
+            cut = i
+            break
+    while cut > first_marker and (
+        sig.is_date_line(lines[cut - 1].text) or sig.is_issuer_line(lines[cut - 1].text)
+    ):
+        cut -= 1
+    return lines[:cut], lines[cut:]
+
+
+def _title_from_header(header: list[LogicalLine]) -> str | None:
+    parts: list[str] = []
+    for l in header:
+        t = l.text.strip()
+        m = classify(t)
+        if m and m.kind == "annex" and not m.rest:
+            continue
+        if sig.is_date_line(t) or sig.is_preamble(t) or sig.is_addressee(t):
+            break
+        if re.search(r"[。；]", t) or len(t) > 60:
+            break
+        if sig.is_issuer_line(t) and parts:
+            break
+        parts.append(t)
+        if len(parts) == 3 or sig.is_title_like("".join(parts)):
+            break
+    return "".join(parts) or None
+
+
+def _build_nodes(lines: list[LogicalLine]) -> tuple[list[LogicalLine], list[Node]]:
+    header: list[LogicalLine] = []
+    roots: list[Node] = []
+    stack: list[Node] = []
+    for line in lines:
+        m = classify(line.text)
+        if m is None or m.kind in _INLINE or (m.kind == "annex" and not roots):
+            (stack[-1].lines if stack else header).append(line)
+            continue
+        node = Node(kind=m.kind, label=m.label, heading=_heading(m.rest), lines=[line])
+        if m.kind == "section":
+            fld = canonical_field(m.rest) if len(m.rest) <= 16 else None
+            if fld:
+                node.field = fld
+        if m.kind == "annex":
+            stack = []
+        else:
+            same = [j for j, n in enumerate(stack) if n.kind == node.kind]
+            if same:
+                stack = stack[: same[-1]]
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return header, roots
+
+
+def _has_content(node: Node) -> bool:
+    own = "".join(l.text for l in node.lines)
+    return len(own) > len(node.label) + 2 or bool(node.children)
+
+
+def _assign_roles(nodes: list[Node]) -> None:
+    for n in nodes:
+        _assign_roles(n.children)
+        text = n.lines[0].text if n.lines else ""
+        if n.kind == "annex":
+            n.role = "annex"
+        elif any(c.kind in STRUCTURAL for c in n.children):
+            n.role = "level" if sig.is_level_heading(text) else "group"
+        elif is_closing_clause(classify(text).rest if classify(text) else text):
+            n.role = "closing"
+        elif _has_content(n):
+            n.role = "clause"
+        else:
+            n.role = "group"
+    # a prose section beside sections that hold numbered items (保障措施) is not a clause
+    by_kind: dict[str, list[Node]] = {}
+    for n in nodes:
+        by_kind.setdefault(n.kind, []).append(n)
+    for kind, sibs in by_kind.items():
+        if kind in ("section", "subsection", "chapter", "part") and any(s.role == "group" for s in sibs):
+            for s in sibs:
+                if s.role == "clause" and not s.children:
+                    s.role = "text"
+
+
+def build_document(chunk: Chunk) -> ParsedDocument:
+    """Turn a :class:`Chunk` into a :class:`ParsedDocument` with roles set.
+
+    Service guides (a document whose top-level headings are mostly guide
+    fields such as 办理依据, 受理机构, 申报条件, 咨询电话) become one
+    ``guide`` node holding ``field`` children; the guide is the clause.
+    A document with body text but no numbered clause gets one ``para``
+    clause holding its body, so its text stays searchable.
+    """
+    body, tail = _split_tail(chunk.lines)
+    header, nodes = _build_nodes(body)
+    title = chunk.title or _title_from_header(header)
+    kind = chunk.kind
+    if chunk.stub:
+        kind = "stub"
+    fields = [n for n in nodes if n.field]
+    if kind == "document" and len(fields) >= 3 and len(fields) >= 0.6 * len(nodes):
+        for n in nodes:
+            n.role = "field"
+            if not n.field:
+                n.field = canonical_field(n.heading)
+        guide = Node(kind="guide", label="", heading=title or "服务指南", role="clause",
+                     lines=header, children=nodes)
+        header = []
+        nodes = [guide]
+        kind = "guide"
+    elif kind in ("document",):
+        _assign_roles(nodes)
+        has_clause = any(n.role == "clause" for root in nodes for n in root.walk())
+        if not has_clause:
+            title_lines = 1 if title else 0
+            rest = header[title_lines:]
+            rest_nodes = [n for n in nodes]
+            if rest or rest_nodes:
+                para = Node(kind="para", label="", heading=_heading(rest[0].text) if rest else (title or ""),
+                            role="clause", lines=rest, children=rest_nodes)
+                header = header[:title_lines]
+                nodes = [para]
+    elif kind == "front_matter":
+        for n in nodes:
+            for d in n.walk():
+                d.role = "text"
+    return ParsedDocument(title=title, kind=kind, header=header, nodes=nodes, tail=tail,
+                          context=chunk.context, level_hint=chunk.level_hint)
