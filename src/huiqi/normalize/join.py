@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from huiqi.normalize.lines import LogicalLine
-from huiqi.normalize.markers import classify, is_toc_entry
+from huiqi.normalize.markers import classify, is_title_like, is_toc_entry
 from huiqi.normalize.text import normalize_chars
 
 _TABLE_SEP = re.compile(r"^[\s|:：\-—–=+]{3,}$")
@@ -68,6 +68,9 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
         return False
     if _CONT_START.match(nxt):
         return True
+    if prev.startswith("——"):
+        # a document title line of a compilation: join only a title cut in two
+        return not is_title_like(prev) and is_title_like(prev + nxt)
     if _PHONE_END.search(prev):
         return False
     if width is not None:

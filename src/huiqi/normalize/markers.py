@@ -28,6 +28,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("annex", re.compile(r"^附件\s*\d{0,2}\s*(?=$|[：:]|\s|[\u3400-\u9fff])[：:]?\s*")),
 ]
 
+_TITLE_END = re.compile(
+    r"(?:政策|措施|方案|通知|意见|办法|清单|指南|汇总|计划|规定|细则|决定|公告|要点|机制|指引|手册|条例|规划|目录|纲要|通告|批复|函|规则|标准|若干政策|实施意见|工作要点|一本通|电子手册)"
+    r"》?(?:[（(][^（）()]{1,30}[）)])*$"
+)
+_DOCNO = re.compile(r"〔\d{4}〕\s*\d+\s*号|公告\s*\d{4}\s*年第?\s*\d+\s*号")
+_DOCNO = re.compile(r"〔\d{4}〕\s*\d+\s*号|公告\s*\d{4}\s*年第?\s*\d+\s*号")
+
 _TOC = re.compile(r"(?:[·.．…]{2,}|…+)\s*\d{1,3}\s*$")
 
 
@@ -78,3 +85,23 @@ def is_toc_entry(text: str) -> bool:
 def strip_toc(text: str) -> str:
     """A table-of-contents line without its leader and page number."""
     return _TOC.sub("", text).strip()
+
+
+def is_title_like(text: str) -> bool:
+    """A line that reads like a document title (文件标题).
+
+    No sentence punctuation inside, 6–90 characters, and it ends with a
+    document-type word (…措施, …通知, …指南, optionally followed by
+    parentheticals such as （试行） or a 发文字号).
+    """
+    t = text.lstrip("—").strip()
+    t = _DOCNO.sub("", t)
+    t = re.sub(r"[（(][^（）()]*[）)]$", "", t) if re.search(r"[（(][^（）()]*〔", t) else t
+    if not 6 <= len(t) <= 90:
+        return False
+    if re.search(r"[。；：:，,]", t.replace("，", "，")) and not t.startswith("关于"):
+        if re.search(r"[。；：:]", t):
+            return False
+        if t.count("，") > 1:
+            return False
+    return bool(_TITLE_END.search(t))

@@ -66,6 +66,8 @@ def _is_title_start(lines: list[LogicalLine], i: int, at_boundary: bool) -> bool
         return True
     if at_boundary and (sig.is_addressee(nxt) or sig.is_preamble(nxt) or (nm and nm.kind in ("section", "article", "chapter"))):
         return True
+    if at_boundary and nm is None and len(nxt) > 30 and not sig.is_title_like(nxt):
+        return True
     return False
 
 
@@ -127,6 +129,7 @@ def split_documents(lines: list[LogicalLine]) -> list[Chunk]:
             context.append(("部分" if depth else "篇", (m.label + m.rest).strip()))
             level = None
             cur.context = [c[1] for c in context]
+            cur.level_hint = None
             ended = True
             i += 1
             continue

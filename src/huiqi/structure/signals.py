@@ -6,13 +6,8 @@ import re
 
 from huiqi.extract.fields import canonical_field
 from huiqi.normalize.lines import LogicalLine
-from huiqi.normalize.markers import classify
+from huiqi.normalize.markers import _DOCNO, classify, is_title_like  # noqa: F401
 
-_TITLE_END = re.compile(
-    r"(?:政策|措施|方案|通知|意见|办法|清单|指南|汇总|计划|规定|细则|决定|公告|要点|机制|指引|手册|条例|规划|目录|纲要|通告|批复|函|规则|标准|若干政策|实施意见|工作要点|一本通|电子手册)"
-    r"(?:[（(][^（）()]{1,30}[）)])*$"
-)
-_DOCNO = re.compile(r"〔\d{4}〕\s*\d+\s*号|公告\s*\d{4}\s*年第?\s*\d+\s*号")
 _LEVEL = re.compile(
     r"^(?:国家|中央|自治区|内蒙古自治区|省|省级|[\u4e00-\u9fff]{1,8}(?:市|盟|旗|县|区))级?(?:政策|层面政策)$"
 )
@@ -21,26 +16,6 @@ _PREAMBLE = re.compile(r"^(?:为(?:了)?|根据|按照|依据|为深入|为贯�
 _PREAMBLE_GOAL = re.compile(r"(?:制定|提出|特制定|现提出|现就|结合|如下|本方案|本措施|本办法|本意见|本政策)")
 _DATE_LINE = re.compile(r"^[（(]?\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:印发|发布|起施行)?[）)]?$")
 _TAIL = re.compile(r"^(?:抄送|信息公开选项|（此件|此件|印发机关|联系人|（联系人)")
-
-
-def is_title_like(text: str) -> bool:
-    """A line that reads like a document title (文件标题).
-
-    No sentence punctuation inside, 6–90 characters, and it ends with a
-    document-type word (…措施, …通知, …指南, optionally followed by
-    parentheticals such as （试行） or a 发文字号).
-    """
-    t = text.lstrip("—").strip()
-    t = _DOCNO.sub("", t)
-    t = re.sub(r"[（(][^（）()]*[）)]$", "", t) if re.search(r"[（(][^（）()]*〔", t) else t
-    if not 6 <= len(t) <= 90:
-        return False
-    if re.search(r"[。；：:，,]", t.replace("，", "，")) and not t.startswith("关于"):
-        if re.search(r"[。；：:]", t):
-            return False
-        if t.count("，") > 1:
-            return False
-    return bool(_TITLE_END.search(t))
 
 
 def is_level_heading(text: str) -> bool:
