@@ -69,8 +69,11 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
     if _CONT_START.match(nxt):
         return True
     if prev.startswith("——"):
-        # a document title line of a compilation: join only a title cut in two
-        return not is_title_like(prev) and is_title_like(prev + nxt)
+        # a document title line of a compilation: never glue the text after it
+        if is_title_like(prev):
+            return False
+        if is_title_like(prev + nxt):
+            return True
     if _PHONE_END.search(prev):
         return False
     if width is not None:

@@ -30,7 +30,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 _TITLE_END = re.compile(
     r"(?:政策|措施|方案|通知|意见|办法|清单|指南|汇总|计划|规定|细则|决定|公告|要点|机制|指引|手册|条例|规划|目录|纲要|通告|批复|函|规则|标准|若干政策|实施意见|工作要点|一本通|电子手册)"
-    r"》?(?:[（(][^（）()]{1,30}[）)])*$"
+    r"》?(?:[（(][^（）()]{1,30}[）)])*》?$"
 )
 _DOCNO = re.compile(r"〔\d{4}〕\s*\d+\s*号|公告\s*\d{4}\s*年第?\s*\d+\s*号")
 _DOCNO = re.compile(r"〔\d{4}〕\s*\d+\s*号|公告\s*\d{4}\s*年第?\s*\d+\s*号")
@@ -94,7 +94,7 @@ def is_title_like(text: str) -> bool:
     document-type word (…措施, …通知, …指南, optionally followed by
     parentheticals such as （试行） or a 发文字号).
     """
-    t = text.lstrip("—").strip()
+    t = re.sub(r"\s+", "", text.lstrip("—"))
     t = _DOCNO.sub("", t)
     t = re.sub(r"[（(][^（）()]*[）)]$", "", t) if re.search(r"[（(][^（）()]*〔", t) else t
     if not 6 <= len(t) <= 90:

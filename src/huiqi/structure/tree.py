@@ -50,6 +50,8 @@ def _title_from_header(header: list[LogicalLine]) -> str | None:
         m = classify(t)
         if m and m.kind == "annex" and not m.rest:
             continue
+        if m and m.kind == "qr":
+            break
         if sig.is_date_line(t) or sig.is_preamble(t) or sig.is_addressee(t):
             break
         if re.search(r"[。；]", t) or len(t) > 60:
@@ -92,12 +94,30 @@ def _has_content(node: Node) -> bool:
     return len(own) > len(node.label) + 2 or bool(node.children)
 
 
+def _introduces_list(node: Node) -> bool:
+    """A clause whose sub-items are its conditions or parts.
+
+    True when the node's own sentence introduces a list (ends with ：, e.g.
+    符合下列条件之一的：) or is an article (第X条) with a sentence of its own,
+    and its children are leaves.
+    """
+    if not node.children or any(c.children for c in node.children):
+        return False
+    m = classify(node.lines[0].text) if node.lines else None
+    own = (m.rest if m else "").strip()
+    if own.endswith("：") or own.endswith("如下"):
+        return True
+    return node.kind == "article" and "。" in own
+
+
 def _assign_roles(nodes: list[Node]) -> None:
     for n in nodes:
         _assign_roles(n.children)
         text = n.lines[0].text if n.lines else ""
         if n.kind == "annex":
             n.role = "annex"
+        elif _introduces_list(n):
+            n.role = "clause"
         elif any(c.kind in STRUCTURAL for c in n.children):
             n.role = "level" if sig.is_level_heading(text) else "group"
         elif is_closing_clause(classify(text).rest if classify(text) else text):
