@@ -32,7 +32,7 @@ def test_ingest_writes_tree_and_clauses(engine, fake_parser, tmp_path):
     fr = report.files[0]
     assert (fr.status, fr.version, fr.documents, fr.clauses) == ("added", 1, 1, 3)
     assert _counts(engine) == {
-        "source_files": 1, "documents": 1, "nodes": 5, "clauses": 3, "clause_units": 0,
+        "source_files": 1, "documents": 1, "nodes": 5, "clauses": 3, "clause_units": 1,
     }
     with session_scope(engine) as s:
         clauses = list_policies(s)
@@ -97,7 +97,7 @@ def test_failure_mid_write_rolls_back_only_that_file(engine, fake_parser, tmp_pa
     with session_scope(engine) as s:
         assert s.scalars(select(SourceFile.name)).all() == ["good.txt"]
     assert _counts(engine) == {
-        "source_files": 1, "documents": 1, "nodes": 5, "clauses": 3, "clause_units": 0,
+        "source_files": 1, "documents": 1, "nodes": 5, "clauses": 3, "clause_units": 1,
     }
 
 
@@ -124,7 +124,7 @@ def test_extractor_error_is_one_line_and_others_continue(engine, fake_parser, tm
     a = _write(tmp_path / "a.txt", POLICY_V1.replace("3.对投资", "3.CRASH对投资"))
     b = _write(tmp_path / "b.txt", POLICY_V1)
 
-    def extract(node, block=None):
+    def extract(node, block=None, **_kw):
         if "CRASH" in (block or node.block()).text:
             raise KeyError("多行\n错误")
         return ClauseFacts(responsible_units=["自治区农牧厅", "自治区农牧厅", "自治区财政厅"])

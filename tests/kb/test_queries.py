@@ -18,7 +18,7 @@ CLAUSE_KEYS = {"id", "document", "path", "text", "source", "responsible_units", 
 BRIEF_KEYS = {"id", "title", "issuer", "level", "region", "doc_number", "issued", "source_file"}
 
 
-def _facts(node, block=None):
+def _facts(node, block=None, **_kw):
     text = (block or node.block()).text
     i = text.find("2000万元")
     amounts = [Amount(20_000_000.0, "threshold", "2000万元", i, i + 6)] if i >= 0 else []

@@ -332,7 +332,7 @@ def extract_clause_facts(
     facts.cited_documents = _safe("cited", extract_cited_titles, [], text)
 
     if node.kind == "guide":
-        _guide_facts(node, text, facts, issued)
+        _safe("guide", _guide_facts, None, node, text, facts, issued)
     else:
         tags = _safe("unit tags", _unit_tags, [], text, first)
         _numbers(text, _mask(text, tags), facts)
@@ -342,3 +342,397 @@ def extract_clause_facts(
     if _is_empty(facts.validity) and not _is_empty(doc_validity):
         facts.validity = _inherit(doc_validity)  # type: ignore[arg-type]
     return facts
+
+
+# --- document facts ---------------------------------------------------------------
+
+_TAIL_LINES = 10
+_HEAD_LINES = 6
+_SPACE_RE = re.compile(r"\s+")
+_SENTENCE_PUNCT_RE = re.compile(r"[，。；：:,;！？!?《》“”\"]")
+# Endings of an organisation name (机关名称), GB/T 9704 署名 and common usage.
+_ORG_END_RE = re.compile(
+    r"(?:人民政府|政府|办公厅|办公室|委员会|行政公署|公署|管委会|管理委员会|总局|总署|部门|"
+    r"中共中央|国务院|党委|中心|银行|联合会|[厅局部委办署院])$"
+)
+_ORG_CHARS_RE = re.compile(r"^[\u4e00-\u9fff0-9（）()]{2,30}$")
+_NOT_ORG_START_RE = re.compile(r"^(?:抄送|主送|印发|关于|附件|各|全体|特此)")
+_PLACE_NAME_RE = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:自治区|省|市|盟|旗|县|区)$")
+# Words after the issuer in a title: 发文机关 + 关于/印发/转发/发布 + 事由.
+_TITLE_VERB_RE = re.compile(r"关于|联合印发|联合发布|印发|转发|发布")
+_NATIONAL_RE = re.compile(
+    r"^(?:中共中央|中央|国务院|全国|我国|国家|中国人民银行|人民银行|海关总署|"
+    r"[\u4e00-\u9fff]{0,8}总署|[\u4e00-\u9fff]{0,8}总局|"
+    r"(?:财政|商务|科技|科学技术|工业和信息化|人力资源社会保障|人力资源和社会保障|农业农村|"
+    r"自然资源|生态环境|住房和城乡建设|交通运输|水利|文化和旅游|教育|民政|司法|公安|外交|"
+    r"应急管理|审计|退役军人事务|国家安全|卫生健康|国家卫生健康)部)"
+)
+_HOME_ABBR_RE = re.compile(r"^自治区")
+_LEVELS = ("国家", "自治区", "盟市", "旗县")
+
+
+def _compact(s: str | None) -> str:
+    """``s`` without whitespace and leading dashes (——标题)."""
+    return _SPACE_RE.sub("", s or "").lstrip("—－-–")
+
+
+def _is_org(name: str) -> bool:
+    """True if ``name`` reads as one organisation name (ends with 厅/局/人民政府/…)."""
+    return bool(
+        _ORG_CHARS_RE.match(name)
+        and not _NOT_ORG_START_RE.match(name)
+        and _ORG_END_RE.search(name)
+    )
+
+
+def _split_orgs(s: str, allow_places: bool = False) -> list[str] | None:
+    """Organisation names of a line that holds only names (``财政部 税务总局``), else ``None``.
+
+    Names are separated by spaces or ``、``; with ``allow_places`` a bare
+    place name (``鄂尔多斯市``) also counts. A line whose spaces are PDF
+    artefacts inside one name is read as that one name.
+    """
+    s = (s or "").strip().lstrip("—－-–").strip()
+    if not s or _SENTENCE_PUNCT_RE.search(s):
+        return None
+
+    def ok(p: str) -> bool:
+        return _is_org(p) or (allow_places and bool(_PLACE_NAME_RE.match(p)))
+
+    parts = [p for p in re.split(r"[\s、]+", s) if p]
+    if parts and all(ok(p) for p in parts):
+        return parts
+    joined = _SPACE_RE.sub("", s)
+    if "、" not in joined and ok(joined):
+        return [joined]
+    return None
+
+
+def _title_lines(lines: list[LogicalLine], title: str | None) -> set[int]:
+    """Indexes of ``lines`` that carry (part of) the title."""
+    t = _compact(title)
+    out: set[int] = set()
+    if len(t) < 4:
+        return out
+    for i, ln in enumerate(lines):
+        c = _compact(ln.text)
+        if len(c) >= 4 and (c in t or t in c):
+            out.add(i)
+    return out
+
+
+def _doc_number(title: str | None, head: list[LogicalLine]) -> str | None:
+    """发文字号 of the document: in the title, on a title line, or alone on a header line.
+
+    A header line counts only before the first sentence (a line with ``，``
+    or ``。``), so numbers cited by the preamble are not taken.
+    """
+    spans = _safe("doc_numbers", extract_doc_numbers, [], title or "")
+    if spans:
+        return normalize_doc_number(spans[0].text)
+    titles = _title_lines(head, title)
+    for i, ln in enumerate(head[:_HEAD_LINES]):
+        text = ln.text.strip()
+        spans = _safe("doc_numbers", extract_doc_numbers, [], text)
+        if i in titles and spans:
+            return normalize_doc_number(spans[-1].text)
+        if spans:
+            rest = (text[: spans[0].start] + text[spans[0].end:]).strip(" （）()〔〕[]【】")
+            if not rest:
+                return normalize_doc_number(spans[0].text)
+        if i not in titles and re.search(r"[，。]", text):
+            break
+    return None
+
+
+def _issuer_from_title(title: str | None) -> str | None:
+    """发文机关 named before ``关于/印发/转发/发布`` in the title, joined with ``、``.
+
+    ``财政部 工业和信息化部关于…`` → ``财政部、工业和信息化部``;
+    ``内蒙古自治区工业和信息化厅关于…`` → ``内蒙古自治区工业和信息化厅``.
+    """
+    t = (title or "").strip().lstrip("—－-–").strip()
+    m = _TITLE_VERB_RE.search(t)
+    if not m or m.start() < 2:
+        return None
+    parts = _split_orgs(t[: m.start()], allow_places=True)
+    return "、".join(parts) if parts else None
+
+
+def _issuer_from_tail(texts: list[str], hit_line: int, hit_start: int) -> str | None:
+    """Signature (发文机关署名) on the date line before the date or on the lines above it."""
+    prefix = texts[hit_line][:hit_start].strip(" \t（(〔[")
+    if prefix:
+        parts = _split_orgs(prefix)
+        return "、".join(parts) if parts else None
+    found: list[list[str]] = []
+    i = hit_line - 1
+    while i >= 0 and len(found) < 3:
+        if not texts[i].strip():
+            i -= 1
+            continue
+        parts = _split_orgs(texts[i])
+        if not parts:
+            break
+        found.insert(0, parts)
+        i -= 1
+    names = [p for parts in found for p in parts]
+    return "、".join(dict.fromkeys(names)) if names else None
+
+
+def _issuer_from_header(head: list[LogicalLine], title: str | None) -> str | None:
+    """Issuer lines right after the title (a cover: ``阿拉善盟发展和改革委员会`` …)."""
+    titles = _title_lines(head, title)
+    names: list[str] = []
+    for i, ln in enumerate(head[:_HEAD_LINES + len(titles)]):
+        text = ln.text.strip()
+        if i in titles or not text or text in ("附件",):
+            if names:
+                break
+            continue
+        parts = _split_orgs(text)
+        if parts:
+            names.extend(parts)
+            continue
+        if names or _SENTENCE_PUNCT_RE.search(text):
+            break
+    return "、".join(dict.fromkeys(names)) if names else None
+
+
+@lru_cache(maxsize=1)
+def _jionlp():
+    """jionlp, imported lazily with its stdout banner silenced; ``None`` if unavailable."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            import jionlp  # noqa: PLC0415 - heavy, optional
+        return jionlp
+    except Exception:
+        _log.debug("jionlp unavailable", exc_info=True)
+        return None
+
+
+_PLACE_FALLBACK_RE = re.compile(
+    r"^(?P<prov>[\u4e00-\u9fff]{2,6}?(?:省|自治区))?"
+    r"(?P<city>[\u4e00-\u9fff]{2,6}?(?:盟|市)(?![场政民级]))?"
+    r"(?P<county>[\u4e00-\u9fff]{2,6}?(?:旗|县))?"
+)
+
+
+@lru_cache(maxsize=4096)
+def _place_level(name: str) -> tuple[str, str] | None:
+    """``(level, region)`` of a name that starts with a place (地名开头), else ``None``.
+
+    Places are recognised with jionlp's administrative-division parser
+    (``jio.parse_location``), accepted only when the names it found open
+    ``name`` (``国家发展改革委…支持内蒙古…`` is not a 内蒙古 document). The
+    finest division present wins: county (旗/县/区) → ``旗县``, city
+    (盟/市) → ``盟市``, province → ``自治区``. A bare ``自治区…`` means
+    :data:`HOME_PROVINCE`. Without jionlp a small regex is used.
+    """
+    name = _compact(name)
+    if not name:
+        return None
+    if _HOME_ABBR_RE.match(name):
+        return "自治区", HOME_PROVINCE
+    jio = _jionlp()
+    if jio is not None:
+        try:
+            r = jio.parse_location(name)
+        except Exception:
+            r = None
+        if r:
+            detail = r.get("detail") or ""
+            head = name[: len(name) - len(detail)] if detail and name.endswith(detail) else (
+                name if not detail else "")
+            found = [(lvl, r.get(key)) for key, lvl in
+                     (("county", "旗县"), ("city", "盟市"), ("province", "自治区")) if r.get(key)]
+            if head and found and any(head.startswith(n[:2]) for _l, n in found):
+                for lvl, n in found:
+                    stem = re.sub(r"(?:自治区|省|市|盟|旗|县|区)$", "", n)[:2]
+                    if stem and stem in head:
+                        return lvl, n
+        return None
+    m = _PLACE_FALLBACK_RE.match(name)
+    if m:
+        for key, lvl in (("county", "旗县"), ("city", "盟市"), ("prov", "自治区")):
+            if m.group(key):
+                return lvl, m.group(key)
+    return None
+
+
+def _infer_level(*names: str | None) -> tuple[str | None, str | None]:
+    """``(level, region)`` from issuer/title names (first that names a place or a national body)."""
+    for name in names:
+        if not name:
+            continue
+        local = _place_level(name)
+        if local:
+            return local
+        if _NATIONAL_RE.match(_compact(name)):
+            return "国家", "全国"
+    return None, None
+
+
+def _normalize_level_hint(hint: str | None) -> tuple[str | None, str | None]:
+    """Level (国家/自治区/盟市/旗县) and stated region of a compilation heading's level wording.
+
+    ``国家级`` → (国家, 全国); ``自治区级`` → (自治区, None); ``内蒙古自治区`` →
+    (自治区, 内蒙古自治区); ``市级`` → (盟市, None); ``鄂尔多斯市级`` → (盟市,
+    鄂尔多斯市); ``旗级`` → (旗县, None); ``伊金霍洛旗`` → (旗县, 伊金霍洛旗).
+    """
+    h = _compact(hint)
+    if not h:
+        return None, None
+    if h in _LEVELS:
+        return h, ("全国" if h == "国家" else None)
+    place = re.sub(r"(?:级)?(?:政策|层面)?$", "", h)
+    if "国家" in h or h in ("中央", "全国"):
+        return "国家", "全国"
+    if "自治区" in h or "省" in h:
+        return "自治区", (place if place not in ("自治区", "省") else None)
+    if re.search(r"[旗县]", h) or (h.endswith(("区级", "区")) and "自治区" not in h):
+        return "旗县", (place if place not in ("旗", "县", "区", "旗县", "县区", "旗县区") else None)
+    if re.search(r"[盟市]", h):
+        return "盟市", (place if place not in ("盟", "市", "盟市") else None)
+    return None, None
+
+
+def _level_region(doc: ParsedDocument, issuer: str | None) -> tuple[str | None, str | None]:
+    """Level and region: from ``doc.level_hint``, else inferred from issuer and title."""
+    title = (doc.title or "").strip().lstrip("—－-–").strip()
+    level, region = _normalize_level_hint(doc.level_hint)
+    if level is None:
+        return _infer_level(issuer, title)
+    if region is None:
+        lvl, reg = _infer_level(issuer, title)
+        if lvl == level:
+            region = reg
+        elif level == "自治区":
+            region = HOME_PROVINCE
+    return level, region
+
+
+def _own_text(node: Node) -> str:
+    return "\n".join(l.text for l in node.lines)
+
+
+def _merge_validity(cands: list[Validity]) -> Validity:
+    """The best of several validity readings: the first with an end date (its start
+    filled from the first reading with a start if missing), else the first one."""
+    cands = [v for v in cands if not _is_empty(v)]
+    if not cands:
+        return Validity()
+    with_end = [v for v in cands if v.end is not None]
+    if not with_end:
+        return cands[0]
+    best = with_end[0]
+    if best.start is None:
+        starter = next((v for v in cands if v.start is not None), None)
+        if starter is not None and starter.start <= best.end:
+            basis = "；".join(b for b in (starter.basis, best.basis) if b)
+            rel = "；".join(r for r in (starter.relative, best.relative) if r) or None
+            best = Validity(start=starter.start, end=best.end, basis=basis, relative=rel,
+                            spans=list(starter.spans) + list(best.spans))
+    return best
+
+
+def extract_document_facts(doc: ParsedDocument) -> DocumentFacts:
+    """Document-level facts (文件要素) of one parsed document.
+
+    * ``title`` — ``doc.title``;
+    * ``doc_number`` — the first 发文字号 in the title, on a title line, or
+      alone on a header line before the preamble (``（内工信经运字〔2022〕405号）``),
+      normalised (:func:`normalize_doc_number`);
+    * ``issued`` — :func:`find_issue_date` over the document's lines (the
+      date closing the last 10 lines, else a cover date in the first ones);
+    * ``issuer`` — the signature: organisation-only line(s) just above that
+      closing date (or before it on the same line), else organisation lines
+      right after the title (cover), else the title's prefix before
+      ``关于/印发/转发/发布`` (``财政部 工业和信息化部关于…`` →
+      ``财政部、工业和信息化部``);
+    * ``validity`` — from closing clauses (``role == "closing"`` or
+      :func:`is_closing_clause`), then the tail and header lines, resolved
+      against ``issued``; the first reading with an end date wins; a missing
+      end (or nothing at all) is taken from a period in the title
+      (:func:`title_period`, ``（2024—2027年）``);
+    * ``supersedes`` — :func:`extract_supersession` over closing clauses and tail;
+    * ``cited_documents`` — 《titles》 cited in the header (title excluded)
+      and the preamble;
+    * ``level``/``region`` — from ``doc.level_hint`` (wordings such as
+      国家级/自治区级/鄂尔多斯市级/旗级 normalised to 国家/自治区/盟市/旗县), else
+      inferred from the issuer, then the title: national bodies → (国家,
+      全国), provinces/自治区 → 自治区, 盟/市 → 盟市, 旗/县/区 → 旗县.
+
+    Never raises; an unreadable fact stays ``None``/empty.
+    """
+    facts = DocumentFacts(title=doc.title)
+    _safe("document", _fill_document_facts, None, doc, facts)
+    return facts
+
+
+def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
+    """Body of :func:`extract_document_facts` (fills ``facts`` in place)."""
+    try:
+        lines = doc.all_lines()
+    except Exception:
+        _log.debug("document without lines", exc_info=True)
+        lines = []
+    texts = [l.text for l in lines]
+    head = list(doc.header) or lines[:_HEAD_LINES]
+
+    facts.doc_number = _safe("doc_number", _doc_number, None, doc.title, head)
+
+    hit = _safe("issued", find_issue_date, None, texts, _TAIL_LINES, 8)
+    tail_issuer = None
+    if hit is not None:
+        facts.issued = hit[0]
+        line_index = hit[1].line
+        if line_index >= len(texts) - _TAIL_LINES:
+            tail_issuer = _safe("issuer", _issuer_from_tail, None, texts, line_index, hit[1].start)
+    elif texts:
+        last = next((t for t in reversed(texts) if t.strip()), "")
+        parts = _split_orgs(last)
+        if parts and not any(t.lstrip().startswith("抄送") for t in texts[-4:]):
+            tail_issuer = "、".join(parts)
+    facts.issuer = (
+        tail_issuer
+        or _safe("issuer", _issuer_from_header, None, head, doc.title)
+        or _safe("issuer", _issuer_from_title, None, doc.title)
+    )
+
+    # Closing clauses (附则/施行条款) anywhere in the tree.
+    closing: list[str] = []
+    for top in doc.nodes:
+        for n in top.walk():
+            own = _own_text(n)
+            if own and (n.role == "closing" or _safe("closing", is_closing_clause, False, own)):
+                closing.append(own)
+    node_line_ids = {id(l) for top in doc.nodes for l in top.all_lines()}
+    tail_texts = [l.text for l in doc.tail]
+    tail_texts += [l.text for l in lines[-_TAIL_LINES:]
+                   if id(l) not in node_line_ids and l.text not in tail_texts]
+    titles = _title_lines(list(doc.header), doc.title)
+    header_texts = [l.text for i, l in enumerate(doc.header) if i not in titles]
+
+    cands = [_safe("validity", extract_validity, Validity(), t, facts.issued)
+             for t in closing + tail_texts + header_texts]
+    validity = _merge_validity(cands)
+    t_start, t_end = _safe("title_period", title_period, (None, None), doc.title or "")
+    if t_end is not None and validity.end is None:
+        basis = "；".join(b for b in (validity.basis, doc.title) if b)
+        validity = Validity(start=validity.start or t_start, end=t_end, basis=basis,
+                            relative=validity.relative, spans=list(validity.spans))
+    facts.validity = validity
+
+    supersedes: list[str] = []
+    for t in closing + ["\n".join(tail_texts)]:
+        supersedes.extend(_safe("supersession", extract_supersession, [], t))
+    facts.supersedes = list(dict.fromkeys(supersedes))
+
+    preamble = [_own_text(n) for n in doc.nodes if n.role == "preamble"]
+    cited: list[str] = []
+    for t in header_texts + preamble:
+        cited.extend(s.text for s in _safe("cited", extract_cited_titles, [], t))
+    facts.cited_documents = list(dict.fromkeys(cited))
+
+    facts.level, facts.region = _safe("level", _level_region, (None, None), doc, facts.issuer)

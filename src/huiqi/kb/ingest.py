@@ -167,7 +167,7 @@ class _DocPlan:
     units: list[list[str]]
 
 
-def _clause_rows(doc, title: str | None, report: FileReport) -> tuple[list[dict], list, list]:
+def _clause_rows(doc, title: str | None, report: FileReport, doc_facts=None) -> tuple[list[dict], list, list]:
     """Clause rows (without ids) of one parsed document, with their nodes and
     responsible units; updates the counts of ``report``."""
     rows: list[dict] = []
@@ -175,7 +175,12 @@ def _clause_rows(doc, title: str | None, report: FileReport) -> tuple[list[dict]
     units: list[list[str]] = []
     for seq, (path, node) in enumerate(doc.clauses()):
         block = node.block()
-        facts = extract_clause_facts(node, block)
+        facts = extract_clause_facts(
+            node,
+            block,
+            issued=getattr(doc_facts, "issued", None),
+            doc_validity=getattr(doc_facts, "validity", None),
+        )
         start, end = _lines_of(node)
         unit_list = [u for u in facts.responsible_units if u]
         rows.append(
@@ -252,7 +257,7 @@ def _plan(docs: list, manifest_entry: dict | None, report: FileReport) -> list[_
             "start_line": start,
             "end_line": end,
         }
-        clauses, nodes, units = _clause_rows(doc, title, report)
+        clauses, nodes, units = _clause_rows(doc, title, report, facts)
         plans.append(_DocPlan(row, doc, clauses, nodes, units))
     report.documents = len(plans)
     return plans
