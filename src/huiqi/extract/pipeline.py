@@ -600,9 +600,17 @@ def _normalize_level_hint(hint: str | None) -> tuple[str | None, str | None]:
 def _level_region(doc: ParsedDocument, issuer: str | None) -> tuple[str | None, str | None]:
     """Level and region: from ``doc.level_hint``, else inferred from issuer and title."""
     title = (doc.title or "").strip().lstrip("—－-–").strip()
+    # 中共阿拉善盟委员会… / 关于建立阿拉善盟…机制 name their place after a prefix
+    bare = re.sub(r"^(?:中共|关于(?:建立|做好|进一步|加快|印发)?)", "", title)
     level, region = _normalize_level_hint(doc.level_hint)
     if level is None:
-        return _infer_level(issuer, title)
+        return _infer_level(issuer, title, bare if bare != title else None)
+    if region is None and doc.context:
+        # the compilation heading may name the place (（四）伊金霍洛旗政策)
+        heading = re.sub(r"^[（(][一二三四五六七八九十]+[）)]", "", doc.context[-1])
+        lvl, reg = _normalize_level_hint(heading)
+        if lvl == level:
+            region = reg
     if region is None:
         lvl, reg = _infer_level(issuer, title)
         if lvl == level:

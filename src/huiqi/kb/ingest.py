@@ -167,6 +167,24 @@ class _DocPlan:
     units: list[list[str]]
 
 
+def _cited(d: dict, block, span) -> dict:
+    """Add ``lines`` [first, last] (1-based original lines) of a fact's span."""
+    try:
+        d["lines"] = list(block.line_range(span.start, span.end))
+    except Exception:  # a span outside the block: keep the fact, no lines
+        pass
+    return d
+
+
+def _validity_json(validity, block) -> dict:
+    """Validity JSON with the original lines of the text that set it."""
+    d = validity.to_json()
+    spans = [sp for sp in validity.spans if 0 <= sp.start < len(block.text)]
+    if spans:
+        d["lines"] = [block.line_of(spans[0].start), block.line_of(max(spans[-1].end - 1, spans[-1].start))]
+    return d
+
+
 def _clause_rows(doc, title: str | None, report: FileReport, doc_facts=None) -> tuple[list[dict], list, list]:
     """Clause rows (without ids) of one parsed document, with their nodes and
     responsible units; updates the counts of ``report``."""
@@ -193,11 +211,11 @@ def _clause_rows(doc, title: str | None, report: FileReport, doc_facts=None) -> 
                 "start_line": start,
                 "end_line": end,
                 "responsible_units": unit_list,
-                "amounts": [a.to_json() for a in facts.amounts],
+                "amounts": [_cited(a.to_json(), block, a) for a in facts.amounts],
                 "rates": [r.text for r in facts.rates],
-                "thresholds": [t.to_json() for t in facts.thresholds],
-                "validity": facts.validity.to_json(),
-                "contacts": [c.to_json() for c in facts.contacts],
+                "thresholds": [_cited(t.to_json(), block, t) for t in facts.thresholds],
+                "validity": _validity_json(facts.validity, block),
+                "contacts": [_cited(c.to_json(), block, c) for c in facts.contacts],
                 "fields": dict(facts.fields),
                 "doc_numbers": [d.text for d in facts.doc_numbers],
                 "cited": [c.text for c in facts.cited_documents],

@@ -137,6 +137,11 @@ def _assign_roles(nodes: list[Node]) -> None:
                     s.role = "text"
 
 
+def kind_is_body(chunk: Chunk) -> bool:
+    """True for chunks that hold document text (not front matter or stubs)."""
+    return chunk.kind == "document" and not chunk.stub
+
+
 def build_document(chunk: Chunk) -> ParsedDocument:
     """Turn a :class:`Chunk` into a :class:`ParsedDocument` with roles set.
 
@@ -149,6 +154,9 @@ def build_document(chunk: Chunk) -> ParsedDocument:
     body, tail = _split_tail(chunk.lines)
     header, nodes = _build_nodes(body)
     title = chunk.title or _title_from_header(header)
+    if not title and chunk.context and kind_is_body(chunk):
+        # untitled text under a compilation heading: the heading names it
+        title = re.sub(r"^第[一二三四五六七八九十]+(?:篇|部分)", "", chunk.context[-1]).strip() or None
     kind = chunk.kind
     if chunk.stub:
         kind = "stub"
