@@ -65,7 +65,7 @@ def test_contract_keys_and_values(engine, fake_parser, tmp_path, monkeypatch):
     third = pols[2]
     # every fact cites the original line(s) it came from
     assert third["amounts"] == [{"value_yuan": 20_000_000.0, "role": "threshold", "text": "2000万元", "lines": [8, 8]}]
-    assert third["contacts"] == [{"org": "某局", "phone": "0471-1234567"}]
+    assert third["contacts"] == [{"org": "某局", "phone": "0471-1234567", "lines": [8, 8]}]
     assert third["fields"] == {"办理依据": "某办法"} and third["rates"] == ["10%"]
     assert third["validity"]["relative"] == "有效期两年" and third["validity"]["start"] is None
     assert third["document"]["issued"] == "2024-01-30"
