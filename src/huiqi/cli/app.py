@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from huiqi.messages import one_line as _one_line
 from typer.exceptions import TyperException
 from rich.console import Console
 from rich.markup import escape
@@ -66,12 +68,6 @@ def _err() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _one_line(text: str, limit: int = 300) -> str:
-    for line in str(text).splitlines():
-        if line.strip():
-            line = line.strip()
-            return line if len(line) <= limit else line[: limit - 1] + "…"
-    return ""
 
 
 def _error_line(exc: BaseException) -> str:

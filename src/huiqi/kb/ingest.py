@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine, func, insert, select, update
 
 from huiqi.config import MANIFEST_NAME, corpus_files, load_manifest
+from huiqi.messages import one_line as _one_line
 from huiqi.extract import extract_clause_facts, extract_document_facts
 from huiqi.kb.db import session_scope
 from huiqi.kb.models import Clause, ClauseUnit, Document, Node, SourceFile
@@ -104,13 +105,6 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def _one_line(text: str, limit: int = 300) -> str:
-    """First non-empty line of ``text``, shortened to ``limit`` characters."""
-    for line in str(text).splitlines():
-        if line.strip():
-            line = line.strip()
-            return line if len(line) <= limit else line[: limit - 1] + "…"
-    return ""
 
 
 def _error_message(path: Path, exc: BaseException) -> str:
