@@ -9,7 +9,7 @@ from huiqi.normalize.lines import LogicalLine
 from huiqi.normalize.markers import _DOCNO, classify, is_title_like  # noqa: F401
 
 _LEVEL = re.compile(
-    r"^(?:国家|中央|自治区|内蒙古自治区|省|省级|[\u4e00-\u9fff]{1,8}(?:市|盟|旗|县|区))级?(?:政策|层面政策)$"
+    r"^(?:国家|中央|自治区|内蒙古自治区|省|省级|[\u4e00-\u9fff]{0,8}(?:市|盟|旗|县|区))级?(?:政策|层面政策)$"
 )
 _ADDRESSEE = re.compile(r"^(?:各|盟直|市直|旗直|区直|县直|自治区各|省直|有关)[^。]{1,100}[：:]$")
 _PREAMBLE = re.compile(r"^(?:为(?:了)?|根据|按照|依据|为深入|为贯彻|为进一步)")
