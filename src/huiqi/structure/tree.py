@@ -14,6 +14,9 @@ from huiqi.structure.segment import Chunk
 
 #: kinds whose presence among a node's children makes the node a grouping heading
 STRUCTURAL = {"part", "chapter", "article", "section", "subsection", "item", "group", "annex"}
+#: conventional depth of each marker kind (GB/T 9704: 一、 > （一） > 1. > （1）)
+RANK = {"part": 0, "chapter": 1, "article": 2, "section": 3, "subsection": 4, "group": 4,
+        "item": 5, "subitem": 6, "circled": 7}
 #: kinds that are parsed as plain paragraphs inside a document
 _INLINE = {"dash", "qr"}
 
@@ -84,6 +87,10 @@ def _build_nodes(lines: list[LogicalLine]) -> tuple[list[LogicalLine], list[Node
             same = [j for j, n in enumerate(stack) if n.kind == node.kind]
             if same:
                 stack = stack[: same[-1]]
+            else:
+                # a coarser marker never nests under a finer one: （三） after 6. closes 6.
+                while stack and RANK.get(stack[-1].kind, 9) >= RANK.get(node.kind, 9):
+                    stack.pop()
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
     return header, roots
@@ -132,7 +139,9 @@ def _assign_roles(nodes: list[Node]) -> None:
         by_kind.setdefault(n.kind, []).append(n)
     for kind, sibs in by_kind.items():
         if kind in ("section", "subsection", "chapter", "part") and any(s.role == "group" for s in sibs):
-            for s in sibs:
+            last_group = max(i for i, s in enumerate(sibs) if s.role == "group")
+            for s in sibs[last_group + 1:]:
+                # trailing prose sections (保障措施, 组织实施) after the numbered policy content
                 if s.role == "clause" and not s.children:
                     s.role = "text"
 
