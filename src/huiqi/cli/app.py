@@ -393,3 +393,6 @@ def main() -> None:
     except Exception as exc:  # outside any command (argument parsing, imports)
         _err().print(f"[red]{escape(_error_line(exc))}[/red]")
         sys.exit(1)
+
+from huiqi.cli.search_cmd import register as _register_search
+_register_search(app)

@@ -1,0 +1,214 @@
+"""Retrieval benchmark for ``huiqi search`` (issue 3).
+
+Usage::
+
+    python benchmarks/search_bench.py [--db PATH] [--questions YAML] [--repeats 20] [--json]
+
+Without ``--db`` the bundled corpus is ingested into a temporary SQLite
+database. Questions: ``benchmarks/gold/questions.yaml`` with
+``questions: [{id, q, style, gold: [{file, line}], expect: [str], answerable}]``.
+A result matches a gold entry when ``source.file == file`` and
+``start_line <= line <= end_line``. Only answerable questions with gold
+lines count towards the metrics.
+
+Prints Recall@1, Recall@5 and MRR@10 for: the baseline (rank_bm25
+``BM25Okapi`` over default ``jieba.lcut`` of the raw clause text), the
+keyword index, and — when ``huiqi.search.semantic`` provides a scorer —
+the semantic index and the hybrid (RRF); then p50/p95 latency of
+in-process searches and index build times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_QUESTIONS = ROOT / "benchmarks" / "gold" / "questions.yaml"
+
+
+def load_questions(path: Path) -> list[dict]:
+    """Questions of the gold file (all of them, answerable or not)."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return list(data.get("questions") or [])
+
+
+def first_hit(results: list[dict], gold: list[dict]) -> int | None:
+    """1-based rank of the first result covering a gold line, else None."""
+    for rank, r in enumerate(results, start=1):
+        src = r["source"]
+        for g in gold:
+            if src["file"] == g["file"] and (src["start_line"] or 0) <= int(g["line"]) <= (src["end_line"] or 0):
+                return rank
+    return None
+
+
+def metrics(ranks: list[int | None]) -> dict:
+    """Recall@1, Recall@5, MRR@10 over the ranks (None = not found)."""
+    n = len(ranks) or 1
+    return {
+        "R@1": sum(1 for r in ranks if r is not None and r <= 1) / n,
+        "R@5": sum(1 for r in ranks if r is not None and r <= 5) / n,
+        "MRR@10": sum(1.0 / r for r in ranks if r is not None and r <= 10) / n,
+        "n": len(ranks),
+    }
+
+
+class Baseline:
+    """rank_bm25 BM25Okapi over default-jieba tokens of raw clause text."""
+
+    def __init__(self, records: list[dict]) -> None:
+        import jieba
+        from rank_bm25 import BM25Okapi
+
+        jieba.setLogLevel(logging.WARNING)
+        self.records = records
+        self.bm25 = BM25Okapi([jieba.lcut(r["text"]) or [""] for r in records])
+        self._cut = jieba.lcut
+
+    def search(self, query: str, top: int = 10) -> list[dict]:
+        """Top records for ``query`` (positive scores only)."""
+        scores = self.bm25.get_scores(self._cut(query))
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:top]
+        return [self.records[i] for i in order if scores[i] > 0]
+
+
+def _semantic_scorer(url: str, session):
+    """``((scorer, build seconds), None)`` from ``huiqi.search.semantic``
+    (``build_or_load(index_dir(url), clauses)``), or ``(None, reason)``."""
+    try:
+        from huiqi.search import semantic
+    except ImportError as exc:
+        return None, f"huiqi.search.semantic not importable ({exc})"
+    from huiqi.kb.queries import list_policies
+
+    try:
+        t0 = time.perf_counter()
+        scorer = semantic.build_or_load(semantic.index_dir(url), list_policies(session))
+        return (scorer, time.perf_counter() - t0), None
+    except Exception as exc:  # report, keep the keyword numbers
+        return None, f"semantic index failed: {type(exc).__name__}: {exc}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", help="existing database (default: ingest the corpus into a temp db)")
+    ap.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    ap.add_argument("--repeats", type=int, default=20)
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--misses", action="store_true", help="list keyword/hybrid misses at 5")
+    args = ap.parse_args(argv)
+
+    from huiqi.config import corpus_files, to_url
+    from huiqi.kb.db import get_engine, session_scope, upgrade
+    from huiqi.kb.ingest import ingest_paths
+    from huiqi.search.engine import SearchEngine
+    from huiqi.search.index import build_from_session, index_dir
+
+    tmp = None
+    if args.db:
+        url = to_url(args.db)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="huiqi-bench-")
+        url = to_url(Path(tmp.name) / "bench.db")
+    engine = get_engine(url)
+    upgrade(engine)
+    if not args.db:
+        t0 = time.perf_counter()
+        ingest_paths(engine, corpus_files())
+        ingest_s = time.perf_counter() - t0
+    else:
+        ingest_s = None
+
+    questions = load_questions(args.questions)
+    scored = [q for q in questions if q.get("answerable", True) and q.get("gold")]
+
+    with session_scope(engine) as s:
+        t0 = time.perf_counter()
+        kw_index = build_from_session(s)
+        kw_build = time.perf_counter() - t0
+        kw_index.save(index_dir(url))
+        sem, sem_note = _semantic_scorer(url, s)
+    sem_scorer, sem_build = (sem if sem else (None, None))
+
+    systems: dict[str, callable] = {}
+    base = Baseline(kw_index.records)
+    systems["baseline (rank_bm25 + jieba)"] = lambda q: base.search(q, 10)
+    kw_engine = SearchEngine(kw_index)
+    systems["keyword (bm25s + dict + synonyms)"] = lambda q: kw_engine.search(q, top=10, mode="keyword")
+    main_engine = kw_engine
+    if sem_scorer is not None:
+        hy_engine = SearchEngine(kw_index, semantic=sem_scorer)
+        systems["semantic"] = lambda q: hy_engine.search(q, top=10, mode="semantic")
+        systems["hybrid (RRF k=60)"] = lambda q: hy_engine.search(q, top=10, mode="hybrid")
+        main_engine = hy_engine
+
+    table = {}
+    misses: dict[str, list] = {}
+    for name, fn in systems.items():
+        ranks = []
+        for q in scored:
+            rank = first_hit(fn(q["q"]), q["gold"])
+            ranks.append(rank)
+            if rank is None or rank > 5:
+                misses.setdefault(name, []).append((q.get("id"), q["q"], rank))
+        table[name] = metrics(ranks)
+
+    # latency of the default search path (hybrid when available)
+    lat: list[float] = []
+    for _ in range(args.repeats):
+        for q in questions:
+            t0 = time.perf_counter()
+            main_engine.search(q["q"], top=10)
+            lat.append((time.perf_counter() - t0) * 1000)
+    lat.sort()
+    latency = {
+        "engine": "hybrid" if main_engine is not kw_engine else "keyword",
+        "queries": len(lat),
+        "p50_ms": statistics.median(lat) if lat else None,
+        "p95_ms": lat[int(0.95 * (len(lat) - 1))] if lat else None,
+    }
+    out = {
+        "questions": len(questions),
+        "scored": len(scored),
+        "metrics": table,
+        "latency": latency,
+        "build_seconds": {"ingest": ingest_s, "keyword_index": kw_build, "semantic_index": sem_build},
+        "notes": [n for n in (sem_note,) if n],
+    }
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print(f"questions: {len(questions)} (scored: {len(scored)} answerable with gold)")
+        print(f"{'system':40s} {'R@1':>6s} {'R@5':>6s} {'MRR@10':>7s}")
+        for name, m in table.items():
+            print(f"{name:40s} {m['R@1']:6.3f} {m['R@5']:6.3f} {m['MRR@10']:7.3f}")
+        print(f"latency ({latency['engine']}, {latency['queries']} searches): "
+              f"p50 {latency['p50_ms']:.2f} ms, p95 {latency['p95_ms']:.2f} ms")
+        b = out["build_seconds"]
+        print("build: " + ", ".join(f"{k} {v:.2f} s" for k, v in b.items() if v is not None))
+        for n in out["notes"]:
+            print("note:", n)
+    if args.misses:
+        for name, rows in misses.items():
+            print(f"\n-- misses@5: {name}")
+            for qid, q, rank in rows:
+                print(f"  {qid}: {q} (rank {rank})")
+    if tmp is not None:
+        engine.dispose()
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

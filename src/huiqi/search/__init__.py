@@ -1,0 +1,1 @@
+"""Search (检索): keyword index, filters, semantic/hybrid ranking."""

@@ -1,0 +1,246 @@
+"""Search engine (检索): keyword BM25, optional semantic scorer, filters.
+
+:func:`search` returns the issue-3 JSON contract, best first::
+
+    [{"id", "score", "text", "path",
+      "document": {"id", "title", "level", "region"},
+      "source": {"file", "start_line", "end_line"},
+      "validity": {"start", "end", "basis", "relative"}, "expired"}]
+
+Keyword score = BM25(query tokens) + :data:`HEADING_WEIGHT` x BM25 over
+title + heading path, plus :data:`EXPANSION_WEIGHT` x the same for the synonym
+expansion tokens; service guides are multiplied by :data:`APPLY_BOOST` when
+the query asks how/where to apply (怎么申请, 去哪办, 申报材料 …); amounts in the query become ``money:`` tokens
+(an exact-number match). With a semantic scorer (any object with
+``.scores(query) -> {clause_id: float}``) the two rankings are fused by
+reciprocal-rank fusion, ``sum 1/(RRF_K + rank)`` with ``RRF_K = 60``
+(Cormack et al. 2009), and ``score`` is the fused value.
+
+Bad input never gives a traceback: an empty/whitespace query, a bad ``top``,
+an unknown region/level or a malformed date raise :class:`SearchError` (a
+one-sentence Chinese message); queries with no searchable word (only
+punctuation, emoji) give ``[]``; queries are cut to :data:`MAX_QUERY_CHARS`
+characters; HTML tags are stripped; the query never reaches SQL.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import date
+
+import numpy as np
+
+from huiqi.search import segment as seg
+from huiqi.search.filters import Filters, SearchError, UnknownRegion, valid_on
+from huiqi.search.index import KeywordIndex
+
+__all__ = ["SearchEngine", "SearchError", "UnknownRegion", "search", "open_engine", "clean_query"]
+
+MAX_QUERY_CHARS = 200
+MAX_TOP = 100
+EXPANSION_WEIGHT = 0.5
+HEADING_WEIGHT = 0.5
+APPLY_BOOST = 1.3
+RRF_K = 60
+
+# "How / where to apply" intent (办事意图): service guides (服务指南), which
+# carry 申报流程 / 受理机构 / 咨询电话, are preferred for such questions.
+_APPLY_INTENT_RE = re.compile(
+    r"(怎么|如何|怎样|去哪|哪里|在哪|找谁|哪个部门|什么材料|哪些材料)\s*(申请|申报|办理|办|领取|享受|兑现)?"
+    r"|申请(流程|条件|材料|程序)|申报(流程|条件|材料|程序)|办理(流程|时限|地点)|咨询电话|受理"
+)
+
+_TAG_RE = re.compile(r"<[^<>]{0,200}>")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_query(query) -> str:
+    """Validate and clean a query: strip HTML tags and control characters,
+    collapse whitespace, cut to :data:`MAX_QUERY_CHARS`. Raises
+    :class:`SearchError` when the query is empty or whitespace only; a query
+    of tags only cleans to ``""`` (which searches to ``[]``)."""
+    if query is None or not isinstance(query, str):
+        raise SearchError("查询内容应为文本")
+    if not query.strip():
+        raise SearchError("查询内容为空，请输入要查找的政策关键词或问题")
+    text = _CONTROL_RE.sub(" ", _TAG_RE.sub(" ", query))
+    return re.sub(r"\s+", " ", text).strip()[:MAX_QUERY_CHARS]
+
+
+def _check_top(top) -> int:
+    try:
+        k = int(top)
+    except (TypeError, ValueError):
+        raise SearchError(f"返回条数无效：{top}") from None
+    if k < 1:
+        raise SearchError("返回条数应至少为 1")
+    return min(k, MAX_TOP)
+
+
+def rrf(rankings: list[list[int]], k: int = RRF_K) -> dict[int, float]:
+    """Reciprocal-rank fusion of ranked id lists: ``id → sum 1/(k + rank)``
+    (rank 1-based)."""
+    out: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, cid in enumerate(ranking, start=1):
+            out[cid] = out.get(cid, 0.0) + 1.0 / (k + rank)
+    return out
+
+
+class SearchEngine:
+    """Search over one :class:`KeywordIndex`, optionally fused with a
+    semantic scorer (``.scores(query) -> {clause_id: float}``)."""
+
+    def __init__(self, keyword: KeywordIndex, semantic=None) -> None:
+        self.keyword = keyword
+        self.semantic = semantic
+        self._ids = np.array([r["id"] for r in keyword.records], dtype=np.int64)
+        self._guides = np.array([r.get("kind") == "guide" for r in keyword.records], dtype=bool)
+
+    def record(self, clause_id: int) -> dict | None:
+        """The full indexed record of a clause (see
+        :func:`huiqi.search.index.clause_record`) or ``None``."""
+        i = self.keyword.position.get(clause_id)
+        return None if i is None else self.keyword.records[i]
+
+    def keyword_scores(self, query: str) -> np.ndarray:
+        """Keyword score of every record (index order) for a cleaned query."""
+        tokens, expansion = seg.expand_query(query)
+        scores = np.asarray(self.keyword.scores(tokens), dtype=np.float64)
+        scores += HEADING_WEIGHT * self.keyword.heading_scores(tokens)
+        if expansion:
+            scores += EXPANSION_WEIGHT * self.keyword.scores(expansion)
+            scores += EXPANSION_WEIGHT * HEADING_WEIGHT * self.keyword.heading_scores(expansion)
+        if APPLY_BOOST != 1.0 and _APPLY_INTENT_RE.search(query):
+            scores[self._guides] *= APPLY_BOOST
+        return scores
+
+    def _mask(self, filters: Filters) -> np.ndarray:
+        if not filters.active:
+            return np.ones(len(self._ids), dtype=bool)
+        return np.array([filters.accepts(r) for r in self.keyword.records], dtype=bool)
+
+    def search(
+        self,
+        query: str,
+        top: int = 10,
+        region: str | None = None,
+        level: str | None = None,
+        unit: str | None = None,
+        valid_at: date | str | None = None,
+        doc: int | None = None,
+        mode: str | None = None,
+    ) -> list[dict]:
+        """Best ``top`` clauses for ``query`` passing the filters (region 地区,
+        level 层级, unit 责任单位, valid_at 有效日期, doc 文档 ID). ``mode``:
+        ``"keyword"``, ``"semantic"``, ``"hybrid"`` or ``None`` (hybrid when
+        a semantic scorer is present, else keyword). Raises
+        :class:`SearchError` for bad input (see module docstring)."""
+        text = clean_query(query)
+        k = _check_top(top)
+        filters = Filters.make(region=region, level=level, unit=unit, valid_at=valid_at, doc=doc)
+        mode = mode or ("hybrid" if self.semantic is not None else "keyword")
+        if mode not in ("keyword", "semantic", "hybrid"):
+            raise SearchError(f"未知检索模式：{mode}")
+        if mode != "keyword" and self.semantic is None:
+            raise SearchError("语义检索不可用（未加载语义索引）")
+        if not self._ids.size or not text:
+            return []
+        mask = self._mask(filters)
+        kw = self.keyword_scores(text) if mode != "semantic" else None
+        if mode == "keyword":
+            ranked = self._rank(kw, mask, k)
+            return [self._item(i, float(kw[i]), filters) for i in ranked]
+        sem = self._semantic_array(text)
+        if mode == "semantic":
+            ranked = self._rank(sem, mask, k, positive=False)
+            return [self._item(i, float(sem[i]), filters) for i in ranked]
+        depth = max(k, 50)
+        fused = rrf([self._rank(kw, mask, depth), self._rank(sem, mask, depth, positive=False)])
+        order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        return [self._item(i, fused[i], filters) for i in order]
+
+    def _semantic_array(self, text: str) -> np.ndarray:
+        raw = self.semantic.scores(text) or {}
+        out = np.full(len(self._ids), -np.inf)
+        for cid, s in raw.items():
+            i = self.keyword.position.get(int(cid))
+            if i is not None:
+                out[i] = float(s)
+        return out
+
+    @staticmethod
+    def _rank(scores: np.ndarray, mask: np.ndarray, k: int, positive: bool = True) -> list[int]:
+        """Indices of the ``k`` best masked scores (ties: index order)."""
+        ok = mask & (scores > 0 if positive else np.isfinite(scores))
+        idx = np.flatnonzero(ok)
+        if not idx.size:
+            return []
+        order = idx[np.lexsort((idx, -scores[idx]))]
+        return [int(i) for i in order[:k]]
+
+    def _item(self, i: int, score: float, filters: Filters) -> dict:
+        r = self.keyword.records[i]
+        day = filters.valid_at or date.today()
+        return {
+            "id": r["id"],
+            "score": round(float(score), 6),
+            "text": r["text"],
+            "path": list(r["path"]),
+            "document": dict(r["document"]),
+            "source": dict(r["source"]),
+            "validity": dict(r["validity"]),
+            "expired": not valid_on({"end": r["validity"].get("end")}, day),
+        }
+
+
+_engines: dict[str, tuple[str, SearchEngine]] = {}
+_engines_lock = threading.Lock()
+
+
+def open_engine(db: str | None = None, semantic=None, rebuild: bool = False) -> SearchEngine:
+    """A :class:`SearchEngine` for the database ``db`` (a ``--db`` value or
+    URL; default as in :func:`huiqi.config.resolve_db`). The keyword index is
+    loaded from ``derived_dir/search`` or (re)built when the clauses changed
+    (see :func:`huiqi.search.index.build_or_load`). Engines are cached per
+    database URL for the process; the cache is revalidated against the
+    clause fingerprint on each call."""
+    from huiqi.config import resolve_db
+    from huiqi.kb.db import get_engine, session_scope, upgrade
+    from huiqi.search.index import build_or_load, current_pairs, fingerprint
+
+    url = resolve_db(db).url
+    engine = get_engine(url)
+    upgrade(engine)
+    with session_scope(engine) as s:
+        fp = fingerprint(current_pairs(s))
+        with _engines_lock:
+            cached = _engines.get(url)
+            if cached and cached[0] == fp and not rebuild and (semantic is None or cached[1].semantic is semantic):
+                return cached[1]
+            index = build_or_load(url, s, rebuild=rebuild)
+            se = SearchEngine(index, semantic=semantic)
+            _engines[url] = (index.fingerprint, se)
+    return se
+
+
+def search(
+    query: str,
+    top: int = 10,
+    region: str | None = None,
+    level: str | None = None,
+    unit: str | None = None,
+    valid_at: date | str | None = None,
+    doc: int | None = None,
+    *,
+    db: str | None = None,
+    semantic=None,
+    mode: str | None = None,
+) -> list[dict]:
+    """Search the knowledge base ``db`` (see :func:`open_engine` and
+    :meth:`SearchEngine.search` for arguments, result shape and errors)."""
+    clean_query(query)  # fail fast before opening the database
+    return open_engine(db, semantic=semantic).search(
+        query, top=top, region=region, level=level, unit=unit, valid_at=valid_at, doc=doc, mode=mode
+    )

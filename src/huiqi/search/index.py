@@ -1,0 +1,259 @@
+"""Keyword index (关键词索引): BM25 (bm25s) over clauses.
+
+What is indexed for a clause: document title + heading path + clause text
+(+ guide fields not already in the text), tokenised by
+:func:`huiqi.search.segment.index_tokens` (domain dictionary, search-mode
+sub-words, money tokens).
+
+A second BM25 over the heading text alone (title + path,
+:func:`heading_text`) is kept so that the engine can weight heading matches.
+
+Persistence: ``derived_dir(db_url)/search/keyword/`` holds the bm25s arrays
+(the heading index in ``headings/``),
+``records.json`` (the clause records returned by searches) and
+``fingerprint.txt`` — a hash of the current clauses' ``(id, key)`` pairs and
+of the tokenizer version (dictionary file + :data:`INDEX_VERSION`). When the
+fingerprint differs the index is rebuilt in full (the corpus is small: a
+full rebuild of ~1,500 clauses takes about a second).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+
+from huiqi.search import segment as seg
+
+INDEX_VERSION = "kw-2"
+"""Bump when the indexed text or tokenisation changes (forces a rebuild)."""
+
+SEARCH_DIR = "search"
+KEYWORD_DIR = "keyword"
+_RECORDS = "records.json"
+_FINGERPRINT = "fingerprint.txt"
+_HEADINGS = "headings"
+
+log = logging.getLogger(__name__)
+
+
+def _quiet_bm25s() -> None:
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def clause_record(clause: dict, doc_validity: dict | None = None) -> dict:
+    """The record kept per clause (a subset of a ``list_policies`` dict):
+    ``id, key, document{id, title, level, region}, path, text,
+    source{file, start_line, end_line}, validity{start, end, basis, relative},
+    responsible_units, fields, contacts, amounts, kind``. Clause validity
+    falls back to the document's (``doc_validity``) field by field."""
+    d = clause.get("document") or {}
+    validity = dict(clause.get("validity") or {})
+    for k, v in (doc_validity or {}).items():
+        if validity.get(k) in (None, "") and v not in (None, ""):
+            validity[k] = v
+    return {
+        "id": clause["id"],
+        "key": clause.get("key"),
+        "kind": clause.get("kind"),
+        "document": {
+            "id": d.get("id"),
+            "title": d.get("title"),
+            "level": d.get("level"),
+            "region": d.get("region"),
+        },
+        "path": list(clause.get("path") or []),
+        "text": clause.get("text") or "",
+        "source": dict(clause.get("source") or {}),
+        "validity": {k: validity.get(k) for k in ("start", "end", "basis", "relative")},
+        "responsible_units": list(clause.get("responsible_units") or []),
+        "fields": dict(clause.get("fields") or {}),
+        "contacts": list(clause.get("contacts") or []),
+        "amounts": list(clause.get("amounts") or []),
+    }
+
+
+def indexed_text(record: dict) -> str:
+    """The text indexed for a record: title, heading path, clause text and
+    guide field values not already contained in the text, one per line."""
+    parts = [record["document"].get("title") or "", " ".join(record.get("path") or []), record["text"]]
+    for value in (record.get("fields") or {}).values():
+        value = str(value)
+        if value and value not in record["text"]:
+            parts.append(value)
+    return "\n".join(p for p in parts if p)
+
+
+def heading_text(record: dict) -> str:
+    """The heading text of a record: document title and heading path (the
+    second, short field scored separately so a query naming the topic of a
+    document or heading ranks that clause up)."""
+    return "\n".join([record["document"].get("title") or "", *(record.get("path") or [])])
+
+
+def _terms_digest() -> str:
+    return hashlib.sha1(seg._read_data(seg.TERMS_FILE).encode("utf-8")).hexdigest()[:12]
+
+
+def fingerprint(pairs) -> str:
+    """Hash of the ``(clause id, clause key)`` pairs (any order) and of the
+    tokenizer version; identifies the indexed content."""
+    h = hashlib.sha1(f"{INDEX_VERSION}|{_terms_digest()}".encode())
+    for cid, key in sorted((int(i), str(k)) for i, k in pairs):
+        h.update(f"\n{cid}:{key}".encode())
+    return h.hexdigest()
+
+
+class KeywordIndex:
+    """BM25 index over clause records.
+
+    ``records`` — the clause records (see :func:`clause_record`) in index
+    order; ``fingerprint`` — see :func:`fingerprint`; ``build_seconds`` —
+    time of the last build (0 when loaded).
+    """
+
+    def __init__(self, records: list[dict], retriever, fp: str, build_seconds: float = 0.0, headings=None) -> None:
+        self.records = records
+        self.retriever = retriever
+        self.headings = headings
+        self.fingerprint = fp
+        self.build_seconds = build_seconds
+        self.position = {r["id"]: i for i, r in enumerate(records)}
+
+    # -- building ----------------------------------------------------------
+
+    @classmethod
+    def build(cls, clauses: list[dict], doc_validity: dict[int, dict] | None = None) -> "KeywordIndex":
+        """Build from ``list_policies`` clause dicts; ``doc_validity`` maps a
+        document id to its ``validity`` dict (used when a clause has none)."""
+        import bm25s
+
+        _quiet_bm25s()
+        t0 = time.perf_counter()
+        doc_validity = doc_validity or {}
+        records = [clause_record(c, doc_validity.get((c.get("document") or {}).get("id"))) for c in clauses]
+        corpus = [seg.index_tokens(indexed_text(r)) or [""] for r in records]
+        retriever = headings = None
+        if corpus:
+            retriever = bm25s.BM25()
+            retriever.index(corpus, show_progress=False)
+            headings = bm25s.BM25()
+            headings.index([seg.index_tokens(heading_text(r)) or [""] for r in records], show_progress=False)
+        fp = fingerprint((r["id"], r["key"]) for r in records)
+        return cls(records, retriever, fp, time.perf_counter() - t0, headings)
+
+    # -- scoring -----------------------------------------------------------
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every record (index order) for ``tokens``
+        (duplicates ignored; unknown tokens contribute nothing)."""
+        if self.retriever is None or not tokens:
+            return np.zeros(len(self.records), dtype=np.float32)
+        return self.retriever.get_scores(list(dict.fromkeys(tokens)))
+
+    def heading_scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every record's heading text (title + path)."""
+        if self.headings is None or not tokens:
+            return np.zeros(len(self.records), dtype=np.float32)
+        return self.headings.get_scores(list(dict.fromkeys(tokens)))
+
+    # -- persistence -------------------------------------------------------
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the index into ``directory`` (replaced atomically enough:
+        written to a sibling temp dir, then renamed). Returns the directory."""
+        directory = Path(directory)
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.retriever is not None:
+            self.retriever.save(str(tmp), show_progress=False)
+            self.headings.save(str(tmp / _HEADINGS), show_progress=False)
+        (tmp / _RECORDS).write_text(json.dumps(self.records, ensure_ascii=False), encoding="utf-8")
+        (tmp / _FINGERPRINT).write_text(self.fingerprint, encoding="utf-8")
+        shutil.rmtree(directory, ignore_errors=True)
+        tmp.rename(directory)
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | Path) -> "KeywordIndex":
+        """Read an index written by :meth:`save`. Raises ``FileNotFoundError``
+        when it is missing or incomplete."""
+        import bm25s
+
+        _quiet_bm25s()
+        directory = Path(directory)
+        fp_file = directory / _FINGERPRINT
+        if not fp_file.is_file():
+            raise FileNotFoundError(str(fp_file))
+        records = json.loads((directory / _RECORDS).read_text(encoding="utf-8"))
+        retriever = headings = None
+        if records:
+            retriever = bm25s.BM25.load(str(directory), show_progress=False)
+            headings = bm25s.BM25.load(str(directory / _HEADINGS), show_progress=False)
+        return cls(records, retriever, fp_file.read_text(encoding="utf-8").strip(), headings=headings)
+
+    @staticmethod
+    def stored_fingerprint(directory: str | Path) -> str | None:
+        """The fingerprint saved in ``directory`` or ``None``."""
+        try:
+            return (Path(directory) / _FINGERPRINT).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+
+
+def index_dir(db_url: str) -> Path:
+    """``derived_dir(db_url)/search/keyword`` (parents created)."""
+    from huiqi.config import derived_dir
+
+    d = derived_dir(db_url) / SEARCH_DIR
+    d.mkdir(parents=True, exist_ok=True)
+    return d / KEYWORD_DIR
+
+
+def current_pairs(session) -> list[tuple[int, str]]:
+    """``(clause id, key)`` of every clause of current file versions."""
+    from sqlalchemy import select
+
+    from huiqi.kb.models import Clause, Document, SourceFile
+
+    stmt = (
+        select(Clause.id, Clause.key)
+        .join(Document, Clause.document_id == Document.id)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(SourceFile.is_current.is_(True))
+    )
+    return [(i, k) for i, k in session.execute(stmt)]
+
+
+def build_from_session(session) -> KeywordIndex:
+    """Build a :class:`KeywordIndex` over the current clauses of a session."""
+    from huiqi.kb.queries import list_documents, list_policies
+
+    doc_validity = {d["id"]: d["validity"] for d in list_documents(session)}
+    return KeywordIndex.build(list_policies(session), doc_validity)
+
+
+def build_or_load(engine_url: str, session, rebuild: bool = False) -> KeywordIndex:
+    """The keyword index of the database ``engine_url``: loaded from
+    ``derived_dir/search/keyword`` when its fingerprint matches the current
+    clauses, otherwise (or when ``rebuild``) built from ``session`` and
+    saved. A corrupt stored index is rebuilt."""
+    directory = index_dir(engine_url)
+    fp = fingerprint(current_pairs(session))
+    if not rebuild and KeywordIndex.stored_fingerprint(directory) == fp:
+        try:
+            return KeywordIndex.load(directory)
+        except (OSError, ValueError, KeyError) as exc:  # corrupt: rebuild
+            log.warning("rebuilding keyword index: %s", exc)
+    index = build_from_session(session)
+    try:
+        index.save(directory)
+    except OSError as exc:  # read-only location: keep the in-memory index
+        log.warning("cannot save keyword index: %s", exc)
+    return index

@@ -1,0 +1,36 @@
+"""A knowledge base of the real bundled corpus, built once per test process
+(in a temp dir, removed at exit) for the keyword-search tests."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=1)
+def corpus_db_url() -> str:
+    """SQLite URL of a database holding the ingested corpus (``data/corpus``)."""
+    from huiqi.config import corpus_files
+    from huiqi.kb.db import get_engine, upgrade
+    from huiqi.kb.ingest import ingest_paths
+
+    tmp = Path(tempfile.mkdtemp(prefix="huiqi-search-test-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    url = f"sqlite:///{tmp / 'kb.db'}"
+    engine = get_engine(url)
+    upgrade(engine)
+    report = ingest_paths(engine, corpus_files())
+    assert report.ok, [f.error for f in report.failed]
+    engine.dispose()
+    return url
+
+
+@lru_cache(maxsize=1)
+def corpus_engine():
+    """The :class:`huiqi.search.engine.SearchEngine` of :func:`corpus_db_url`."""
+    from huiqi.search.engine import open_engine
+
+    return open_engine(corpus_db_url())

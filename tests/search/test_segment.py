@@ -1,0 +1,64 @@
+"""Segmentation with the policy dictionary, synonyms and money tokens."""
+
+from __future__ import annotations
+
+import jieba
+
+from huiqi.search import segment as seg
+
+
+def test_domain_terms_stay_one_token():
+    tokens = seg.segment("专精特新“小巨人”企业享受六税两费减半征收，稳岗返还实行免申即享")
+    for term in ("专精特新", "小巨人", "六税两费", "稳岗返还", "免申即享"):
+        assert term in tokens
+
+
+def test_default_jieba_splits_what_the_dictionary_keeps():
+    # why the domain dictionary exists: plain jieba cuts these terms apart
+    jieba.setLogLevel(60)
+    assert "六税两费" not in jieba.lcut("小微企业六税两费减免")
+    assert "六税两费" in seg.segment("小微企业六税两费减免")
+
+
+def test_terms_file_has_enough_terms():
+    assert len(seg.load_terms()) >= 80
+
+
+def test_index_tokens_drop_question_words_and_punctuation():
+    tokens = seg.query_tokens("我们公司怎么申请稳岗返还？")
+    assert "申请" in tokens and "稳岗返还" in tokens
+    assert not {"我们", "公司", "怎么", "？"} & set(tokens)
+
+
+def test_search_mode_adds_sub_words_of_long_terms():
+    tokens = seg.index_tokens("研发费用加计扣除")
+    assert "研发费用加计扣除" in tokens and "加计" in tokens
+
+
+def test_synonym_groups_and_expansion():
+    assert len(seg.synonym_groups()) >= 25
+    tokens, expansion = seg.expand_query("技改补贴上限")
+    assert "技改" in tokens and "技术改造" in expansion
+    _, expansion = seg.expand_query("高企认定")
+    assert "高新技术企业" in expansion
+    _, expansion = seg.expand_query("稳岗补贴")
+    assert "稳岗返还" in expansion
+    _, expansion = seg.expand_query("个体户")
+    assert "个体工商户" in expansion
+
+
+def test_money_tokens_normalise_amounts():
+    expected = ["money:20000000"]
+    for text in ("2000万", "2000万元", "2000 万元", "两千万元", "20,000,000元"):
+        assert seg.money_tokens(text) == expected, text
+    assert seg.money_tokens("最高奖励1.5亿元") == ["money:150000000"]
+    assert seg.money_tokens("三十万元") == ["money:300000"]
+
+
+def test_money_tokens_ignore_other_measures_and_bare_numbers():
+    assert seg.money_tokens("新增就业5万人，种植3万亩") == []
+    assert seg.money_tokens("30个人，招了2个") == []
+
+
+def test_money_token_in_index_tokens():
+    assert "money:20000000" in seg.index_tokens("对投资2000万元及以上的项目")
