@@ -106,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     ap.add_argument("--repeats", type=int, default=20)
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--semantic-weights", type=float, nargs="+", default=[1.0, 0.3, 0.1],
+                    help="semantic weights of the hybrid to compare")
     ap.add_argument("--misses", action="store_true", help="list keyword/hybrid misses at 5")
     args = ap.parse_args(argv)
 
@@ -150,7 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     if sem_scorer is not None:
         hy_engine = SearchEngine(kw_index, semantic=sem_scorer)
         systems["semantic"] = lambda q: hy_engine.search(q, top=10, mode="semantic")
-        systems["hybrid (RRF k=60)"] = lambda q: hy_engine.search(q, top=10, mode="hybrid")
+        for w in args.semantic_weights:
+            eng = SearchEngine(kw_index, semantic=sem_scorer, semantic_weight=w)
+            systems[f"hybrid (RRF k=60, semantic weight {w:g})"] = (
+                lambda q, eng=eng: eng.search(q, top=10, mode="hybrid"))
         main_engine = hy_engine
 
     table = {}

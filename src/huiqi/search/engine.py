@@ -78,13 +78,19 @@ def _check_top(top) -> int:
     return min(k, MAX_TOP)
 
 
-def rrf(rankings: list[list[int]], k: int = RRF_K) -> dict[int, float]:
-    """Reciprocal-rank fusion of ranked id lists: ``id → sum 1/(k + rank)``
-    (rank 1-based)."""
+#: weight of the semantic ranking in hybrid fusion (keyword = 1); chosen by
+#: benchmarks/search_bench.py on benchmarks/gold/questions.yaml
+SEMANTIC_WEIGHT = 0.1
+
+
+def rrf(rankings: list[list[int]], k: int = RRF_K, weights: list[float] | None = None) -> dict[int, float]:
+    """Weighted reciprocal-rank fusion of ranked id lists:
+    ``id → sum w_r / (k + rank)`` (rank 1-based, weights default to 1)."""
     out: dict[int, float] = {}
-    for ranking in rankings:
+    weights = weights or [1.0] * len(rankings)
+    for ranking, w in zip(rankings, weights):
         for rank, cid in enumerate(ranking, start=1):
-            out[cid] = out.get(cid, 0.0) + 1.0 / (k + rank)
+            out[cid] = out.get(cid, 0.0) + w / (k + rank)
     return out
 
 
@@ -92,9 +98,10 @@ class SearchEngine:
     """Search over one :class:`KeywordIndex`, optionally fused with a
     semantic scorer (``.scores(query) -> {clause_id: float}``)."""
 
-    def __init__(self, keyword: KeywordIndex, semantic=None) -> None:
+    def __init__(self, keyword: KeywordIndex, semantic=None, semantic_weight: float = SEMANTIC_WEIGHT) -> None:
         self.keyword = keyword
         self.semantic = semantic
+        self.semantic_weight = semantic_weight
         self._ids = np.array([r["id"] for r in keyword.records], dtype=np.int64)
         self._guides = np.array([r.get("kind") == "guide" for r in keyword.records], dtype=bool)
 
@@ -157,7 +164,8 @@ class SearchEngine:
             ranked = self._rank(sem, mask, k, positive=False)
             return [self._item(i, float(sem[i]), filters) for i in ranked]
         depth = max(k, 50)
-        fused = rrf([self._rank(kw, mask, depth), self._rank(sem, mask, depth, positive=False)])
+        fused = rrf([self._rank(kw, mask, depth), self._rank(sem, mask, depth, positive=False)],
+                    weights=[1.0, self.semantic_weight])
         order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
         return [self._item(i, fused[i], filters) for i in order]
 
