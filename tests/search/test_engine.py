@@ -105,8 +105,9 @@ class _FakeSemantic:
 def test_hybrid_fusion_with_semantic_scorer():
     kw = corpus_engine()
     target = kw.search("鸵鸟", top=1)[0]["id"]
-    hybrid = SearchEngine(kw.keyword, semantic=_FakeSemantic(target))
+    hybrid = SearchEngine(kw.keyword, semantic=_FakeSemantic(target), semantic_weight=1.0)
     rows = hybrid.search("稳岗返还怎么申请", top=5)
     assert rows[0]["id"] in {target, kw.search("稳岗返还怎么申请", top=1)[0]["id"]}
     assert target in [r["id"] for r in rows]
     assert rrf([[1, 2], [2, 1]])[1] == pytest.approx(1 / 61 + 1 / 62)
+    assert rrf([[1, 2], [2, 1]], weights=[1.0, 0.1])[1] == pytest.approx(1 / 61 + 0.1 / 62)
