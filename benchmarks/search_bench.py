@@ -100,6 +100,41 @@ def _semantic_scorer(url: str, session):
         return None, f"semantic index failed: {type(exc).__name__}: {exc}"
 
 
+def answer_metrics(questions: list[dict], engine) -> dict:
+    """Score :func:`huiqi.search.answer.answer`: for answerable questions the
+    fraction that are found and whose answer contains every ``expect`` string
+    (whitespace removed on both sides); for unanswerable ones the fraction
+    with ``found=False``."""
+    import re
+
+    from huiqi.search.answer import answer
+
+    def norm(t: str) -> str:
+        return re.sub(r"\s+", "", t)
+
+    ok = rejected = n_a = n_u = 0
+    failures = []
+    for q in questions:
+        a = answer(q["q"], engine=engine)
+        if q.get("answerable", True):
+            n_a += 1
+            good = a["found"] and all(norm(str(e)) in norm(a["answer"]) for e in q.get("expect") or [])
+            ok += good
+        else:
+            n_u += 1
+            good = not a["found"]
+            rejected += good
+        if not good:
+            failures.append(q.get("id"))
+    return {
+        "answerable": n_a,
+        "expect_complete": ok / (n_a or 1),
+        "unanswerable": n_u,
+        "unanswerable_rejected": rejected / (n_u or 1),
+        "failures": failures,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", help="existing database (default: ingest the corpus into a temp db)")
@@ -109,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--semantic-weights", type=float, nargs="+", default=[1.0, 0.3, 0.1],
                     help="semantic weights of the hybrid to compare")
     ap.add_argument("--misses", action="store_true", help="list keyword/hybrid misses at 5")
+    ap.add_argument("--answers", action="store_true",
+                    help="also score huiqi ask answers (expect strings; found=false when unanswerable)")
     args = ap.parse_args(argv)
 
     from huiqi.config import corpus_files, to_url
@@ -183,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         "p50_ms": statistics.median(lat) if lat else None,
         "p95_ms": lat[int(0.95 * (len(lat) - 1))] if lat else None,
     }
+    answers = answer_metrics(questions, kw_engine) if args.answers else None
     out = {
         "questions": len(questions),
         "scored": len(scored),
@@ -191,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         "build_seconds": {"ingest": ingest_s, "keyword_index": kw_build, "semantic_index": sem_build},
         "notes": [n for n in (sem_note,) if n],
     }
+    if answers is not None:
+        out["answers"] = answers
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
@@ -204,6 +244,13 @@ def main(argv: list[str] | None = None) -> int:
         print("build: " + ", ".join(f"{k} {v:.2f} s" for k, v in b.items() if v is not None))
         for n in out["notes"]:
             print("note:", n)
+        if answers is not None:
+            print(f"answers: expect-complete {answers['expect_complete']:.3f} "
+                  f"({answers['answerable']} answerable), unanswerable found=false "
+                  f"{answers['unanswerable_rejected']:.3f} ({answers['unanswerable']})")
+            if args.misses:
+                for qid in answers["failures"]:
+                    print(f"  answer miss: {qid}")
     if args.misses:
         for name, rows in misses.items():
             print(f"\n-- misses@5: {name}")

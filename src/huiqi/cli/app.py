@@ -396,3 +396,6 @@ def main() -> None:
 
 from huiqi.cli.search_cmd import register as _register_search
 _register_search(app)
+
+from huiqi.cli.ask_cmd import register as _register_ask
+_register_ask(app)

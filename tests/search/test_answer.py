@@ -1,0 +1,68 @@
+"""Extractive cited answers (huiqi.search.answer) and ``huiqi ask`` on the real corpus."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from huiqi.cli.app import app
+from huiqi.search.answer import AnswerError, answer
+from tests.search.kw_corpus import corpus_db_url, corpus_engine
+
+KEYS = {"question", "found", "answer", "citations", "suggestions"}
+
+
+def test_wengang_fanhuan_how_to_apply_cites_guide_with_phone():
+    a = answer("稳岗返还怎么申请", engine=corpus_engine())
+    assert a["found"] is True
+    assert "0483-8331254" in a["answer"]
+    assert "失业保险稳岗返还服务指南" in a["answer"]
+    first = a["citations"][0]
+    assert first["document"]["title"] == "失业保险稳岗返还服务指南"
+    assert set(first["source"]) == {"file", "start_line", "end_line"}
+    # extractive: the quoted text comes verbatim from the cited clause
+    rec = corpus_engine().record(first["id"])
+    assert first["text"].replace("。", "")[:30] in rec["text"].replace("。", "")
+
+
+def test_amount_is_quoted_verbatim():
+    a = answer("被评为国家级绿色工厂有没有奖金？", engine=corpus_engine())
+    assert a["found"] and "100万元" in a["answer"]
+
+
+@pytest.mark.parametrize("q", ["上海市人才落户政策", "增值税留抵退税怎么申请？", "企业买厂房的契税能减免吗？"])
+def test_unanswerable_is_not_found_with_suggestions(q):
+    a = answer(q, engine=corpus_engine())
+    assert a["found"] is False and a["citations"] == []
+    assert a["answer"].startswith("未在已收录的政策文件中找到")
+    assert 1 <= len(a["suggestions"]) <= 3
+
+
+def test_expired_clause_is_labelled():
+    a = answer("乳业开发区的项目贷款，市里贴息多少？最长贴几年？", engine=corpus_engine())
+    assert a["found"] and "（已过期，有效期至2024-05-19）" in a["answer"]
+
+
+@pytest.mark.parametrize("q", ["😀😀😀", "<script>alert(1)</script>", "'; DROP TABLE clauses;--", "税" * 10000])
+def test_bad_input_is_not_found(q):
+    a = answer(q, engine=corpus_engine())
+    assert set(a) == KEYS and a["found"] is False
+
+
+@pytest.mark.parametrize("q", ["", "   ", None])
+def test_empty_question_raises(q):
+    with pytest.raises(AnswerError):
+        answer(q, engine=corpus_engine())
+
+
+def test_cli_json_contract_and_errors():
+    runner = CliRunner()
+    r = runner.invoke(app, ["ask", "稳岗返还怎么申请", "--json", "--db", corpus_db_url()])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert set(data) == KEYS and data["found"] is True
+    assert {"id", "text", "source"} <= set(data["citations"][0])
+    r = runner.invoke(app, ["ask", "  ", "--db", corpus_db_url()])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    r = runner.invoke(app, ["ask", "<b>😀</b>", "--db", corpus_db_url()])
+    assert r.exit_code == 0 and "未在已收录" in r.stdout
