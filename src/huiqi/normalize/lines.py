@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass
@@ -27,9 +28,12 @@ class LogicalLine:
         """Original 1-based line number of character ``offset`` of ``text``."""
         if not self.segments:
             return self.start
-        keys = [s[0] for s in self.segments]
-        i = max(0, bisect_right(keys, offset) - 1)
+        i = max(0, bisect_right(self._keys, offset) - 1)
         return self.segments[i][1]
+
+    @cached_property
+    def _keys(self) -> list[int]:
+        return [s[0] for s in self.segments]
 
 
 @dataclass
@@ -65,9 +69,12 @@ class TextBlock:
 
     def line_of(self, offset: int) -> int:
         """Original line number of character ``offset``."""
-        keys = [s[0] for s in self.segments]
-        i = max(0, bisect_right(keys, offset) - 1)
+        i = max(0, bisect_right(self._keys, offset) - 1)
         return self.segments[i][1]
+
+    @cached_property
+    def _keys(self) -> list[int]:
+        return [s[0] for s in self.segments]
 
     def line_range(self, start: int, end: int) -> tuple[int, int]:
         """Original (first, last) line of the character span ``[start, end)``."""
