@@ -1,0 +1,363 @@
+"""Calculator data model (政策计算器的数据模型): condition trees, benefit specs,
+rules.
+
+This module is the shared vocabulary of :mod:`huiqi.calc`. Extraction
+(:mod:`huiqi.calc.conditions_extract`, :mod:`huiqi.calc.benefit`), reviewed
+rules (:mod:`huiqi.calc.rules`) and evaluation (:mod:`huiqi.calc.evaluate`,
+:mod:`huiqi.calc.engine`) all produce or consume these types; the YAML form
+of reviewed rules under ``data/rules/`` is exactly :meth:`Rule.to_dict`.
+
+Condition tree (条件树)
+-----------------------
+A :class:`Condition` is either a connective — ``all`` (AND, 同时满足),
+``any`` (OR, 符合下列情形之一), ``not`` (NOT, exclusions such as 不予支持 /
+不得享受) — over ``children``, or a leaf (``op == "leaf"``) of one ``kind``:
+
+``threshold``
+    ``attribute`` ``operator`` ``value`` [``unit``]: ``operator`` is one of
+    ``>=`` ``>`` ``<=`` ``<`` ``==`` ``between`` (``value`` = [lo, hi],
+    ``inclusive`` applies to both ends). Money values are yuan (元), rates
+    fractions (0.055 for 5.5%), ages years.
+``membership``
+    ``attribute`` ``operator`` (``in`` / ``not_in``) ``value`` (a list):
+    qualification in {高新技术企业, …}, entity_type in {个体工商户}, industry
+    in GB/T 4754 codes {C, C13, I65}, size_class in {中型, 小型, 微型},
+    taxpayer_type, tax_credit_grade, ownership, project kind.
+``region``
+    ``value`` is a list of GB/T 2260 codes (or names) whose area the firm's
+    注册地 must lie in.
+``date``
+    ``attribute`` (``established``, ``project.completed``) compared with an
+    ISO date ``value`` by ``operator``.
+``text``
+    A condition that is not machine-checkable (经营状况良好): always
+    evaluates to ``to_confirm``, never met or unmet.
+
+``attribute`` names: a profile key (``employees``, ``revenue``,
+``total_assets``, ``taxable_income``, ``monthly_sales``, ``rd_expense``,
+``established``, ``entity_type``, ``ownership``, ``industry``,
+``taxpayer_type``, ``tax_credit_grade``, ``qualifications``,
+``unemployment_insurance_months``, ``layoff_rate``, ``listed``), a derived
+fact (``size_class``, ``sme``, ``small_low_profit``, ``age_years``), a
+project field (``project.investment``, ``project.equipment_investment``,
+``project.kind``, ``project.status``, ``project.completed``,
+``project.energy_saving_tce``, ``project.water_saving_t``,
+``project.area_mu``, ``project.head_count``; a project condition holds when
+some project satisfies every project leaf of the same ``all``) or a free fact
+``facts.<中文名>`` (e.g. ``facts.登记失业人员招用人数``).
+
+Outcomes (结论) of one condition: ``met``, ``unmet``, ``unknown`` (a fact is
+missing — "needs information"), ``to_confirm`` (text to be confirmed by a
+person). Three-valued combination (Kleene logic, with ``to_confirm`` ranked
+between ``met`` and ``unknown``) is :func:`combine_all` / :func:`combine_any`
+/ :func:`negate`.
+
+Benefit (享受标准)
+------------------
+A :class:`BenefitSpec` says how much a clause is worth, in yuan (元), see
+its docstring for the kinds. :class:`Benefit` is a computed result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Outcome = Literal["met", "unmet", "unknown", "to_confirm"]
+"""Outcome of evaluating a condition against a profile."""
+
+Status = Literal["eligible", "likely", "needs_info", "ineligible", "expired"]
+"""Status of a clause for a profile (issue 4's ``status`` field):
+``eligible`` all conditions met; ``likely`` nothing unmet or unknown but some
+``to_confirm`` text; ``needs_info`` some fact missing and nothing unmet;
+``ineligible`` some condition unmet; ``expired`` the clause is out of its
+validity window on the evaluation date."""
+
+CONNECTIVES = ("all", "any", "not")
+LEAF_KINDS = ("threshold", "membership", "region", "date", "text")
+THRESHOLD_OPS = (">=", ">", "<=", "<", "==", "between")
+MEMBERSHIP_OPS = ("in", "not_in")
+
+# order used by the Kleene combination: AND takes the worst, OR the best
+_RANK = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
+
+
+def combine_all(outcomes: list[Outcome]) -> Outcome:
+    """AND (同时满足) of outcomes: ``unmet`` if any is unmet, else ``unknown``
+    if any is unknown, else ``to_confirm`` if any is, else ``met`` (also for
+    an empty list)."""
+    return min(outcomes, key=_RANK.__getitem__, default="met")
+
+
+def combine_any(outcomes: list[Outcome]) -> Outcome:
+    """OR (符合下列情形之一): ``met`` if any is met, else ``to_confirm`` if
+    any is, else ``unknown`` if any is, else ``unmet`` (also for an empty
+    list)."""
+    return max(outcomes, key=_RANK.__getitem__, default="unmet")
+
+
+def negate(outcome: Outcome) -> Outcome:
+    """NOT (exclusions, 不予支持): met ↔ unmet; unknown and to_confirm stay."""
+    return {"met": "unmet", "unmet": "met"}.get(outcome, outcome)
+
+
+@dataclass
+class Condition:
+    """One node of a condition tree (条件树节点); see the module docstring.
+
+    ``op`` — ``all`` / ``any`` / ``not`` / ``leaf``; ``children`` for
+    connectives (``not`` has exactly one); for leaves ``kind``,
+    ``attribute``, ``operator``, ``value``, ``unit`` (display unit of the
+    original text, e.g. ``万元``; ``value`` itself is always in base units:
+    yuan, persons, years, fractions), ``inclusive``. ``source_text`` quotes the
+    clause text the node came from (verbatim, for citations); ``label`` is a
+    short Chinese description shown to users (``从业人数不超过300人``).
+    """
+
+    op: Literal["all", "any", "not", "leaf"]
+    children: list["Condition"] = field(default_factory=list)
+    kind: str | None = None
+    attribute: str | None = None
+    operator: str | None = None
+    value: Any = None
+    unit: str | None = None
+    inclusive: bool = True
+    source_text: str = ""
+    label: str = ""
+
+    # -- constructors -------------------------------------------------------
+    @classmethod
+    def all_of(cls, children: list["Condition"], source_text: str = "", label: str = "") -> "Condition":
+        """AND node."""
+        return cls("all", list(children), source_text=source_text, label=label)
+
+    @classmethod
+    def any_of(cls, children: list["Condition"], source_text: str = "", label: str = "") -> "Condition":
+        """OR node."""
+        return cls("any", list(children), source_text=source_text, label=label)
+
+    @classmethod
+    def negation(cls, child: "Condition", source_text: str = "", label: str = "") -> "Condition":
+        """NOT node over one child."""
+        return cls("not", [child], source_text=source_text, label=label)
+
+    @classmethod
+    def leaf(cls, kind: str, attribute: str | None = None, operator: str | None = None,
+             value: Any = None, *, unit: str | None = None, inclusive: bool = True,
+             source_text: str = "", label: str = "") -> "Condition":
+        """Leaf node; raises ``ValueError`` for an unknown kind or operator."""
+        if kind not in LEAF_KINDS:
+            raise ValueError(f"未知的条件类型 {kind!r}（应为 {', '.join(LEAF_KINDS)}）")
+        if kind == "threshold" and operator not in THRESHOLD_OPS:
+            raise ValueError(f"数值条件的比较符 {operator!r} 无效（应为 {', '.join(THRESHOLD_OPS)}）")
+        if kind == "membership" and operator not in MEMBERSHIP_OPS:
+            raise ValueError(f"归属条件的比较符 {operator!r} 无效（应为 in 或 not_in）")
+        return cls("leaf", [], kind, attribute, operator, value, unit, inclusive, source_text, label)
+
+    # -- traversal ----------------------------------------------------------
+    def leaves(self) -> list["Condition"]:
+        """All leaves, depth first."""
+        if self.op == "leaf":
+            return [self]
+        out: list[Condition] = []
+        for c in self.children:
+            out.extend(c.leaves())
+        return out
+
+    def attributes(self) -> set[str]:
+        """Attributes mentioned by the leaves (``text`` leaves excluded)."""
+        return {leaf.attribute for leaf in self.leaves() if leaf.attribute and leaf.kind != "text"}
+
+    # -- (de)serialisation: the YAML form of reviewed rules -----------------
+    def to_dict(self) -> dict:
+        """Compact mapping: ``{all: [...]}``, ``{any: [...]}``, ``{not: {...}}``
+        or a leaf ``{kind, attribute, operator, value, unit?, inclusive?,
+        text?, label?}`` (``text`` = ``source_text``)."""
+        if self.op in ("all", "any"):
+            d: dict[str, Any] = {self.op: [c.to_dict() for c in self.children]}
+        elif self.op == "not":
+            d = {"not": self.children[0].to_dict()}
+        else:
+            d = {"kind": self.kind}
+            for k in ("attribute", "operator", "value", "unit"):
+                v = getattr(self, k)
+                if v is not None:
+                    d[k] = v
+            if not self.inclusive:
+                d["inclusive"] = False
+        if self.source_text:
+            d["text"] = self.source_text
+        if self.label:
+            d["label"] = self.label
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Any, where: str = "conditions") -> "Condition":
+        """Inverse of :meth:`to_dict`. A bare string is a ``text`` leaf.
+        Raises ``ValueError`` naming ``where`` (the YAML path) on bad input."""
+        if isinstance(d, str):
+            return cls.leaf("text", source_text=d, label=d)
+        if not isinstance(d, dict):
+            raise ValueError(f"{where}: 应为映射或文字，收到 {type(d).__name__}")
+        text = str(d.get("text") or "")
+        label = str(d.get("label") or "")
+        for op in ("all", "any"):
+            if op in d:
+                kids = d[op]
+                if not isinstance(kids, list):
+                    raise ValueError(f"{where}.{op}: 应为列表")
+                return cls(op, [cls.from_dict(k, f"{where}.{op}[{i}]") for i, k in enumerate(kids)],
+                           source_text=text, label=label)
+        if "not" in d:
+            return cls.negation(cls.from_dict(d["not"], f"{where}.not"), text, label)
+        if "kind" not in d:
+            raise ValueError(f"{where}: 缺少 kind（或 all/any/not）")
+        try:
+            return cls.leaf(d["kind"], d.get("attribute"), d.get("operator"), d.get("value"),
+                            unit=d.get("unit"), inclusive=bool(d.get("inclusive", True)),
+                            source_text=text, label=label or text)
+        except ValueError as exc:
+            raise ValueError(f"{where}: {exc}") from None
+
+
+@dataclass
+class Reason:
+    """One line of an explanation (理由): ``condition`` (Chinese label of the
+    condition), ``outcome`` (:data:`Outcome`), ``source_text`` (quoted clause
+    text), ``detail`` (what the profile said, e.g. ``从业人员 120 人``)."""
+
+    condition: str
+    outcome: str
+    source_text: str = ""
+    detail: str = ""
+
+    def to_json(self) -> dict:
+        """JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class Evaluation:
+    """Result of evaluating a condition tree: overall ``outcome``, the
+    ``reasons`` (one per leaf, in tree order) and the ``missing`` profile
+    keys (attribute names of unknown leaves, deduplicated, in order)."""
+
+    outcome: str
+    reasons: list[Reason] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+BenefitKind = Literal["fixed", "percent", "per_unit", "tiers", "progressive", "text"]
+
+
+@dataclass
+class BenefitSpec:
+    """How much a clause is worth (享受标准), all money in yuan (元).
+
+    ``kind``:
+
+    ``fixed``       ``amount_yuan`` (or ``min_yuan``..``max_yuan`` for 给予10-50万元).
+    ``percent``     ``rate`` (fraction) × ``base`` (an attribute name, e.g.
+                    ``project.equipment_investment``, ``rd_expense``), capped at
+                    ``cap_yuan``.
+    ``per_unit``    ``unit_yuan`` × ``quantity`` (an attribute name, e.g.
+                    ``project.area_mu``, ``facts.登记失业人员招用人数``) ×
+                    ``months``/12 when ``per`` is ``人·年`` with months given;
+                    capped at ``cap_yuan``.
+    ``tiers``       step tiers: ``tiers`` = [{``min``, ``max``, ``amount_yuan``}]
+                    over ``base`` (first tier whose [min, max) holds).
+    ``progressive`` 超额累进: ``tiers`` = [{``min``, ``max``, ``rate``}] over
+                    ``base``; each bracket's rate applies to the part of the
+                    base inside it; capped at ``cap_yuan``.
+    ``text``        not computable (贷款贴息 by a rate nobody can know): no
+                    amount, ``formula`` explains.
+
+    ``years`` multiplies the result for multi-year payouts (连续3年). ``per_item_cap_yuan``
+    / ``annual_cap_yuan`` are caps per item / per year. ``source_text`` quotes
+    the clause words; ``formula`` is a Chinese description in words.
+    """
+
+    kind: BenefitKind
+    amount_yuan: float | None = None
+    min_yuan: float | None = None
+    max_yuan: float | None = None
+    rate: float | None = None
+    base: str | None = None
+    unit_yuan: float | None = None
+    quantity: str | None = None
+    months: int | None = None
+    cap_yuan: float | None = None
+    tiers: list[dict] = field(default_factory=list)
+    years: int = 1
+    source_text: str = ""
+    formula: str = ""
+
+    def to_dict(self) -> dict:
+        """YAML/JSON form: non-empty fields only."""
+        return {k: v for k, v in asdict(self).items()
+                if v not in (None, [], "") and not (k == "years" and v == 1)}
+
+    @classmethod
+    def from_dict(cls, d: Any, where: str = "benefit") -> "BenefitSpec":
+        """Inverse of :meth:`to_dict`; raises ``ValueError`` naming ``where``."""
+        if not isinstance(d, dict):
+            raise ValueError(f"{where}: 应为映射")
+        known = set(cls.__dataclass_fields__)
+        bad = sorted(set(d) - known)
+        if bad:
+            raise ValueError(f"{where}: 未知字段 {', '.join(bad)}")
+        if d.get("kind") not in ("fixed", "percent", "per_unit", "tiers", "progressive", "text"):
+            raise ValueError(f"{where}.kind: 无效的类型 {d.get('kind')!r}")
+        return cls(**d)
+
+
+@dataclass
+class Benefit:
+    """A computed benefit: ``min_yuan``/``max_yuan`` (元; equal when exact;
+    ``None`` when it cannot be computed), ``formula`` in Chinese words
+    (``设备投资 800万元 × 10% = 80万元，上限 500万元``), ``missing`` profile keys
+    that would make it computable."""
+
+    min_yuan: float | None
+    max_yuan: float | None
+    formula: str
+    missing: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The issue's ``benefit`` object: {min_yuan, max_yuan, formula}."""
+        return {"min_yuan": self.min_yuan, "max_yuan": self.max_yuan, "formula": self.formula}
+
+
+@dataclass
+class Stacking:
+    """Stacking rule (叠加规则) of a clause: clauses sharing ``group`` are
+    combined by ``mode`` — ``exclusive`` (不得重复享受: only one counts),
+    ``highest`` (就高不叠加 / 可选择最优惠: the largest counts) — when totals are
+    summed. ``source_text`` quotes the words."""
+
+    group: str
+    mode: Literal["exclusive", "highest"] = "highest"
+    source_text: str = ""
+
+
+@dataclass
+class Rule:
+    """Conditions and benefit of one clause (条款规则), extracted or reviewed.
+
+    ``clause_key`` is :attr:`huiqi.kb.models.Clause.key` (stable across
+    re-ingest); ``conditions`` may be ``None`` (no condition found: the clause
+    applies to every firm in its region); ``benefit`` ``None`` when the clause
+    gives no money. ``tracks`` are alternative (track name, condition,
+    benefit) triples (节能 / 节水 / 综合利用): the firm qualifies by its best
+    track. ``origin`` is ``extracted`` or ``reviewed``; reviewed rules carry
+    ``reviewer_note`` and ``title`` (for humans reading the YAML).
+    """
+
+    clause_key: str
+    conditions: Condition | None = None
+    benefit: BenefitSpec | None = None
+    tracks: list[dict] = field(default_factory=list)
+    stacking: Stacking | None = None
+    origin: Literal["extracted", "reviewed"] = "extracted"
+    title: str = ""
+    reviewer_note: str = ""
