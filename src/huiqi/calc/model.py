@@ -50,7 +50,10 @@ Outcomes (结论) of one condition: ``met``, ``unmet``, ``unknown`` (a fact is
 missing — "needs information"), ``to_confirm`` (text to be confirmed by a
 person). Three-valued combination (Kleene logic, with ``to_confirm`` ranked
 between ``met`` and ``unknown``) is :func:`combine_all` / :func:`combine_any`
-/ :func:`negate`.
+/ :func:`negate`. De Morgan's laws hold over met/unmet/unknown (Kleene);
+mixing ``unknown`` with ``to_confirm`` under NOT is not symmetric (NOT keeps
+both as they are), which is intended: negating a fact nobody knows still needs
+the fact, negating a text condition still needs a person.
 
 Benefit (享受标准)
 ------------------
@@ -187,7 +190,7 @@ class Condition:
                 d["inclusive"] = False
         if self.source_text:
             d["text"] = self.source_text
-        if self.label:
+        if self.label and self.label != self.source_text:
             d["label"] = self.label
         return d
 
