@@ -2,12 +2,17 @@
 
 Usage::
 
-    python benchmarks/search_bench.py [--db PATH] [--questions YAML] [--repeats 20] [--json]
+    python benchmarks/search_bench.py [--db PATH] [--questions YAML ...] [--repeats 20] [--answers] [--json]
 
 Without ``--db`` the bundled corpus is ingested into a temporary SQLite
-database. Questions: ``benchmarks/gold/questions.yaml`` with
-``questions: [{id, q, style, gold: [{file, line}], expect: [str], answerable}]``.
-A result matches a gold entry when ``source.file == file`` and
+database. Question sets (default: both ``benchmarks/gold/questions.yaml``
+and the harder ``benchmarks/gold/questions_hard.yaml``; each is scored and
+printed separately): ``questions: [{id, q, style, gold, expect: [str],
+answerable}]`` where a gold entry is ``{file, line}`` or ``{snippet, file?}``
+— a snippet is resolved to the line(s) of the original file(s) where it
+occurs (:func:`resolve_snippets`; whitespace, punctuation and character
+width ignored; without ``file`` every corpus file is searched). A result
+matches a gold entry when ``source.file == file`` and
 ``start_line <= line <= end_line``. Only answerable questions with gold
 lines count towards the metrics.
 
@@ -32,15 +37,82 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_QUESTIONS = ROOT / "benchmarks" / "gold" / "questions.yaml"
+DEFAULT_QUESTIONS = [ROOT / "benchmarks" / "gold" / "questions.yaml",
+                     ROOT / "benchmarks" / "gold" / "questions_hard.yaml"]
 
 
 def load_questions(path: Path) -> list[dict]:
-    """Questions of the gold file (all of them, answerable or not)."""
+    """Questions of the gold file (all of them, answerable or not), snippet
+    gold entries resolved to ``{file, line}``."""
     import yaml
 
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return list(data.get("questions") or [])
+    questions = list(data.get("questions") or [])
+    resolve_snippets(questions)
+    return questions
+
+
+_DROP = None
+
+
+def _flat(text: str) -> str:
+    """Text reduced for snippet matching: characters normalised as huiqi
+    does (width, traditional → simplified, punctuation), then whitespace
+    and punctuation removed."""
+    import re
+
+    from huiqi.normalize.text import normalize_chars
+
+    global _DROP
+    if _DROP is None:
+        _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+    return _DROP.sub("", normalize_chars(text.replace("\n", " ")))
+
+
+def _corpus_index(corpus: Path) -> dict[str, tuple[str, list[int]]]:
+    """file name → (flattened text, original 1-based line of each character)."""
+    from huiqi.config import corpus_files
+
+    out = {}
+    for f in corpus_files(corpus):
+        chars: list[str] = []
+        lines: list[int] = []
+        for n, line in enumerate(f.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+            flat = _flat(line)
+            chars.append(flat)
+            lines.extend([n] * len(flat))
+        out[f.name] = ("".join(chars), lines)
+    return out
+
+
+def resolve_snippets(questions: list[dict], corpus: Path | None = None) -> None:
+    """Replace every ``{snippet, file?}`` gold entry by ``{file, line}``
+    entries, one per occurrence (line of the snippet's first character).
+    Raises ``ValueError`` naming the question when a snippet occurs nowhere."""
+    if not any("snippet" in g for q in questions for g in q.get("gold") or []):
+        return
+    from huiqi.config import corpus_dir
+
+    index = _corpus_index(corpus or corpus_dir())
+    for q in questions:
+        gold = []
+        for g in q.get("gold") or []:
+            if "snippet" not in g:
+                gold.append(g)
+                continue
+            snip = _flat(str(g["snippet"]))
+            found = []
+            for name, (flat, lines) in index.items():
+                if g.get("file") and name != g["file"]:
+                    continue
+                start = flat.find(snip)
+                while start >= 0 and snip:
+                    found.append({"file": name, "line": lines[start]})
+                    start = flat.find(snip, start + 1)
+            if not found:
+                raise ValueError(f"{q.get('id')}: gold snippet not found in the corpus: {g['snippet']}")
+            gold.extend(found)
+        q["gold"] = gold
 
 
 def first_hit(results: list[dict], gold: list[dict]) -> int | None:
@@ -138,12 +210,14 @@ def answer_metrics(questions: list[dict], engine) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", help="existing database (default: ingest the corpus into a temp db)")
-    ap.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
-    ap.add_argument("--repeats", type=int, default=20)
+    ap.add_argument("--questions", type=Path, nargs="+", default=DEFAULT_QUESTIONS,
+                    help="question set YAML files (each scored separately)")
+    ap.add_argument("--repeats", type=int, default=20, help="latency passes over the questions")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--semantic-weights", type=float, nargs="+", default=[1.0, 0.3, 0.1],
                     help="semantic weights of the hybrid to compare")
-    ap.add_argument("--misses", action="store_true", help="list keyword/hybrid misses at 5")
+    ap.add_argument("--no-semantic", action="store_true", help="skip the semantic index (fast)")
+    ap.add_argument("--misses", action="store_true", help="list misses at 5 and answer failures")
     ap.add_argument("--answers", action="store_true",
                     help="also score huiqi ask answers (expect strings; found=false when unanswerable)")
     args = ap.parse_args(argv)
@@ -169,15 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     else:
         ingest_s = None
 
-    questions = load_questions(args.questions)
-    scored = [q for q in questions if q.get("answerable", True) and q.get("gold")]
+    sets = {Path(p).name: load_questions(Path(p)) for p in args.questions}
 
     with session_scope(engine) as s:
         t0 = time.perf_counter()
         kw_index = build_from_session(s)
         kw_build = time.perf_counter() - t0
         kw_index.save(index_dir(url))
-        sem, sem_note = _semantic_scorer(url, s)
+        sem, sem_note = (None, "semantic index skipped (--no-semantic)") if args.no_semantic else _semantic_scorer(url, s)
     sem_scorer, sem_build = (sem if sem else (None, None))
 
     systems: dict[str, callable] = {}
@@ -195,23 +268,35 @@ def main(argv: list[str] | None = None) -> int:
                 lambda q, eng=eng: eng.search(q, top=10, mode="hybrid"))
         main_engine = hy_engine
 
-    table = {}
-    misses: dict[str, list] = {}
-    for name, fn in systems.items():
-        ranks = []
-        for q in scored:
-            rank = first_hit(fn(q["q"]), q["gold"])
-            ranks.append(rank)
-            if rank is None or rank > 5:
-                misses.setdefault(name, []).append((q.get("id"), q["q"], rank))
-        table[name] = metrics(ranks)
+    results = {}
+    for set_name, questions in sets.items():
+        scored = [q for q in questions if q.get("answerable", True) and q.get("gold")]
+        table = {}
+        misses: dict[str, list] = {}
+        for name, fn in systems.items():
+            ranks = []
+            for q in scored:
+                rank = first_hit(fn(q["q"]), q["gold"])
+                ranks.append(rank)
+                if rank is None or rank > 5:
+                    misses.setdefault(name, []).append((q.get("id"), q["q"], rank))
+            table[name] = metrics(ranks)
+        results[set_name] = {
+            "questions": len(questions),
+            "scored": len(scored),
+            "paraphrased_or_situational": sum(1 for q in questions if q.get("style") in ("paraphrase", "situational")),
+            "metrics": table,
+            "misses": misses,
+            "answers": answer_metrics(questions, kw_engine) if args.answers else None,
+        }
 
     # latency of the default search path (hybrid when available)
+    all_q = [q["q"] for qs in sets.values() for q in qs]
     lat: list[float] = []
     for _ in range(args.repeats):
-        for q in questions:
+        for q in all_q:
             t0 = time.perf_counter()
-            main_engine.search(q["q"], top=10)
+            main_engine.search(q, top=10)
             lat.append((time.perf_counter() - t0) * 1000)
     lat.sort()
     latency = {
@@ -220,42 +305,39 @@ def main(argv: list[str] | None = None) -> int:
         "p50_ms": statistics.median(lat) if lat else None,
         "p95_ms": lat[int(0.95 * (len(lat) - 1))] if lat else None,
     }
-    answers = answer_metrics(questions, kw_engine) if args.answers else None
     out = {
-        "questions": len(questions),
-        "scored": len(scored),
-        "metrics": table,
+        "sets": {k: {kk: vv for kk, vv in v.items() if kk != "misses"} for k, v in results.items()},
         "latency": latency,
         "build_seconds": {"ingest": ingest_s, "keyword_index": kw_build, "semantic_index": sem_build},
         "notes": [n for n in (sem_note,) if n],
     }
-    if answers is not None:
-        out["answers"] = answers
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(f"questions: {len(questions)} (scored: {len(scored)} answerable with gold)")
-        print(f"{'system':40s} {'R@1':>6s} {'R@5':>6s} {'MRR@10':>7s}")
-        for name, m in table.items():
-            print(f"{name:40s} {m['R@1']:6.3f} {m['R@5']:6.3f} {m['MRR@10']:7.3f}")
-        print(f"latency ({latency['engine']}, {latency['queries']} searches): "
+        for set_name, r in results.items():
+            print(f"\n== {set_name}: {r['questions']} questions ({r['scored']} scored, "
+                  f"{r['paraphrased_or_situational']} paraphrased/situational)")
+            print(f"{'system':42s} {'R@1':>6s} {'R@5':>6s} {'MRR@10':>7s}")
+            for name, m in r["metrics"].items():
+                print(f"{name:42s} {m['R@1']:6.3f} {m['R@5']:6.3f} {m['MRR@10']:7.3f}")
+            a = r["answers"]
+            if a is not None:
+                print(f"answers: expect-complete {a['expect_complete']:.3f} ({a['answerable']} answerable)"
+                      + (f", unanswerable found=false {a['unanswerable_rejected']:.3f} ({a['unanswerable']})"
+                         if a["unanswerable"] else ""))
+                if args.misses and a["failures"]:
+                    print("  answer failures: " + " ".join(str(x) for x in a["failures"]))
+            if args.misses:
+                for name, rows in r["misses"].items():
+                    print(f"  -- misses@5: {name}")
+                    for qid, q, rank in rows:
+                        print(f"     {qid}: {q} (rank {rank})")
+        print(f"\nlatency ({latency['engine']}, {latency['queries']} searches): "
               f"p50 {latency['p50_ms']:.2f} ms, p95 {latency['p95_ms']:.2f} ms")
         b = out["build_seconds"]
         print("build: " + ", ".join(f"{k} {v:.2f} s" for k, v in b.items() if v is not None))
         for n in out["notes"]:
             print("note:", n)
-        if answers is not None:
-            print(f"answers: expect-complete {answers['expect_complete']:.3f} "
-                  f"({answers['answerable']} answerable), unanswerable found=false "
-                  f"{answers['unanswerable_rejected']:.3f} ({answers['unanswerable']})")
-            if args.misses:
-                for qid in answers["failures"]:
-                    print(f"  answer miss: {qid}")
-    if args.misses:
-        for name, rows in misses.items():
-            print(f"\n-- misses@5: {name}")
-            for qid, q, rank in rows:
-                print(f"  {qid}: {q} (rank {rank})")
     if tmp is not None:
         engine.dispose()
         tmp.cleanup()

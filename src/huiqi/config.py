@@ -119,6 +119,23 @@ def corpus_dir() -> Path:
     return Path.cwd() / "data" / "corpus"
 
 
+ENV_RULES_DIR = "HUIQI_RULES_DIR"
+
+
+def rules_dir() -> Path:
+    """The reviewed-rules directory (人工审核规则, ``*.yaml``): ``$HUIQI_RULES_DIR``
+    when set, else ``data/rules`` of the repository (located like
+    :func:`corpus_dir`, falling back to ``data/rules`` under the CWD). The
+    path may not exist."""
+    raw = os.environ.get(ENV_RULES_DIR)
+    if raw and raw.strip():
+        return Path(raw.strip()).expanduser().resolve()
+    here = Path(__file__).resolve().parents[2] / "data" / "rules"
+    if here.is_dir():
+        return here
+    return Path.cwd() / "data" / "rules"
+
+
 def corpus_files(directory: Path | None = None) -> list[Path]:
     """Every input file of a corpus directory (sorted by name), excluding
     ``manifest.yaml`` and hidden files. Defaults to :func:`corpus_dir`."""

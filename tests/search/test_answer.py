@@ -9,7 +9,7 @@ from huiqi.cli.app import app
 from huiqi.search.answer import AnswerError, answer
 from tests.search.kw_corpus import corpus_db_url, corpus_engine
 
-KEYS = {"question", "found", "answer", "citations", "suggestions"}
+KEYS = {"question", "found", "answer", "citations", "suggestions", "composer"}
 
 
 def test_wengang_fanhuan_how_to_apply_cites_guide_with_phone():
@@ -66,3 +66,28 @@ def test_cli_json_contract_and_errors():
     assert r.exit_code == 2 and "Traceback" not in r.output
     r = runner.invoke(app, ["ask", "<b>😀</b>", "--db", corpus_db_url()])
     assert r.exit_code == 0 and "未在已收录" in r.stdout
+
+
+def test_number_in_question_picks_the_matching_tier():
+    a = answer("鸵鸟专用饲料一年加工2万吨，能拿多少奖励？", engine=corpus_engine())
+    assert a["found"] and "20万元" in a["answer"]
+
+
+def test_guide_field_heading_is_quoted_with_its_value():
+    a = answer("建设银行的信用快贷能贷多少？", engine=corpus_engine())
+    assert a["found"] and "贷款额度：300万元" in a["answer"]
+    assert "15334830011" in a["answer"]  # a service guide always gives its phone
+
+
+def test_formal_object_absent_from_corpus_is_not_found():
+    from huiqi.search.answer import absent_formal_terms
+
+    assert absent_formal_terms("个人所得税起征点是多少？", corpus_engine()) == ["起征点"]
+    assert absent_formal_terms("个体户的个人所得税能减半吗？", corpus_engine()) == []
+    assert answer("个人所得税起征点是多少？", engine=corpus_engine())["found"] is False
+
+
+def test_colloquial_words_do_not_make_a_question_unanswerable():
+    a = answer("小卖部一个月卖不到3万块，房子和土地那两个税还要交吗？打哪个电话问？", engine=corpus_engine())
+    assert a["found"] and "0483-8332222" in a["answer"]
+    assert a["citations"][0]["document"]["title"] == "房产税和城镇土地使用税税收优惠政策"

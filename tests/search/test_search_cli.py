@@ -36,3 +36,24 @@ def test_bad_inputs_are_one_line_errors():
         assert "Traceback" not in res.output
     res = _run("😀😀", "--json")
     assert res.exit_code == 0 and json.loads(res.stdout) == []
+
+
+def test_more_bad_inputs_through_the_cli():
+    # 10,000 characters: cut to the first 200, still a normal answer
+    res = _run("稳岗返还" * 2500, "--top", "2", "--json")
+    assert res.exit_code == 0 and "稳岗返还" in json.loads(res.stdout)[0]["text"]
+    # only punctuation, SQL, HTML: empty result with a clear message, no traceback
+    for q in ("？？？！！。。", "'; DROP TABLE clauses; --", "<script>alert(1)</script>"):
+        res = _run(q)
+        assert res.exit_code == 0 and "未找到" in res.stdout and "Traceback" not in res.output, q
+    # an unknown region is named in the error
+    res = _run("补贴", "--region", "火星", "--json")
+    assert res.exit_code == 2 and "火星" in res.output and res.stdout.strip() == ""
+
+
+def test_ask_bad_inputs_through_the_cli():
+    for q in ("？？？", "'; DROP TABLE clauses; --", "😀" * 50, "税" * 10000):
+        res = runner.invoke(app, ["ask", q, "--json", "--db", corpus_db_url()])
+        assert res.exit_code == 0, (q[:10], res.output)
+        data = json.loads(res.stdout)
+        assert data["found"] is False and data["citations"] == []

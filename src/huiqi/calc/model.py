@@ -294,6 +294,8 @@ class BenefitSpec:
     years: int = 1
     source_text: str = ""
     formula: str = ""
+    per_item_cap_yuan: float | None = None
+    annual_cap_yuan: float | None = None
 
     def to_dict(self) -> dict:
         """YAML/JSON form: non-empty fields only."""

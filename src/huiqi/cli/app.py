@@ -185,6 +185,9 @@ def ingest(
             raise CliError(f"内置语料目录不存在或为空：{corpus_dir()}")
     engine = _open(db, autofill=False)
     report = _run_ingest(engine, list(paths))
+    from huiqi.cli.search_cmd import refresh_after_ingest
+
+    refresh_after_ingest(db)  # persisted search index beside the database
     if json_out:
         _print_json(report.to_json())
     else:
@@ -399,3 +402,9 @@ _register_search(app)
 
 from huiqi.cli.ask_cmd import register as _register_ask
 _register_ask(app)
+
+from huiqi.cli.match_cmd import register as _register_match
+_register_match(app)
+
+from huiqi.cli.serve_cmd import register as _register_serve
+_register_serve(app)

@@ -97,3 +97,30 @@ def _print_table(query: str, rows: list[dict], out) -> None:
             escape(f"{src['file']}:{src['start_line']}-{src['end_line']}"),
         )
     out.print(table)
+
+
+def refresh_after_ingest(db: Optional[str]) -> dict | None:
+    """Build/refresh the persisted search index of ``--db`` after ``huiqi
+    ingest`` (see :func:`huiqi.search.index.refresh`). Silent on success
+    (the ingest output keeps its one-line-per-error contract) and returns
+    the refresh summary; a failure is one yellow line on stderr, returns
+    ``None`` and does not fail the ingest (searches rebuild the index on
+    first use)."""
+    from rich.console import Console
+
+    from huiqi.config import resolve_db
+    from huiqi.messages import one_line
+
+    try:
+        from huiqi.search.index import refresh
+
+        info = refresh(resolve_db(db).url)
+    except Exception as exc:  # the knowledge base itself is already committed
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"[yellow]检索索引未能更新：{escape(one_line(str(exc)))}（检索时将自动重建）[/yellow]")
+        return None
+    sem = info.get("semantic")
+    if sem and "error" in sem:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"[yellow]语义索引未能更新：{escape(one_line(sem['error']))}[/yellow]")
+    return info

@@ -3,18 +3,44 @@
 :func:`answer` searches the knowledge base, decides whether the corpus
 answers the question ("found"), and builds a short Chinese answer made only
 of sentences quoted verbatim from the cited clauses plus fixed templates
-(根据《标题》（条目）…, 受理机构：…, 咨询电话：…). Nothing is generated.
+(根据《标题》（条目）…, 受理机构：…, 咨询电话：…). Nothing is generated unless
+an LLM endpoint is configured (see :mod:`huiqi.search.compose`), and then
+every number and date of the composed text is checked against the clauses.
 
 Result shape::
 
     {"question": str, "found": bool, "answer": str,
      "citations": [{"id": int, "text": str,
                     "source": {"file", "start_line", "end_line"},
-                    "document": {"id", "title", ...}, "path": [str]}],
-     "suggestions": [str]}          # nearest topics when not found
+                    "document": {"id", "title", ...}, "path": [str],
+                    "expired": bool, "validity": {...}}],
+     "suggestions": [str],          # nearest topics when not found
+     "composer": "extractive" | "llm"}
 
-Relevance rule ("found"), measured on ``benchmarks/gold/questions.yaml``
-(119 answerable + 11 unanswerable questions) with
+How an answer is chosen (rules, not per-question tuning):
+
+* **Question terms** are the query tokens of
+  :func:`huiqi.search.segment.query_tokens` minus asking words, each weighted
+  by its BM25 inverse document frequency over the indexed clauses (rare
+  words decide, 企业/补贴 hardly count). A term matches a text when it or
+  one of its synonyms (``synonyms.yaml``) occurs in it.
+* **Coverage** of a text = matched weight / total weight (0–1). A clause's
+  title and heading path count at :data:`CONTEXT_WEIGHT`.
+* **Clause choice**: among the :data:`CANDIDATES` best keyword results, the
+  clause maximising ``PRIOR_WEIGHT x score/best score + coverage of the
+  clause + coverage of its best sentence`` (+ :data:`AMOUNT_BONUS` when the
+  question asks an amount, rate or duration and the clause states one).
+* **Sentences** (split at 。；！？ and line ends; in a service guide each
+  line keeps its field heading, e.g. 贷款额度：300万元): the best sentence,
+  then greedily the ones adding uncovered question terms or — for amount
+  questions — a quantity not yet quoted, at most :data:`MAX_SENTENCES` and
+  :data:`MAX_QUOTE_CHARS` characters.
+* **How / where to apply** (怎么申请, 找谁, 电话, 多久 …) and every service
+  guide (服务指南): 受理机构 and 咨询电话 from the clause's fields/contacts,
+  办理时限 / 申报材料 when asked.
+* **Expired** clauses are labelled ``（已过期，有效期至YYYY-MM-DD）``.
+
+"Found" rule, measured on ``benchmarks/gold/questions*.yaml`` with
 ``benchmarks/search_bench.py --answers``:
 
 * no keyword hit, or the best keyword score below :data:`MIN_SCORE` → not found;
@@ -23,44 +49,83 @@ Relevance rule ("found"), measured on ``benchmarks/gold/questions.yaml``
   names (jieba POS ``ns``/``nt``/``nz``) and domain-dictionary terms
   (``policy_terms.txt``): asking about 上海市 or 留抵退税 in a corpus that
   never mentions them cannot be answered from it;
-* the question has a common noun (POS ``n``) absent from the whole corpus
-  *and* the best score is below :data:`WEAK_SCORE` → not found (a weak match
-  that misses a noun of the question is a different topic).
+* the chosen clause covers less than :data:`MIN_COVERAGE` of the question's
+  weighted terms → not found (the clause is about something else);
+* the question names a *formal policy object* — a noun ending in
+  税/证/金/点/率 (a tax, certificate, fund, threshold, rate: 契税, 购置税,
+  起征点, 保障金) — that occurs nowhere in the corpus → not found
+  (:func:`absent_formal_terms`). Colloquial words absent from the corpus
+  (废渣, 小卖部, 场子) do not decide: users describe their situation in
+  their own words. Known miss: a formal object spelled as a compound of
+  corpus words (食品经营许可证 = 食品 + 经营 + 许可证) is not detected.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from huiqi.search import segment as seg
 
-__all__ = ["answer", "AnswerError", "MIN_SCORE", "WEAK_SCORE"]
+__all__ = ["answer", "AnswerError", "missing_terms", "MIN_SCORE", "MIN_COVERAGE"]
 
-#: best keyword score below which nothing is considered found (gold set: the
-#: weakest answerable top score is 4.5; tuned with search_bench --answers)
+#: best keyword score below which nothing is considered found
 MIN_SCORE = 4.0
-#: below this best score, a question noun absent from the corpus means "not found"
-WEAK_SCORE = 10.5
-#: at most this many sentences are quoted from the best clause
-MAX_SENTENCES = 2
-#: a second clause is quoted when its score is at least this share of the best
-SECOND_CLAUSE_RATIO = 0.6
-MAX_QUOTE_CHARS = 300
+#: minimum weighted question-term coverage of the chosen clause
+MIN_COVERAGE = 0.2
+#: keyword results considered when choosing the clause to quote
+CANDIDATES = 5
+#: weight of the keyword score (relative to the best) in the clause choice
+PRIOR_WEIGHT = 0.5
+#: a question term found only in the title/heading path counts this much
+CONTEXT_WEIGHT = 0.5
+#: bonus of a sentence/clause stating a quantity when the question asks one
+AMOUNT_BONUS = 0.4
+#: bonus of a sentence under the guide field/heading that holds what is asked
+HEADING_BONUS = 0.5
+#: weight of a number stated in the question, as a share of an unseen word's idf
+NUMBER_WEIGHT = 0.5
+#: minimum added coverage for a further sentence to be quoted
+MIN_GAIN = 0.08
+#: at most this many sentences are quoted from the chosen clause
+MAX_SENTENCES = 3
+#: a second clause is quoted when its choice score is at least this share of the best
+SECOND_CLAUSE_RATIO = 0.85
+MAX_QUOTE_CHARS = 260
 
-# how / where / whom / how long intent (办事意图): add contacts and guide fields
+# how / where / whom / how long intent (办事意图): add 受理机构 and 咨询电话
 _HOW_RE = re.compile(
-    r"怎么|怎样|如何|去哪|哪里|在哪|找谁|哪个部门|电话|联系|材料|多久|多长时间|时限|几天|流程|申请|申报|办理|受理"
+    r"怎么|怎样|如何|去哪|哪里|在哪|找谁|哪个部门|电话|联系|材料|多久|多长时间|时限|几天|流程|申请|申报|办理|受理|办下来"
 )
-_AMOUNT_RE = re.compile(r"多少|几|比例|上限|最高|最多|标准|额度|费率|税率|利率|补贴|补助|奖励|奖补|奖金|贴息|多久|时间|期限|减免|免收")
-_QUANTITY_RE = re.compile(r"[\d〇一二两三四五六七八九十百千万.]+\s*(?:万?元|亿元|%|％|倍|个工作日|工作日|年|个月)")
-#: sentence-score bonus per quantity (amount, rate, duration) when the question asks one
-AMOUNT_BONUS = 3
-_SENT_SPLIT_RE = re.compile(r"(?<=[。；;！？!?])|\n")
-_HEADING_ONLY_RE = re.compile(r"^[一二三四五六七八九十\d]+[、.．]\s*\S{0,12}$")
-_QUESTION_NOUNS = frozenset("多长时间 多少钱 时间 问题 企业 公司 政策 我们".split())
+_DURATION_RE = re.compile(r"多久|多长时间|时限|几天|几个工作日|多少天|办下来")
+_MATERIAL_RE = re.compile(r"材料|带什么|准备什么|提交什么")
+_AMOUNT_RE = re.compile(
+    r"多少|几|比例|上限|最高|最多|标准|额度|费率|税率|利率|补贴|补助|奖励|奖补|奖金|贴息|多久|时间|期限|减免|免收|怎么算|收费|费用"
+)
+# quantities a sentence can state: money, rates and exemptions; durations
+_MONEY_QTY_RE = re.compile(
+    r"[\d〇一二两三四五六七八九十百千万.]+\s*(?:万?元|亿元|%|％|‰|倍)|免收|免征|免缴|减半|不收费|不再增收|全额"
+)
+_DURATION_QTY_RE = re.compile(r"[\d〇一二两三四五六七八九十]+\s*(?:个?工作日|个?自然日|天|日内|个月|年内|年)|即时|当日|当场")
+_SENT_SPLIT_RE = re.compile(r"(?<=[。；;！？!?])")
+# a field or item heading line in a service guide: 三、贷款额度 / （二）补贴标准
+_HEADING_LINE_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．])\s*(?P<h>[^。；;，,：:]{1,16})$"
+)
+_ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．](?!\d))\s*")
+# asking words that carry no topic (not in segment.STOPWORDS, which also serve indexing)
+_ASKING = frozenset(
+    "多长时间 多长 多久 多少钱 时间 问题 企业 公司 政策 我们 能拿 能领 能补 能减 能贷 补多少 办下来 "
+    "有没有 给不给 还要 怎么办 怎么算 请问 一下 现在 今年 去年 一个 一些 找 谁 找谁 办 哪个 部门 "
+    "能 多 补 领 拿 给 交 打 问 最多能 能贷 能拿 能领".split()
+)
+_QUESTION_NUMBER_RE = re.compile(
+    r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?:多|余)?\s*(?P<unit>万吨|万亩|万元|亿元|万|亿|%|吨|亩|头|只|人|个|年|元|千瓦|件)")
 _PROPER_POS = ("ns", "nt", "nz")
-_GUIDE_FIELDS = ("受理机构", "申报材料", "办理时限")
+_FORMAL_RE = re.compile(r"(?:税|证|金|点|率)$")
+_NOUN_POS = ("n", "vn", "nr", "nrt")
 
 
 class AnswerError(ValueError):
@@ -79,18 +144,36 @@ def _pos_tokenizer():
     return psg.POSTokenizer(seg.tokenizer())
 
 
-_corpus_cache: dict[int, str] = {}
+# --- corpus statistics (cached per keyword index object) -------------------
+
+_stats_cache: dict[int, tuple[str, dict[str, float], float]] = {}
 
 
-def _corpus_text(engine) -> str:
-    """Normalised text of every indexed record (cached per index object)."""
+def _corpus_stats(engine) -> tuple[str, dict[str, float], float]:
+    """``(normalised corpus text, token → BM25 idf, idf of an unseen token)``
+    of the engine's keyword index; idf = ln(1 + (N - df + 0.5)/(df + 0.5))
+    (Robertson/Spärck Jones, as in BM25)."""
     from huiqi.search.index import indexed_text
 
     key = id(engine.keyword)
-    if key not in _corpus_cache:
-        _corpus_cache.clear()
-        _corpus_cache[key] = seg.normalize_text("\n".join(indexed_text(r) for r in engine.keyword.records))
-    return _corpus_cache[key]
+    if key not in _stats_cache:
+        _stats_cache.clear()
+        records = engine.keyword.records
+        corpus = seg.normalize_text("\n".join(indexed_text(r) for r in records))
+        n = max(len(records), 1)
+        idf: dict[str, float] = {}
+        retriever = engine.keyword.retriever
+        try:
+            indptr = retriever.scores["indptr"]
+            for tok, i in retriever.vocab_dict.items():
+                if i + 1 < len(indptr):
+                    df = int(indptr[i + 1] - indptr[i])
+                    idf[tok] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+        except (AttributeError, KeyError, TypeError):  # no index internals: uniform weights
+            idf = {}
+        unseen = math.log(1 + (n + 0.5) / 0.5)
+        _stats_cache[key] = (corpus, idf, unseen)
+    return _stats_cache[key]
 
 
 def _in_corpus(term: str, corpus: str) -> bool:
@@ -100,67 +183,290 @@ def _in_corpus(term: str, corpus: str) -> bool:
 def missing_terms(question: str, engine) -> tuple[list[str], list[str]]:
     """``(topic_terms, nouns)`` of ``question`` that occur nowhere in the
     engine's corpus (synonyms included): topic terms are proper names (POS
-    ns/nt/nz) and domain-dictionary terms; nouns are other POS-``n`` words of
-    two or more characters."""
-    corpus = _corpus_text(engine)
+    ns/nt/nz) and domain-dictionary terms; nouns are other noun words (POS
+    n/vn/nr) of two or more characters."""
+    corpus = _corpus_stats(engine)[0]
     topics: list[str] = []
     nouns: list[str] = []
     for w in _pos_tokenizer().cut(seg.normalize_text(question)):
         word, flag = w.word, w.flag
-        if len(word) < 2 or word in seg.STOPWORDS or word in _QUESTION_NOUNS or _in_corpus(word, corpus):
+        if len(word) < 2 or word in seg.STOPWORDS or word in _ASKING or _in_corpus(word, corpus):
             continue
         if flag in _PROPER_POS or word in _domain_terms():
             topics.append(word)
-        elif flag == "n":
+        elif flag in _NOUN_POS:
             nouns.append(word)
     return topics, nouns
 
 
-def _sentences(text: str) -> list[str]:
-    out = []
-    for s in _SENT_SPLIT_RE.split(text or ""):
-        s = s.strip()
-        if len(s) >= 6 and not _HEADING_ONLY_RE.match(s):
-            out.append(s)
+# --- question terms and coverage -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """A question term: ``text`` (normalised), ``weight`` (idf) and
+    ``alternatives`` (normalised synonyms that also count as a match)."""
+
+    text: str
+    weight: float
+    alternatives: tuple[str, ...] = ()
+    pattern: re.Pattern | None = None
+
+    def found_in(self, text: str) -> bool:
+        """Whether the term or a synonym occurs in ``text`` (normalised)."""
+        if self.pattern is not None:
+            return bool(self.pattern.search(text))
+        return self.text in text or any(a in text for a in self.alternatives)
+
+
+def question_terms(question: str, engine) -> list[Term]:
+    """Weighted terms of ``question`` (see the module docstring); money
+    tokens and asking words are left out."""
+    _corpus, idf, unseen = _corpus_stats(engine)
+    out: list[Term] = []
+    for tok in dict.fromkeys(seg.query_tokens(question)):
+        if seg.is_money_token(tok) or tok in _ASKING:
+            continue
+        alts = tuple(a for a in (seg.normalize_text(s) for s in seg.synonyms_of(tok)) if a and a != tok)
+        w = idf.get(tok, unseen) if idf else 1.0
+        if len(tok) == 1:
+            w *= 0.5
+        out.append(Term(tok, w, alts))
+    # numbers the asker states (30多万亩, 2000多吨): a sentence with the same
+    # number is likely the applicable tier
+    for m in _QUESTION_NUMBER_RE.finditer(_strip_commas(seg.normalize_text(question))):
+        num, unit = m.group("num"), m.group("unit")
+        pat = re.compile(r"(?<![\d.])" + re.escape(num) + r"\s*" + re.escape(unit))
+        out.append(Term(num + unit, NUMBER_WEIGHT * unseen, pattern=pat))
     return out
 
 
-def _pick_sentences(text: str, tokens: list[str], wants_amount: bool, limit: int) -> list[str]:
-    """Up to ``limit`` sentences of ``text`` that contain the most query
-    tokens (longer tokens weigh more; a number helps when the question asks
-    an amount), returned in their original order."""
-    sents = _sentences(text)
-    if not sents:
-        return [text.strip()[:MAX_QUOTE_CHARS]] if text.strip() else []
-    scored = []
-    for i, s in enumerate(sents):
-        norm = seg.normalize_text(s)
-        sc = sum(len(t) for t in tokens if t in norm)
-        if wants_amount:
-            sc += AMOUNT_BONUS * len(_QUANTITY_RE.findall(s[:MAX_QUOTE_CHARS]))
-        scored.append((sc, i))
-    scored.sort(key=lambda x: (-x[0], x[1]))
-    best = [i for sc, i in scored[:limit] if sc > 0] or [scored[0][1]]
-    return [sents[i][:MAX_QUOTE_CHARS] for i in sorted(best)]
+def _strip_commas(text: str) -> str:
+    """``5,000`` → ``5000`` (thousands separators between digits)."""
+    return re.sub(r"(?<=\d)[,，](?=\d{3})", "", text)
+
+
+def _coverage(terms: list[Term], text: str, context: str = "", covered: frozenset[str] = frozenset()) -> float:
+    """Weighted share of ``terms`` found in ``text`` (full weight) or only in
+    ``context`` (:data:`CONTEXT_WEIGHT`), ignoring terms in ``covered``."""
+    total = sum(t.weight for t in terms)
+    if not total:
+        return 0.0
+    got = 0.0
+    for t in terms:
+        if t.text in covered:
+            continue
+        if t.found_in(text):
+            got += t.weight
+        elif context and t.found_in(context):
+            got += CONTEXT_WEIGHT * t.weight
+    return got / total
+
+
+# --- sentences ---------------------------------------------------------------
+
+
+@dataclass
+class Sentence:
+    """One quotable unit of a clause: ``text`` as written, the ``heading``
+    of the guide field/item it sits under (may be empty) and its position."""
+
+    text: str
+    heading: str
+    pos: int
+    norm: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.norm = _strip_commas(seg.normalize_text(self.heading + " " + self.text))
+
+    def quoted(self, with_heading: bool) -> str:
+        """The sentence as quoted, prefixed ``heading：`` when asked."""
+        text = self.text[:MAX_QUOTE_CHARS]
+        return f"{self.heading}：{text}" if with_heading and self.heading else text
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Split a clause into :class:`Sentence` s at 。；！？ and line ends; a short
+    enumerated line without sentence punctuation (三、贷款额度) is a heading
+    for the lines below it rather than a sentence."""
+    out: list[Sentence] = []
+    heading = ""
+    for line in (text or "").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        m = _HEADING_LINE_RE.match(line)
+        if m:
+            heading = m.group("h").strip()
+            continue
+        for part in _SENT_SPLIT_RE.split(line):
+            part = part.strip()
+            if len(part) >= 6 or (part and re.search(r"\d", part)) or (heading and len(part) >= 2):
+                out.append(Sentence(part, heading, len(out)))
+    return out
+
+
+def _has_quantity(text: str, duration: bool = False) -> bool:
+    """Whether ``text`` states a money amount/rate/exemption (or, with
+    ``duration``, a time limit)."""
+    return bool((_DURATION_QTY_RE if duration else _MONEY_QTY_RE).search(text))
+
+
+# What the question asks → the guide field / item headings that hold it
+# (service-guide field names of huiqi.extract, 服务指南 fields).
+_INTENT_HEADINGS = (
+    (re.compile(r"多少|比例|上限|最高|最多|标准|额度|费率|税率|利率|怎么算|能补|能贷|奖励|补贴|补助|奖补|贴息|减免|优惠"),
+     re.compile(r"^(?!.*(?:条件|对象|范围|依据|方式|用途)).*(?:标准|额度|金额|利率|费率|比例|补贴|补助|奖励|奖补|优惠|内容|收费)")),
+    (re.compile(r"怎么申请|如何申请|怎么办|怎么办理|如何办理|怎么申报|如何申报|流程|程序|怎么领|如何享受|怎么享受"),
+     re.compile(r"流程|程序|步骤|申报方式|申请方式|办理方式")),
+    (_DURATION_RE, re.compile(r"时限|期限|时间")),
+    (_MATERIAL_RE, re.compile(r"材料")),
+    (re.compile(r"条件|能不能|能否|可以吗|符合|哪些企业|谁能"), re.compile(r"条件|对象|范围")),
+    (re.compile(r"收费|费用|交钱|登记费|要交"), re.compile(r"收费")),
+)
+
+
+def asked_headings(question: str) -> list[re.Pattern]:
+    """Heading patterns of the guide fields that hold what ``question``
+    asks (amount → 政策标准/额度, how → 申报流程, how long → 办理时限 …)."""
+    return [h for q, h in _INTENT_HEADINGS if q.search(question)]
+
+
+@dataclass
+class _Candidate:
+    item: dict
+    sents: list[Sentence]
+    coverage: float
+    best_sentence: float
+    score: float
+
+
+def _context(item: dict) -> str:
+    """Normalised title + heading path of a search result."""
+    return seg.normalize_text((item["document"].get("title") or "") + " " + " ".join(item.get("path") or []))
+
+
+def _open_terms(terms: list[Term], context: str) -> list[Term]:
+    """The terms a sentence still has to supply: those not already named by
+    the clause's title/heading path (which the answer label quotes)."""
+    return [t for t in terms if not t.found_in(context)]
+
+
+def _evaluate(item: dict, best_score: float, terms: list[Term], ask: Ask) -> _Candidate:
+    text = item["text"]
+    context = _context(item)
+    sents = sentences(text)
+    cov = _coverage(terms, seg.normalize_text(text), context)
+    open_terms = _open_terms(terms, context)
+    best_sent = max((_sentence_score(s, open_terms, ask) for s in sents), default=0.0)
+    prior = item["score"] / best_score if best_score > 0 else 0.0
+    score = PRIOR_WEIGHT * prior + cov + best_sent
+    if (ask.amount and _has_quantity(text)) or (ask.duration and _has_quantity(text, duration=True)):
+        score += AMOUNT_BONUS
+    return _Candidate(item, sents, cov, best_sent, score)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a question asks: ``amount`` (多少/比例/标准 …), ``duration``
+    (多久/时限) and the guide ``headings`` holding the answer."""
+
+    amount: bool
+    duration: bool
+    headings: tuple = ()
+
+    @classmethod
+    def of(cls, question: str) -> "Ask":
+        """Read the asking intent of a cleaned question."""
+        return cls(bool(_AMOUNT_RE.search(question)), bool(_DURATION_RE.search(question)),
+                   tuple(asked_headings(question)))
+
+
+def _sentence_score(s: Sentence, terms: list[Term], ask: "Ask") -> float:
+    sc = _coverage(terms, s.norm)
+    if (ask.amount and _has_quantity(s.text)) or (ask.duration and _has_quantity(s.text, duration=True)):
+        sc += AMOUNT_BONUS
+    if s.heading and any(h.search(s.heading) for h in ask.headings):
+        sc += HEADING_BONUS
+    return sc
+
+
+def pick_sentences(cand_sents: list[Sentence], terms: list[Term], context: str, ask: Ask,
+                   limit: int = MAX_SENTENCES) -> list[Sentence]:
+    """Greedy choice of up to ``limit`` sentences: the best-scoring one,
+    then those adding uncovered question terms (≥ :data:`MIN_GAIN`) or, for
+    amount questions, a first quantity; returned in text order."""
+    if not cand_sents:
+        return []
+    terms = _open_terms(terms, context)
+    scored = sorted(cand_sents, key=lambda s: (-_sentence_score(s, terms, ask), s.pos))
+    chosen = [scored[0]]
+    covered = {t.text for t in terms if t.found_in(scored[0].norm)}
+    qty = lambda text: (ask.amount and _has_quantity(text)) or (ask.duration and _has_quantity(text, duration=True))  # noqa: E731
+    has_qty = qty(scored[0].text)
+    chars = len(scored[0].text)
+    while len(chosen) < limit:
+        best, best_gain = None, 0.0
+        for s in cand_sents:
+            if s in chosen or chars + len(s.text) > MAX_QUOTE_CHARS:
+                continue
+            gain = _coverage(terms, s.norm, "", frozenset(covered))
+            if not has_qty and qty(s.text):
+                gain += AMOUNT_BONUS
+            if s.heading and any(h.search(s.heading) for h in ask.headings) and not any(
+                    c.heading == s.heading for c in chosen):
+                gain += HEADING_BONUS / 2
+            # the sentence right after a chosen one often states its number
+            if gain > 0 and any(abs(s.pos - c.pos) == 1 for c in chosen):
+                gain += 0.02
+            if gain > best_gain:
+                best, best_gain = s, gain
+        if best is None or best_gain < MIN_GAIN:
+            break
+        chosen.append(best)
+        covered |= {t.text for t in terms if t.found_in(best.norm)}
+        has_qty = has_qty or qty(best.text)
+        chars += len(best.text)
+    # tiers: the neighbours of the first sentence under the same heading that
+    # state a quantity too (1万吨以上…10万元；2万吨以上…20万元)
+    if ask.amount or ask.duration:
+        first = chosen[0]
+        for s in sorted(cand_sents, key=lambda s: abs(s.pos - first.pos)):
+            if len(chosen) > limit or s in chosen or abs(s.pos - first.pos) > 2 or s.heading != first.heading:
+                continue
+            if qty(s.text) and chars + len(s.text) <= MAX_QUOTE_CHARS and qty(first.text):
+                chosen.append(s)
+                chars += len(s.text)
+    return sorted(chosen, key=lambda s: s.pos)
+
+
+def _quote(chosen: list[Sentence]) -> str:
+    parts: list[str] = []
+    last_heading = None
+    for s in chosen:
+        q = s.quoted(with_heading=s.heading != last_heading)
+        last_heading = s.heading
+        parts.append(q if q.endswith(("。", "；", "！", "？")) else q + "。")
+    return "".join(parts)
 
 
 def _label(item: dict) -> str:
     title = item["document"].get("title") or "（无标题）"
-    path = [p for p in item.get("path") or [] if p and p != title]
-    where = f"《{title}》" + (f"（{' > '.join(path)[:60]}）" if path else "")
+    path = [_ENUM_RE.sub("", p) for p in item.get("path") or [] if p and p != title]
+    where = f"《{title}》" + (f"（{' > '.join(path)[:40]}）" if path else "")
     end = (item.get("validity") or {}).get("end")
     if item.get("expired") and end:
         where += f"（已过期，有效期至{end}）"
     return where
 
 
-def _extras(record: dict) -> list[str]:
-    """Fixed-template sentences for how/where/whom questions: 受理机构,
-    咨询电话 (contacts) and the 申报材料 / 办理时限 guide fields."""
+def _extras(record: dict, how: bool, question: str) -> list[str]:
+    """Fixed-template sentences from a clause's fields/contacts: 受理机构 and
+    咨询电话, plus 办理时限 for how-long questions and 申报材料 when asked."""
     out = []
     fields = record.get("fields") or {}
-    if fields.get("受理机构"):
-        out.append(f"受理机构：{fields['受理机构']}。")
+    if how and fields.get("受理机构"):
+        out.append(f"受理机构：{str(fields['受理机构']).strip()}".rstrip("。") + "。")
     phones = []
     for c in record.get("contacts") or []:
         phone = c.get("phone")
@@ -168,9 +474,33 @@ def _extras(record: dict) -> list[str]:
             phones.append(f"{c.get('org') or ''}{phone}")
     if phones:
         out.append("咨询电话：" + "；".join(dict.fromkeys(phones)) + "。")
-    for key in _GUIDE_FIELDS[1:]:
-        if fields.get(key):
-            out.append(f"{key}：{str(fields[key])[:MAX_QUOTE_CHARS]}".rstrip("。") + "。")
+    if how and _DURATION_RE.search(question) and fields.get("办理时限"):
+        out.append(f"办理时限：{str(fields['办理时限'])[:MAX_QUOTE_CHARS]}".rstrip("。") + "。")
+    if _MATERIAL_RE.search(question) and fields.get("申报材料"):
+        out.append(f"申报材料：{str(fields['申报材料'])[:MAX_QUOTE_CHARS]}".rstrip("。") + "。")
+    return out
+
+
+def content_words(question: str) -> list[str]:
+    """Precise-mode words of ``question`` that carry content: two or more
+    characters, not stopwords/asking words/numbers."""
+    return [w for w in dict.fromkeys(seg.segment(question))
+            if len(w) >= 2 and seg._keep(w) and w not in _ASKING and not re.match(r"^[\d.%]+$", w)]
+
+
+def absent_formal_terms(question: str, engine) -> list[str]:
+    """Formal policy objects the question names that the corpus never
+    mentions: a noun ending in 税/证/金/点/率 (a tax, certificate, fund,
+    threshold or rate, POS noun) absent from the corpus text, synonyms
+    included (契税, 购置税, 起征点). Asking about such an object in a corpus
+    without it cannot be answered from the corpus; colloquial words
+    (废渣, 小卖部, 场子) do not count."""
+    corpus = _corpus_stats(engine)[0]
+    out: list[str] = []
+    for w in _pos_tokenizer().cut(seg.normalize_text(question)):
+        if (len(w.word) >= 2 and _FORMAL_RE.search(w.word) and w.flag.startswith("n")
+                and not _in_corpus(w.word, corpus)):
+            out.append(w.word)
     return out
 
 
@@ -179,55 +509,94 @@ def _not_found(question: str, results: list[dict]) -> dict:
     text = "未在已收录的政策文件中找到能回答该问题的条款。"
     if topics:
         text += "相近的主题有：" + "、".join(f"《{t}》" for t in topics) + "。"
-    return {"question": question, "found": False, "answer": text, "citations": [], "suggestions": topics}
+    return {"question": question, "found": False, "answer": text, "citations": [], "suggestions": topics,
+            "composer": "extractive"}
 
 
-def answer(question, *, db: str | None = None, engine=None, top: int = 5) -> dict:
+def _citation(item: dict, quoted: list[Sentence]) -> dict:
+    return {
+        "id": item["id"],
+        "text": "".join(s.text for s in quoted),
+        "source": dict(item["source"]),
+        "document": dict(item["document"]),
+        "path": list(item.get("path") or []),
+        "expired": bool(item.get("expired")),
+        "validity": dict(item.get("validity") or {}),
+    }
+
+
+def extractive(question: str, results: list[dict], engine) -> dict:
+    """The extractive answer to a cleaned ``question`` from keyword
+    ``results`` (best first, as :meth:`SearchEngine.search` returns them);
+    applies the "found" rule of the module docstring."""
+    if not results or results[0]["score"] < MIN_SCORE:
+        return _not_found(question, results)
+    topics, _nouns = missing_terms(question, engine)
+    if topics:
+        return _not_found(question, results)
+    terms = question_terms(question, engine)
+    ask = Ask.of(question)
+    how = bool(_HOW_RE.search(question))
+    best_score = results[0]["score"]
+    cands = [_evaluate(it, best_score, terms, ask) for it in results[:CANDIDATES]]
+    cands.sort(key=lambda c: -c.score)
+    first = cands[0]
+    if first.coverage < MIN_COVERAGE or absent_formal_terms(question, engine):
+        return _not_found(question, results)
+
+    chosen = [first]
+    for c in cands[1:]:
+        if c.score >= SECOND_CLAUSE_RATIO * first.score:
+            chosen.append(c)
+            break
+    parts: list[str] = []
+    citations: list[dict] = []
+    seen_text: set[str] = set()
+    for n, c in enumerate(chosen):
+        item = c.item
+        context = _context(item)
+        quoted = pick_sentences(c.sents, terms, context, ask, MAX_SENTENCES if n == 0 else 1)
+        if not quoted and item["text"].strip():
+            quoted = [Sentence(item["text"].strip()[:MAX_QUOTE_CHARS], "", 0)]
+        key = "".join(s.text for s in quoted)
+        if not quoted or key in seen_text:
+            continue
+        seen_text.add(key)
+        parts.append(("根据" if n == 0 else "另据") + _label(item) + "：" + _quote(quoted))
+        citations.append(_citation(item, quoted))
+    record = engine.record(first.item["id"]) or {}
+    if how or record.get("kind") == "guide":
+        parts.extend(_extras(record, how, question))
+    return {"question": question, "found": True, "answer": "".join(parts), "citations": citations,
+            "suggestions": [], "composer": "extractive"}
+
+
+def answer(question, *, db: str | None = None, engine=None, top: int = 5, compose: bool | None = None) -> dict:
     """Answer ``question`` from the knowledge base ``db`` (or the given
     :class:`~huiqi.search.engine.SearchEngine` ``engine``) with quoted,
     cited sentences; see the module docstring for the result shape and the
-    "found" rule. Raises :class:`AnswerError` for an empty/non-text question;
-    a question with no searchable word gives ``found=False``."""
+    "found" rule. When ``compose`` is true, or ``None`` and the environment
+    configures an LLM endpoint (``HUIQI_LLM_BASE_URL`` + ``HUIQI_LLM_MODEL``),
+    the answer text is composed by the model from the cited clauses only and
+    checked (:func:`huiqi.search.compose.compose`); any failure keeps the
+    extractive answer. Raises :class:`AnswerError` for an empty/non-text
+    question; a question with no searchable word gives ``found=False``."""
     from huiqi.search.engine import SearchError, clean_query, open_engine
 
     try:
         text = clean_query(question)
         if engine is None:
             engine = open_engine(db)
-        results = engine.search(text, top=max(1, min(int(top), 20)), mode="keyword") if text else []
+        k = max(CANDIDATES, min(int(top), 20))
+        results = engine.search(text, top=k, mode="keyword") if text else []
     except SearchError as exc:
         raise AnswerError(str(exc)) from None
-    if not results or results[0]["score"] < MIN_SCORE:
-        return _not_found(text, results)
-    topics, nouns = missing_terms(text, engine)
-    if topics or (nouns and results[0]["score"] < WEAK_SCORE):
-        return _not_found(text, results)
+    except (TypeError, ValueError):
+        raise AnswerError(f"返回条数无效：{top}") from None
+    result = extractive(text, results, engine)
+    if result["found"]:
+        from huiqi.search import compose as comp
 
-    tokens, expansion = seg.expand_query(text)
-    tokens = [t for t in dict.fromkeys(tokens + expansion) if not t.startswith("money:")]
-    wants_amount = bool(_AMOUNT_RE.search(text))
-    how = bool(_HOW_RE.search(text))
-
-    chosen = [results[0]]
-    if len(results) > 1 and results[1]["score"] >= SECOND_CLAUSE_RATIO * results[0]["score"]:
-        chosen.append(results[1])
-    parts: list[str] = []
-    citations: list[dict] = []
-    for n, item in enumerate(chosen):
-        quoted = _pick_sentences(item["text"], tokens, wants_amount, MAX_SENTENCES if n == 0 else 1)
-        if not quoted:
-            continue
-        body = "".join(q if q.endswith(("。", "；", "！", "？")) else q + "。" for q in quoted)
-        parts.append(("根据" if n == 0 else "另据") + _label(item) + "：" + body)
-        citations.append({
-            "id": item["id"],
-            "text": "".join(quoted),
-            "source": dict(item["source"]),
-            "document": dict(item["document"]),
-            "path": list(item.get("path") or []),
-        })
-    if how:
-        record = engine.record(chosen[0]["id"]) or {}
-        parts.extend(_extras(record))
-    return {"question": text, "found": True, "answer": "".join(parts), "citations": citations, "suggestions": []}
-
+        if compose or (compose is None and comp.llm_configured()):
+            result = comp.compose(result, engine)
+    return result

@@ -257,3 +257,44 @@ def build_or_load(engine_url: str, session, rebuild: bool = False) -> KeywordInd
     except OSError as exc:  # read-only location: keep the in-memory index
         log.warning("cannot save keyword index: %s", exc)
     return index
+
+
+def refresh(db_url: str, semantic: bool | None = None) -> dict:
+    """Build or refresh the persisted search indexes of the database
+    ``db_url`` after an ingest (called by ``huiqi ingest``): the keyword
+    index always (full rebuild when the clause fingerprint changed, ~2 s on
+    the bundled corpus), the semantic index when ``semantic`` is true or,
+    when ``None``, when ``$HUIQI_SEMANTIC_INDEX`` is ``1`` (incremental:
+    only new/changed clauses are embedded; ~45 s for the whole bundled
+    corpus on 2 cores with the local model, so it is not built by default).
+
+    Returns ``{"keyword": {"seconds", "clauses", "rebuilt"},
+    "semantic": {"seconds", "passages"} | None}``. Errors of the database
+    propagate; a semantic-index failure is reported as
+    ``{"error": message}`` in ``"semantic"`` instead of raising."""
+    import os
+
+    from huiqi.kb.db import get_engine, session_scope
+
+    if semantic is None:
+        semantic = os.environ.get("HUIQI_SEMANTIC_INDEX", "").strip() == "1"
+    out: dict = {"keyword": None, "semantic": None}
+    engine = get_engine(db_url)
+    with session_scope(engine) as s:
+        directory = index_dir(db_url)
+        before = KeywordIndex.stored_fingerprint(directory)
+        t0 = time.perf_counter()
+        index = build_or_load(db_url, s)
+        out["keyword"] = {"seconds": round(time.perf_counter() - t0, 3), "clauses": len(index.records),
+                          "rebuilt": before != index.fingerprint}
+        if semantic:
+            from huiqi.kb.queries import list_policies
+            from huiqi.search import semantic as sem
+
+            t0 = time.perf_counter()
+            try:
+                sidx = sem.build_or_load(sem.index_dir(db_url), list_policies(s))
+                out["semantic"] = {"seconds": round(time.perf_counter() - t0, 3), "passages": len(sidx)}
+            except Exception as exc:  # keyword search keeps working without it
+                out["semantic"] = {"error": f"{type(exc).__name__}: {exc}"}
+    return out

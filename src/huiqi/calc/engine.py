@@ -1,0 +1,672 @@
+"""Policy calculator engine (政策计算器): one enterprise profile against every
+clause of the knowledge base.
+
+:func:`load_ruleset` compiles the knowledge base into a :class:`RuleSet`:
+every clause of the current file versions (documents of kind ``document``
+and ``guide``; stubs and front matter hold no clause) with its :class:`Rule`
+— the reviewed rule of ``data/rules/`` (:func:`huiqi.calc.rules.load_reviewed_rules`)
+when there is one, else the conditions, benefit and stacking extracted from
+its text (:mod:`huiqi.calc.conditions_extract`, :mod:`huiqi.calc.benefit`,
+:mod:`huiqi.calc.stacking`) — its region :class:`~huiqi.calc.scope.Scope`,
+validity, contacts and citation. Clauses that give nothing to a firm (no
+condition, no benefit: 加强组织领导 and other government duties) are left out.
+The rule set is cached per database, keyed by a fingerprint of the current
+source files and the reviewed-rule files, so it is rebuilt only when either
+changes.
+
+:func:`match` evaluates a profile on a date and returns issue 4's JSON
+contract::
+
+    {as_of, derived{size_class, sme, small_low_profit, age_years, details},
+     results[{id, key, title, text, status, reasons[{condition, outcome,
+              source_text, detail}], missing, benefit{min_yuan, max_yuan,
+              formula}|null, validity, contacts, source{file, start_line,
+              end_line}, origin, document{id, title, level, region}, path}],
+     total{min_yuan, max_yuan, excluded_by_stacking, notes},
+     next_questions[{fact, prompt, settles_yuan, settles_clauses}],
+     warnings}
+
+Status of a clause (:data:`huiqi.calc.model.Status`), decided in this order:
+
+1. region (适用地区, :mod:`huiqi.calc.scope`): a clause of another region is
+   ``ineligible`` with a region reason. By default such clauses are *left
+   out* of ``results`` — a firm in 阿拉善左旗 does not want 95 clauses of
+   呼和浩特市 listed as "not for you" — unless ``all_regions=True`` (CLI
+   ``--all``) or the clause is asked for by id (``clause_ids``), so a firm
+   that looks at a clause of another region is told why it does not apply;
+2. validity (有效期) on ``as_of``: a known end date before ``as_of`` or a
+   known start date after it → ``expired`` (the reason quotes the validity
+   text and date); unknown validity is kept with a caveat in
+   ``validity.note``;
+3. conditions (Kleene three-valued): ``met`` → ``eligible``, ``to_confirm``
+   → ``likely``, ``unknown`` → ``needs_info``, ``unmet`` → ``ineligible``.
+   A document of unknown region counts as ``to_confirm`` for the region.
+   An *extracted* rule with no recognised condition is ``to_confirm`` too
+   (``likely``): nothing was checked, so it is never reported ``eligible``;
+   a *reviewed* rule without conditions really applies to every firm.
+
+Money is yuan (元). Totals apply the stacking rules
+(:func:`huiqi.calc.stacking.apply_stacking`). Expected speed: a few tens of
+milliseconds per profile once the rule set is loaded
+(``benchmarks/calc_bench.py`` measures it).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from huiqi.calc.derived import DerivedFact
+from huiqi.calc.model import (
+    Benefit,
+    BenefitSpec,
+    Condition,
+    Evaluation,
+    Reason,
+    Rule,
+    Stacking,
+    combine_all,
+)
+from huiqi.calc.profile import EnterpriseProfile, load_profile
+from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
+
+#: Status order used to sort results (most useful first).
+STATUS_ORDER = ("eligible", "likely", "needs_info", "ineligible", "expired")
+_OUTCOME_STATUS = {"met": "eligible", "to_confirm": "likely", "unknown": "needs_info", "unmet": "ineligible"}
+_RANK = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
+#: Document kinds whose clauses the calculator reads.
+DOCUMENT_KINDS = ("document", "guide")
+_TITLE_MAX = 40
+#: Reason shown for an extracted clause without any recognised condition.
+UNCHECKED_NOTE = "未能从条款中识别出可自动核对的申请条件，请对照原文确认是否符合"
+
+
+class MatchError(ValueError):
+    """Bad input to :func:`match` (unknown region …): ``errors`` are Chinese
+    lines naming the key and the problem, like
+    :class:`huiqi.calc.profile.ProfileError`."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = list(errors)
+        super().__init__("\n".join(self.errors))
+
+
+# --------------------------------------------------------------------------
+# the rule set
+
+
+@dataclass
+class RuleEntry:
+    """One clause compiled for the calculator.
+
+    ``id`` (clause id), ``key`` (stable clause key), ``title`` (short
+    heading: the last heading of the path, at most 40 characters), ``text``, ``path`` (heading strings), ``rule``
+    (:class:`~huiqi.calc.model.Rule`; ``rule.origin`` is ``reviewed`` or
+    ``extracted``), ``scope`` (:class:`~huiqi.calc.scope.Scope`),
+    ``validity`` {start, end, basis, relative} (ISO dates or ``None``),
+    ``contacts`` [{org, phone}], ``source`` {file, start_line, end_line}
+    (1-based original lines), ``document`` {id, title, level, region, kind}.
+    """
+
+    id: int
+    key: str
+    title: str
+    text: str
+    path: list[str]
+    rule: Rule
+    scope: Scope
+    validity: dict
+    contacts: list
+    source: dict
+    document: dict
+
+    @property
+    def origin(self) -> str:
+        """``reviewed`` or ``extracted``."""
+        return self.rule.origin
+
+    def has_offer(self) -> bool:
+        """Whether the clause gives something to firms: a condition, a
+        benefit or a track."""
+        r = self.rule
+        return r.conditions is not None or r.benefit is not None or bool(r.tracks)
+
+
+@dataclass
+class RuleSet:
+    """All clauses of a knowledge base compiled for the calculator.
+
+    ``entries`` — :class:`RuleEntry` of every clause offering something to
+    firms, in file/document/clause order; ``fingerprint`` — what the cache
+    is keyed by; ``n_clauses`` — clauses read; ``n_reviewed`` — entries
+    using a reviewed rule; ``skipped`` — clauses left out (no condition, no
+    benefit); ``problems`` — Chinese lines for clauses whose extraction
+    failed (their rule falls back to "no condition, no benefit") and for
+    invalid reviewed-rule files; ``build_seconds`` — time spent compiling.
+    """
+
+    entries: list[RuleEntry]
+    fingerprint: str = ""
+    n_clauses: int = 0
+    n_reviewed: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+    build_seconds: float = 0.0
+    _by_id: dict[int, RuleEntry] = field(default_factory=dict, repr=False)
+    _by_key: dict[str, RuleEntry] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {e.id: e for e in self.entries}
+        self._by_key = {e.key: e for e in self.entries}
+
+    def get(self, ref: int | str) -> RuleEntry | None:
+        """The entry of a clause id (int or digit string) or clause key."""
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            return self._by_id.get(int(ref))
+        return self._by_key.get(str(ref))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _short_title(path: list[str], doc_title: str | None) -> str:
+    head = (path[-1] if path else "") or doc_title or ""
+    head = head.strip().rstrip("…").strip()
+    return head if len(head) <= _TITLE_MAX else head[: _TITLE_MAX - 1] + "…"
+
+
+def clause_mapping(row: Mapping) -> dict:
+    """The clause mapping the extractors read (:func:`extract_conditions`,
+    :func:`extract_benefit`, :func:`extract_stacking`): the
+    :func:`huiqi.kb.queries.list_policies` dict of a clause (``text``,
+    ``fields``, ``thresholds``, ``amounts``, ``rates``, ``path``,
+    ``validity`` …) with ``document`` {title, level, region, kind, …}."""
+    return dict(row)
+
+
+#: Extraction results per clause key (SHA-1 of title, heading path and text,
+#: so a key always denotes the same text): extraction is the slow part of
+#: building a rule set and does not depend on the reviewed rules.
+_EXTRACTED: dict[str, tuple[Condition | None, BenefitSpec | None, Stacking | None]] = {}
+
+
+def _compile(row: dict, reviewed: dict[str, Rule], problems: list[str]) -> RuleEntry:
+    from huiqi.calc import benefit as benefit_mod
+    from huiqi.calc import conditions_extract, stacking as stacking_mod
+
+    key = row["key"]
+    rule = reviewed.get(key)
+    if rule is None and key in _EXTRACTED:
+        cond, spec, stack = _EXTRACTED[key]
+        rule = Rule(key, conditions=cond, benefit=spec, stacking=stack, origin="extracted")
+    if rule is None:
+        clause = clause_mapping(row)
+        cond: Condition | None = None
+        spec: BenefitSpec | None = None
+        stack: Stacking | None = None
+        n_problems = len(problems)
+        for what, fn in (("条件", conditions_extract.extract_conditions),
+                         ("金额", benefit_mod.extract_benefit),
+                         ("叠加规则", stacking_mod.extract_stacking)):
+            try:
+                value = fn(clause)
+            except Exception as exc:  # one bad clause must not stop the others
+                problems.append(f"条款 {row['id']}：{what}抽取失败（{type(exc).__name__}: {exc}）")
+                continue
+            if what == "条件":
+                cond = value
+            elif what == "金额":
+                spec = value
+            else:
+                stack = value
+        if len(problems) == n_problems:  # keep only clean extractions
+            _EXTRACTED[key] = (cond, spec, stack)
+        rule = Rule(key, conditions=cond, benefit=spec, stacking=stack, origin="extracted")
+    doc = row["document"]
+    return RuleEntry(
+        id=row["id"],
+        key=key,
+        title=_short_title(row.get("path") or [], doc.get("title")),
+        text=row["text"],
+        path=list(row.get("path") or []),
+        rule=rule,
+        scope=document_scope(doc),
+        validity=dict(row.get("validity") or {}),
+        contacts=list(row.get("contacts") or []),
+        source=dict(row["source"]),
+        document={k: doc.get(k) for k in ("id", "title", "level", "region", "kind")},
+    )
+
+
+def _clause_rows(session) -> list[dict]:
+    """Current clauses (list_policies dicts) with the document kind added,
+    only of documents of :data:`DOCUMENT_KINDS`."""
+    from sqlalchemy import select
+
+    from huiqi.kb.models import Document, SourceFile
+    from huiqi.kb.queries import list_policies
+
+    kinds = dict(session.execute(
+        select(Document.id, Document.kind)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(SourceFile.is_current.is_(True))
+    ).all())
+    rows = []
+    for row in list_policies(session):
+        kind = kinds.get(row["document"]["id"])
+        if kind not in DOCUMENT_KINDS:
+            continue
+        row["document"]["kind"] = kind
+        rows.append(row)
+    return rows
+
+
+def _spread_document_stacking(entries: list[RuleEntry]) -> None:
+    """A document-wide stacking principle (本政策与其他政策交叉重复的按就高不
+    重复…, :func:`huiqi.calc.stacking.is_document_wide`) stated in one clause
+    applies to every extracted clause of the same document that states no
+    stacking rule of its own."""
+    from huiqi.calc.stacking import is_document_wide
+
+    wide: dict[Any, Stacking] = {}
+    for e in entries:
+        st = e.rule.stacking
+        if is_document_wide(st) and e.document.get("id") not in wide:
+            wide[e.document.get("id")] = st
+    for e in entries:
+        st = wide.get(e.document.get("id"))
+        if st is not None and e.rule.stacking is None and e.origin == "extracted":
+            e.rule.stacking = st
+
+
+def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "") -> RuleSet:
+    """Compile the current clauses of the database behind ``session`` (a
+    SQLAlchemy ``Session``) into a :class:`RuleSet`, using the reviewed
+    rules of ``rules_dir`` (default ``data/rules`` / ``$HUIQI_RULES_DIR``).
+    Never raises for a bad clause or rule file: see ``RuleSet.problems``."""
+    from huiqi.calc.rules import load_reviewed_rules_report
+
+    t0 = time.perf_counter()
+    report = load_reviewed_rules_report(rules_dir)
+    problems = list(report.errors)
+    rows = _clause_rows(session)
+    compiled = [_compile(row, report.rules, problems) for row in rows]
+    _spread_document_stacking(compiled)
+    entries, skipped, reviewed = [], 0, 0
+    for entry in compiled:
+        if not entry.has_offer():
+            skipped += 1
+            continue
+        reviewed += entry.origin == "reviewed"
+        entries.append(entry)
+    return RuleSet(entries, fingerprint, len(rows), reviewed, skipped, problems, time.perf_counter() - t0)
+
+
+def _engine_of(db: Any):
+    """(SQLAlchemy engine, url, owned) for ``db``: an Engine, a URL / SQLite
+    path, or ``None`` (the configured database, see
+    :func:`huiqi.config.resolve_db`)."""
+    from sqlalchemy import Engine
+
+    if isinstance(db, Engine):
+        return db, db.url.render_as_string(hide_password=True), False
+    from huiqi.config import resolve_db_url
+    from huiqi.kb.db import get_engine
+
+    url = resolve_db_url(str(db) if db is not None else None)
+    return get_engine(url), url, True
+
+
+def _rules_fingerprint(rules_dir: Path | None) -> str:
+    from huiqi.calc.rules import rule_files
+
+    parts = []
+    for p in rule_files(rules_dir):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        parts.append(f"{p}:{st.st_mtime_ns}:{st.st_size}")
+    return "|".join(parts)
+
+
+def db_fingerprint(session) -> str:
+    """Fingerprint of the knowledge base content: count and largest id of
+    the current source files, and the largest clause id (changes on every
+    ingest of a new or changed file)."""
+    from sqlalchemy import func, select
+
+    from huiqi.kb.models import Clause, SourceFile
+
+    n, top = session.execute(
+        select(func.count(SourceFile.id), func.max(SourceFile.id)).where(SourceFile.is_current.is_(True))
+    ).one()
+    top_clause = session.execute(select(func.max(Clause.id))).scalar()
+    return f"files={n}:{top}:clauses={top_clause}"
+
+
+_CACHE: dict[str, RuleSet] = {}
+_LOCK = threading.Lock()
+
+
+def load_ruleset(db: Any = None, *, rules_dir: Path | None = None) -> RuleSet:
+    """The :class:`RuleSet` of a database (``db``: SQLAlchemy Engine, URL,
+    SQLite path, or ``None`` for the configured database), compiled once and
+    cached in-process keyed by URL, reviewed-rules directory and the
+    fingerprint (:func:`db_fingerprint` + the rule files' names, sizes and
+    modification times). Raises SQLAlchemy errors when the database cannot
+    be read."""
+    from sqlalchemy.orm import Session
+
+    engine, url, owned = _engine_of(db)
+    try:
+        with Session(engine) as s:
+            fp = f"{db_fingerprint(s)}|{_rules_fingerprint(rules_dir)}"
+            cache_key = f"{url}|{rules_dir}"
+            with _LOCK:
+                hit = _CACHE.get(cache_key)
+                if hit is not None and hit.fingerprint == fp:
+                    return hit
+            rs = build_ruleset(s, rules_dir, fp)
+    finally:
+        if owned:
+            engine.dispose()
+    with _LOCK:
+        _CACHE[cache_key] = rs
+    return rs
+
+
+def clear_cache() -> None:
+    """Forget every cached rule set and extraction result."""
+    with _LOCK:
+        _CACHE.clear()
+        _EXTRACTED.clear()
+
+
+# --------------------------------------------------------------------------
+# validity
+
+
+def validity_state(validity: Mapping, as_of: date) -> tuple[str, str]:
+    """``(state, note)`` of a clause's validity (有效期) on ``as_of``:
+    ``in_force`` / ``expired`` (known end before ``as_of``) / ``not_yet``
+    (known start after ``as_of``) / ``unknown`` (no dates), with a Chinese
+    note quoting the validity text (``basis``)."""
+    start, end = validity.get("start"), validity.get("end")
+    basis = (validity.get("basis") or validity.get("relative") or "").strip()
+    quoted = f"（原文：{basis}）" if basis else ""
+    try:
+        s = date.fromisoformat(start) if start else None
+        e = date.fromisoformat(end) if end else None
+    except (TypeError, ValueError):
+        return "unknown", f"有效期无法识别{quoted}"
+    if e is not None and e < as_of:
+        return "expired", f"已于 {e.isoformat()} 到期{quoted}，计算日期 {as_of.isoformat()}"
+    if s is not None and s > as_of:
+        return "not_yet", f"自 {s.isoformat()} 起施行{quoted}，计算日期 {as_of.isoformat()} 尚未生效"
+    if s is None and e is None:
+        return "unknown", f"有效期起止日期未知{quoted}，请向受理部门确认是否仍在执行" if basis else "有效期未知，请向受理部门确认是否仍在执行"
+    span = f"{s.isoformat() if s else '?'} 至 {e.isoformat() if e else '长期'}"
+    return "in_force", f"有效期 {span}{quoted}"
+
+
+# --------------------------------------------------------------------------
+# matching one profile
+
+
+def _as_profile(profile: Any) -> tuple[EnterpriseProfile, list[str]]:
+    if isinstance(profile, EnterpriseProfile):
+        return profile, []
+    return load_profile(profile)
+
+
+def _fmt_yuan(v: float) -> str:
+    from huiqi.calc.benefit import fmt_yuan
+
+    return fmt_yuan(v)
+
+
+def _leaf_kinds(cond: Condition | None) -> list[str]:
+    """Leaf kinds of a condition tree in the order of its evaluation
+    reasons (one reason per leaf, tree order)."""
+    return [leaf.kind or "" for leaf in cond.leaves()] if cond is not None else []
+
+
+#: For each status, the outcome a machine-checkable leaf must have for the
+#: status to rest on something concrete about the firm.
+_CONCRETE = {"eligible": "met", "likely": "met", "needs_info": "unknown", "ineligible": "unmet"}
+
+
+def is_checked(status: str, kinds: list[str], reasons: list[Reason], reviewed_unconditional: bool = False) -> bool:
+    """Whether a clause's status was decided by a machine-checkable fact
+    of the firm (``checked``): an ``eligible``/``likely`` clause needs some
+    non-text condition met, a ``needs_info`` one some non-text condition
+    unknown, an ``ineligible`` one some non-text condition unmet. A clause
+    whose conditions are only text (获批国家级制造业创新中心) was not matched
+    to the firm at all: it is listed, but its money is kept out of the
+    total and out of the next questions. A reviewed rule without
+    conditions (``reviewed_unconditional``) applies to every firm: checked."""
+    if reviewed_unconditional:
+        return True
+    want = _CONCRETE.get(status)
+    if want is None:
+        return any(k != "text" for k in kinds)
+    return any(k != "text" and r.outcome == want for k, r in zip(kinds, reasons))
+
+
+def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evaluation, Benefit | None, str, list[str]]:
+    """Evaluate the rule's tracks (申报类别) on top of the main conditions.
+
+    The firm qualifies by its best track (best outcome, then largest
+    amount): that track gives the status, the reasons and the amount. A
+    track that pays more and is still open (not unmet) is named in the
+    formula and adds its missing facts, so the next question can settle it
+    (its money is not added: tracks are alternatives). Returns
+    (evaluation, benefit, track name, leaf kinds aligned with the reasons)."""
+    from huiqi.calc.benefit import compute_benefit
+    from huiqi.calc.evaluate import evaluate
+
+    done = []
+    for t in entry.rule.tracks:
+        ev = evaluate(t.get("conditions"), ctx)
+        out = combine_all([main.outcome, ev.outcome])
+        spec = t.get("benefit") or entry.rule.benefit
+        b = compute_benefit(spec, profile) if spec is not None else None
+        money = (b.max_yuan or 0.0) if b is not None else 0.0
+        done.append(((_RANK[out], money), out, ev, b, t.get("name") or "", t.get("conditions")))
+    best = max(done, key=lambda d: d[0])
+    _, out, ev, b, name, cond = best
+    reasons = list(main.reasons) + [Reason(f"【{name}】{r.condition}", r.outcome, r.source_text, r.detail)
+                                    for r in ev.reasons]
+    missing = list(dict.fromkeys([*main.missing, *ev.missing])) if out == "unknown" else []
+    if out != "unmet" and b is not None:
+        top = b.max_yuan or 0.0
+        better = [d for d in done if d is not best and d[1] != "unmet" and d[3] is not None
+                  and (d[3].max_yuan or 0.0) > top]
+        if better:
+            hi = max(better, key=lambda d: d[3].max_yuan or 0.0)
+            for d in better:
+                missing.extend(m for m in d[2].missing if m not in missing)
+            b = Benefit(b.min_yuan, b.max_yuan,
+                        f"{b.formula}（按“{name}”计；若符合“{hi[4]}”，最多 {_fmt_yuan(hi[3].max_yuan)}）",
+                        list(b.missing))
+    kinds = _leaf_kinds(entry.rule.conditions) + _leaf_kinds(cond)
+    return Evaluation(out, reasons, missing), b, name, kinds
+
+
+def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
+                    as_of: date, region_check: tuple[str, str]) -> dict:
+    from huiqi.calc.benefit import compute_benefit
+    from huiqi.calc.evaluate import evaluate
+
+    doc = entry.document
+    region_out, region_detail = region_check
+    where = "，".join(x for x in (doc.get("title"), doc.get("level"), doc.get("region")) if x)
+    reasons: list[Reason] = [Reason(entry.scope.label, region_out, where,
+                                    region_detail + (f"（{entry.scope.caveat}）" if entry.scope.caveat else ""))]
+    state, note = validity_state(entry.validity, as_of)
+    if state in ("expired", "not_yet"):
+        reasons.append(Reason("有效期", "unmet", entry.validity.get("basis") or "", note))
+    elif state == "in_force":
+        reasons.append(Reason("有效期", "met", entry.validity.get("basis") or "", note))
+    main = evaluate(entry.rule.conditions, ctx)
+    if entry.rule.conditions is None and not entry.rule.tracks and entry.origin == "extracted":
+        # nothing machine-checkable was found: never claim "eligible" unchecked
+        main = Evaluation("to_confirm", [Reason("申请条件", "to_confirm", "", UNCHECKED_NOTE)], [])
+    track = ""
+    if entry.rule.tracks:
+        ev, benefit, track, kinds = _best_track(entry, main, ctx, profile)
+    else:
+        ev = main
+        kinds = _leaf_kinds(entry.rule.conditions)
+        spec = entry.rule.benefit
+        benefit = compute_benefit(spec, profile) if spec is not None else None
+    reasons.extend(ev.reasons)
+    if region_out == "unmet":
+        status = "ineligible"
+    elif state in ("expired", "not_yet"):
+        status = "expired"
+    else:
+        status = _OUTCOME_STATUS[combine_all([region_out, ev.outcome])]
+    missing = list(ev.missing)
+    if benefit is not None and status not in ("ineligible", "expired"):
+        missing.extend(m for m in benefit.missing if m not in missing)
+    validity = {k: entry.validity.get(k) for k in ("start", "end", "basis", "relative")}
+    validity["state"] = state
+    validity["note"] = note
+    out = {
+        "id": entry.id,
+        "key": entry.key,
+        "title": entry.title,
+        "text": entry.text,
+        "status": status,
+        "reasons": [r.to_json() for r in reasons],
+        "missing": missing,
+        "benefit": benefit.to_json() if benefit is not None else None,
+        "validity": validity,
+        "contacts": entry.contacts,
+        "source": entry.source,
+        "origin": entry.origin,
+        "checked": is_checked(status, kinds, ev.reasons,
+                              entry.origin == "reviewed" and entry.rule.conditions is None and not entry.rule.tracks),
+        "document": {k: doc.get(k) for k in ("id", "title", "level", "region")},
+        "path": entry.path,
+    }
+    if track:
+        out["track"] = track
+    return out
+
+
+def _derived_json(derived: dict[str, DerivedFact]) -> dict:
+    out: dict[str, Any] = {k: d.value for k, d in derived.items()}
+    out["details"] = {k: {"value": d.value, "source": d.source, "reason": d.reason, "missing": list(d.missing)}
+                      for k, d in derived.items()}
+    return out
+
+
+def _sort_key(r: dict) -> tuple:
+    b = r["benefit"] or {}
+    money = b.get("max_yuan")
+    return (STATUS_ORDER.index(r["status"]), not r["checked"], -(money if money is not None else -1.0), r["id"])
+
+
+def match(
+    profile: Any,
+    as_of: date | str | None = None,
+    *,
+    db: Any = None,
+    ruleset: RuleSet | None = None,
+    all_regions: bool = False,
+    clause_ids: Iterable[int | str] | None = None,
+) -> dict:
+    """Evaluate an enterprise profile against the knowledge base.
+
+    ``profile`` — a file path (JSON/YAML/TOML), a mapping (issue 4's profile
+    contract) or an :class:`EnterpriseProfile`; ``as_of`` — evaluation date
+    (a ``date`` or an ISO string; default today); ``ruleset`` — a :class:`RuleSet` (default
+    :func:`load_ruleset` of ``db``); ``all_regions`` — also list clauses of
+    other regions (as ``ineligible``); ``clause_ids`` — only these clauses
+    (ids or clause keys), listed even when of another region.
+
+    Returns the dict described in the module docstring (JSON-ready: dates
+    ISO, money yuan). Raises :class:`huiqi.calc.profile.ProfileError` for a
+    bad profile and :class:`MatchError` for an unknown region (messages
+    name the key, in Chinese).
+    """
+    from huiqi.calc.evaluate import FactContext
+    from huiqi.calc.questions import next_questions
+    from huiqi.calc.scope import UnknownFirmRegion
+    from huiqi.calc.stacking import apply_stacking
+
+    prof, warnings = _as_profile(profile)
+    if isinstance(as_of, str):
+        from huiqi.search.filters import SearchError, parse_date
+
+        try:
+            as_of = parse_date(as_of)
+        except SearchError as exc:
+            raise MatchError([f"as_of: {exc}"]) from None
+    as_of = as_of or date.today()
+    try:
+        firm = resolve_firm_region(prof.region)
+    except UnknownFirmRegion as exc:
+        raise MatchError([str(exc)]) from None
+    rs = ruleset if ruleset is not None else load_ruleset(db)
+    ctx = FactContext.build(prof, as_of)
+
+    if clause_ids is not None:
+        wanted = []
+        for ref in clause_ids:
+            e = rs.get(ref)
+            if e is None:
+                raise MatchError([f"clause: 没有编号为 {ref} 的条款（或该条款不给企业任何支持）"])
+            wanted.append(e)
+        entries, explicit = wanted, True
+    else:
+        entries, explicit = rs.entries, all_regions
+
+    scope_cache: dict[tuple, tuple[str, str]] = {}
+    results = []
+    for entry in entries:
+        sk = (entry.scope.kind, entry.scope.code, entry.scope.caveat)
+        check = scope_cache.get(sk)
+        if check is None:
+            check = scope_cache[sk] = entry.scope.check(firm)
+        if check[0] == "unmet" and not explicit:
+            continue
+        results.append(_evaluate_entry(entry, ctx, prof, as_of, check))
+    results.sort(key=_sort_key)
+
+    # clauses whose conditions could not be checked at all are listed but
+    # not summed: the total is money the firm was actually matched to
+    items = [{"id": r["id"], "status": r["status"], "benefit": r["benefit"],
+              "stacking": rs.get(r["id"]).rule.stacking} for r in results if r["checked"]]
+    stacked = apply_stacking(items)
+    notes = list(stacked.get("notes") or [])
+    n_unchecked = sum(1 for r in results if not r["checked"] and r["benefit"] is not None
+                      and r["status"] in ("eligible", "likely"))
+    if n_unchecked:
+        notes.append(f"另有 {n_unchecked} 条条款的条件只能人工核对（未能与企业信息自动比对），其金额未计入合计")
+    total = {
+        "min_yuan": stacked.get("min_yuan"),
+        "max_yuan": stacked.get("max_yuan"),
+        "excluded_by_stacking": list(stacked.get("excluded_by_stacking") or []),
+        "notes": notes,
+    }
+    if rs.problems:
+        warnings = [*warnings, f"知识库中有 {len(rs.problems)} 处规则无法读取或抽取失败，相关条款按无条件、无金额处理"]
+    if not firm.inner_mongolia:
+        warnings = [*warnings, f"region: 注册地“{firm.name}”不在内蒙古自治区，只适用国家政策"]
+    return {
+        "as_of": as_of.isoformat(),
+        "derived": _derived_json(ctx.derived),
+        "results": results,
+        "total": total,
+        "next_questions": next_questions(results, limit=None),
+        "warnings": warnings,
+    }

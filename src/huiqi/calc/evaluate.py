@@ -1,0 +1,598 @@
+"""Three-valued evaluation of condition trees (条件判定) against a profile.
+
+:func:`evaluate` walks a :class:`~huiqi.calc.model.Condition` tree and says
+``met`` / ``unmet`` / ``unknown`` / ``to_confirm`` for it, with one
+:class:`~huiqi.calc.model.Reason` per leaf (tree order) and the profile keys
+whose absence keeps the result open. Logic is Kleene's strong three-valued
+logic as implemented by :func:`~huiqi.calc.model.combine_all`,
+:func:`~huiqi.calc.model.combine_any` and :func:`~huiqi.calc.model.negate`:
+a missing fact is ``unknown`` (never silently met or unmet), a ``text`` leaf
+is ``to_confirm``.
+
+Facts come from a :class:`FactContext`: the profile (:mod:`huiqi.calc.profile`),
+the derived facts of :func:`huiqi.calc.derived.derive_all` (企业规模
+``size_class``, ``sme``, 小型微利企业 ``small_low_profit``, 成立年限
+``age_years``) and the evaluation date. Industry membership uses
+:meth:`huiqi.calc.industry.Industry.is_within` (GB/T 4754-2017), region
+membership the GB/T 2260 division table of :mod:`huiqi.search.filters`
+(阿拉善左旗 → 阿拉善盟 → 内蒙古自治区).
+
+Project leaves (``project.*``) of one ``all`` node are evaluated together:
+they hold when some single project satisfies all of them (一个项目同时满足).
+
+Speed: per-context lookups (firm region codes, resolved industry, which keys
+the profile states) are computed once in :class:`FactContext`; evaluating a
+typical clause tree takes a few microseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from huiqi.calc.derived import DerivedFact, derive_all
+from huiqi.calc.industry import Industry, resolve_industry
+from huiqi.calc.model import Condition, Evaluation, Reason, combine_all, combine_any, negate
+from huiqi.calc.profile import EnterpriseProfile, Project, parse_money_value
+from huiqi.extract.numbers import parse_number
+from huiqi.search.filters import NATIONAL_NAMES, ancestors, divisions, find_division
+
+#: Chinese question (提问) for each attribute, shown by ``next_questions``.
+PROMPTS: dict[str, str] = {
+    "region": "贵企业的注册地在哪里（旗县区）？",
+    "entity_type": "贵单位的主体类型是什么（企业、个体工商户、农民专业合作社、家庭农牧场）？",
+    "ownership": "贵企业的所有制性质是什么（民营、国有、外资、混合所有制）？",
+    "industry": "贵企业属于什么行业（国民经济行业分类名称或代码）？",
+    "established": "贵企业的成立日期是哪一天？",
+    "employees": "贵企业从业人员有多少人？",
+    "revenue": "贵企业上年度营业收入是多少（元）？",
+    "total_assets": "贵企业资产总额是多少（元）？",
+    "taxable_income": "贵企业上年度应纳税所得额是多少（元）？",
+    "monthly_sales": "贵企业月销售额是多少（元）？",
+    "rd_expense": "贵企业上年度研发费用是多少（元）？",
+    "taxpayer_type": "贵企业是小规模纳税人还是一般纳税人？",
+    "tax_credit_grade": "贵企业的纳税信用等级是什么（A/B/M/C/D）？",
+    "qualifications": "贵企业已取得哪些资质认定（如高新技术企业）？",
+    "unemployment_insurance_months": "贵企业已足额缴纳失业保险费多少个月？",
+    "layoff_rate": "贵企业上年度裁员率是多少？",
+    "listed": "贵企业是否已上市？",
+    "projects": "贵企业有哪些项目（类型、投资额、建成投产日期）？",
+    "project.kind": "贵企业的项目属于什么类型（技术改造、节能改造、节水改造、综合利用、新建、种植、养殖…）？",
+    "project.investment": "贵企业项目的总投资（固定资产投资）是多少（元）？",
+    "project.equipment_investment": "贵企业项目的设备投资是多少（元）？",
+    "project.status": "贵企业项目目前处于什么阶段（备案、在建、建成投产）？",
+    "project.completed": "贵企业项目的建成投产日期是哪一天？",
+    "project.energy_saving_tce": "贵企业项目的年节能量是多少吨标准煤？",
+    "project.water_saving_t": "贵企业项目的年节水量是多少吨？",
+    "project.area_mu": "贵企业项目的面积是多少亩？",
+    "project.head_count": "贵企业项目的养殖规模是多少头（只）？",
+}
+
+#: Chinese names (名称) of attributes, used in reasons.
+ATTRIBUTE_NAMES: dict[str, str] = {
+    "region": "注册地", "entity_type": "主体类型", "ownership": "所有制", "industry": "行业",
+    "established": "成立日期", "employees": "从业人员", "revenue": "营业收入",
+    "total_assets": "资产总额", "taxable_income": "应纳税所得额", "monthly_sales": "月销售额",
+    "rd_expense": "研发费用", "taxpayer_type": "纳税人类型", "tax_credit_grade": "纳税信用等级",
+    "qualifications": "资质认定", "unemployment_insurance_months": "失业保险缴费月数",
+    "layoff_rate": "裁员率", "listed": "是否上市", "projects": "项目",
+    "size_class": "企业规模", "sme": "中小微企业", "small_low_profit": "小型微利企业",
+    "age_years": "成立年限",
+    "project.kind": "项目类型", "project.investment": "项目投资", "project.equipment_investment": "设备投资",
+    "project.status": "项目状态", "project.completed": "建成投产日期",
+    "project.energy_saving_tce": "年节能量", "project.water_saving_t": "年节水量",
+    "project.area_mu": "项目面积", "project.head_count": "养殖规模",
+}
+
+_UNITS = {
+    "employees": "人", "unemployment_insurance_months": "个月", "age_years": "年",
+    "project.energy_saving_tce": "吨标准煤", "project.water_saving_t": "吨", "project.area_mu": "亩",
+    "project.head_count": "头（只）",
+}
+_MONEY = {"revenue", "total_assets", "taxable_income", "monthly_sales", "rd_expense",
+          "project.investment", "project.equipment_investment"}
+_RATES = {"layoff_rate"}
+
+#: Project kinds (项目类型) written differently in profiles and texts.
+PROJECT_KIND_ALIASES: dict[str, str] = {
+    "技改": "技术改造", "技术改造项目": "技术改造", "节能技术改造": "节能改造", "节能": "节能改造",
+    "节水技术改造": "节水改造", "节水": "节水改造", "资源综合利用": "综合利用",
+    "综合利用项目": "综合利用", "新建项目": "新建", "种植业": "种植", "养殖业": "养殖",
+}
+
+#: Qualifications that a derived fact can settle when the firm did not list
+#: them (小型微利企业 per 财政部 税务总局公告2022年第13号, see derived.py).
+_QUAL_DERIVED = {"小型微利企业": "small_low_profit"}
+
+
+#: ``entity_type`` value for clauses whose beneficiary is a natural person
+#: (人才、教师 …); an enterprise profile never matches it.
+PERSON = "个人"
+#: ``entity_type`` value for clauses whose beneficiary is a government level
+#: (盟市、旗县、示范县 …); an enterprise profile never matches it.
+GOVERNMENT = "地方政府"
+#: Beneficiaries that are never an enterprise (经营主体).
+NON_FIRM_TYPES = frozenset({PERSON, GOVERNMENT})
+
+
+def canonical_project_kind(kind: str) -> str:
+    """Canonical project kind: ``技改`` → ``技术改造``, ``节能技术改造`` →
+    ``节能改造``; unknown kinds are returned stripped."""
+    k = kind.strip()
+    return PROJECT_KIND_ALIASES.get(k, k)
+
+
+@lru_cache(maxsize=4096)
+def _region_code(name: str) -> str | None:
+    """GB/T 2260 code for a code or name; ``"national"`` for 全国 names."""
+    s = str(name).strip()
+    if s in NATIONAL_NAMES:
+        return "national"
+    if s in divisions():
+        return s
+    d = find_division(s)
+    return d.code if d else None
+
+
+@dataclass
+class FactContext:
+    """Everything evaluation needs about one firm on one date (事实上下文).
+
+    ``profile`` the :class:`EnterpriseProfile`, ``derived`` the
+    :func:`~huiqi.calc.derived.derive_all` facts keyed by name, ``as_of`` the
+    evaluation date. Build with :meth:`build`. Cached lookups (firm region
+    codes, industry, stated keys) are filled in ``__post_init__``.
+    """
+
+    profile: EnterpriseProfile
+    derived: dict[str, DerivedFact]
+    as_of: date
+    region_codes: tuple[str, ...] | None = field(init=False, default=None)
+    industry: Industry | None = field(init=False, default=None)
+    stated: frozenset[str] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        code = _region_code(self.profile.region) if self.profile.region else None
+        if code and code != "national":
+            self.region_codes = tuple(ancestors(code))
+        self.industry = resolve_industry(self.profile.industry) if self.profile.industry else None
+        self.stated = frozenset(self.profile.model_fields_set)
+
+    @classmethod
+    def build(cls, profile: EnterpriseProfile, as_of: date) -> "FactContext":
+        """Context for ``profile`` on ``as_of`` (derived facts computed here)."""
+        return cls(profile, derive_all(profile, as_of), as_of)
+
+    def known_list(self, key: str) -> bool:
+        """Whether a list-valued fact (``qualifications``, ``projects``) was
+        stated (an explicitly empty list counts as stated: the firm has none)."""
+        return key in self.stated or bool(getattr(self.profile, key, None))
+
+
+# ---------------------------------------------------------------------------
+# formatting
+
+
+def _fmt_num(x: float) -> str:
+    if x == int(x):
+        return str(int(x))
+    return f"{x:.4g}" if abs(x) < 1 else f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def format_value(attribute: str, v: Any) -> str:
+    """Human Chinese rendering of a fact value (``3200万元``, ``120 人``, ``5.5%``)."""
+    if v is None:
+        return "未知"
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, (int, float)):
+        if attribute in _MONEY:
+            return f"{_fmt_num(v / 1e4)}万元" if abs(v) >= 1e4 else f"{_fmt_num(v)}元"
+        if attribute in _RATES:
+            return f"{_fmt_num(v * 100)}%"
+        return f"{_fmt_num(v)} {_UNITS.get(attribute, '')}".rstrip()
+    if isinstance(v, (list, tuple, set)):
+        return "、".join(str(x) for x in v) if v else "无"
+    return str(v)
+
+
+def attribute_name(attribute: str) -> str:
+    """Chinese name of an attribute (``facts.登记失业人员招用人数`` → ``登记失业人员招用人数``)."""
+    if attribute.startswith("facts."):
+        return attribute[6:]
+    return ATTRIBUTE_NAMES.get(attribute, attribute)
+
+
+_OP_WORDS = {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于", "==": "为"}
+_DATE_OP_WORDS = {">=": "不早于", ">": "晚于", "<=": "不晚于", "<": "早于", "==": "为"}
+
+
+def describe(leaf: Condition) -> str:
+    """A short Chinese description of a leaf (``从业人员不超过300人``,
+    ``资质认定属于高新技术企业``, ``成立日期不早于2022-01-01``), used when a
+    leaf has no ``label``."""
+    attr = leaf.attribute or ""
+    name = attribute_name(attr) if attr else ""
+    v = leaf.value
+    if leaf.kind == "text":
+        return leaf.source_text or "需人工确认的条件"
+    if leaf.kind == "region":
+        names = []
+        for x in (v if isinstance(v, (list, tuple)) else [v]):
+            d = divisions().get(str(x))
+            names.append(d.name if d else str(x))
+        return "注册地在" + "或".join(names)
+    if leaf.kind == "membership":
+        vals = v if isinstance(v, (list, tuple, set)) else [v]
+        word = "不属于" if leaf.operator == "not_in" else "属于"
+        return f"{name}{word}{'、'.join(format_value(attr, x) for x in vals)}"
+    if leaf.kind == "date":
+        if leaf.operator == "between" and isinstance(v, (list, tuple)):
+            return f"{name}在{v[0]}至{v[1]}之间"
+        return f"{name}{_DATE_OP_WORDS.get(leaf.operator or '', leaf.operator or '')}{v}"
+    if leaf.operator == "between" and isinstance(v, (list, tuple)):
+        return f"{name}在{format_value(attr, v[0])}至{format_value(attr, v[1])}之间".replace(" ", "")
+    return f"{name}{_OP_WORDS.get(leaf.operator or '', leaf.operator or '')}{format_value(attr, v)}".replace(" ", "")
+
+
+def _missing_detail(keys: list[str]) -> str:
+    return "缺少：" + "、".join(attribute_name(k) for k in keys)
+
+
+# ---------------------------------------------------------------------------
+# comparisons
+
+_COUNT_UNIT_RE = re.compile(r"\s*(?:人次|人|名|个月|个|户|家|头|只|亩|吨|件|项|次|年|天)$")
+
+
+def _num(v: Any) -> float | None:
+    """A fact value as a number: numbers as they are; text such as ``"3"``,
+    ``"三"``, ``"3人"``, ``"2.5亩"`` or a money amount (``"3200万元"`` → yuan);
+    ``None`` for booleans and anything else."""
+    if v is None or isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return None if isinstance(v, float) and math.isnan(v) else float(v)
+    if isinstance(v, str):
+        s = v.strip()
+        x = parse_number(s)
+        if x is None and s:
+            bare = _COUNT_UNIT_RE.sub("", s)
+            if bare != s:
+                x = parse_number(bare)
+            elif s.endswith("元"):
+                try:
+                    x = parse_money_value(s)
+                except ValueError:
+                    x = None
+        return x
+    return None
+
+
+def _compare(x: Any, op: str, value: Any, inclusive: bool) -> bool | None:
+    """``x op value``; ``None`` when the values cannot be compared."""
+    try:
+        if op == "between":
+            lo, hi = value
+            return (lo <= x <= hi) if inclusive else (lo < x < hi)
+        if op == ">=":
+            return x >= value
+        if op == ">":
+            return x > value
+        if op == "<=":
+            return x <= value
+        if op == "<":
+            return x < value
+        if op == "==":
+            return x == value
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def _as_date(v: Any) -> date | None:
+    if isinstance(v, date):
+        return v
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v)
+        except ValueError:
+            return None
+    return None
+
+
+_Result = tuple[str, str, list[str]]  # outcome, detail, missing keys
+
+
+def _fact(ctx: FactContext, attribute: str) -> tuple[Any, list[str]]:
+    """(value, missing keys) of a non-project attribute."""
+    if attribute.startswith("facts."):
+        v = ctx.profile.facts.get(attribute[6:])
+        return v, ([] if v is not None else [attribute])
+    d = ctx.derived.get(attribute)
+    if d is not None:
+        return d.value, (list(d.missing) or [attribute]) if d.value is None else []
+    v = getattr(ctx.profile, attribute, None)
+    return v, ([] if v is not None else [attribute])
+
+
+def _threshold(leaf: Condition, x: Any, missing: list[str], attr: str) -> _Result:
+    if x is None:
+        return "unknown", _missing_detail(missing or [attr]), missing or [attr]
+    shown = f"{attribute_name(attr)} {format_value(attr, x)}"
+    if isinstance(leaf.value, (list, tuple)) and leaf.operator == "between":
+        value: Any = [float(v) for v in leaf.value]
+    else:
+        value = leaf.value
+    n = _num(x)
+    if n is None:
+        return "unknown", f"{shown}（无法比较）", [attr]
+    r = _compare(n, leaf.operator or "", value, leaf.inclusive)
+    if r is None:
+        return "unknown", f"{shown}（无法比较）", [attr]
+    return ("met" if r else "unmet"), shown, []
+
+
+def _date_leaf(leaf: Condition, x: Any, attr: str) -> _Result:
+    if x is None:
+        return "unknown", _missing_detail([attr]), [attr]
+    if leaf.operator == "between" and isinstance(leaf.value, (list, tuple)):
+        value: Any = [_as_date(v) for v in leaf.value]
+        ok = None not in value
+    else:
+        value = _as_date(leaf.value)
+        ok = value is not None
+    d = _as_date(x)
+    shown = f"{attribute_name(attr)} {format_value(attr, d or x)}"
+    if not ok or d is None:
+        return "unknown", f"{shown}（无法比较）", [attr]
+    r = _compare(d, leaf.operator or "", value, leaf.inclusive)
+    if r is None:
+        return "unknown", f"{shown}（无法比较）", [attr]
+    return ("met" if r else "unmet"), shown, []
+
+
+def _membership(leaf: Condition, ctx: FactContext, attr: str) -> _Result:
+    values = leaf.value if isinstance(leaf.value, (list, tuple, set)) else [leaf.value]
+    positive = leaf.operator != "not_in"
+    if attr == "qualifications":
+        r = _qualification(values, ctx)
+    elif attr == "industry":
+        r = _industry(values, ctx)
+    elif attr == "size_class":
+        r = _size(values, ctx)
+    else:
+        x, missing = _fact(ctx, attr)
+        if x is None and attr == "entity_type" and values and set(values) <= NON_FIRM_TYPES:
+            # the profile describes an enterprise (经营主体), never a person or a government
+            return "unmet", f"本条面向{'、'.join(values)}，企业画像不适用", []
+        if x is None:
+            return "unknown", _missing_detail(missing), missing
+        if isinstance(x, bool):
+            hit = any(x is v or (isinstance(v, str) and v in (("是", "true") if x else ("否", "false"))) for v in values)
+        else:
+            hit = str(x) in {str(v) for v in values}
+        r = ("met" if hit else "unmet", f"{attribute_name(attr)}：{format_value(attr, x)}", [])
+    out, detail, missing = r
+    if not positive:
+        out = negate(out)
+    return out, detail, missing
+
+
+def _qualification(values: Any, ctx: FactContext) -> _Result:
+    quals = ctx.profile.qualifications
+    hit = [v for v in values if v in quals]
+    if hit:
+        return "met", f"资质认定：已有{'、'.join(hit)}", []
+    for v in values:  # a derived fact may settle it (小型微利企业)
+        key = _QUAL_DERIVED.get(v)
+        if key and key in ctx.derived:
+            d = ctx.derived[key]
+            if d.value is True:
+                return "met", f"{d.reason}", []
+            if d.value is None and len(values) == 1:
+                miss = list(d.missing) or ["qualifications"]
+                return "unknown", f"{_missing_detail(miss)}（{d.reason}）", miss
+            if d.value is False and len(values) == 1:
+                return "unmet", d.reason, []
+    if ctx.known_list("qualifications"):
+        have = "、".join(quals) if quals else "无"
+        return "unmet", f"资质认定：{have}", []
+    return "unknown", _missing_detail(["qualifications"]), ["qualifications"]
+
+
+def _industry(values: Any, ctx: FactContext) -> _Result:
+    ind = ctx.industry
+    if ctx.profile.industry is None:
+        return "unknown", _missing_detail(["industry"]), ["industry"]
+    if ind is None:
+        return "unknown", f"行业：无法识别“{ctx.profile.industry}”", ["industry"]
+    shown = f"行业：{ind.name}（{ind.code}）"
+    codes = [str(v).strip().upper() for v in values]
+    covered = ind.covered_codes()
+    if any(ind.is_within(c) for c in codes) or all(any(c.startswith(v) for v in codes) for c in covered):
+        return "met", shown, []
+    overlap = any(c.startswith(v) or v.startswith(c) for c in covered for v in codes)
+    if overlap:  # the firm's industry is broader than the condition's
+        return "unknown", f"{shown}，须细化到具体行业", ["industry"]
+    return "unmet", shown, []
+
+
+def _size(values: Any, ctx: FactContext) -> _Result:
+    sc = ctx.derived.get("size_class")
+    vals = set(values)
+    if sc is not None and sc.value is not None:
+        return ("met" if sc.value in vals else "unmet"), f"企业规模：{sc.value}企业", []
+    sme = ctx.derived.get("sme")
+    if sme is not None and sme.value is not None:
+        if sme.value is False:
+            return ("met" if "大型" in vals else "unmet"), "企业规模：大型企业", []
+        if {"中型", "小型", "微型"} <= vals:
+            return "met", "企业规模：中小微企业", []
+    missing = list(sc.missing) if sc is not None and sc.missing else ["size_class"]
+    reason = f"（{sc.reason}）" if sc is not None else ""
+    return "unknown", f"{_missing_detail(missing)}{reason}", missing
+
+
+def _region(leaf: Condition, ctx: FactContext) -> _Result:
+    values = leaf.value if isinstance(leaf.value, (list, tuple, set)) else [leaf.value]
+    want = [_region_code(str(v)) for v in values]
+    if "national" in want:
+        return "met", f"注册地：{ctx.profile.region}", []
+    firm = ctx.region_codes
+    if firm is None:
+        if not ctx.profile.region:
+            return "unknown", _missing_detail(["region"]), ["region"]
+        return "unknown", f"注册地：无法识别“{ctx.profile.region}”", ["region"]
+    hit = any(w in firm for w in want if w)
+    return ("met" if hit else "unmet"), f"注册地：{ctx.profile.region}", []
+
+
+def _leaf(leaf: Condition, ctx: FactContext) -> _Result:
+    kind = leaf.kind
+    attr = leaf.attribute or ""
+    if kind == "text":
+        return "to_confirm", "需人工确认", []
+    if kind == "region":
+        return _region(leaf, ctx)
+    if kind == "membership":
+        return _membership(leaf, ctx, attr)
+    x, missing = _fact(ctx, attr)
+    if kind == "date":
+        return _date_leaf(leaf, x, attr)
+    return _threshold(leaf, x, missing, attr)
+
+
+def _project_leaf(leaf: Condition, p: Project) -> _Result:
+    attr = leaf.attribute or ""
+    field_name = attr[8:]
+    x = getattr(p, field_name, None)
+    name = p.name or "项目"
+    if leaf.kind == "membership":
+        if x is None:
+            return "unknown", f"{name}：{_missing_detail([attr])}", [attr]
+        values = leaf.value if isinstance(leaf.value, (list, tuple, set)) else [leaf.value]
+        if field_name == "kind":
+            hit = canonical_project_kind(str(x)) in {canonical_project_kind(str(v)) for v in values}
+        else:
+            hit = str(x) in {str(v) for v in values}
+        if leaf.operator == "not_in":
+            hit = not hit
+        return ("met" if hit else "unmet"), f"{name}：{attribute_name(attr)} {x}", []
+    if leaf.kind == "date":
+        out, detail, missing = _date_leaf(leaf, x, attr)
+    elif leaf.kind == "threshold":
+        out, detail, missing = _threshold(leaf, x, [attr] if x is None else [], attr)
+    else:
+        out, detail, missing = "to_confirm", "需人工确认", []
+    return out, f"{name}：{detail}", missing
+
+
+def _is_project(c: Condition) -> bool:
+    return c.op == "leaf" and c.kind != "text" and bool(c.attribute) and c.attribute.startswith("project.")
+
+
+def _project_group(leaves: list[Condition], ctx: FactContext) -> tuple[str, list[_Result], list[str]]:
+    """Some single project satisfies every leaf: (outcome, per-leaf results, missing)."""
+    projects = ctx.profile.projects
+    if not projects:
+        res = [("unknown", _missing_detail(["projects"]), ["projects"]) for _ in leaves]
+        return "unknown", res, ["projects"]
+    best: tuple[str, list[_Result]] | None = None
+    order = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
+    for p in projects:
+        res = [_project_leaf(leaf, p) for leaf in leaves]
+        out = combine_all([r[0] for r in res])
+        if best is None or order[out] > order[best[0]]:
+            best = (out, res)
+            if out == "met":
+                break
+    assert best is not None
+    out, res = best
+    missing: list[str] = []
+    if out == "unknown":
+        for r in res:
+            for m in r[2]:
+                if m not in missing:
+                    missing.append(m)
+    return out, res, missing
+
+
+# ---------------------------------------------------------------------------
+# tree walk
+
+
+def _walk(node: Condition, ctx: FactContext, reasons: list[Reason], negated: bool) -> tuple[str, list[str]]:
+    """Outcome and relevant missing keys of ``node``; appends leaf reasons."""
+    op = node.op
+    if op == "leaf":
+        if _is_project(node):
+            out, res, missing = _project_group([node], ctx)
+            _reason(node, res[0], reasons, negated)
+            return out, missing
+        r = _leaf(node, ctx)
+        _reason(node, r, reasons, negated)
+        return r[0], r[2]
+    if op == "not":
+        out, missing = _walk(node.children[0], ctx, reasons, not negated) if node.children else ("met", [])
+        return negate(out), missing
+    kids = node.children
+    outs: list[str] = []
+    missing_lists: list[list[str]] = []
+    proj = [c for c in kids if _is_project(c)] if op == "all" else []
+    group: dict[int, _Result] = {}
+    if len(proj) > 1:
+        g_out, g_res, g_missing = _project_group(proj, ctx)
+        group = {id(c): r for c, r in zip(proj, g_res)}
+        outs.append(g_out)
+        missing_lists.append(g_missing if g_out == "unknown" else [])
+    for c in kids:
+        if id(c) in group:
+            _reason(c, group[id(c)], reasons, negated)
+            continue
+        o, m = _walk(c, ctx, reasons, negated)
+        outs.append(o)
+        missing_lists.append(m if o == "unknown" else [])
+    out = combine_all(outs) if op == "all" else combine_any(outs)
+    missing: list[str] = []
+    if out == "unknown":
+        for m in missing_lists:
+            for k in m:
+                if k not in missing:
+                    missing.append(k)
+    return out, missing
+
+
+def _reason(leaf: Condition, r: _Result, reasons: list[Reason], negated: bool) -> None:
+    out, detail, _ = r
+    label = leaf.label or describe(leaf)
+    if negated:
+        out = negate(out)
+        label = f"不属于：{label}"
+    reasons.append(Reason(label, out, leaf.source_text, detail))
+
+
+def evaluate(cond: Condition | None, ctx: FactContext) -> Evaluation:
+    """Evaluate a condition tree for the firm in ``ctx``.
+
+    Returns an :class:`~huiqi.calc.model.Evaluation`: ``outcome`` (``met`` /
+    ``unmet`` / ``unknown`` / ``to_confirm``), ``reasons`` (one per leaf in
+    tree order; leaves under a ``not`` are reported from the eligibility side:
+    label ``不属于：…`` and the negated outcome) and ``missing`` (profile keys —
+    for derived facts the underlying keys such as ``employees``/``revenue``
+    for ``size_class`` — that would settle an ``unknown`` outcome; empty when
+    the outcome is settled). ``None`` (no condition) → ``met``. Never raises
+    for well-formed trees; a leaf whose value cannot be compared is
+    ``unknown``.
+    """
+    if cond is None:
+        return Evaluation("met")
+    reasons: list[Reason] = []
+    out, missing = _walk(cond, ctx, reasons, False)
+    return Evaluation(out, reasons, missing if out == "unknown" else [])

@@ -1,0 +1,251 @@
+"""Condition vocabulary (条件词表) for :mod:`huiqi.calc.conditions_extract`.
+
+Each recogniser maps words of Chinese policy texts to condition leaves over
+the profile attributes of issue 4's profile contract:
+
+- qualifications (资质认定) → canonical names of
+  :data:`huiqi.calc.profile.KNOWN_QUALIFICATIONS`;
+- entity types (主体类型) → :data:`huiqi.calc.profile.ENTITY_TYPES`;
+- size classes (企业规模) per 《中小企业划型标准规定》（工信部联企业〔2011〕300号）:
+  中小企业/中小微企业 → {中型, 小型, 微型}, 小微企业 → {小型, 微型};
+- industries (行业) → GB/T 4754-2017 codes (制造业 → C, 工业 → B/C/D);
+- project kinds (项目类型), taxpayer types, ownership, listing;
+- threshold attribute phrases (门槛指标) → profile / derived / project
+  attribute names with the unit scale to apply.
+
+Only vocabulary lives here (no per-document tables); the rules are the
+common wording of Chinese enterprise-policy documents.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ---------------------------------------------------------------------------
+# qualifications (资质认定): (regex, canonical name). Order matters: longer,
+# more specific names first; matched spans are masked for later recognisers.
+
+_Q = r"[“”\"'‘’「」]?"
+
+QUALIFICATION_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"(?:国家级?)?{_Q}专精特新{_Q}\s*{_Q}小巨人{_Q}(?:企业)?|{_Q}小巨人{_Q}企业"), "专精特新“小巨人”企业"),
+    (re.compile(rf"{_Q}专精特新{_Q}中小企业|{_Q}专精特新{_Q}企业"), "专精特新中小企业"),
+    (re.compile(r"创新型中小企业"), "创新型中小企业"),
+    (re.compile(r"科技型中小企业"), "科技型中小企业"),
+    (re.compile(r"制造业单项冠军(?:示范)?企业|单项冠军(?:示范)?企业"), "制造业单项冠军企业"),
+    (re.compile(r"(?:国家级?)?高新技术企业|国家高企|高企"), "高新技术企业"),
+    (re.compile(r"小型微利企业"), "小型微利企业"),
+    (re.compile(r"规模以上(?:工业)?企业|规上(?:工业)?企业"), "规模以上工业企业"),
+    (re.compile(r"技术先进型服务企业"), "技术先进型服务企业"),
+]
+
+#: a qualification named as the goal of the application, not held yet
+#: (申报高新技术企业, 培育科技型中小企业, 科技型中小企业评价指标)
+QUAL_NOT_HELD_BEFORE = re.compile(r"(?:申报|申请|争创|培育|创建|评价|晋级为?)\s*[“\"]?$")
+QUAL_NOT_HELD_AFTER = re.compile(r"(?:评价指标|指标|培育|入库|库|评审|服务指南|梯度)")
+
+#: counted firms (拥有不少于1家…企业, 2家以上…企业): the qualification is
+#: that of other firms (a cluster's members), not of the applicant
+COUNTED_RE = re.compile(r"(?:\d+|[一二两三四五六七八九十]+)\s*家")
+
+#: 龙头企业 with an optional level list before it (国家级、自治区级…).
+LEVEL_WORD = r"(?:国家级|国家重点|国家|自治区级|自治区|内蒙古自治区|省级|盟市级|盟级|市级|旗县级|旗级|县级|[^\s为的在是对于被与和及、，,（(“”]{2,4}?(?:盟|市)(?=农|产|重|龙))"
+DRAGON_RE = re.compile(
+    rf"(?P<levels>{LEVEL_WORD}(?:\s*[、和及或]\s*{LEVEL_WORD})*)?"
+    r"(?P<body>(?:农业|农牧业)?产业化(?:国家)?(?:重点)?龙头企业|(?:农业|农牧业)?(?:国家)?重点龙头企业)"
+)
+TECH_CENTER_RE = re.compile(rf"(?P<levels>{LEVEL_WORD}(?:\s*[、和及或]\s*{LEVEL_WORD})*)?企业技术中心")
+
+
+def level_of(word: str) -> str | None:
+    """国家 / 自治区 / 盟市 for a level word (国家级, 省级, 市级 …)."""
+    if word.startswith("国家"):
+        return "国家级"
+    if word.startswith(("自治区", "省")):
+        return "自治区级"
+    if word.startswith(("盟", "市")) or word.endswith(("盟", "市")):
+        return "盟市级"
+    if word.startswith("内蒙古"):
+        return "自治区级"
+    return None
+
+
+def dragon_names(levels: str | None) -> list[str]:
+    """Canonical 农业产业化重点龙头企业 names for a level list (all levels
+    when none is written)."""
+    names = {"国家级": "国家级农业产业化重点龙头企业", "自治区级": "自治区级农业产业化重点龙头企业",
+             "盟市级": "盟市级农业产业化重点龙头企业"}
+    if not levels:
+        return list(names.values())
+    out: list[str] = []
+    for w in re.split(r"\s*[、和及或]\s*", levels):
+        lv = level_of(w)
+        if lv and names[lv] not in out:
+            out.append(names[lv])
+    return out or list(names.values())
+
+
+def tech_center_names(levels: str | None) -> list[str]:
+    """Canonical 企业技术中心 names for a level list."""
+    names = {"国家级": "国家级企业技术中心", "自治区级": "自治区级企业技术中心"}
+    if not levels:
+        return list(names.values())
+    out = [names[lv] for w in re.split(r"\s*[、和及或]\s*", levels) if (lv := level_of(w)) in names]
+    return list(dict.fromkeys(out)) or list(names.values())
+
+
+# ---------------------------------------------------------------------------
+# entity types, size, taxpayer, ownership, listing
+
+ENTITY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"个体工商户|个体户|从事个体经营"), "个体工商户"),
+    (re.compile(r"农民专业合作社|农牧民专业合作社|专业合作社|合作社"), "农民专业合作社"),
+    (re.compile(r"家庭农牧场|家庭农场|家庭牧场"), "家庭农牧场"),
+]
+
+SIZE_SME = ["中型", "小型", "微型"]
+SIZE_SMALL = ["小型", "微型"]
+#: size words used inside names of events, funds, services (中小企业创新创业大赛)
+_NOT_FIRM = r"(?![\u4e00-\u9fff]{0,3}(?:大赛|服务|发展|基金|公共|平台|创新|数字化|转型|融资|信用|促进|主管|工作|划型|统计|账款|产值|占比|数量|户数|家数|比例|比重|集群|特色|园区|联盟|协会|商会|专项|政策))"
+SIZE_PATTERNS: list[tuple[re.Pattern[str], list[str]]] = [
+    (re.compile(rf"(?:中小微型?企业|中小型?企业){_NOT_FIRM}"), SIZE_SME),
+    (re.compile(r"中型、小型、微型|中、小、微型"), SIZE_SME),
+    (re.compile(rf"(?:(?:国标)?小微型?企业|小型、微型(?:企业)?|小型微型企业){_NOT_FIRM}"), SIZE_SMALL),
+    (re.compile(rf"微型企业{_NOT_FIRM}"), ["微型"]),
+]
+
+TAXPAYER_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(?:增值税)?小规模纳税人"), "小规模纳税人"),
+    (re.compile(r"(?:增值税)?一般纳税人"), "一般纳税人"),
+]
+
+OWNERSHIP_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"民营企业|民营经济主体|非公有制企业"), "民营"),
+    (re.compile(r"外商投资企业|外资企业"), "外资"),
+]
+
+LISTED_RE = re.compile(r"(?:在)?(?:境内外|境内|境外|沪深|北交所|主板|科创板|创业板)?(?:首发|首次公开发行股票并)?上市(?:企业|公司)?")
+NOT_LISTED_RE = re.compile(r"拟上市|上市后备|上市辅导|挂牌|上市申报|申报上市|上市申请|申请上市|上市培育")
+
+TAX_GRADE_RE = re.compile(r"纳税信用(?:等级)?(?:评价)?(?:为|评定为|是|达到)?(?P<grades>[ABM](?:\s*[、,，或和及]\s*[ABM])*)级?(?P<above>及?以上)?")
+
+# ---------------------------------------------------------------------------
+# industries (GB/T 4754-2017 sections / aliases) named as firm conditions
+
+INDUSTRY_PATTERNS: list[tuple[re.Pattern[str], list[str], str]] = [
+    (re.compile(r"(?<!先进)(?<!现代)制造业(?:企业)?(?!单项冠军|集群|创新中心|数字化|转型|试点|高质量|创新|发展|领域|中长期)"), ["C"], "制造业"),
+    (re.compile(r"工业企业|工业项目"), ["B", "C", "D"], "工业"),
+    (re.compile(r"软件企业"), ["I65"], "软件和信息技术服务业"),
+    (re.compile(r"批发零售(?:业|企业)"), ["F"], "批发和零售业"),
+    (re.compile(r"住宿餐饮(?:业|企业)"), ["H"], "住宿和餐饮业"),
+]
+
+# ---------------------------------------------------------------------------
+# project kinds (项目类型): regex → canonical kind (see evaluate.PROJECT_KIND_ALIASES)
+
+_DO = r"(?:(?<=实施)|(?<=开展)|(?<=进行)|(?<=从事))"
+PROJECT_KIND_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"{_DO}节能(?:技术)?改造|节能(?:技术)?改造(?:类)?项目"), "节能改造"),
+    (re.compile(rf"{_DO}节水(?:技术)?改造|节水(?:技术)?改造(?:类)?项目"), "节水改造"),
+    (re.compile(rf"{_DO}(?:资源|固废)?综合利用|(?:资源|固废)?综合利用(?:类)?项目"), "综合利用"),
+    (re.compile(rf"{_DO}技术改造|技术改造(?:类)?项目|{_DO}技改|技改项目"), "技术改造"),
+]
+
+#: a completed project (项目已建成投产, 竣工投产, 已完工)
+PROJECT_DONE_RE = re.compile(r"(?:完成建设)?已(?:建成)?投产|已建成投产|建成投产并|竣工投产|已完工|已竣工")
+#: words before a subject that make it another party the firm serves or
+#: hires (支持小微企业融资担保, 为外商投资企业提供, 带动农牧户)
+OTHER_PARTY_BEFORE = re.compile(
+    r"(?:支持|服务于?|(?<!认定)(?<!评定)(?<!成)(?<!列)(?<!确定)为|向|面向|帮助|带动|扶持|新增|对接|联结|收购|吸纳|招用|引进|培育)"
+    r"[^，,。；的]{0,6}$")
+
+# ---------------------------------------------------------------------------
+# threshold attributes (门槛指标): (attribute-phrase regex, units, target
+# attribute, scale applied to the extracted value)
+
+THRESHOLD_ATTRIBUTES: list[tuple[re.Pattern[str], tuple[str, ...], str, float]] = [
+    (re.compile(r"月销售额|月销售收入|按月"), ("元",), "monthly_sales", 1.0),
+    (re.compile(r"应纳税所得额"), ("元",), "taxable_income", 1.0),
+    (re.compile(r"资产总额|总资产"), ("元",), "total_assets", 1.0),
+    (re.compile(r"研发(?:费用|投入|经费)(?!.*(?:比例|强度|占))"), ("元",), "rd_expense", 1.0),
+    (re.compile(r"(?:营业|销售|主营业务)收入|营收|(?<!月)销售额"), ("元",), "revenue", 1.0),
+    (re.compile(r"设备(?:投资|购置)"), ("元",), "project.equipment_investment", 1.0),
+    (re.compile(r"投资"), ("元",), "project.investment", 1.0),
+    (re.compile(r"从业人|职工总数|职工人数|员工|在职职工|用工人数|参保职工|^人数$"), ("人",), "employees", 1.0),
+    (re.compile(r"节能量|节约.*标准煤|节能"), ("吨标准煤", "标准煤"), "project.energy_saving_tce", 1.0),
+    (re.compile(r"节水"), ("吨", "立方米"), "project.water_saving_t", 1.0),
+    (re.compile(r"种植|面积|连片|基地|规模|流转|牧草"), ("亩",), "project.area_mu", 1.0),
+    (re.compile(r"存栏|养殖|饲养|出栏|规模|繁育|能繁|母牛|肉牛|奶牛|奶畜|肉羊|骆驼|鸵鸟|新建|扩建|^数量$"),
+     ("头", "只", "羽", "匹", "峰"), "project.head_count", 1.0),
+    (re.compile(r"成立|注册|设立|正常运营|正常经营|经营期|运营时间|经营时间"), ("年",), "age_years", 1.0),
+    (re.compile(r"成立|注册|设立"), ("个月",), "age_years", 1 / 12),
+    (re.compile(r"失业保险|参保|缴费|缴纳"), ("个月",), "unemployment_insurance_months", 1.0),
+    (re.compile(r"失业保险"), ("年",), "unemployment_insurance_months", 12.0),
+    (re.compile(r"裁员率"), ("%",), "layoff_rate", 0.01),
+]
+
+
+def threshold_attribute(phrase: str, unit: str) -> tuple[str, float] | None:
+    """Profile attribute and value scale for an extracted threshold
+    (``attribute`` phrase, ``unit``) or ``None`` when not recognised.
+    ``("足额缴纳失业保险费", "个月")`` → ``("unemployment_insurance_months", 1.0)``."""
+    base = unit.split("/")[0]
+    for rx, units, target, scale in THRESHOLD_ATTRIBUTES:
+        if base in units and rx.search(phrase):
+            return target, scale
+    return None
+
+
+# ---------------------------------------------------------------------------
+# employment groups (招用…人员): the fact counts how many were hired
+
+HIRE_RE = re.compile(r"(?:招用|吸纳|招收|新招用|安置)")
+HIRE_GROUPS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"登记失业"), "登记失业人员招用人数"),
+    (re.compile(r"脱贫人口|脱贫劳动力"), "脱贫人口招用人数"),
+    (re.compile(r"退役士兵|退役军人"), "退役军人招用人数"),
+    (re.compile(r"高校毕业生|毕业生"), "高校毕业生招用人数"),
+    (re.compile(r"就业困难人员"), "就业困难人员招用人数"),
+    (re.compile(r"残疾人"), "残疾人招用人数"),
+]
+
+# ---------------------------------------------------------------------------
+# words that mark sentences that are not conditions
+
+#: goals and targets (目标): 力争, 到2025年…
+GOAL_RE = re.compile(r"力争|目标任务|发展目标|预期目标|到20\d\d年|年均增长")
+#: benefit verbs (享受标准): the condition ends before them
+BENEFIT_RE = re.compile(
+    r"(?:分别|一次性|每[个家户年人只头亩]?|按照?|最高|可|再|择优)?"
+    r"(?:给予|奖励|补贴|补助|奖补|资助|贴息|补偿|减按|免征|减半|减征|返还|扣减|(?:可|可以|均可|即可|方可|予以)享受|兑现|"
+    r"(?<![注报])(?:可|可以)(?:申请|依照)|予以(?:补助|补贴|奖励|支持|奖补|资助|返还|减免))"
+)
+#: head nouns of a condition naming a government level (盟市, 旗县, 示范县):
+#: public bodies, not enterprises
+GOVERNMENT_HEAD_RE = re.compile(r"(?:盟市|旗县区?|旗区|市县|县区|县（市、区）|苏木乡镇|嘎查村|示范县|示范旗县|大县|旗（区）|地方政府|的地区|工业园区|经济开发区|开发区|高新区|示范区|试验区)(?:等)?$")
+
+#: head nouns of a condition naming a person (人才政策): the beneficiary is
+#: an individual, not an enterprise
+PERSON_HEAD_RE = re.compile(
+    r"(?:人才|人员|教师|医师|护士|学生|毕业生|研究生|博士|硕士|专家|院士|个人|社工|工作者|完成人|负责人|"
+    r"创办人|入选者|青年|农牧民|居民|职工|劳动者|退役军人|退役士兵|校长|园长|工匠|技师|工程师|顾问)(?:等)?$"
+)
+#: exclusion words (排除): the subject before them is excluded
+EXCLUDE_RE = re.compile(
+    r"(?:不予|不得|不再|不能|不可)(?:支持|补助|补贴|奖励|返还|受理|享受|申报|申请|重复申报|重复享受|纳入|安排)"
+    r"|不适用本(?:政策|办法|通知|措施)|不属于(?:本政策)?支持范围|不在支持范围"
+)
+#: definitions, procedure and benefit arithmetic — not eligibility conditions
+NON_CONDITION_RE = re.compile(
+    r"是指|指的是|申报材料|申请材料|提交|报送|审核|审批|换算公式|减免税限额|扣减限额|以实际缴纳|"
+    r"税额中扣减|结转|遵循|自愿申报|择优认定|其他要求|其他条件|按规定执行|可以选择适用|不得重复享受|不重复补助|"
+    r"初审|提出申请|上传|准备相关材料|^报(?:盟|市|旗|自治区)|分为|分成|下同|以.{1,12}为准|登录|填写|复印件|原件|承诺书|申请表|申报书|作出说明|享受上述|已享受|"
+    r"叠加享受|核算|为限|计算公式|汇算清缴|减免税总额|纳税年度终了|时间表|副本|社会保险费记录|指为|指由|包括但不限于|"
+    r"随借随还|秒批|足不出户|贷款产品|全线上|其中[，,]?[^，,]{1,12}指"
+)
+#: generic subjects that say nothing (符合条件的企业, 经营主体 …)
+GENERIC_RE = re.compile(
+    r"^(?:符合(?:上述|以上|相关|规定)?条件的|经认定的|相关|各类|有关|辖区内|新|全市|全盟|全旗|全区)?"
+    r"(?:企业|单位|经营主体|市场主体|主体|纳税人|企事业单位|用人单位|申报单位|项目|个人|人员|团队|机构|企业等单位|企业项目主体|项目主体)?"
+    r"(?:和个人|等)?$"
+)

@@ -1,0 +1,237 @@
+"""Per-application state (应用状态): the database, the search engine and the
+calculator rule set, loaded once when the app starts and refreshed after an
+admin upload.
+
+:class:`WebState` is stored on ``app.state.huiqi``. Loading is lazy and
+thread-safe, so the app also works when its lifespan is not run (a plain
+``TestClient(app)``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+log = logging.getLogger("huiqi.web")
+
+#: how many popular topics the home page shows
+TOPIC_COUNT = 10
+#: how often (seconds) a request checks whether the knowledge base changed
+REFRESH_CHECK_SECONDS = 5.0
+
+
+@dataclass
+class Stats:
+    """Counts for the home page and ``/healthz``: ``documents`` (current
+    documents with a body), ``clauses`` (current clauses), ``in_force``
+    (current clauses not expired today: unknown validity counts as in
+    force), ``expired`` (known end date before today), ``day`` (the date the
+    counts were made for)."""
+
+    documents: int = 0
+    clauses: int = 0
+    in_force: int = 0
+    expired: int = 0
+    day: date | None = None
+
+
+def fill_if_empty(engine, progress_log: logging.Logger | None = None) -> bool:
+    """Ingest the bundled corpus (``data/corpus``) into ``engine`` when the
+    database has no source file yet, logging one line per file (progress
+    ``i/n``). Returns True when an ingest ran. Never raises for a bad file
+    (see :func:`huiqi.kb.ingest.ingest_paths`)."""
+    from huiqi.config import corpus_dir, corpus_files
+    from huiqi.kb.db import is_empty
+    from huiqi.kb.ingest import ingest_paths
+
+    lg = progress_log or log
+    if not is_empty(engine):
+        return False
+    files = corpus_files()
+    if not files:
+        lg.warning("数据库为空，且内置语料目录不存在或为空：%s", corpus_dir())
+        return False
+    lg.info("数据库为空，正在从内置语料导入 %d 个文件（%s）…", len(files), corpus_dir())
+    done = {"n": 0}
+
+    def progress(stage, path, report):
+        if stage == "done":
+            done["n"] += 1
+            if report.status == "failed":
+                lg.warning("导入 %d/%d %s：失败：%s", done["n"], len(files), path.name, report.error)
+            else:
+                lg.info("导入 %d/%d %s：%d 个文档，%d 条条款（%.1f 秒）", done["n"], len(files),
+                        path.name, report.documents, report.clauses, report.seconds)
+
+    ingest_paths(engine, files, progress=progress)
+    lg.info("内置语料导入完成")
+    return True
+
+
+def _load_calc_engine():
+    """The calculator module ``huiqi.calc.engine`` or ``None`` when it is not
+    available (the calculator page then says so)."""
+    try:
+        from huiqi.calc import engine as calc_engine
+    except ImportError:
+        return None
+    return calc_engine if hasattr(calc_engine, "match") else None
+
+
+@dataclass
+class WebState:
+    """Everything the routes share. ``url`` is the SQLAlchemy URL of the
+    knowledge base; ``autofill`` ingests the bundled corpus into an empty
+    database on load. Attributes after :meth:`ensure`: ``engine``
+    (SQLAlchemy), ``search`` (:class:`huiqi.search.engine.SearchEngine`),
+    ``calc`` (the ``huiqi.calc.engine`` module or ``None``), ``ruleset``
+    (its rule set or ``None``), ``stats`` (:class:`Stats`), ``topics``
+    (popular topic terms), ``documents`` (the :func:`list_documents` dicts
+    of all versions)."""
+
+    url: str
+    autofill: bool = True
+    engine: object = None
+    search: object = None
+    calc: object = None
+    ruleset: object = None
+    calc_error: str | None = None
+    stats: Stats = field(default_factory=Stats)
+    topics: list[str] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)
+    loaded: bool = False
+    content_mark: tuple | None = None
+    checked_at: float = 0.0
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    ingest_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def ensure(self) -> "WebState":
+        """Load once (database schema, optional corpus fill, search engine,
+        calculator rules, caches); later calls return at once."""
+        if self.loaded:
+            return self
+        with self.lock:
+            if not self.loaded:
+                from huiqi.kb.db import get_engine, upgrade
+
+                self.engine = get_engine(self.url)
+                upgrade(self.engine)
+                if self.autofill:
+                    fill_if_empty(self.engine)
+                self._load_derived(rebuild=False)
+                self.loaded = True
+        return self
+
+    def refresh(self) -> None:
+        """Reload the search engine, the calculator rules and the caches
+        after the knowledge base changed (admin upload)."""
+        with self.lock:
+            self._load_derived(rebuild=False)
+
+    def _mark(self) -> tuple:
+        """A cheap mark of the knowledge base content: (number of current
+        source files, largest source-file id)."""
+        from sqlalchemy import func, select
+
+        from huiqi.kb.db import session_scope
+        from huiqi.kb.models import SourceFile
+
+        with session_scope(self.engine) as s:
+            return tuple(s.execute(select(func.count(SourceFile.id), func.max(SourceFile.id))
+                                   .where(SourceFile.is_current.is_(True))).one())
+
+    def check_fresh(self, every: float = REFRESH_CHECK_SECONDS) -> "WebState":
+        """At most every ``every`` seconds, compare the content mark with the
+        one loaded and :meth:`refresh` when another process (a second
+        uvicorn worker, ``huiqi ingest``) changed the knowledge base."""
+        import time
+
+        now = time.monotonic()
+        if now - self.checked_at < every:
+            return self
+        self.checked_at = now
+        try:
+            mark = self._mark()
+        except Exception:  # the database is busy: try again later
+            return self
+        if mark != self.content_mark:
+            log.info("知识库已变化，重新加载检索索引与计算器规则")
+            self.refresh()
+        return self
+
+    def _load_derived(self, rebuild: bool) -> None:
+        import time
+
+        from huiqi.search.engine import open_engine
+
+        t0 = time.perf_counter()
+        self.search = open_engine(self.url, rebuild=rebuild)
+        log.info("检索索引已加载：%d 条条款（%.2f 秒）", len(self.search.keyword.records), time.perf_counter() - t0)
+        self._load_calc()
+        self._load_caches()
+
+    def _load_calc(self) -> None:
+        self.calc = _load_calc_engine()
+        self.ruleset = None
+        self.calc_error = None
+        if self.calc is None:
+            self.calc_error = "政策计算器模块尚未就绪（huiqi.calc.engine）"
+            return
+        loader = getattr(self.calc, "load_ruleset", None)
+        if loader is None:
+            return
+        try:
+            self.ruleset = loader(self.url)
+        except Exception as exc:  # the rest of the service still works
+            log.exception("计算器规则加载失败")
+            self.calc_error = f"计算器规则加载失败：{type(exc).__name__}"
+
+    def _load_caches(self) -> None:
+        from huiqi.kb.db import session_scope
+        from huiqi.kb.queries import list_documents
+        from huiqi.search.filters import valid_on
+
+        with session_scope(self.engine) as s:
+            self.documents = list_documents(s, current_only=False)
+        self.content_mark = self._mark()
+        records = self.search.keyword.records
+        today = date.today()
+        expired = sum(1 for r in records if not valid_on(r.get("validity") or {}, today))
+        self.stats = Stats(
+            documents=sum(1 for d in self.documents if d["is_current"] and d["has_body"]),
+            clauses=len(records),
+            in_force=len(records) - expired,
+            expired=expired,
+            day=today,
+        )
+        self.topics = popular_topics(records)
+
+    def upload_dir(self) -> Path:
+        """Where uploaded documents are kept (``<derived dir>/uploads``)."""
+        from huiqi.config import derived_dir
+
+        out = derived_dir(self.url) / "uploads"
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+
+
+def popular_topics(records: list[dict], count: int = TOPIC_COUNT) -> list[str]:
+    """The policy-dictionary terms (``policy_terms.txt``) that occur in the
+    most clauses of ``records`` (indexed clause records with ``text``), most
+    frequent first; terms of fewer than three characters are skipped (too
+    generic). Without usage logs this is what "popular" can mean."""
+    from huiqi.search import segment as seg
+
+    terms = [w for w, _f, _t in seg.load_terms() if len(w) >= 3]
+    texts = [seg.normalize_text(r.get("text") or "") for r in records]
+    counts = Counter()
+    for term in dict.fromkeys(terms):
+        norm = seg.normalize_text(term)
+        n = sum(1 for t in texts if norm in t)
+        if n:
+            counts[term] = n
+    return [t for t, _n in counts.most_common(count)]

@@ -1,0 +1,144 @@
+"""Browser tests (Playwright + Debian chromium, headless): the user flows of
+issue 5 on a live uvicorn server. Screenshots go to ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.web.conftest import shot
+
+
+def _no_horizontal_scroll(page) -> None:
+    width = page.evaluate("window.innerWidth")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"{page.url}: 页面宽 {scroll}px，超出视口 {width}px"
+
+
+def test_search_to_clause_page(page, live_server):
+    page.goto(live_server + "/")
+    page.fill("input[name=q]", "稳岗返还怎么申请")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r"/search\?"))
+    first = page.locator("ol.results li.result").first
+    assert first.locator("mark").count() >= 1  # highlighted query terms
+    assert first.locator(".badge").count() >= 1
+    shot(page, "search-results")
+    title = first.locator("a.title").inner_text()
+    first.locator("a.title").click()
+    page.wait_for_url(re.compile(r"/clause/\d+"))
+    assert page.locator("h1").inner_text().strip()[:6] in title or title[:6] in page.locator("h1").inner_text()
+    assert page.locator("#original table.lines tr").count() >= 1
+    assert page.locator("nav.crumbs a").count() == 1
+    shot(page, "clause-page")
+
+
+def test_calculator_results_then_answer_a_next_question(page, live_server):
+    page.goto(live_server + "/calc")
+    page.select_option("#f-region", "阿拉善左旗")
+    page.select_option("#f-industry", "C")
+    page.fill("#f-employees", "80")
+    page.click("#calc-submit")
+    page.wait_for_selector("#results")
+    assert page.locator("#total").inner_text().strip()
+    assert page.locator("details.group").count() >= 2
+    prompts = page.locator("#next-questions li.nq > label").all_inner_texts()
+    assert prompts
+    shot(page, "calculator-results", full_page=False)
+    # answer the first question that takes a typed value, inline, and refine
+    items = page.locator("#next-questions li.nq")
+    for i in range(items.count()):
+        box = items.nth(i).locator("input[type=text]")
+        if box.count():
+            prompt = items.nth(i).locator("label").first.inner_text()
+            box.first.fill("5000000")
+            with page.expect_navigation():
+                items.nth(i).locator("button").click()
+            break
+    else:
+        pytest.fail("没有可以直接填写的追问")
+    page.wait_for_selector("#results")
+    after = page.locator("#next-questions li.nq > label").all_inner_texts()
+    assert prompt not in after, "已回答的问题不应再被追问"
+    # nothing was lost: the earlier answers are still in the form
+    assert page.locator("#f-region").input_value() == "阿拉善左旗"
+    assert page.locator("#f-employees").input_value() == "80"
+    shot(page, "calculator-refined", full_page=False)
+    # printable: navigation and forms are hidden in print media
+    page.emulate_media(media="print")
+    assert not page.locator("header.site nav").is_visible()
+    assert not page.locator("#calc-form").is_visible()
+    assert page.locator("#results").is_visible()
+    page.emulate_media(media="screen")
+
+
+def test_calculator_excel_download(page, live_server, tmp_path):
+    page.goto(live_server + "/calc")
+    page.select_option("#f-region", "伊金霍洛旗")
+    page.click("#calc-submit")
+    page.wait_for_selector("#results")
+    with page.expect_download() as info:
+        page.click("#export")
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    from openpyxl import load_workbook
+
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    wb = load_workbook(target)
+    assert wb["测算结果"].max_row > 2
+
+
+def test_ask_then_follow_a_citation(page, live_server):
+    page.goto(live_server + "/ask")
+    page.fill("input[name=q]", "稳岗返还怎么申请")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_selector("#answer")
+    cites = page.locator("sup a.cite")
+    assert cites.count() >= 1 and cites.first.inner_text() == "[1]"
+    shot(page, "ask-answer")
+    href = cites.first.get_attribute("href")
+    cites.first.click()
+    page.wait_for_url(re.compile(re.escape(href) + "$"))
+    assert page.locator("#clause-text").inner_text().strip()
+
+
+def test_document_tree_collapses(page, live_server):
+    page.goto(live_server + "/documents")
+    page.locator("ul.doclist a").first.click()
+    page.wait_for_url(re.compile(r"/document/\d+"))
+    details = page.locator("ul.tree details")
+    if details.count():
+        assert details.first.evaluate("d => d.open")
+        page.click("[data-toggle-tree]")
+        assert not details.first.evaluate("d => d.open")
+    shot(page, "document-page")
+
+
+def test_phone_width_has_no_horizontal_scroll(phone, live_server):
+    for name, url in [("home", "/"), ("search", "/search?q=稳岗返还怎么申请"), ("ask", "/ask?q=研发费用加计扣除比例是多少"),
+                      ("documents", "/documents"), ("calc-form", "/calc")]:
+        phone.goto(live_server + url)
+        _no_horizontal_scroll(phone)
+        shot(phone, f"phone-{name}")
+    phone.goto(live_server + "/search?q=服务指南 咨询电话")
+    phone.locator("ol.results a.title").first.click()
+    phone.wait_for_url(re.compile(r"/clause/\d+"))
+    _no_horizontal_scroll(phone)
+    shot(phone, "phone-clause")
+    phone.goto(live_server + "/documents")
+    phone.locator("ul.doclist a").first.click()
+    _no_horizontal_scroll(phone)
+    phone.goto(live_server + "/calc")
+    phone.select_option("#f-region", "阿拉善左旗")
+    phone.click("#calc-submit")
+    phone.wait_for_selector("#results")
+    _no_horizontal_scroll(phone)
+    shot(phone, "phone-calc-results", full_page=False)  # hundreds of results: the first screen
+
+
+def test_openapi_page_renders_offline(page, live_server):
+    page.goto(live_server + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    assert page.locator(".opblock-summary-path", has_text="/api/search").count() >= 1

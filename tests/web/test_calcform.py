@@ -1,0 +1,91 @@
+"""Calculator form ↔ profile (huiqi.web.calcform)."""
+
+from __future__ import annotations
+
+import io
+
+from starlette.datastructures import FormData
+
+from huiqi.calc.profile import load_profile
+from huiqi.web.calcform import field_spec, form_to_profile, workbook_bytes
+
+
+def _form(items):
+    return FormData(items)
+
+
+def test_money_in_wan_becomes_yuan_and_blanks_stay_unknown():
+    profile, values, as_of = form_to_profile(_form([
+        ("region", "阿拉善左旗"), ("revenue", "3000"), ("total_assets", ""), ("employees", "80"),
+        ("qualifications", "高新技术企业"), ("qualifications", "科技型中小企业"), ("as_of", "2025-06-30"),
+    ]))
+    p, _warnings = load_profile(profile)
+    assert p.revenue == 30_000_000.0
+    assert p.total_assets is None
+    assert p.employees == 80
+    assert p.qualifications == ["高新技术企业", "科技型中小企业"]
+    assert as_of == "2025-06-30"
+    assert values["revenue"] == "3000"
+
+
+def test_chinese_amount_text_is_passed_through():
+    profile, _v, _d = form_to_profile(_form([("region", "阿拉善左旗"), ("revenue", "1.2亿元")]))
+    assert load_profile(profile)[0].revenue == 120_000_000.0
+
+
+def test_next_question_answers_override_and_money_is_yuan():
+    profile, values, _ = form_to_profile(_form([
+        ("region", "阿拉善左旗"), ("revenue", ""), ("nq.revenue", "2500000"),
+        ("nq.facts.登记失业人员招用人数", "12"), ("nq.listed", "否"), ("nq.qualifications", "高新技术企业"),
+        ("nq.project.equipment_investment", "1500000"),
+    ]))
+    p, _w = load_profile(profile)
+    assert p.revenue == 2_500_000.0 and values["revenue"] == "250"  # shown back in 万元
+    assert p.facts == {"登记失业人员招用人数": 12}
+    assert p.listed is False
+    assert p.qualifications == ["高新技术企业"]
+    assert p.projects[0].equipment_investment == 1_500_000.0
+
+
+def test_previous_facts_are_kept_as_hidden_fields():
+    profile, values, _ = form_to_profile(_form([("region", "乌海市"), ("facts.床位数量", "30")]))
+    assert profile["facts"] == {"床位数量": 30} and values["facts"] == {"床位数量": "30"}
+
+
+def test_field_spec_for_fact_kinds():
+    assert field_spec("revenue")["kind"] == "money"
+    assert field_spec("listed")["options"] == ["是", "否"]
+    assert field_spec("project.area_mu")["name"] == "project.area_mu"
+    assert field_spec("projects")["name"] == "project.kind"
+    assert field_spec("qualifications")["kind"] == "qualifications"
+    assert field_spec("facts.贷款利息") == {"name": "facts.贷款利息", "label": "贷款利息", "kind": "fact",
+                                           "unit": None, "options": None}
+    assert field_spec("taxpayer_type")["options"] == ["小规模纳税人", "一般纳税人"]
+
+
+def test_workbook_has_one_row_per_result_and_no_formulas():
+    from openpyxl import load_workbook
+
+    result = {
+        "as_of": "2025-01-01",
+        "results": [
+            {"id": 1, "title": "=HYPERLINK(\"http://evil\")", "status": "eligible", "reasons": [
+                {"condition": "适用地区", "outcome": "met", "source_text": "x"}], "missing": [],
+             "benefit": {"min_yuan": 1000.0, "max_yuan": 5000.0, "formula": "定额"}, "validity": {},
+             "contacts": [{"org": "人社局", "phone": "0471-1"}], "source": {"file": "a.txt", "start_line": 3, "end_line": 4},
+             "document": {"id": 1, "title": "文件"}},
+            {"id": 2, "title": "乙", "status": "needs_info", "reasons": [], "missing": ["revenue"], "benefit": None,
+             "validity": {}, "contacts": [], "source": {"file": "a.txt", "start_line": 5, "end_line": 5},
+             "document": {"id": 1, "title": "文件"}},
+        ],
+        "total": {"min_yuan": 1000.0, "max_yuan": 5000.0, "excluded_by_stacking": []},
+        "next_questions": [{"fact": "revenue", "prompt": "营业收入？", "settles_yuan": 0.0, "settles_clauses": 1}],
+    }
+    wb = load_workbook(io.BytesIO(workbook_bytes(result, {"region": "乌海市", "qualifications": [], "facts": {}})))
+    ws = wb["测算结果"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert rows[0][:2] == ("符合", 1) and rows[0][4:6] == (1000, 5000)
+    assert rows[0][2].startswith("'=")  # never a formula
+    assert rows[1][0] == "需补充信息" and rows[1][8] == "revenue"
+    assert wb["待补充信息"]["A2"].value == "营业收入？"
+    assert ("注册地", "乌海市") in list(wb["企业画像"].iter_rows(values_only=True))
