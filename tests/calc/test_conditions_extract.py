@@ -437,3 +437,21 @@ def test_condition_stats_counts_leaves():
     assert (st["clauses"], st["with_conditions"], st["clauses_with_checkable"]) == (2, 1, 1)
     assert st["checkable_leaves"] == 4 and st["text_leaves"] == 1
     assert st["by_attribute"]["taxable_income"] == 1
+
+
+def test_enterprise_or_cooperative():
+    # 003 种鸵鸟场建设补贴项目服务指南: 政策标准 — 1.补贴对象
+    policy = ("1.补贴对象\n在阿拉善盟范围内注册的，投资新建圈舍面积60亩以上的种鸵鸟场且引进优质种鸵鸟的企业和合作社。\n"
+              "2.补贴标准\n按基础设施和机械设备投资总额的20%给予一次性补贴，引进的优质种鸵鸟每只给予3000元补贴，单个企业（合作社）"
+              "补贴最高不超过50万元。")
+    cl = clause("", {"适用范围": "全盟各旗区", "政策标准": policy})
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    assert leaves(c, "region")[0].value == ["152900"]
+    assert [(x.attribute, x.value) for x in leaves(c, "threshold")] == [("project.area_mu", 60)]
+    alt = next(k for k in c.children if k.op == "any")
+    assert [x.value for x in alt.leaves()] == [["企业"], ["农民专业合作社"]]
+    farm = ctx(entity_type="企业", projects=[{"kind": "养殖", "area_mu": 80}])
+    assert evaluate(c, farm).outcome == "met"
+    assert evaluate(c, ctx(entity_type="个体工商户", projects=[{"kind": "养殖", "area_mu": 80}])).outcome == "unmet"
+    assert not any(x.value == 500_000 for x in c.leaves())  # 最高不超过50万元 is a cap

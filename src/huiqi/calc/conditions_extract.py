@@ -346,6 +346,10 @@ def _recognise(atom: str, off: int, blk: _Block) -> list[_Hit]:
     for rx, name in V.ENTITY_PATTERNS:
         for m in scan(rx):
             add(m.start(), m.end(), _leaf("membership", "entity_type", "in", [name], m.group(0), name), True)
+    for rx in V.GENERIC_FIRM_RES:
+        for m in rx.finditer(atom):
+            if _mask_free(taken, m.start("firm"), m.end("firm")):
+                add(m.start("firm"), m.end("firm"), _leaf("membership", "entity_type", "in", ["企业"], m.group("firm"), "企业"), True)
     for rx, name in V.OWNERSHIP_PATTERNS:
         for m in scan(rx):
             add(m.start(), m.end(), _leaf("membership", "ownership", "in", [name], m.group(0), f"{name}企业"), True)
@@ -922,7 +926,8 @@ def _head_noun(atom: str, off: int, hits: list[_Hit]) -> Condition | None:
     last_hit = max(h.end for h in hits) - off
     if last >= 0 and last + 1 >= last_hit:
         start = last + 1  # …的农畜产品精深加工企业
-    elif last_hit < len(atom) and _SUBJECT_NOUN_RE.search(atom.rstrip("。；; ")):
+    elif (last_hit < len(atom) and _SUBJECT_NOUN_RE.search(atom.rstrip("。；; "))
+          and not re.match(r"\s*[和、或及与]", atom[last_hit:])):
         start = last_hit  # 200峰以上骆驼养殖场: a subject noun right after the last leaf
     else:
         return None

@@ -103,6 +103,14 @@ ENTITY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"家庭农牧场|家庭农场|家庭牧场"), "家庭农牧场"),
 ]
 
+_OTHER_ENTITY = r"(?:农民专业合作社|农牧民专业合作社|专业合作社|合作社|个体工商户|个体户|家庭农牧场|家庭农场|家庭牧场)"
+#: 企业 as one entity type in a list with others (…的企业和合作社, 合作社、企业);
+#: group ``firm`` is the word 企业/公司
+GENERIC_FIRM_RES = (
+    re.compile(rf"(?:(?<=的)|(?<=^)|(?<=[、，,]))(?P<firm>企业|公司)(?=\s*[和、或及与]\s*[^，,。；]{{0,4}}?{_OTHER_ENTITY})"),
+    re.compile(rf"{_OTHER_ENTITY}\s*[和、或及与]\s*(?P<firm>企业|公司)(?![\u4e00-\u9fff])"),
+)
+
 SIZE_SME = ["中型", "小型", "微型"]
 SIZE_SMALL = ["小型", "微型"]
 #: size words used inside names of events, funds, services (中小企业创新创业大赛)
