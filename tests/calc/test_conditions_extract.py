@@ -220,8 +220,11 @@ def test_region_words_and_subject_alternatives():
     alt = next(k for k in c.children if k.op == "any")
     assert len(alt.children) == 2
     assert all(leaves(k, "membership", "size_class")[0].value == ["中型", "小型", "微型"] for k in alt.children)
-    factory = ctx(industry="C3985", employees=100, revenue="5000万元")
+    factory = ctx(entity_type="企业", industry="C3985", employees=100, revenue="5000万元")
     assert evaluate(c, factory).outcome == "to_confirm"
+    # 具有独立法人资格: a 个体工商户 is no legal person; an unstated entity type is asked for
+    assert evaluate(c, ctx(entity_type="个体工商户", industry="C3985", employees=5, revenue="50万元")).outcome == "unmet"
+    assert evaluate(c, ctx(industry="C3985", employees=100, revenue="5000万元")).missing == ["entity_type"]
     big = ctx(industry="C3985", employees=2000, revenue="5亿元")
     assert evaluate(c, big).outcome == "unmet"
     profile, _ = load_profile({"region": "北京市朝阳区", "industry": "C3985", "employees": 100, "revenue": "5000万元"})
@@ -261,7 +264,7 @@ def test_tracks_are_labelled_alternatives():
     assert leaves(energy, "date", "project.completed")[0].value == "2022-01-01"
     assert leaves(water, "threshold", "project.water_saving_t")[0].value == 50_000
     plant = {"kind": "节能改造", "energy_saving_tce": 2600, "completed": "2023-03-01"}
-    ev = evaluate(c, ctx(industry="C3985", projects=[plant]))
+    ev = evaluate(c, ctx(entity_type="企业", industry="C3985", projects=[plant]))
     assert ev.outcome == "to_confirm"  # 经营状况良好 etc. stay to confirm
     late = {"kind": "节能改造", "energy_saving_tce": 2600, "completed": "2021-03-01"}
     assert evaluate(c, ctx(industry="C3985", projects=[late])).outcome == "unmet"
@@ -451,7 +454,84 @@ def test_enterprise_or_cooperative():
     assert [(x.attribute, x.value) for x in leaves(c, "threshold")] == [("project.area_mu", 60)]
     alt = next(k for k in c.children if k.op == "any")
     assert [x.value for x in alt.leaves()] == [["企业"], ["农民专业合作社"]]
+    # 种鸵鸟场 and 引进优质种鸵鸟 (joined by 且) are conditions a person confirms
+    assert [x.source_text for x in leaves(c, "text")] == ["种鸵鸟场", "引进优质种鸵鸟"]
     farm = ctx(entity_type="企业", projects=[{"kind": "养殖", "area_mu": 80}])
-    assert evaluate(c, farm).outcome == "met"
+    assert evaluate(c, farm).outcome == "to_confirm"
     assert evaluate(c, ctx(entity_type="个体工商户", projects=[{"kind": "养殖", "area_mu": 80}])).outcome == "unmet"
     assert not any(x.value == 500_000 for x in c.leaves())  # 最高不超过50万元 is a cap
+
+
+# 000 自治区2024年政策清单 10: 种植企业（合作社、种植户） — a bracket listing further applicants
+ALFALFA = ("10.推进国产优质苜蓿提质增产，对集中连片标准化种植500亩以上且与养殖场（户）签订饲草购销合同的种植企业"
+           "（合作社、种植户）分3年共给予每亩1000元补贴。")
+
+
+def test_bracketed_entity_list_keeps_the_enterprise():
+    cl = clause(ALFALFA, region="内蒙古自治区", level="自治区")
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    assert [x.value for x in leaves(c, "membership", "entity_type")] == [["企业"], ["农民专业合作社"]]
+    # 种植户 is not an entity type of the profile: kept as a text alternative
+    # (so a 种植户 is never refused); 签订饲草购销合同 (after 且) is to be confirmed
+    assert {x.source_text for x in leaves(c, "text")} == {"种植户", "与养殖场（户）签订饲草购销合同"}
+    planting = [{"kind": "种植", "area_mu": 800}]
+    assert evaluate(c, ctx(entity_type="企业", projects=planting)).outcome == "to_confirm"
+    assert evaluate(c, ctx(entity_type="农民专业合作社", projects=planting)).outcome == "to_confirm"
+    assert evaluate(c, ctx(entity_type="企业", projects=[{"kind": "种植", "area_mu": 300}])).outcome == "unmet"
+
+
+def test_three_entity_types_before_a_threshold_are_alternatives():
+    # wording of 003 鸵鸟 guides: a list of applicant kinds, the last one followed by its activity
+    text = "对企业、农民专业合作社、家庭农场养殖鸵鸟300只以上的，给予10万元补贴。"
+    c = extract_conditions(clause(text))
+    alt = next(k for k in c.children if k.op == "any")
+    assert [x.value for x in alt.leaves()] == [["企业"], ["农民专业合作社"], ["家庭农牧场"]]
+    flock = [{"kind": "养殖", "head_count": 400}]
+    for who in ("企业", "农民专业合作社", "家庭农牧场"):
+        assert evaluate(c, ctx(entity_type=who, projects=flock)).outcome == "met", who
+    assert evaluate(c, ctx(entity_type="个体工商户", projects=flock)).outcome == "unmet"
+
+
+# 002 呼和浩特市工业政策清单 49: ① list item, 节能改造工程项目, 节能量 in 吨 (of 标准煤)
+SAVING = ("49.支持企业节能技术改造。①对于企业实施锅炉节能改造、机电系统能效提升、余热余压利用、综合能效提升、节能示范推广、"
+          "数字用能管理等节能改造工程项目，或有一定节能效果等工程项目，节能量在300吨以上的，按节能量每吨标准煤300—500元"
+          "标准予以奖补，数字用能管理节能项目按实际完成投资额的50%奖补，单个项目奖补资金不超过300万元，单个企业奖补资金不超过600万元。")
+
+
+def test_energy_saving_project_kind_and_amount():
+    cl = clause(SAVING, region="呼和浩特市")
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    (kind,) = leaves(c, "membership", "project.kind")
+    assert kind.value == ["节能改造"] and kind.source_text == "节能改造工程项目"
+    (tce,) = leaves(c, "threshold")
+    assert (tce.attribute, tce.operator, tce.value) == ("project.energy_saving_tce", ">=", 300)
+    retrofit = ctx(projects=[{"kind": "节能改造", "energy_saving_tce": 500}])
+    assert evaluate(c, retrofit).outcome == "met"
+    assert evaluate(c, ctx(projects=[{"kind": "节能改造", "energy_saving_tce": 200}])).outcome == "unmet"
+    # a farm's only project is no energy-saving project; 有一定节能效果 stays to confirm
+    assert evaluate(c, ctx(projects=[{"kind": "养殖", "head_count": 400}])).outcome == "unknown"
+
+
+def test_rd_ratio_and_shared_subject_of_alternatives():
+    # 001 鄂尔多斯市“科技兴蒙”实施方案（六）: the 规模以上企业 after 的 is the subject of both alternatives
+    text = "对研发投入占营业收入比例达到3%以上或研发投入达到5000万元以上的规模以上企业，分档给予最高500万元奖补。"
+    cl = clause(text, region="鄂尔多斯市")
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    assert c.op == "all"
+    alt, head = c.children
+    assert alt.op == "any" and head.value == ["规模以上工业企业"]
+    ratio, rd = alt.children
+    assert (ratio.attribute, ratio.operator, ratio.value) == ("facts.研发费用占营业收入比例", ">=", 0.03)
+    assert (rd.attribute, rd.value) == ("rd_expense", 50_000_000)
+    above = dict(industry="C3985", revenue="3亿元")
+    assert evaluate(c, ctx(**above, facts={"研发费用占营业收入比例": "4%"})).outcome == "met"
+    assert evaluate(c, ctx(**above, facts={"研发费用占营业收入比例": 0.02})).outcome == "unknown"  # rd_expense open
+    assert evaluate(c, ctx(**above, rd_expense="100万元", facts={"研发费用占营业收入比例": "2%"})).outcome == "unmet"
+    # a small firm with a high ratio is still no 规模以上企业 (revenue under 2000万元)
+    assert evaluate(c, ctx(industry="C3985", revenue="800万元", facts={"研发费用占营业收入比例": 0.1})).outcome == "unmet"
+    # several years' ratios (近2年…均, 近三年平均) are not one year's figure: they stay text
+    multi = extract_conditions(clause("对近2年研发费用总额占营业收入总额比重均不低于3%的企业，给予10万元奖励。"))
+    assert leaves(multi, "text") and not leaves(multi, "threshold")

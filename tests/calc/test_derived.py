@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from huiqi.calc.derived import age_years, derive_all, is_sme, size_class, small_low_profit
+from huiqi.calc.derived import above_scale_industrial, age_years, derive_all, is_sme, size_class, small_low_profit
 from huiqi.calc.profile import load_profile
 
 
@@ -148,5 +148,40 @@ def test_derive_all_keys():
                         total_assets="3000万", established="2018-01-01"), date(2024, 6, 1))
     assert {k: v.value for k, v in d.items()} == {
         "size_class": "小型", "sme": True, "small_low_profit": True, "age_years": 6,
+        "above_scale_industrial": True,
     }
     assert all(v.to_json()["source"] for v in d.values())
+
+
+@pytest.mark.parametrize(
+    "facts, expected, missing",
+    [
+        # 国家统计局: 工业 (B/C/D) and 主营业务收入 ≥ 2000万元 (及以上: the bound is in)
+        (dict(industry="C3985", revenue="2000万元"), True, []),
+        (dict(industry="B06", revenue="3亿元"), True, []),
+        (dict(industry="D44", revenue="5000万元"), True, []),
+        (dict(industry="C3985", revenue="1999.99万元"), False, []),
+        (dict(industry="F51", revenue="3亿元"), False, []),  # 批发业 is no industry
+        (dict(industry="I65", revenue="3亿元"), False, []),
+        (dict(revenue="500万元"), False, []),  # under 2000万元 settles it whatever the industry
+        (dict(industry="C"), None, ["revenue"]),
+        (dict(revenue="3000万元"), None, ["industry"]),
+        (dict(), None, ["industry", "revenue"]),
+    ],
+)
+def test_above_scale_industrial(facts, expected, missing):
+    f = above_scale_industrial(prof(**facts))
+    assert f.value is expected, f.reason
+    assert f.missing == missing
+    assert "国家统计局" in f.source and "2000万元" in f.source
+
+
+def test_above_scale_industrial_individual_business_and_declared():
+    f = above_scale_industrial(prof(entity_type="个体工商户", industry="C13", revenue="3000万元"))
+    assert f.value is False
+    # a firm that says it is 规上 is taken at its word while the revenue is unknown
+    declared = above_scale_industrial(prof(industry="C13", qualifications=["规模以上工业企业"]))
+    assert declared.value is True and "自报" in declared.reason
+    # … but not against a known revenue under the bound
+    assert above_scale_industrial(prof(industry="C13", revenue="800万元",
+                                       qualifications=["规模以上工业企业"])).value is False

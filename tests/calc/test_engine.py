@@ -327,3 +327,119 @@ def test_benchmark_scoring():
             {"expected": "eligible", "got": "needs_info"}, {"expected": "ineligible", "got": "ineligible"}]
     pr = bench.eligible_pr(rows)
     assert (pr["tp"], pr["fp"], pr["fn"]) == (1, 1, 1) and pr["precision"] == 0.5
+
+
+# --------------------------------------------------------------------------
+# project benefits, validity overrides, screening pieces
+
+TECH_CONDITIONS = {"all": [
+    {"kind": "membership", "attribute": "project.kind", "operator": "in", "value": ["技术改造"], "text": "技术改造项目"},
+    {"kind": "threshold", "attribute": "project.investment", "operator": ">=", "value": 20000000,
+     "text": "投资2000万元及以上"},
+    {"kind": "membership", "attribute": "project.status", "operator": "in", "value": ["建成投产"], "text": "已完工"},
+]}
+TECH_BENEFIT = {"kind": "percent", "rate": 0.2, "base": "project.equipment_investment", "cap_yuan": 5000000}
+PROJECT_A = {"name": "技改项目A", "kind": "技术改造", "investment": 30000000, "equipment_investment": 5000000,
+             "status": "建成投产"}
+PROJECT_B = {"name": "新建项目B", "kind": "新建", "investment": 60000000, "equipment_investment": 40000000,
+             "status": "在建"}
+
+
+def test_project_benefit_counts_only_qualifying_projects(url, tmp_path):
+    c = _clause(url, "推动产业高质量发展政策清单", "按照当年技术改造设备投资的20%")
+    rules_dir = _rules_dir(tmp_path, [
+        {"clause_key": c["key"], "excerpt": "技术改造设备投资的20%", "conditions": TECH_CONDITIONS,
+         "benefit": TECH_BENEFIT}])
+    rs = load_ruleset(url, rules_dir=rules_dir)
+    firm = {"region": "包头市", "projects": [PROJECT_A, PROJECT_B]}
+    r = match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]
+    # A qualifies: 500万 × 20% = 100万; B (新建, 在建) would give the 500万 cap
+    assert r["status"] == "eligible"
+    assert r["benefit"]["min_yuan"] == r["benefit"]["max_yuan"] == 1000000
+    # the order of the projects does not matter
+    firm["projects"] = [PROJECT_B, PROJECT_A]
+    assert match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]["benefit"]["max_yuan"] == 1000000
+    # a second qualifying project with more equipment investment counts (best single project)
+    big = {**PROJECT_A, "name": "技改项目C", "equipment_investment": 10000000}
+    firm["projects"] = [PROJECT_A, PROJECT_B, big]
+    assert match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]["benefit"]["max_yuan"] == 2000000
+    # a project whose status is unknown still counts when no project is known to qualify
+    open_a = {k: v for k, v in PROJECT_A.items() if k != "status"}
+    firm["projects"] = [open_a, PROJECT_B]
+    r = match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]
+    assert r["status"] == "needs_info" and r["benefit"]["max_yuan"] == 1000000
+    # only B: not eligible at all
+    firm["projects"] = [PROJECT_B]
+    assert match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]["status"] == "ineligible"
+
+
+def test_project_benefit_of_a_track_counts_only_projects_of_that_track(url, tmp_path):
+    c = _clause(url, "推动产业高质量发展政策清单", "对年节能量2000吨标准煤以上")
+    rules_dir = _rules_dir(tmp_path, [{
+        "clause_key": c["key"], "excerpt": "节能",
+        "tracks": [{"name": "节能", "conditions": {"all": [
+            {"kind": "membership", "attribute": "project.kind", "operator": "in", "value": ["节能改造"],
+             "text": "节能技术改造项目"},
+            {"kind": "threshold", "attribute": "project.energy_saving_tce", "operator": ">=", "value": 2000,
+             "text": "年节能量2000吨标准煤以上"}]},
+            "benefit": {"kind": "per_unit", "unit_yuan": 200, "quantity": "project.energy_saving_tce",
+                        "cap_yuan": 5000000}}],
+    }])
+    rs = load_ruleset(url, rules_dir=rules_dir)
+    firm = {"region": "包头市", "projects": [
+        {"name": "节能项目", "kind": "节能改造", "energy_saving_tce": 3000},
+        {"name": "养殖项目", "kind": "养殖", "energy_saving_tce": 9000}]}
+    r = match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]
+    assert r["status"] == "eligible" and r["track"] == "节能"
+    assert r["benefit"]["max_yuan"] == 600000  # 3000 吨 × 200元, not the 养殖 project's 9000 吨
+
+
+HOHHOT_DEADLINE = "政策受理截止期限为2022年12月31日"
+
+
+def test_reviewed_validity_override_expires_clause(url, tmp_path):
+    c = _clause(url, "呼和浩特市促进工业经济高质量发展政策清单", HOHHOT_DEADLINE)
+    rules_dir = _rules_dir(tmp_path, [{
+        "clause_key": c["key"], "excerpt": HOHHOT_DEADLINE,
+        "benefit": {"kind": "fixed", "amount_yuan": 500},
+        "validity": {"end": "2022-12-31", "text": HOHHOT_DEADLINE},
+    }])
+    rs = load_ruleset(url, rules_dir=rules_dir)
+    entry = rs.get(c["id"])
+    # the document is valid two years (to 2024-05-19); the clause only to the deadline
+    assert c["validity"]["end"] > "2022-12-31"
+    assert entry.validity["end"] == "2022-12-31" and entry.validity["start"] == c["validity"]["start"]
+    firm = {"region": "呼和浩特市赛罕区"}
+    before = match(firm, date(2022, 10, 1), ruleset=rs, clause_ids=[c["id"]])["results"][0]
+    assert before["status"] == "eligible" and before["validity"]["state"] == "in_force"
+    after = match(firm, date(2023, 3, 1), ruleset=rs, clause_ids=[c["id"]])["results"][0]
+    assert after["status"] == "expired"
+    v = next(x for x in after["reasons"] if x["condition"] == "有效期")
+    assert v["outcome"] == "unmet" and v["source_text"] == HOHHOT_DEADLINE and "2022-12-31" in v["detail"]
+    assert after["validity"]["basis"] == HOHHOT_DEADLINE and after["validity"]["reviewed"] is True
+    # batch screening leaves the clause out on the same dates
+    assert entry.screening_rule(date(2023, 3, 1)) is None
+    assert entry.screening_rule(date(2022, 10, 1))[0] == c["id"]
+
+
+def test_screening_condition_states_how_the_engine_decides(ruleset):
+    unchecked = next(e for e in ruleset.entries if e.unchecked)
+    cond = unchecked.screening_condition()
+    assert cond.kind == "text" and cond.label == "申请条件"
+    tracked = [e for e in ruleset.entries if e.rule.tracks]
+    for e in tracked:
+        cond = e.screening_condition()
+        if all(t.get("conditions") is not None for t in e.rule.tracks):
+            assert cond is not None and cond.op in ("any", "all")
+    plain = next(e for e in ruleset.entries if e.rule.conditions is not None and not e.rule.tracks)
+    assert plain.screening_condition() is plain.rule.conditions
+
+
+def test_results_do_not_share_mutable_parts_between_calls(ruleset):
+    a = match(SHOP, DAY, ruleset=ruleset)["results"][0]
+    a["source"]["file"] = "changed"
+    a["validity"]["state"] = "changed"
+    a["document"]["title"] = "changed"
+    b = next(r for r in match(SHOP, DAY, ruleset=ruleset)["results"] if r["id"] == a["id"])
+    assert b["source"]["file"] != "changed" and b["validity"]["state"] != "changed"
+    assert b["document"]["title"] != "changed"

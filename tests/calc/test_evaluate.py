@@ -94,6 +94,61 @@ def test_small_low_profit_qualification_from_derived_fact():
     assert set(ev.missing) == {"taxable_income", "total_assets"}
 
 
+def test_above_scale_industrial_qualification_from_derived_fact():
+    above = leaf("membership", "qualifications", "in", ["规模以上工业企业"])
+    # 国家统计局: 工业 (GB/T 4754 B/C/D) with 主营业务收入 ≥ 2000万元 — also when
+    # the firm's qualification list does not name it
+    assert evaluate(above, ctx(industry="C3985", revenue="3000万元")).outcome == "met"
+    assert evaluate(above, ctx(industry="C3985", revenue="3000万元", qualifications=["高新技术企业"])).outcome == "met"
+    assert evaluate(above, ctx(industry="C3985", revenue="1500万元")).outcome == "unmet"
+    assert evaluate(above, ctx(industry="批发业", revenue="3亿元")).outcome == "unmet"
+    ev = evaluate(above, ctx(industry="C3985"))
+    assert (ev.outcome, ev.missing) == ("unknown", ["revenue"])
+    # stated in the list: met without the figures
+    assert evaluate(above, ctx(qualifications=["规模以上工业企业"])).outcome == "met"
+    # one of several alternatives: a settled False does not decide the others
+    either = leaf("membership", "qualifications", "in", ["规模以上工业企业", "高新技术企业"])
+    assert evaluate(either, ctx(industry="C3985", revenue="1500万元")).outcome == "unknown"
+    assert evaluate(either, ctx(industry="C3985", revenue="1500万元", qualifications=[])).outcome == "unmet"
+
+
+@pytest.mark.parametrize(
+    "attribute, value, kw, expected",
+    [
+        ("small_low_profit", True, dict(taxable_income="200万元", employees=50, total_assets="3000万元"), "met"),
+        ("small_low_profit", True, dict(taxable_income="400万元", employees=50, total_assets="3000万元"), "unmet"),
+        ("small_low_profit", False, dict(taxable_income="400万元"), "met"),
+        ("small_low_profit", True, dict(employees=50), "unknown"),
+        ("sme", True, dict(industry="制造业", employees=200), "met"),
+        ("sme", False, dict(industry="制造业", employees=200), "unmet"),
+        ("sme", True, dict(industry="制造业", employees=2000, revenue="5亿元"), "unmet"),
+        ("listed", True, dict(listed=True), "met"),
+        ("listed", True, dict(listed=False), "unmet"),
+        ("listed", False, dict(), "unknown"),
+        ("facts.是否为数据中心", True, dict(facts={"是否为数据中心": "是"}), "met"),
+        ("facts.是否为数据中心", True, dict(facts={"是否为数据中心": "否"}), "unmet"),
+        ("facts.是否为数据中心", True, dict(facts={"是否为数据中心": "大概"}), "unknown"),
+        ("above_scale_industrial", True, dict(industry="C13", revenue="2000万元"), "met"),
+    ],
+)
+def test_boolean_threshold(attribute, value, kw, expected):
+    # small_low_profit == true (a yes/no derived fact) was unknown before: _num(True) is None
+    ev = evaluate(leaf("threshold", attribute, "==", value), ctx(**kw))
+    assert ev.outcome == expected, ev.reasons
+    if expected == "unknown":
+        assert ev.missing
+
+
+def test_boolean_threshold_needs_equality():
+    # 小型微利企业 >= true means nothing: not comparable, never silently met
+    ev = evaluate(leaf("threshold", "small_low_profit", ">=", True),
+                  ctx(taxable_income="200万元", employees=50, total_assets="3000万元"))
+    assert ev.outcome == "unknown"
+    # the reason names the yes/no fact in words
+    assert evaluate(leaf("threshold", "sme", "==", False), ctx()).reasons[0].condition == "非中小微企业"
+    assert evaluate(leaf("threshold", "small_low_profit", "==", True), ctx()).reasons[0].condition == "小型微利企业"
+
+
 def test_age_years_from_established():
     age = leaf("threshold", "age_years", ">=", 3)
     assert evaluate(age, ctx(established="2020-01-01")).outcome == "met"

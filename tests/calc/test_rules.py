@@ -146,6 +146,22 @@ def test_good_rule_loads(tmp_path):
     assert case.status == "likely" and case.min_yuan == 200000.0 and case.as_of.isoformat() == "2024-06-01"
 
 
+def test_validity_override_loads_and_round_trips(tmp_path):
+    rule = f"""
+  - clause_key: {TECH_KEY}
+    excerpt: {TECH_EXCERPT}
+    validity: {{end: 2022-12-31, text: 申报截止时间为2022年12月31日}}
+"""
+    _write(tmp_path, "v.yaml", "rules:" + rule)
+    report = load_reviewed_rules_report(tmp_path)
+    assert report.errors == []
+    got = report.rules[TECH_KEY].validity
+    assert got == {"start": None, "end": "2022-12-31", "text": "申报截止时间为2022年12月31日"}
+    d = rule_to_dict(report.rules[TECH_KEY], TECH_EXCERPT)
+    assert d["validity"] == {"end": "2022-12-31", "text": "申报截止时间为2022年12月31日"}
+    assert rule_from_dict(d)[0] == report.rules[TECH_KEY]
+
+
 @pytest.mark.parametrize(("fragment", "expected"), [
     ("benefit: {kind: foo}", "rules[0].benefit.kind: 无效的类型 'foo'"),
     ("benefit: {kind: percent, base: project.investment}", "rules[0].benefit.rate: percent 类型必须给出"),
@@ -168,6 +184,12 @@ def test_good_rule_loads(tmp_path):
      "rules[0].conditions.not.value: 应为 ISO 日期"),
     ("tracks: [{name: 节能}]", "rules[0].tracks[0]: 类别至少要有 conditions 或 benefit"),
     ("stacking: {group: 就业, mode: sum}", "rules[0].stacking.mode: 无效的叠加方式 'sum'"),
+    ("validity: {end: 2022-02-30, text: 申报截止}", "rules[0].validity.end: 应为 ISO 日期"),
+    ("validity: {end: 2022-12-31}", "rules[0].validity.text: 缺少设定有效期的条款原文"),
+    ("validity: {text: 申报截止}", "rules[0].validity: 至少要给出 start 或 end"),
+    ("validity: {start: 2023-01-01, end: 2022-12-31, text: x}", "rules[0].validity: start 2023-01-01 晚于 end 2022-12-31"),
+    ("validity: {until: 2022-12-31, text: x}", "rules[0].validity: 未知字段 until"),
+    ("validity: 2022-12-31", "rules[0].validity: 应为映射"),
 ])
 def test_validation_messages_name_the_yaml_path(tmp_path, fragment, expected):
     rule = f"""

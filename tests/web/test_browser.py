@@ -10,10 +10,31 @@ import pytest
 from tests.web.conftest import shot
 
 
+def _settle(page) -> None:
+    """Wait until the page is fully loaded and laid out: the load event
+    (stylesheet and scripts in), fonts ready, then two animation frames so
+    the last style change has been laid out. Measuring earlier (right after
+    a click, or when an element first appears while a large page is still
+    streaming in) measures a page that is not finished — the cause of this
+    test failing under CPU load."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => document.fonts.ready.then(() => new Promise(r =>"
+                  " requestAnimationFrame(() => requestAnimationFrame(r))))")
+
+
 def _no_horizontal_scroll(page) -> None:
-    width = page.evaluate("window.innerWidth")
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url}: 页面宽 {scroll}px，超出视口 {width}px"
+    """The settled page is not wider than the viewport (one measurement in
+    one script, so a navigation cannot fall between the two numbers); on
+    failure name the elements that stick out."""
+    _settle(page)
+    m = page.evaluate("""() => {
+        const width = window.innerWidth, scroll = document.documentElement.scrollWidth;
+        const wide = scroll <= width ? [] : Array.from(document.body.querySelectorAll("*"))
+            .filter(e => e.getBoundingClientRect().right > width + 0.5).slice(-3)
+            .map(e => e.tagName.toLowerCase() + (e.className ? "." + e.className : ""));
+        return {width, scroll, wide, url: location.pathname};
+    }""")
+    assert m["scroll"] <= m["width"], f"{m['url']}: 页面宽 {m['scroll']}px，超出视口 {m['width']}px：{m['wide']}"
 
 
 def test_search_to_clause_page(page, live_server):
@@ -50,7 +71,7 @@ def test_calculator_results_then_answer_a_next_question(page, live_server):
     items = page.locator("#next-questions li.nq")
     for i in range(items.count()):
         box = items.nth(i).locator("input[type=text]")
-        if box.count():
+        if box.count() and box.first.is_visible():  # the first questions are shown, the rest folded
             prompt = items.nth(i).locator("label").first.inner_text()
             box.first.fill("5000000")
             with page.expect_navigation():
@@ -71,6 +92,37 @@ def test_calculator_results_then_answer_a_next_question(page, live_server):
     assert not page.locator("#calc-form").is_visible()
     assert page.locator("#results").is_visible()
     page.emulate_media(media="screen")
+
+
+def _count(summary: str) -> int:
+    """The number of results a group summary announces (``不符合 22 项…``)."""
+    return int(re.search(r"(\d+) 项", summary).group(1))
+
+
+def test_calculator_loads_the_rest_of_a_group_in_place(page, live_server):
+    from playwright.sync_api import expect
+
+    page.goto(live_server + "/calc")
+    page.select_option("#f-region", "伊金霍洛旗")
+    with page.expect_navigation(url=re.compile(r"/calc$")):
+        page.click("#calc-submit")
+    url = page.url
+    # an open group lists its first results and offers the rest
+    gid = page.locator("details.group:not(.lazy)", has=page.locator("[data-more]")).first.get_attribute("id")
+    group = page.locator(f"#{gid}")
+    shown = group.locator("article.result-item").count()
+    total = _count(group.locator("summary").inner_text())
+    assert 0 < shown < total
+    group.locator("[data-more]").click()
+    expect(group.locator("article.result-item")).to_have_count(total)
+    assert page.url == url and group.locator("[data-more]").count() == 0
+    # a collapsed group (不符合 / 已过期) has no results in the page until opened
+    lazy = page.locator("details.group.lazy").first
+    n = _count(lazy.locator("summary").inner_text())
+    assert lazy.locator("article.result-item").count() == 0
+    lazy.locator("summary").click()
+    expect(lazy.locator("article.result-item")).to_have_count(n)
+    shot(page, "calculator-lazy-group", full_page=False)
 
 
 def test_calculator_excel_download(page, live_server, tmp_path):
@@ -129,13 +181,25 @@ def test_phone_width_has_no_horizontal_scroll(phone, live_server):
     shot(phone, "phone-clause")
     phone.goto(live_server + "/documents")
     phone.locator("ul.doclist a").first.click()
+    phone.wait_for_url(re.compile(r"/document/\d+"))  # measure the document page, not the list
     _no_horizontal_scroll(phone)
+    shot(phone, "phone-document", full_page=False)
     phone.goto(live_server + "/calc")
     phone.select_option("#f-region", "阿拉善左旗")
-    phone.click("#calc-submit")
-    phone.wait_for_selector("#results")
+    with phone.expect_navigation(url=re.compile(r"/calc$")):
+        phone.click("#calc-submit")
+    assert phone.locator("#results").is_visible()
     _no_horizontal_scroll(phone)
-    shot(phone, "phone-calc-results", full_page=False)  # hundreds of results: the first screen
+    shot(phone, "phone-calc-results")
+    # loaded later: a collapsed group (不符合 / 已过期) fits the phone too
+    lazy = phone.locator("details.group.lazy").first
+    lazy.locator("summary").click()
+    lazy.locator("article.result-item").first.wait_for()
+    _no_horizontal_scroll(phone)
+    # an error page and an unknown clause also fit the phone
+    phone.goto(live_server + "/clause/999999")
+    _no_horizontal_scroll(phone)
+    shot(phone, "phone-error")
 
 
 def test_openapi_page_renders_offline(page, live_server):

@@ -215,3 +215,81 @@ def test_pages_work_without_javascript_assets_from_network(client):
     for src in re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', html):
         assert src.startswith("/static/"), src
         assert client.get(src).status_code == 200
+
+
+def _articles(html: str) -> list[tuple[str, int]]:
+    """``[(status, clause id)]`` of the result cards in a calculator page."""
+    return [(s, int(i)) for s, i in re.findall(
+        r'<article class="card result-item s-(\w+)">\s*<h3><a href="/clause/(\d+)"', html)]
+
+
+def test_calculator_page_is_light_and_loads_the_rest_on_request(client):
+    from huiqi.web.calcform import FIRST_ELIGIBLE, FIRST_ITEMS, LAZY_STATUSES
+
+    data = {"region": "伊金霍洛旗", "as_of": "2025-06-30"}
+    api = client.post("/api/match", params={"as_of": "2025-06-30"}, json={"region": "伊金霍洛旗"}).json()
+    by_status: dict[str, list[int]] = {}
+    for r in api["results"]:
+        by_status.setdefault(r["status"], []).append(r["id"])
+    assert len(api["results"]) > 100  # a real, long result list
+    r = _calc(client, data)
+    html = r.text
+    assert r.status_code == 200 and len(r.content) < 150_000, len(r.content)
+    cards = _articles(html)
+    for status, ids in by_status.items():
+        mine = [i for s, i in cards if s == status]
+        if status in LAZY_STATUSES:
+            assert mine == [] and f'id="g-{status}"' in html  # collapsed, counted, not rendered
+        else:
+            first = FIRST_ELIGIBLE if status == "eligible" else FIRST_ITEMS
+            assert mine == ids[:first]  # the most useful first, in the engine's order
+        if len(ids) > len(mine):
+            assert f'data-more="/calc/items?status={status}&amp;offset={len(mine)}"' in html
+    # the rest of a group, as the page loads it: a fragment with the remaining cards
+    big = max((s for s in by_status if s not in LAZY_STATUSES), key=lambda s: len(by_status[s]))
+    part = client.post(f"/calc/items?status={big}&offset={FIRST_ITEMS}", data=data)
+    assert part.status_code == 200 and "<html" not in part.text
+    assert [i for _s, i in _articles(part.text)] == by_status[big][FIRST_ITEMS:]
+    # without JavaScript: the form posted again with show=<status> lists that group in full
+    lazy = next(s for s in LAZY_STATUSES if s in by_status)
+    full = _calc(client, data, f"/calc?show={lazy}").text
+    assert [i for s, i in _articles(full) if s == lazy] == by_status[lazy]
+    # bad group name: a clean 400
+    bad = client.post("/calc/items?status=nonsense", data=data)
+    assert bad.status_code == 400 and "status" in bad.text and "Traceback" not in bad.text
+
+
+def test_calculator_result_cards_are_readable(client):
+    data = {"region": "伊金霍洛旗", "as_of": "2025-06-30"}
+    api = client.post("/api/match", params={"as_of": "2025-06-30"}, json={"region": "伊金霍洛旗"}).json()
+    html = unescape(client.post("/calc?show=needs_info", data=data).text)
+    # missing facts are named in Chinese, never as profile keys
+    from huiqi.web.calcform import field_spec
+
+    missing = next(r for r in api["results"] if r["status"] == "needs_info" and r["missing"])
+    card = re.search(rf'href="/clause/{missing["id"]}">.*?</article>', html, re.S).group(0)
+    assert "还需要：" + "、".join(field_spec(m)["label"] for m in missing["missing"]) in card
+    assert not re.search(r"还需要：[^<]*[a-z_]{4,}", html)
+    # the card links to the clause page for the full text
+    assert f'<a class="noprint" href="/clause/{missing["id"]}">查看原文' in card
+    # the profile used is stated (also on the printout); stacking exclusions are named
+    assert "按以下企业信息测算：" in html and "注册地 伊金霍洛旗" in html
+    for x in api["total"]["excluded_by_stacking"]:
+        xid = x["id"] if isinstance(x, dict) else x
+        assert f'<a href="/clause/{xid}">' in html
+
+
+def test_empty_states_suggest_where_to_start(client, state):
+    html = client.get("/search").text
+    assert 'id="topics"' in html and all(f">{t}</a>" in html for t in state.topics[:3])
+    r = client.get("/search", params={"q": "xyzzy"})  # nothing in the corpus
+    assert r.status_code == 200 and 'id="no-results"' in r.text and 'id="topics"' in r.text
+    r = client.get("/search", params={"q": "xyzzy", "level": "国家"})
+    assert "去掉筛选条件" in r.text
+    html = client.get("/ask").text
+    examples = re.findall(r'<li><a href="/ask\?q=[^"]+">([^<]+)</a></li>', html)
+    assert examples
+    for q in examples[:2]:  # the offered example questions do have answers
+        assert client.get("/api/ask", params={"q": q}).json()["found"], q
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and '<input type="search" name="q"' in r.text and 'href="/calc"' in r.text

@@ -925,39 +925,26 @@ def rules_from_ruleset(ruleset: Any, as_of: date | None = None,
     """Screening rules ``[(clause_id, condition, scope)]`` from a
     :class:`huiqi.calc.engine.RuleSet` (:func:`huiqi.calc.engine.load_ruleset`).
 
-    The condition is the rule's ``conditions`` AND-ed with the best of its
-    ``tracks`` (any of the track conditions — the engine keeps the firm's
-    best track, which has the same outcome); an extracted rule without any
-    condition is a ``text`` leaf (to confirm), as in the engine; the scope is the entry's
-    :class:`~huiqi.calc.scope.Scope`. With ``as_of`` clauses that are expired
-    or not yet in force on that date (:func:`huiqi.calc.engine.validity_state`)
-    are left out — every firm would be ``expired`` for them. With
+    Each triple is :meth:`huiqi.calc.engine.RuleEntry.screening_rule` — the
+    engine's own statement of how it decides the clause: the rule's
+    ``conditions`` AND-ed with the OR of its ``tracks`` (the engine keeps the
+    firm's best track, which has the same outcome), a ``text`` leaf (to
+    confirm) for an extracted rule without any condition, the entry's
+    :class:`~huiqi.calc.scope.Scope`; with ``as_of`` clauses that are expired
+    or not yet in force on that date (validity overrides of reviewed rules
+    included) are left out — every firm would be ``expired`` for them. With
     ``machine_checkable_only`` clauses whose conditions (tracks included)
     have no machine-checkable leaf are left out: they can only be
     "to confirm" (or region-only).
     """
-    from huiqi.calc.engine import validity_state
-
     out = []
     for entry in ruleset.entries:
-        rule = entry.rule
-        if as_of is not None and validity_state(entry.validity, as_of)[0] in ("expired", "not_yet"):
+        item = entry.screening_rule(as_of)
+        if item is None:
             continue
-        cond = rule.conditions
-        if cond is None and not rule.tracks and rule.origin == "extracted":
-            # as the engine does: nothing checkable was extracted → to confirm, never "eligible"
-            from huiqi.calc.engine import UNCHECKED_NOTE
-
-            cond = Condition.leaf("text", label="申请条件", source_text=UNCHECKED_NOTE)
-        tracks = [t.get("conditions") for t in rule.tracks if t.get("conditions") is not None]
-        if rule.tracks:
-            # a track without conditions is always met, so the OR is met
-            any_track = Condition.any_of(tracks) if len(tracks) == len(rule.tracks) else None
-            if any_track is not None:
-                cond = any_track if cond is None else Condition.all_of([cond, any_track])
-        if machine_checkable_only and not is_machine_checkable(cond):
+        if machine_checkable_only and not is_machine_checkable(item[1]):
             continue
-        out.append((entry.id, cond, entry.scope))
+        out.append(item)
     return out
 
 

@@ -57,7 +57,20 @@ Further rules (all general wording rules, no per-document tables):
   (（按季9万元）) and goals (力争…, 到2025年…) give nothing;
 - a field whose whole condition is one alternative of another field's list
   (申报条件 按小规模纳税人管理的 vs 适用范围 小规模纳税人、小型微利企业和个体工商户)
-  is not an extra requirement.
+  is not an extra requirement;
+- lists of applicant kinds are alternatives also when written with a
+  bracket (种植企业（合作社、种植户）, 企业（合作社）) or when the last kind
+  opens the next phrase (企业、合作社、家庭农场养殖…300只以上的); unknown
+  kinds in the list (种植户) stay a ``text`` alternative;
+- unrecognised conditions joined by 且/并/同时 between recognised leaves
+  (种植500亩以上且与养殖场（户）签订饲草购销合同的) become ``text`` leaves;
+- the subject after the last 的 of 或-alternatives is shared by all of them
+  (研发投入占营业收入比例达到3%以上或研发投入达到5000万元以上的规模以上企业);
+- 具有独立法人资格 gives ``entity_type not_in [个体工商户]`` (a 个体工商户 is no
+  legal person) plus the ``text`` leaf (other firms still confirm it);
+- 研发费用占营业收入比例 (one year; not 近N年/平均) is the free fact
+  ``facts.研发费用占营业收入比例`` (a fraction); 节能量…吨 is 吨标准煤;
+  节能/节水(技术)改造(工程)项目 and 节能技改项目 are project kinds.
 
 :func:`condition_stats` measures coverage over a list of clauses.
 """
@@ -363,6 +376,10 @@ def _recognise(atom: str, off: int, blk: _Block) -> list[_Hit]:
     for rx, codes, name in V.INDUSTRY_PATTERNS:
         for m in scan(rx):
             add(m.start(), m.end(), _leaf("membership", "industry", "in", list(codes), m.group(0), f"{name}（{'、'.join(codes)}）"), True)
+    for m in scan(V.LEGAL_PERSON_RE):
+        add(m.start(), m.end(), _leaf("membership", "entity_type", "not_in", ["个体工商户"], m.group(0),
+                                      "不是个体工商户（个体工商户不具有法人资格）"))
+        hits.append(_Hit(off + m.start(), off + m.end(), _leaf("text", None, None, None, m.group(0), m.group(0))))
     if not V.NOT_LISTED_RE.search(atom):
         for m in scan(V.LISTED_RE):
             add(m.start(), m.end(), _leaf("membership", "listed", "in", [True], m.group(0), "已上市"), True)
@@ -451,6 +468,16 @@ def _combine_atom(hits: list[_Hit], atom: str, off: int, label: str = "") -> Con
         return None
     alts = _split_or(atom, off)
     if len(alts) >= 2 and all(_cjk_len(a) >= 4 for _, a in alts):
+        shared = _shared_head(hits, alts)
+        if shared is not None:
+            # 研发投入占营业收入比例达到3%以上或研发投入达到5000万元以上的规模以上企业:
+            # the subject after the last 的 is that of every alternative
+            cut, tail = shared
+            rest = [h for h in hits if h not in tail]
+            head_node = _combine_and(tail, atom[cut - off:], cut)
+            alt_node = _combine_atom(rest, atom[:cut - off], off) if rest else None
+            if alt_node is not None:
+                return Condition.all_of([alt_node, head_node], source_text=atom.strip(), label=label or _clean_label(atom))
         nodes: list[Condition] = []
         for a_off, alt in alts:
             inside = [h for h in hits if h.start >= a_off and h.end <= a_off + len(alt)]
@@ -463,6 +490,30 @@ def _combine_atom(hits: list[_Hit], atom: str, off: int, label: str = "") -> Con
         if not straddling and len(nodes) >= 2:
             return Condition.any_of(nodes, source_text=atom.strip(), label=label or _clean_label(atom))
     return _combine_and(hits, atom, off, label)
+
+
+def _shared_head(hits: list[_Hit], alts: list[tuple[int, str]]) -> tuple[int, list[_Hit]] | None:
+    """``(offset after the last 的 of the last alternative, the subject hits
+    after it)`` when those subjects are the head noun of all alternatives —
+    no other alternative names a subject of its own; else ``None``."""
+    l_off, last = alts[-1]
+    depth, pos = 0, -1
+    for i, ch in enumerate(last):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch == "的" and depth == 0:
+            pos = i
+    if pos < 0:
+        return None
+    cut = l_off + pos + 1
+    tail = [h for h in hits if h.start >= cut]
+    if not tail or not all(h.subject for h in tail) or not any(h.end <= cut for h in hits):
+        return None
+    if any(h.subject for h in hits if h.end <= cut):
+        return None
+    return cut, tail
 
 
 def _split_or(atom: str, off: int) -> list[tuple[int, str]]:
@@ -501,24 +552,38 @@ def _combine_and(hits: list[_Hit], atom: str, off: int, label: str = "") -> Cond
     phrases: list[list[_Hit]] = [[hits[0]]]
     for prev, h in zip(hits, hits[1:]):
         gap = atom[max(0, prev.end - off):max(0, h.start - off)]
-        if _SEP_RE.search(gap) and not re.search(r"且|同时|并", gap):
+        bracket_alt = prev.subject and h.subject and gap.strip() in ("（", "(")  # 企业（合作社）
+        if (_SEP_RE.search(gap) or bracket_alt) and not re.search(r"且|同时|并", gap):
             phrases.append([h])
         else:
             phrases[-1].append(h)
     # 种植200亩以上的合作社、家庭农牧场: the subject closing a mixed phrase
     # belongs to the list of subjects that follows
+    # and (企业、合作社、家庭农场养殖鸵鸟300只以上的) the subject opening a
+    # mixed phrase belongs to the list of subjects before it
     split: list[list[_Hit]] = []
     for i, p in enumerate(phrases):
         nxt = phrases[i + 1] if i + 1 < len(phrases) else None
+        prv = split[-1] if split else None
         if (len(p) > 1 and p[-1].subject and not all(h.subject for h in p)
                 and nxt is not None and all(h.subject for h in nxt)):
             split.extend([p[:-1], [p[-1]]])
+        elif (len(p) > 1 and p[0].subject and not all(h.subject for h in p)
+              and prv is not None and all(h.subject for h in prv)):
+            split.extend([[p[0]], p[1:]])
         else:
             split.append(p)
     phrases = split
     # a list of subjects with unrecognised members (企业、社会团体、基金会…):
     # the recognised ones are only some of the alternatives
-    others = [(o, t) for o, t in _split(atom, "、和及", off)
+    pieces = _split(atom, "、和及", off)
+    for h in hits:  # 种植企业（合作社、种植户）: the members of a bracket after a subject
+        rel = h.end - off
+        if h.subject and atom[rel:rel + 1] in "（(":
+            close = next((j for j in range(rel, len(atom)) if atom[j] in "）)"), -1)
+            if close > rel and any(off + rel < x.start < off + close for x in hits):
+                pieces.extend(_split(atom[rel + 1:close], "、和及与", off + rel + 1))
+    others = [(o, t) for o, t in pieces
               if not any(h.start < o + len(t) and h.end > o for h in hits)
               and _SUBJECT_NOUN_RE.search(t.strip().removesuffix("的")) and _cjk_len(t) >= 2]
     if not any(h.subject for h in hits):
@@ -613,7 +678,7 @@ def _condition_part(sent: str, mode: str = "subject") -> tuple[str, bool] | None
     for b in V.BENEFIT_RE.finditer(sent):
         left = sent[:b.start()]
         # 对…的 / 凡…的 / …的，
-        ms = list(re.finditer(r"(?:^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)])?|[，,：:。\s]|每年|按年度)"
+        ms = list(re.finditer(r"(?:^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑳])?|[，,：:。\s]|每年|按年度)"
                               r"(?:[一二三四五六七八九十]是|其中|同时)?(?:对于|对(?![外接象])|凡)", left))
         if ms:  # the last 对 before the benefit (按年度对园区考核评价，对前3名的园区给予…)
             return left[ms[-1].end():], False
@@ -852,7 +917,8 @@ def _parse_parts(text: str, off: int, blk: _Block, mode: str, exclusion: bool = 
                     continue
         node = _combine_atom(hits, atom, a_off, _clean_label(atom))
         if node is not None and not exclusion:
-            extra = [x for x in (_modifier(atom, a_off, hits), _head_noun(atom, a_off, hits)) if x is not None]
+            extra = [x for x in (_modifier(atom, a_off, hits), *_middle(atom, a_off, hits),
+                                 _head_noun(atom, a_off, hits)) if x is not None]
             if extra:
                 node = Condition.all_of([*extra, node], source_text=atom.strip(), label=_clean_label(atom))
         if node is None:
@@ -881,7 +947,8 @@ def _is_hire(c: Condition) -> bool:
 
 
 
-_RESTATE_RE = re.compile(r"^(?:纳税人|企业|申请人)?(?:已经|已)?(?:被)?(?:认定为|认定|评定为|评为|列为|列入|确定为|成为|属于|为|是|按照|按)?$")
+_RESTATE_RE = re.compile(r"^(?:纳税人|企业|申请人|申报单位|申报主体|(?:补助|补贴|支持|扶持|奖励|申报|实施)对象)?"
+                         r"(?:应当|应|须|需|必须)?(?:已经|已)?(?:被)?(?:认定为|认定|评定为|评为|列为|列入|确定为|成为|属于|为|是|按照|按)?$")
 
 
 def _modifier(atom: str, off: int, hits: list[_Hit]) -> Condition | None:
@@ -945,6 +1012,69 @@ def _head_noun(atom: str, off: int, hits: list[_Hit]) -> Condition | None:
 
 #: frame nouns after 的 that are no subject (在…的基础上, 在…的情况下)
 _FRAME_RE = re.compile(r"^(?:基础上|情况下|前提下|期间|范围内|方面|同时|部分)")
+
+_MIDDLE_END_RE = re.compile(r"(?:的|之|且|并|和|与|及|、|，|,|\s)+$")
+
+
+def _middle(atom: str, off: int, hits: list[_Hit]) -> list[Condition]:
+    """``text`` leaves for unrecognised conditions joined by 且/并 between
+    two recognised leaves (种植500亩以上且与养殖场（户）签订饲草购销合同的种植企业
+    → 与养殖场（户）签订饲草购销合同), so that they are confirmed rather than
+    silently passed. Only a gap holding 且/并/同时 (outside brackets, no 或)
+    counts, split there; a piece becomes a leaf when it keeps at least
+    four Chinese characters after the trailing 的 + head noun is cut (the
+    applicant noun of the part) and is no procedure or generic word; the
+    first piece after an unrecognised threshold (与之签订1年以上|劳动合同)
+    continues it and is skipped."""
+    out: list[Condition] = []
+    spans = sorted((h.src_start - off, h.end - off, h.leaf.kind == "text") for h in hits)
+    for (_, e, after_text), (s2, _, _) in zip(spans, spans[1:]):
+        if s2 <= e:
+            continue
+        gap = atom[e:s2]
+        if "或" in gap or not _JOIN_SPLIT_RE.search(gap):
+            continue
+        pieces = _split_join(gap, e)
+        if len(pieces) < 2:
+            continue
+        for p_off, piece in pieces:
+            if after_text and p_off == pieces[0][0]:
+                continue  # 与之签订1年以上|劳动合同: the rest of an unrecognised condition
+            m = re.match(r"(?:的|以上|以下|以内|\s)*", piece)
+            t = _MIDDLE_END_RE.sub("", piece[m.end():])
+            if p_off == pieces[-1][0] and "的" in t:
+                # the subject noun closing the gap (…的种植企业) is the head, not a condition
+                t = re.sub(r"的[^的]{0,6}$", "", t)
+            core = _clean_label(t)
+            if _cjk_len(core) < _TEXT_MIN or V.NON_CONDITION_RE.search(core) or V.GENERIC_RE.match(core):
+                continue
+            start = p_off + m.end()
+            out.append(_leaf("text", None, None, None, atom[start:start + len(t)], core))
+    return out
+
+
+_JOIN_SPLIT_RE = re.compile(r"并且|而且|同时|且|并(?![购入表列存网联行发])")
+
+
+def _split_join(gap: str, base: int) -> list[tuple[int, str]]:
+    """Pieces of ``gap`` (offset ``base``) split at 且/并/同时 outside brackets."""
+    out: list[tuple[int, str]] = []
+    depth = start = i = 0
+    while i < len(gap):
+        ch = gap[i]
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            m = _JOIN_SPLIT_RE.match(gap, i)
+            if m:
+                out.append((base + start, gap[start:i]))
+                i = start = m.end()
+                continue
+        i += 1
+    out.append((base + start, gap[start:]))
+    return out
 
 
 def _signature(c: Condition) -> set[tuple[str, str]]:

@@ -6,7 +6,10 @@
 - ``sme`` — 中小微型企业 (True when the size is 中型, 小型 or 微型);
 - ``small_low_profit`` — 小型微利企业 per 财政部 税务总局公告2022年第13号第三条
   / 2023年第12号;
-- ``age_years`` — 企业成立年限, full years since ``established``.
+- ``age_years`` — 企业成立年限, full years since ``established``;
+- ``above_scale_industrial`` — 规模以上工业企业 per 国家统计局's statistical
+  standard (since 2011): industry in GB/T 4754 sections B/C/D and annual
+  main-business revenue ≥ 2000万元.
 
 Every fact is three-valued: a value, or ``None`` (unknown) with the profile
 keys whose absence keeps it open in ``missing``. Each carries its rule's
@@ -287,12 +290,85 @@ def age_years(profile: EnterpriseProfile, as_of: date) -> DerivedFact:
     return DerivedFact("age_years", years, src, f"{est.isoformat()} 成立，至 {as_of.isoformat()} 满 {years} 年。")
 
 
+ABOVE_SCALE_SOURCE = (
+    "国家统计局规模以上工业统计标准：经国务院批准，自2011年起规模以上工业企业的统计起点为"
+    "年主营业务收入2000万元及以上的工业法人企业（《中国统计年鉴》工业主要统计指标解释）；"
+    "工业 = GB/T 4754-2017 门类 B 采矿业、C 制造业、D 电力、热力、燃气及水生产和供应业"
+)
+#: 规模以上工业企业: annual main-business revenue lower bound in yuan (inclusive, 及以上).
+ABOVE_SCALE_REVENUE = 20_000_000.0
+#: GB/T 4754-2017 sections that make up 工业 (industry) in the statistics.
+INDUSTRIAL_SECTIONS = ("B", "C", "D")
+
+
+def above_scale_industrial(profile: EnterpriseProfile) -> DerivedFact:
+    """规模以上工业企业 (industrial enterprise above designated size): True /
+    False / ``None``.
+
+    Rule (国家统计局, since 2011, see :data:`ABOVE_SCALE_SOURCE`): an
+    industrial legal-person enterprise — industry in GB/T 4754-2017 section
+    B, C or D — with annual main-business revenue (主营业务收入) of at least
+    2000万元 (``revenue`` ≥ 20,000,000 元; the profile's 营业收入 stands in for
+    主营业务收入, noted in the reason). A 个体工商户 is no legal-person
+    enterprise (False); a known revenue under 2000万元 settles False whatever
+    the industry; a resolved industry outside B/C/D settles False. Otherwise
+    ``None`` with ``missing`` = the keys that would settle it (``industry``
+    when unknown, unresolved or spanning industrial and other sections;
+    ``revenue`` when unknown). A firm listing 规模以上工业企业 in its
+    qualifications is taken at its word when the revenue is unknown.
+    """
+    src = ABOVE_SCALE_SOURCE
+    text = "年主营业务收入2000万元及以上的工业法人企业"
+    limit = _fmt("revenue", ABOVE_SCALE_REVENUE)
+    if profile.entity_type == "个体工商户":
+        return DerivedFact("above_scale_industrial", False, src, "个体工商户不是工业法人企业，不属于规模以上工业企业。", [], text)
+    rev = profile.revenue
+    if rev is not None and rev < ABOVE_SCALE_REVENUE:
+        return DerivedFact("above_scale_industrial", False, src,
+                           f"营业收入{_fmt('revenue', rev)}低于{limit}，不属于规模以上工业企业。", [], text)
+    industrial: bool | None = None
+    missing: list[str] = []
+    ind_note = ""
+    if profile.industry is None:
+        missing.append("industry")
+    else:
+        industry = resolve_industry(profile.industry)
+        if industry is None:
+            missing.append("industry")
+            ind_note = f"无法识别行业“{profile.industry}”；"
+        else:
+            inside = [any(c.startswith(s) for s in INDUSTRIAL_SECTIONS) for c in industry.covered_codes()]
+            if all(inside):
+                industrial = True
+                ind_note = f"行业{industry.name}（{industry.code}）属于工业；"
+            elif not any(inside):
+                return DerivedFact("above_scale_industrial", False, src,
+                                   f"行业{industry.name}（{industry.code}）不属于工业（采矿业、制造业、电力热力燃气及水生产和供应业），"
+                                   "不属于规模以上工业企业。", [], text)
+            else:
+                missing.append("industry")
+                ind_note = f"行业{industry.name}既含工业也含其他门类，须细化；"
+    if rev is None:
+        missing.append("revenue")
+    if missing:
+        if "规模以上工业企业" in profile.qualifications and industrial is not False:
+            return DerivedFact("above_scale_industrial", True, src, "企业自报为规模以上工业企业（未能核对行业与营业收入）。", [], text)
+        names = "、".join({"industry": "行业", "revenue": "营业收入"}[m] for m in missing)
+        return DerivedFact("above_scale_industrial", None, src, f"{ind_note}缺少{names}，无法判断是否规模以上工业企业。",
+                           missing, text)
+    return DerivedFact("above_scale_industrial", True, src,
+                       f"{ind_note}营业收入{_fmt('revenue', rev)}不低于{limit}（以营业收入代主营业务收入），属于规模以上工业企业。",
+                       [], text)
+
+
 def derive_all(profile: EnterpriseProfile, as_of: date) -> dict[str, DerivedFact]:
     """All derived facts: ``{"size_class", "sme", "small_low_profit",
-    "age_years"}`` → :class:`DerivedFact`, evaluated on ``as_of``."""
+    "age_years", "above_scale_industrial"}`` → :class:`DerivedFact`,
+    evaluated on ``as_of``."""
     return {
         "size_class": size_class(profile),
         "sme": is_sme(profile),
         "small_low_profit": small_low_profit(profile),
         "age_years": age_years(profile, as_of),
+        "above_scale_industrial": above_scale_industrial(profile),
     }

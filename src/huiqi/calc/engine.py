@@ -46,13 +46,21 @@ Status of a clause (:data:`huiqi.calc.model.Status`), decided in this order:
    a *reviewed* rule without conditions really applies to every firm.
 
 Money is yuan (元). Totals apply the stacking rules
-(:func:`huiqi.calc.stacking.apply_stacking`). Expected speed: a few tens of
-milliseconds per profile once the rule set is loaded
-(``benchmarks/calc_bench.py`` measures it).
+(:func:`huiqi.calc.stacking.apply_stacking`). Expected speed: about 3 ms per
+profile once the rule set is loaded (``benchmarks/calc_speed.py`` and
+``benchmarks/calc_bench.py`` measure it): what does not depend on the firm —
+citations, the region reason's quote, the validity on a date, and the whole
+evaluation of clauses whose conditions are only text and whose amount is
+fixed — is computed once per :class:`RuleEntry` (:meth:`RuleEntry.static_parts`),
+and results are plain dicts built directly.
+
+Project benefits (设备投资 × 20%) are computed from the projects that
+satisfy the clause's project conditions only (:func:`qualifying_projects`).
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -111,6 +119,11 @@ class RuleEntry:
     ``validity`` {start, end, basis, relative} (ISO dates or ``None``),
     ``contacts`` [{org, phone}], ``source`` {file, start_line, end_line}
     (1-based original lines), ``document`` {id, title, level, region, kind}.
+
+    The parts of a calculator result that do not depend on the firm (the
+    citation, the document, the region reason's quote, the leaf kinds, the
+    validity on a date) are computed once per entry and reused by every
+    :func:`match` call.
     """
 
     id: int
@@ -124,11 +137,114 @@ class RuleEntry:
     contacts: list
     source: dict
     document: dict
+    _static: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _validity_memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def origin(self) -> str:
         """``reviewed`` or ``extracted``."""
         return self.rule.origin
+
+    @property
+    def unchecked(self) -> bool:
+        """An extracted rule in which no condition and no track was
+        recognised: nothing can be checked, so the clause is "to confirm"
+        (never ``eligible``) — in :func:`match` and in batch screening."""
+        r = self.rule
+        return r.conditions is None and not r.tracks and r.origin == "extracted"
+
+    def static_parts(self) -> dict:
+        """Firm-independent pieces of a result, computed once: ``result``
+        (the fields ``id``, ``key``, ``title``, ``text``, ``contacts``,
+        ``source``, ``origin``, ``document``, ``path`` of a result),
+        ``where`` (the region reason's quote: document title, level,
+        region), ``caveat`` (suffix of the region reason's detail),
+        ``kinds`` (leaf kinds of the main conditions, aligned with their
+        reasons), ``unconditional`` (a reviewed rule without conditions or
+        tracks: applies to every firm of its region), ``projects``
+        (whether any condition, tracks included, tests a project field) and
+        ``firm_independent`` (no condition, track included, tests a fact of
+        the firm — only text to confirm — and no benefit needs one: fixed
+        amounts or text; the evaluation and the amount are then the same for
+        every firm and are computed once, see :func:`_evaluate_entry`)."""
+        st = self._static
+        if st is None:
+            doc = self.document
+            rule = self.rule
+            trees = [rule.conditions, *(t.get("conditions") for t in rule.tracks)]
+            st = {
+                "result": {"id": self.id, "key": self.key, "title": self.title, "text": self.text,
+                           "contacts": self.contacts, "source": self.source, "origin": rule.origin,
+                           "document": {k: doc.get(k) for k in ("id", "title", "level", "region")},
+                           "path": self.path},
+                "where": "，".join(x for x in (doc.get("title"), doc.get("level"), doc.get("region")) if x),
+                "caveat": f"（{self.scope.caveat}）" if self.scope.caveat else "",
+                "kinds": _leaf_kinds(rule.conditions),
+                "unconditional": rule.origin == "reviewed" and rule.conditions is None and not rule.tracks,
+                "projects": any(_has_project_leaf(t) for t in trees),
+                "firm_independent": (
+                    all(t is None or all(leaf.kind == "text" for leaf in t.leaves()) for t in trees)
+                    and all(b is None or b.kind in ("fixed", "text")
+                            for b in (rule.benefit, *(t.get("benefit") for t in rule.tracks)))),
+            }
+            self._static = st
+        return st
+
+    def validity_on(self, as_of: date) -> tuple[str, str, dict]:
+        """``(state, note, validity)`` of the clause on ``as_of``:
+        :func:`validity_state` of :attr:`validity` and the result's
+        ``validity`` object {start, end, basis, relative, state, note, and
+        ``reviewed: true`` when a reviewed rule set the window} (memoised
+        per date; treat the dict as read-only)."""
+        hit = self._validity_memo.get(as_of)
+        if hit is None:
+            state, note = validity_state(self.validity, as_of)
+            v = {k: self.validity.get(k) for k in ("start", "end", "basis", "relative")}
+            v["state"] = state
+            v["note"] = note
+            if self.validity.get("reviewed"):
+                v["reviewed"] = True  # window set by a reviewed rule (Rule.validity)
+            if len(self._validity_memo) >= 64:
+                self._validity_memo.clear()
+            hit = self._validity_memo[as_of] = (state, note, v)
+        return hit
+
+    def in_force_on(self, as_of: date) -> bool:
+        """Whether the clause is not ``expired`` / ``not_yet`` on ``as_of``
+        (unknown validity counts as in force, with a caveat)."""
+        return self.validity_on(as_of)[0] not in ("expired", "not_yet")
+
+    def main_condition(self) -> Condition | None:
+        """The rule's own conditions; for an :attr:`unchecked` extracted rule
+        a ``text`` leaf 申请条件 (:data:`UNCHECKED_NOTE`): to confirm."""
+        if self.unchecked:
+            return Condition.leaf("text", label="申请条件", source_text=UNCHECKED_NOTE)
+        return self.rule.conditions
+
+    def screening_condition(self) -> Condition | None:
+        """One condition tree whose outcome is the outcome :func:`match`
+        gives this clause before region scope and validity (used by batch
+        screening, :func:`huiqi.calc.batch.rules_from_ruleset`): the
+        :meth:`main_condition` AND-ed with the OR of the track conditions
+        (the engine keeps the firm's best track, whose outcome is the best
+        one; a track without conditions is always met, so then the OR is
+        dropped). ``None`` = no condition (every firm qualifies)."""
+        cond = self.main_condition()
+        tracks = [t.get("conditions") for t in self.rule.tracks if t.get("conditions") is not None]
+        if self.rule.tracks and len(tracks) == len(self.rule.tracks):
+            any_track = Condition.any_of(tracks)
+            cond = any_track if cond is None else Condition.all_of([cond, any_track])
+        return cond
+
+    def screening_rule(self, as_of: date | None = None) -> tuple[int, Condition | None, Scope] | None:
+        """``(clause id, screening condition, scope)`` for batch screening
+        (:func:`huiqi.calc.batch.screen`), or ``None`` when ``as_of`` is
+        given and the clause is not in force on it (every firm would be
+        ``expired``): the same pieces :func:`match` decides with, so batch
+        and engine cannot drift apart."""
+        if as_of is not None and not self.in_force_on(as_of):
+            return None
+        return self.id, self.screening_condition(), self.scope
 
     def has_offer(self) -> bool:
         """Whether the clause gives something to firms: a condition, a
@@ -236,11 +352,29 @@ def _compile(row: dict, reviewed: dict[str, Rule], problems: list[str]) -> RuleE
         path=list(row.get("path") or []),
         rule=rule,
         scope=document_scope(doc),
-        validity=dict(row.get("validity") or {}),
+        validity=apply_validity_override(dict(row.get("validity") or {}), rule.validity),
         contacts=list(row.get("contacts") or []),
         source=dict(row["source"]),
         document={k: doc.get(k) for k in ("id", "title", "level", "region", "kind")},
     )
+
+
+def apply_validity_override(validity: dict, override: Mapping | None) -> dict:
+    """A clause's validity {start, end, basis, relative} corrected by a
+    reviewed rule's ``validity`` {start?, end?, text} (:attr:`Rule.validity
+    <huiqi.calc.model.Rule.validity>`): the dates it gives replace the
+    clause's, its ``text`` becomes the ``basis`` quoted in the result, and
+    ``reviewed`` is set to ``True``. ``override`` ``None`` → ``validity``
+    unchanged."""
+    if not override:
+        return validity
+    out = dict(validity)
+    for k in ("start", "end"):
+        if override.get(k):
+            out[k] = str(override[k])
+    out["basis"] = override.get("text") or out.get("basis")
+    out["reviewed"] = True
+    return out
 
 
 def _clause_rows(session) -> list[dict]:
@@ -437,6 +571,57 @@ def _leaf_kinds(cond: Condition | None) -> list[str]:
     return [leaf.kind or "" for leaf in cond.leaves()] if cond is not None else []
 
 
+def _has_project_leaf(cond: Condition | None) -> bool:
+    """Whether a condition tree tests a project field (``project.*``)."""
+    return cond is not None and any(
+        leaf.kind != "text" and (leaf.attribute or "").startswith("project.") for leaf in cond.leaves())
+
+
+def qualifying_projects(cond: Condition | None, ctx) -> list | None:
+    """The projects (项目) of the firm in ``ctx`` (a
+    :class:`huiqi.calc.evaluate.FactContext`) that satisfy the project
+    conditions of ``cond`` — the ones a project benefit (设备投资 × 20%) may
+    be computed from, see :func:`huiqi.calc.benefit.compute_benefit`'s
+    ``projects``.
+
+    Semantics are the evaluator's (:mod:`huiqi.calc.evaluate`): a project
+    satisfies a group of project leaves when it satisfies all of them. Each
+    project is evaluated alone (the firm with only that project); the
+    projects with the best outcome qualify (``met`` before ``to_confirm``
+    before ``unknown``). Returns ``None`` — every project, the default of
+    ``compute_benefit`` — when ``cond`` tests no project field, the firm has
+    fewer than two projects, or no project can qualify (the clause is then
+    ``ineligible`` anyway)."""
+    from huiqi.calc.evaluate import evaluate
+
+    projects = ctx.profile.projects
+    if len(projects) < 2 or not _has_project_leaf(cond):
+        return None
+    best, chosen = 0, []
+    for p in projects:
+        one = copy.copy(ctx)
+        one.profile = ctx.profile.model_copy(update={"projects": [p]})
+        rank = _RANK[evaluate(cond, one).outcome]
+        if rank > best:
+            best, chosen = rank, [p]
+        elif rank == best and rank > 0:
+            chosen.append(p)
+    return chosen or None
+
+
+def _benefit_for(spec: BenefitSpec | None, cond: Condition | None, ctx, profile: EnterpriseProfile,
+                 projects: bool) -> Benefit | None:
+    """The benefit of ``spec`` for the firm, project bases restricted to the
+    projects qualifying under ``cond`` (``projects``: the entry tests some
+    project field)."""
+    from huiqi.calc.benefit import compute_benefit
+
+    if spec is None:
+        return None
+    qualifying = qualifying_projects(cond, ctx) if projects else None
+    return compute_benefit(spec, profile, projects=qualifying)
+
+
 #: For each status, the outcome a machine-checkable leaf must have for the
 #: status to rest on something concrete about the firm.
 _CONCRETE = {"eligible": "met", "likely": "met", "needs_info": "unknown", "ineligible": "unmet"}
@@ -456,7 +641,10 @@ def is_checked(status: str, kinds: list[str], reasons: list[Reason], reviewed_un
     want = _CONCRETE.get(status)
     if want is None:
         return any(k != "text" for k in kinds)
-    return any(k != "text" and r.outcome == want for k, r in zip(kinds, reasons))
+    for k, r in zip(kinds, reasons):
+        if k != "text" and r.outcome == want:
+            return True
+    return False
 
 
 def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evaluation, Benefit | None, str, list[str]]:
@@ -466,19 +654,27 @@ def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evalu
     amount): that track gives the status, the reasons and the amount. A
     track that pays more and is still open (not unmet) is named in the
     formula and adds its missing facts, so the next question can settle it
-    (its money is not added: tracks are alternatives). Returns
+    (its money is not added: tracks are alternatives). A project benefit
+    counts only the projects that satisfy the rule's and the track's
+    project conditions (:func:`qualifying_projects`). Returns
     (evaluation, benefit, track name, leaf kinds aligned with the reasons)."""
-    from huiqi.calc.benefit import compute_benefit
     from huiqi.calc.evaluate import evaluate
 
+    rule = entry.rule
+    with_projects = entry.static_parts()["projects"]
     done = []
-    for t in entry.rule.tracks:
-        ev = evaluate(t.get("conditions"), ctx)
+    for t in rule.tracks:
+        tcond = t.get("conditions")
+        ev = evaluate(tcond, ctx)
         out = combine_all([main.outcome, ev.outcome])
-        spec = t.get("benefit") or entry.rule.benefit
-        b = compute_benefit(spec, profile) if spec is not None else None
+        spec = t.get("benefit") or rule.benefit
+        both = None
+        if with_projects and spec is not None:
+            parts = [c for c in (rule.conditions, tcond) if c is not None]
+            both = parts[0] if len(parts) == 1 else (Condition.all_of(parts) if parts else None)
+        b = _benefit_for(spec, both, ctx, profile, with_projects)
         money = (b.max_yuan or 0.0) if b is not None else 0.0
-        done.append(((_RANK[out], money), out, ev, b, t.get("name") or "", t.get("conditions")))
+        done.append(((_RANK[out], money), out, ev, b, t.get("name") or "", tcond))
     best = max(done, key=lambda d: d[0])
     _, out, ev, b, name, cond = best
     reasons = list(main.reasons) + [Reason(f"【{name}】{r.condition}", r.outcome, r.source_text, r.detail)
@@ -495,38 +691,49 @@ def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evalu
             b = Benefit(b.min_yuan, b.max_yuan,
                         f"{b.formula}（按“{name}”计；若符合“{hi[4]}”，最多 {_fmt_yuan(hi[3].max_yuan)}）",
                         list(b.missing))
-    kinds = _leaf_kinds(entry.rule.conditions) + _leaf_kinds(cond)
+    kinds = entry.static_parts()["kinds"] + _leaf_kinds(cond)
     return Evaluation(out, reasons, missing), b, name, kinds
+
+
+def _reason_json(r: Reason) -> dict:
+    return {"condition": r.condition, "outcome": r.outcome, "source_text": r.source_text, "detail": r.detail}
 
 
 def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
                     as_of: date, region_check: tuple[str, str]) -> dict:
-    from huiqi.calc.benefit import compute_benefit
     from huiqi.calc.evaluate import evaluate
 
-    doc = entry.document
+    st = entry.static_parts()
+    rule = entry.rule
     region_out, region_detail = region_check
-    where = "，".join(x for x in (doc.get("title"), doc.get("level"), doc.get("region")) if x)
-    reasons: list[Reason] = [Reason(entry.scope.label, region_out, where,
-                                    region_detail + (f"（{entry.scope.caveat}）" if entry.scope.caveat else ""))]
-    state, note = validity_state(entry.validity, as_of)
+    reasons: list[dict] = [{"condition": entry.scope.label, "outcome": region_out, "source_text": st["where"],
+                            "detail": region_detail + st["caveat"]}]
+    state, note, validity = entry.validity_on(as_of)
     if state in ("expired", "not_yet"):
-        reasons.append(Reason("有效期", "unmet", entry.validity.get("basis") or "", note))
+        reasons.append({"condition": "有效期", "outcome": "unmet",
+                        "source_text": entry.validity.get("basis") or "", "detail": note})
     elif state == "in_force":
-        reasons.append(Reason("有效期", "met", entry.validity.get("basis") or "", note))
-    main = evaluate(entry.rule.conditions, ctx)
-    if entry.rule.conditions is None and not entry.rule.tracks and entry.origin == "extracted":
-        # nothing machine-checkable was found: never claim "eligible" unchecked
-        main = Evaluation("to_confirm", [Reason("申请条件", "to_confirm", "", UNCHECKED_NOTE)], [])
-    track = ""
-    if entry.rule.tracks:
-        ev, benefit, track, kinds = _best_track(entry, main, ctx, profile)
+        reasons.append({"condition": "有效期", "outcome": "met",
+                        "source_text": entry.validity.get("basis") or "", "detail": note})
+    done = st.get("evaluated")  # set once for a firm-independent entry
+    if done is not None:
+        ev, benefit, track, kinds = done
     else:
-        ev = main
-        kinds = _leaf_kinds(entry.rule.conditions)
-        spec = entry.rule.benefit
-        benefit = compute_benefit(spec, profile) if spec is not None else None
-    reasons.extend(ev.reasons)
+        if entry.unchecked:
+            # nothing machine-checkable was found: never claim "eligible" unchecked
+            main = Evaluation("to_confirm", [Reason("申请条件", "to_confirm", "", UNCHECKED_NOTE)], [])
+        else:
+            main = evaluate(rule.conditions, ctx)
+        track = ""
+        if rule.tracks:
+            ev, benefit, track, kinds = _best_track(entry, main, ctx, profile)
+        else:
+            ev = main
+            kinds = st["kinds"]
+            benefit = _benefit_for(rule.benefit, rule.conditions, ctx, profile, st["projects"])
+        if st["firm_independent"]:
+            st["evaluated"] = (ev, benefit, track, kinds)  # read-only from now on
+    reasons.extend(_reason_json(r) for r in ev.reasons)
     if region_out == "unmet":
         status = "ineligible"
     elif state in ("expired", "not_yet"):
@@ -536,26 +743,30 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
     missing = list(ev.missing)
     if benefit is not None and status not in ("ineligible", "expired"):
         missing.extend(m for m in benefit.missing if m not in missing)
-    validity = {k: entry.validity.get(k) for k in ("start", "end", "basis", "relative")}
-    validity["state"] = state
-    validity["note"] = note
+    base = st["result"]
+    if done is not None:  # firm-independent: "checked" depends on the status only
+        memo = st.setdefault("checked", {})
+        checked = memo.get(status)
+        if checked is None:
+            checked = memo[status] = is_checked(status, kinds, ev.reasons, st["unconditional"])
+    else:
+        checked = is_checked(status, kinds, ev.reasons, st["unconditional"])
     out = {
-        "id": entry.id,
-        "key": entry.key,
-        "title": entry.title,
-        "text": entry.text,
+        "id": base["id"],
+        "key": base["key"],
+        "title": base["title"],
+        "text": base["text"],
         "status": status,
-        "reasons": [r.to_json() for r in reasons],
+        "reasons": reasons,
         "missing": missing,
         "benefit": benefit.to_json() if benefit is not None else None,
-        "validity": validity,
-        "contacts": entry.contacts,
-        "source": entry.source,
-        "origin": entry.origin,
-        "checked": is_checked(status, kinds, ev.reasons,
-                              entry.origin == "reviewed" and entry.rule.conditions is None and not entry.rule.tracks),
-        "document": {k: doc.get(k) for k in ("id", "title", "level", "region")},
-        "path": entry.path,
+        "validity": dict(validity),
+        "contacts": list(base["contacts"]),
+        "source": dict(base["source"]),
+        "origin": base["origin"],
+        "checked": checked,
+        "document": dict(base["document"]),
+        "path": list(base["path"]),
     }
     if track:
         out["track"] = track

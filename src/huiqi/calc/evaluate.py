@@ -12,10 +12,17 @@ is ``to_confirm``.
 Facts come from a :class:`FactContext`: the profile (:mod:`huiqi.calc.profile`),
 the derived facts of :func:`huiqi.calc.derived.derive_all` (企业规模
 ``size_class``, ``sme``, 小型微利企业 ``small_low_profit``, 成立年限
-``age_years``) and the evaluation date. Industry membership uses
+``age_years``, 规模以上工业企业 ``above_scale_industrial``) and the evaluation date. Industry membership uses
 :meth:`huiqi.calc.industry.Industry.is_within` (GB/T 4754-2017), region
 membership the GB/T 2260 division table of :mod:`huiqi.search.filters`
 (阿拉善左旗 → 阿拉善盟 → 内蒙古自治区).
+
+A threshold whose value is a boolean (``small_low_profit == true``,
+``sme == false``, ``listed == true``, ``facts.… == true``) compares yes/no
+facts (:func:`as_bool`); only ``==`` applies. A qualification membership on
+小型微利企业 or 规模以上工业企业 falls back to the derived fact when the firm's
+list does not name it (:data:`QUAL_DERIVED`). Text facts ending in ``%``
+are fractions (``"5%"`` → 0.05).
 
 Project leaves (``project.*``) of one ``all`` node are evaluated together:
 they hold when some single project satisfies all of them (一个项目同时满足).
@@ -81,7 +88,7 @@ ATTRIBUTE_NAMES: dict[str, str] = {
     "qualifications": "资质认定", "unemployment_insurance_months": "失业保险缴费月数",
     "layoff_rate": "裁员率", "listed": "是否上市", "projects": "项目",
     "size_class": "企业规模", "sme": "中小微企业", "small_low_profit": "小型微利企业",
-    "age_years": "成立年限",
+    "age_years": "成立年限", "above_scale_industrial": "规模以上工业企业",
     "project.kind": "项目类型", "project.investment": "项目投资", "project.equipment_investment": "设备投资",
     "project.status": "项目状态", "project.completed": "建成投产日期",
     "project.energy_saving_tce": "年节能量", "project.water_saving_t": "年节水量",
@@ -105,8 +112,10 @@ PROJECT_KIND_ALIASES: dict[str, str] = {
 }
 
 #: Qualifications that a derived fact can settle when the firm did not list
-#: them (小型微利企业 per 财政部 税务总局公告2022年第13号, see derived.py).
-_QUAL_DERIVED = {"小型微利企业": "small_low_profit"}
+#: them (小型微利企业 per 财政部 税务总局公告2022年第13号; 规模以上工业企业 per
+#: 国家统计局's 2000万元 standard; see derived.py).
+QUAL_DERIVED = {"小型微利企业": "small_low_profit", "规模以上工业企业": "above_scale_industrial"}
+_QUAL_DERIVED = QUAL_DERIVED
 
 
 #: ``entity_type`` value for clauses whose beneficiary is a natural person
@@ -194,7 +203,7 @@ def format_value(attribute: str, v: Any) -> str:
     if isinstance(v, (int, float)):
         if attribute in _MONEY:
             return f"{_fmt_num(v / 1e4)}万元" if abs(v) >= 1e4 else f"{_fmt_num(v)}元"
-        if attribute in _RATES:
+        if attribute in _RATES or (attribute.startswith("facts.") and attribute.endswith(("比例", "比重", "率"))):
             return f"{_fmt_num(v * 100)}%"
         return f"{_fmt_num(v)} {_UNITS.get(attribute, '')}".rstrip()
     if isinstance(v, (list, tuple, set)):
@@ -238,6 +247,8 @@ def describe(leaf: Condition) -> str:
         return f"{name}{_DATE_OP_WORDS.get(leaf.operator or '', leaf.operator or '')}{v}"
     if leaf.operator == "between" and isinstance(v, (list, tuple)):
         return f"{name}在{format_value(attr, v[0])}至{format_value(attr, v[1])}之间".replace(" ", "")
+    if isinstance(v, bool) and leaf.operator == "==":
+        return name if v else f"非{name}"
     return f"{name}{_OP_WORDS.get(leaf.operator or '', leaf.operator or '')}{format_value(attr, v)}".replace(" ", "")
 
 
@@ -253,14 +264,18 @@ _COUNT_UNIT_RE = re.compile(r"\s*(?:人次|人|名|个月|个|户|家|头|只|�
 
 def _num(v: Any) -> float | None:
     """A fact value as a number: numbers as they are; text such as ``"3"``,
-    ``"三"``, ``"3人"``, ``"2.5亩"`` or a money amount (``"3200万元"`` → yuan);
-    ``None`` for booleans and anything else."""
+    ``"三"``, ``"3人"``, ``"2.5亩"``, a money amount (``"3200万元"`` → yuan)
+    or a percentage (``"5%"`` → 0.05, rates being fractions); ``None`` for
+    booleans and anything else."""
     if v is None or isinstance(v, bool):
         return None
     if isinstance(v, (int, float)):
         return None if isinstance(v, float) and math.isnan(v) else float(v)
     if isinstance(v, str):
         s = v.strip()
+        if s.endswith(("%", "％")):  # 5% → 0.05: rates are fractions
+            x = parse_number(s[:-1].strip())
+            return None if x is None else x / 100
         x = parse_number(s)
         if x is None and s:
             bare = _COUNT_UNIT_RE.sub("", s)
@@ -322,9 +337,44 @@ def _fact(ctx: FactContext, attribute: str) -> tuple[Any, list[str]]:
     return v, ([] if v is not None else [attribute])
 
 
+#: words of a yes/no fact given as text (compared stripped, lower case)
+TRUE_WORDS = frozenset({"是", "true", "yes", "1"})
+FALSE_WORDS = frozenset({"否", "false", "no", "0"})
+
+
+def as_bool(v: Any) -> bool | None:
+    """A yes/no fact (是/否 事实) as a boolean: ``True``/``False`` as they
+    are; text in :data:`TRUE_WORDS` / :data:`FALSE_WORDS` (是/否, true/false,
+    yes/no, 1/0, any case, stripped); ``None`` for anything else (numbers
+    included)."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str):
+        s = v.strip().lower()
+        if s in TRUE_WORDS:
+            return True
+        if s in FALSE_WORDS:
+            return False
+    return None
+
+
+def _bool_threshold(leaf: Condition, x: Any, attr: str) -> _Result:
+    """``attribute == true/false`` on a yes/no fact (``small_low_profit``,
+    ``sme``, ``listed``, ``facts.…``): met when the fact equals the value,
+    unmet when it is the opposite; only ``==`` compares booleans (another
+    operator, or a fact that is no yes/no value, is ``unknown``)."""
+    b = as_bool(x)
+    shown = f"{attribute_name(attr)}：{format_value(attr, b if b is not None else x)}"
+    if leaf.operator != "==" or b is None:
+        return "unknown", f"{shown}（无法比较）", [attr]
+    return ("met" if b is leaf.value else "unmet"), shown, []
+
+
 def _threshold(leaf: Condition, x: Any, missing: list[str], attr: str) -> _Result:
     if x is None:
         return "unknown", _missing_detail(missing or [attr]), missing or [attr]
+    if isinstance(leaf.value, bool):
+        return _bool_threshold(leaf, x, attr)
     shown = f"{attribute_name(attr)} {format_value(attr, x)}"
     if isinstance(leaf.value, (list, tuple)) and leaf.operator == "between":
         value: Any = [float(v) for v in leaf.value]

@@ -38,7 +38,8 @@ A :class:`Condition` is either a connective — ``all`` (AND, 同时满足),
 ``established``, ``entity_type``, ``ownership``, ``industry``,
 ``taxpayer_type``, ``tax_credit_grade``, ``qualifications``,
 ``unemployment_insurance_months``, ``layoff_rate``, ``listed``), a derived
-fact (``size_class``, ``sme``, ``small_low_profit``, ``age_years``), a
+fact (``size_class``, ``sme``, ``small_low_profit``, ``age_years``,
+``above_scale_industrial``; yes/no facts compare by ``== true/false``), a
 project field (``project.investment``, ``project.equipment_investment``,
 ``project.kind``, ``project.status``, ``project.completed``,
 ``project.energy_saving_tce``, ``project.water_saving_t``,

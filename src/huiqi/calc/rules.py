@@ -17,6 +17,8 @@ File format (one file per topic or document, e.g. ``data/rules/tax.yaml``)::
         benefit: {kind: percent, …}  # BenefitSpec.to_dict form
         stacking: {group: …, mode: highest, source_text: …}
         tracks: [{name: 节能, conditions: {...}, benefit: {...}}]
+        validity: {end: 2022-12-31, text: 政策受理截止期限为2022年12月31日}
+                                     # optional: the clause's own window
         reviewer_note: 为什么审核、抽取错在哪里
         cases:                       # worked examples, run by the tests
           - name: …
@@ -66,10 +68,11 @@ STATUSES = ("eligible", "likely", "needs_info", "ineligible", "expired")
 STACKING_MODES = ("exclusive", "highest")
 
 _RULE_KEYS = ("clause_key", "title", "excerpt", "conditions", "benefit", "stacking", "tracks",
-              "reviewer_note", "cases")
+              "validity", "reviewer_note", "cases")
 _LEAF_KEYS = {"kind", "attribute", "operator", "value", "unit", "inclusive", "text", "label"}
 _NODE_KEYS = {"all", "any", "not", "text", "label"}
 _TRACK_KEYS = {"name", "conditions", "benefit", "text"}
+_VALIDITY_KEYS = {"start", "end", "text"}
 _CASE_KEYS = {"name", "as_of", "profile", "status", "min_yuan", "max_yuan"}
 _KEY_RE = re.compile(r"^[0-9a-f]{40}$")
 
@@ -330,6 +333,37 @@ def parse_stacking(d: Any, where: str) -> Stacking:
     return Stacking(d["group"].strip(), mode, str(d.get("source_text") or ""))
 
 
+def parse_validity(d: Any, where: str) -> dict:
+    """Validity override (条款有效期更正) ``{start?, end?, text}`` → the same
+    mapping with ISO date strings (``None`` for a missing end). At least one
+    of ``start``/``end`` is required, ``start`` must not be after ``end``,
+    and ``text`` must quote the clause words that set the window (申报截止
+    …), because the calculator cites it when it reports the clause expired.
+    Raises ``ValueError`` naming ``where``."""
+    if not isinstance(d, dict):
+        raise ValueError(f"{where}: 应为映射 {{start, end, text}}")
+    bad = sorted(set(map(str, d)) - _VALIDITY_KEYS)
+    if bad:
+        raise ValueError(f"{where}: 未知字段 {', '.join(bad)}（可用：start、end、text）")
+    out: dict[str, Any] = {}
+    for k in ("start", "end"):
+        v = d.get(k)
+        if v is None:
+            out[k] = None
+            continue
+        _check_date(v, f"{where}.{k}")
+        out[k] = v.isoformat() if isinstance(v, date) else date.fromisoformat(v).isoformat()
+    if out["start"] is None and out["end"] is None:
+        raise ValueError(f"{where}: 至少要给出 start 或 end（ISO 日期）")
+    if out["start"] and out["end"] and out["start"] > out["end"]:
+        raise ValueError(f"{where}: start {out['start']} 晚于 end {out['end']}")
+    text = d.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{where}.text: 缺少设定有效期的条款原文（如“政策受理截止期限为2022年12月31日”）")
+    out["text"] = text.strip()
+    return out
+
+
 def parse_tracks(d: Any, where: str) -> list[dict]:
     """Tracks (申报类别/档次) ``[{name, conditions?, benefit?, text?}]`` →
     ``[{"name": str, "conditions": Condition | None, "benefit": BenefitSpec |
@@ -433,6 +467,7 @@ def rule_from_dict(d: Any, where: str = "rules[0]") -> tuple[Rule, str, list[Rul
     benefit = parse_benefit(d["benefit"], f"{where}.benefit") if d.get("benefit") is not None else None
     stacking = parse_stacking(d["stacking"], f"{where}.stacking") if d.get("stacking") is not None else None
     tracks = parse_tracks(d["tracks"], f"{where}.tracks") if d.get("tracks") is not None else []
+    validity = parse_validity(d["validity"], f"{where}.validity") if d.get("validity") is not None else None
     for name in ("title", "excerpt", "reviewer_note"):
         if d.get(name) is not None and not isinstance(d[name], str):
             raise ValueError(f"{where}.{name}: 应为文字")
@@ -445,7 +480,7 @@ def rule_from_dict(d: Any, where: str = "rules[0]") -> tuple[Rule, str, list[Rul
     cases = [parse_case(c, f"{where}.cases[{i}]") for i, c in enumerate(raw_cases)]
     rule = Rule(clause_key=key, conditions=conditions, benefit=benefit, tracks=tracks,
                 stacking=stacking, origin="reviewed", title=(d.get("title") or "").strip(),
-                reviewer_note=(d.get("reviewer_note") or "").strip())
+                reviewer_note=(d.get("reviewer_note") or "").strip(), validity=validity)
     return rule, excerpt, cases
 
 
@@ -475,6 +510,8 @@ def rule_to_dict(rule: Rule, excerpt: str = "", cases: list[RuleCase] | None = N
             if t.get("text"):
                 td["text"] = t["text"]
             d["tracks"].append(td)
+    if rule.validity:
+        d["validity"] = {k: v for k, v in rule.validity.items() if v is not None}
     if rule.reviewer_note:
         d["reviewer_note"] = rule.reviewer_note
     if cases:

@@ -109,6 +109,8 @@ _OTHER_ENTITY = r"(?:农民专业合作社|农牧民专业合作社|专业合作
 GENERIC_FIRM_RES = (
     re.compile(rf"(?:(?<=的)|(?<=^)|(?<=[、，,]))(?P<firm>企业|公司)(?=\s*[和、或及与]\s*[^，,。；]{{0,4}}?{_OTHER_ENTITY})"),
     re.compile(rf"{_OTHER_ENTITY}\s*[和、或及与]\s*(?P<firm>企业|公司)(?![\u4e00-\u9fff])"),
+    # 种植企业（合作社、种植户）, 企业（合作社）: the bracket lists further kinds of applicant
+    re.compile(rf"(?P<firm>企业|公司)(?=[（(]\s*{_OTHER_ENTITY})"),
 )
 
 SIZE_SME = ["中型", "小型", "微型"]
@@ -132,6 +134,11 @@ OWNERSHIP_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"外商投资企业|外资企业"), "外资"),
 ]
 
+#: 具有独立法人资格: a 个体工商户 is no legal person (《民法典》第五十四条、
+#: 第五十七条), so it is settled for them; for others it stays to confirm
+#: (个人独资、合伙企业 are enterprises without legal personality)
+LEGAL_PERSON_RE = re.compile(r"具有?(?:独立)?(?:企业)?法人资格|具备(?:独立)?(?:企业)?法人资格|(?<=为)独立法人(?![\u4e00-\u9fff])")
+
 LISTED_RE = re.compile(r"(?:在)?(?:境内外|境内|境外|沪深|北交所|主板|科创板|创业板)?(?:首发|首次公开发行股票并)?上市(?:企业|公司)?")
 NOT_LISTED_RE = re.compile(r"拟上市|上市后备|上市辅导|挂牌|上市申报|申报上市|上市申请|申请上市|上市培育")
 
@@ -153,8 +160,8 @@ INDUSTRY_PATTERNS: list[tuple[re.Pattern[str], list[str], str]] = [
 
 _DO = r"(?:(?<=实施)|(?<=开展)|(?<=进行)|(?<=从事))"
 PROJECT_KIND_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"{_DO}节能(?:技术)?改造|节能(?:技术)?改造(?:类)?项目"), "节能改造"),
-    (re.compile(rf"{_DO}节水(?:技术)?改造|节水(?:技术)?改造(?:类)?项目"), "节水改造"),
+    (re.compile(rf"{_DO}节能(?:技术)?改造|节能(?:技术改造|改造|技改)(?:类)?(?:工程)?项目"), "节能改造"),
+    (re.compile(rf"{_DO}节水(?:技术)?改造|节水(?:技术改造|改造|技改)(?:类)?(?:工程)?项目"), "节水改造"),
     (re.compile(rf"{_DO}(?:资源|固废)?综合利用|(?:资源|固废)?综合利用(?:类)?项目"), "综合利用"),
     (re.compile(rf"{_DO}技术改造|技术改造(?:类)?项目|{_DO}技改|技改项目"), "技术改造"),
 ]
@@ -181,6 +188,8 @@ THRESHOLD_ATTRIBUTES: list[tuple[re.Pattern[str], tuple[str, ...], str, float]] 
     (re.compile(r"投资"), ("元",), "project.investment", 1.0),
     (re.compile(r"从业人|职工总数|职工人数|员工|在职职工|用工人数|参保职工|^人数$"), ("人",), "employees", 1.0),
     (re.compile(r"节能量|节约.*标准煤|节能"), ("吨标准煤", "标准煤"), "project.energy_saving_tce", 1.0),
+    # 节能量在300吨以上: an energy saving is counted in 吨标准煤 even when written 吨
+    (re.compile(r"节能量"), ("吨",), "project.energy_saving_tce", 1.0),
     (re.compile(r"节水"), ("吨", "立方米"), "project.water_saving_t", 1.0),
     (re.compile(r"种植|面积|连片|基地|规模|流转|牧草"), ("亩",), "project.area_mu", 1.0),
     (re.compile(r"存栏|养殖|饲养|出栏|规模|繁育|能繁|母牛|肉牛|奶牛|奶畜|肉羊|骆驼|鸵鸟|新建|扩建|^数量$"),
@@ -190,6 +199,10 @@ THRESHOLD_ATTRIBUTES: list[tuple[re.Pattern[str], tuple[str, ...], str, float]] 
     (re.compile(r"失业保险|参保|缴费|缴纳"), ("个月",), "unemployment_insurance_months", 1.0),
     (re.compile(r"失业保险"), ("年",), "unemployment_insurance_months", 12.0),
     (re.compile(r"裁员率"), ("%",), "layoff_rate", 0.01),
+    # 研发投入占营业收入比例达到3%: one year's ratio (a multi-year 近2年…均 / 近三年平均 stays text)
+    (re.compile(r"^(?!.*(?:近|平均|累计|连续|每年|均$)).*研发(?:费用|投入|经费)(?:总额|支出)?"
+                               r"(?:占(?:企业)?(?:当年|同期|上年度?)?(?:营业|销售|主营业务)?(?:总)?收入(?:总额)?的?(?:比例|比重)?|强度)$"),
+     ("%",), "facts.研发费用占营业收入比例", 0.01),
 ]
 
 

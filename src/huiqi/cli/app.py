@@ -408,3 +408,6 @@ _register_match(app)
 
 from huiqi.cli.serve_cmd import register as _register_serve
 _register_serve(app)
+
+from huiqi.cli.screen_cmd import register as _register_screen
+_register_screen(app)

@@ -208,6 +208,14 @@ def run_match(state, profile: dict, as_of: str | date | None) -> dict:
 
 
 STATUS_ORDER = ("eligible", "likely", "needs_info", "ineligible", "expired")
+#: groups shown first (open, with their totals) on the results page
+OPEN_STATUSES = ("eligible", "likely", "needs_info")
+#: groups collapsed and loaded only when opened (不符合, 已过期)
+LAZY_STATUSES = ("ineligible", "expired")
+#: results listed at first in the groups 可能符合 and 需补充信息; the rest load on request
+FIRST_ITEMS = 5
+#: results listed at first in the group 符合 (usually all of them)
+FIRST_ELIGIBLE = 30
 
 
 def group_results(result: dict) -> list[tuple[str, list[dict]]]:
@@ -216,6 +224,86 @@ def group_results(result: dict) -> list[tuple[str, list[dict]]]:
     for r in result.get("results") or []:
         groups.setdefault(r.get("status") or "needs_info", []).append(r)
     return [(s, rs) for s, rs in groups.items() if rs]
+
+
+def page_groups(result: dict, show: str | None = None, first: int = FIRST_ITEMS,
+                first_eligible: int = FIRST_ELIGIBLE) -> list[dict]:
+    """The result groups as the results page lists them (light page for
+    phones): ``[{"status", "count", "max_sum", "rows", "more", "lazy"}]``
+    in :data:`STATUS_ORDER`, empty groups left out.
+
+    ``count`` is the group size; ``max_sum`` the sum of the known
+    per-clause maxima in yuan (元) for the open groups (``None`` for
+    不符合/已过期 or when no amount is known: a sum over clauses that may
+    not stack, shown as such); ``rows`` the results rendered now: the first
+    ``first`` of an open group (``first_eligible`` of 符合; the engine
+    sorts the most useful first),
+    none of a lazy group, all of the group named by ``show``; ``more`` how
+    many are left for :func:`group_slice` to load; ``lazy`` true for the
+    collapsed groups (:data:`LAZY_STATUSES`)."""
+    out = []
+    for status, rows in group_results(result):
+        lazy = status in LAZY_STATUSES
+        if status == show:
+            shown = rows
+        else:
+            shown = [] if lazy else rows[:first_eligible if status == "eligible" else first]
+        maxima = [r["benefit"]["max_yuan"] for r in rows
+                  if isinstance(r.get("benefit"), dict) and r["benefit"].get("max_yuan") is not None]
+        out.append({"status": status, "count": len(rows), "rows": shown, "more": len(rows) - len(shown),
+                    "lazy": lazy, "max_sum": sum(maxima) if maxima and not lazy else None})
+    return out
+
+
+def group_slice(result: dict, status: str, offset: int = 0) -> list[dict]:
+    """The results of group ``status`` from position ``offset`` on (what
+    the page loads when the user asks for the rest of a group). Raises
+    :class:`ApiError` 400 for a status not in :data:`STATUS_ORDER` or a
+    negative offset."""
+    if status not in STATUS_ORDER:
+        raise ApiError(400, f"参数 status：应为 {'、'.join(STATUS_ORDER)} 之一，收到 {status!r}")
+    if offset < 0:
+        raise ApiError(400, "参数 offset：应为非负整数")
+    return dict(group_results(result)).get(status, [])[offset:]
+
+
+def profile_summary(values: dict) -> list[tuple[str, str]]:
+    """``[(label, value)]`` of the calculator form fields the user filled
+    (企业画像 as entered, money in 万元 with its unit), for the results
+    header and the printout."""
+    out: list[tuple[str, str]] = []
+    fields = {**PROFILE_FIELDS, **{f"project.{k}": v for k, v in PROJECT_FIELDS.items()}}
+    for key, (label, kind, extra) in fields.items():
+        v = values.get(key)
+        if not (isinstance(v, str) and v.strip()):
+            continue
+        v = v.strip()
+        if key == "industry":
+            v = industry_name(v)
+        elif isinstance(extra, str) and kind in ("money", "int", "float", "percent") and _PLAIN_NUMBER_RE.match(v):
+            v = f"{v} {extra}" if kind != "percent" else f"{v}%"
+        out.append((label, v))
+    if values.get("qualifications"):
+        out.append(("资质", "、".join(values["qualifications"])))
+    for k, v in (values.get("facts") or {}).items():
+        out.append((k, str(v)))
+    return out
+
+
+def industry_name(code: str) -> str:
+    """``"C"`` → ``"C 制造业"``, ``"C13"`` → ``"C13 农副食品加工业"`` (GB/T
+    4754-2017 section or division, huiqi.calc.industry); other text is
+    returned unchanged."""
+    from huiqi.calc.industry import _table, section_names
+
+    code = code.strip()
+    names = section_names()
+    if code in names:
+        return f"{code} {names[code]}"
+    div = _table().divisions.get(code[1:]) if len(code) > 1 else None
+    if div and div[0] == code[0]:
+        return f"{code} {div[1]}"
+    return code
 
 
 def _reason_text(reasons: list[dict]) -> str:

@@ -22,6 +22,9 @@ from huiqi.web.render import fact_spans, query_terms, render
 router = APIRouter(include_in_schema=False)
 
 SEARCH_TOP = 20
+#: example questions offered on the empty ask page (政策问答)
+ASK_EXAMPLES = ("稳岗返还怎么申请", "研发费用加计扣除比例是多少", "小型微利企业所得税怎么优惠",
+                "高新技术企业认定有什么奖励", "创业担保贷款额度是多少")
 #: guide fields shown on the service-guide card, in this order
 GUIDE_CARD_FIELDS = ("受理机构", "申报条件", "申报材料", "申报流程", "办理时限")
 
@@ -89,7 +92,8 @@ def search_page(
 
     st = _state(request)
     ctx = dict(active="search", q=q, region=region, level=level, unit=unit, valid=bool(valid),
-               regions=region_options(), levels=_levels(), results=None, error=None, terms=[])
+               regions=region_options(), levels=_levels(), results=None, error=None, terms=[],
+               topics=st.topics)
     if not q.strip():
         return render("search.html", **ctx)
     try:
@@ -197,7 +201,8 @@ def ask_page(request: Request, q: str = Query("", max_length=1000)):
             result = answer(q, engine=st.search)
         except AnswerError as exc:
             error = str(exc)
-    return render("ask.html", status=400 if error else 200, active="ask", q=q, result=result, error=error)
+    return render("ask.html", status=400 if error else 200, active="ask", q=q, result=result, error=error,
+                  examples=ASK_EXAMPLES, topics=st.topics)
 
 
 def _calc_context(st, values: dict, **extra) -> dict:
@@ -241,15 +246,37 @@ async def _match_form(request: Request):
 
 
 @router.post("/calc")
-async def calc_results(request: Request):
+async def calc_results(request: Request, show: str = Query("", max_length=20)):
     """Results of the calculator form, grouped by status, with next
-    questions answered inline (the form keeps every value)."""
-    from huiqi.web.calcform import group_results
+    questions answered inline (the form keeps every value).
+
+    The page stays light on a phone: 符合 / 可能符合 / 需补充信息 come first
+    with their totals and their first results; the rest of a group and the
+    collapsed groups (不符合, 已过期) are loaded by ``/calc/items`` when
+    asked for, or, without JavaScript, by posting the form again with
+    ``show=<status>`` (that group listed in full)."""
+    from huiqi.web.calcform import page_groups, profile_summary
 
     st, values, result, errors, status = await _match_form(request)
-    groups = group_results(result) if result else []
-    return render("calc.html", status=status, **_calc_context(st, values, result=result, groups=groups,
-                                                               errors=_label_errors(errors)))
+    groups = page_groups(result, show=show or None) if result else []
+    titles = {r.get("id"): r.get("title") for r in (result or {}).get("results") or []}
+    return render("calc.html", status=status, **_calc_context(
+        st, values, result=result, groups=groups, errors=_label_errors(errors), show=show,
+        titles=titles, summary=profile_summary(values) if result else []))
+
+
+@router.post("/calc/items")
+async def calc_items(request: Request, status: str = Query(..., max_length=20),
+                     offset: int = Query(0, ge=0, le=100000)):
+    """An HTML fragment: the results of group ``status`` from ``offset`` on,
+    for the same form as ``POST /calc`` (the page inserts it in place)."""
+    from huiqi.web.calcform import group_slice
+
+    st, values, result, errors, code = await _match_form(request)
+    if result is None:
+        raise ApiError(code, "；".join(_label_errors(errors)) or "企业画像有误", "invalid_profile")
+    rows = group_slice(result, status, offset)
+    return render("calc_items.html", **_calc_context(st, values, result=result, rows=rows, status_key=status))
 
 
 @router.post("/calc/export.xlsx")

@@ -58,12 +58,23 @@ _VALIDITY_LABELS = {"valid": "有效", "expired": "已过期", "future": "未生
 
 
 def validity_badge(validity: dict | None) -> Markup:
-    """A ``<span class="badge v-…">`` with 有效 / 已过期 / 未生效 / 有效期未知
-    and the end date when known."""
-    state = validity_state(validity)
+    """A ``<span class="badge v-…">`` with 有效 / 已过期 / 未生效 / 有效期未知;
+    the tooltip gives the dates, or for an unknown validity what the text
+    says about it (``relative``/``basis``: 自发布之日起试行，试行期一年)."""
+    v = validity or {}
+    state = validity_state(v)
     label = _VALIDITY_LABELS[state]
-    end = (validity or {}).get("end")
-    title = f"有效期至 {end}" if end else "文件未写明有效期"
+    start, end = v.get("start"), v.get("end")
+    if state == "future":
+        title = f"自 {start} 起施行" + (f"，有效期至 {end}" if end else "")
+    elif end:
+        title = f"有效期至 {end}"
+    elif start:
+        title = f"自 {start} 起施行，未写明截止日期"
+    elif v.get("relative") or v.get("basis"):
+        title = f"起止日期未知，原文：{v.get('relative') or v.get('basis')}；请向受理部门确认是否仍在执行"
+    else:
+        title = "文件未写明有效期，请向受理部门确认是否仍在执行"
     return Markup('<span class="badge v-{}" title="{}">{}</span>').format(state, title, label)
 
 
@@ -189,8 +200,9 @@ def _num(value) -> str:
 
 
 def yuan(value) -> str:
-    """A yuan amount for people: ``5,000,000 元（500 万元）``; ``？`` when
-    unknown; lists (ranges) joined with ``–``."""
+    """A yuan amount for people: ``5000000`` → ``500 万元``, ``1500`` →
+    ``1,500 元``, ``250000000`` → ``2.5 亿元``; ``？`` when unknown; lists
+    (ranges) joined with ``–``."""
     if value is None:
         return "？"
     if isinstance(value, (list, tuple)):
@@ -199,11 +211,23 @@ def yuan(value) -> str:
         x = float(value)
     except (TypeError, ValueError):
         return str(value)
+    if x >= 100_000_000:
+        yi = x / 100_000_000
+        return (f"{yi:,.0f}" if yi == int(yi) else f"{yi:,.2f}".rstrip("0").rstrip(".")) + " 亿元"
     if x >= 10000:
         wan = x / 10000
         wan_s = f"{wan:,.0f}" if wan == int(wan) else f"{wan:,.2f}".rstrip("0").rstrip(".")
         return f"{wan_s} 万元"
     return f"{x:,.0f} 元" if x == int(x) else f"{x:,.2f} 元"
+
+
+_PLAIN_AMOUNT_RE = re.compile(r"^\s*(最高|最多|不超过|上限)?\s*[\d.,，]+\s*(万|亿)?元\s*$")
+
+
+def plain_amount(text: str | None) -> bool:
+    """Whether a benefit formula is only an amount (``最高50万元``, ``10万元``),
+    which the amount shown beside it already says."""
+    return bool(_PLAIN_AMOUNT_RE.match(text or ""))
 
 
 def tel_href(phone: str | None) -> str:
@@ -222,6 +246,7 @@ def _make_env() -> Environment:
     )
     env.filters.update(
         highlight=highlight, snippet=snippet, yuan=yuan, tel=tel_href, validity_badge=validity_badge,
+        plain_amount=plain_amount,
     )
     env.globals.update(
         STATUS_LABELS=STATUS_LABELS, OUTCOME_LABELS=OUTCOME_LABELS, KIND_LABELS=KIND_LABELS,
