@@ -64,6 +64,10 @@ def hand_trees() -> list[tuple[str, Condition]]:
         ("mem_empty", L("membership", "entity_type", "in", [])),
         ("mem_qual", L("membership", "qualifications", "in", ["高新技术企业", "科技型中小企业"])),
         ("mem_qual_slp", L("membership", "qualifications", "in", ["小型微利企业"])),
+        ("mem_qual_above", L("membership", "qualifications", "in", ["规模以上工业企业"])),
+        ("mem_qual_above_or", L("membership", "qualifications", "in", ["规模以上工业企业", "高新技术企业"])),
+        ("bool_sme", L("threshold", "sme", "==", True)),
+        ("bool_listed_false", L("threshold", "listed", "==", False)),
         ("mem_qual_not", L("membership", "qualifications", "not_in", ["专精特新“小巨人”企业"])),
         ("mem_size", L("membership", "size_class", "in", ["中型", "小型", "微型"])),
         ("mem_size_small", L("membership", "size_class", "in", ["小型", "微型"])),
@@ -154,13 +158,18 @@ def test_integer_codes_are_kleene():
 def test_derived_sql_agrees_with_derived_py(synthetic):
     con, profiles = synthetic
     sql = {r[0]: r[1:] for r in con.execute(
-        "SELECT profile_id, size_class, sme, small_low_profit, age_years FROM profiles").fetchall()}
+        "SELECT profile_id, size_class, sme, small_low_profit, age_years, above_scale_industrial "
+        "FROM profiles").fetchall()}
     seen = set()
+    above = set()
     for pid, prof in profiles.items():
         d = derive_all(prof, AS_OF)
-        py = tuple(d[k].value for k in ("size_class", "sme", "small_low_profit", "age_years"))
+        py = tuple(d[k].value for k in ("size_class", "sme", "small_low_profit", "age_years",
+                                        "above_scale_industrial"))
         assert sql[pid] == py, (pid, prof)
         seen.add(py[0])
+        above.add(py[4])
+    assert above == {True, False, None}  # 规模以上工业企业: every outcome occurs
     # the sample exercises every class and the unknown case
     assert {"大型", "中型", "小型", "微型", None} <= seen or {"中型", "小型", "微型", None} <= seen
 

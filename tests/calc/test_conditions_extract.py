@@ -535,3 +535,88 @@ def test_rd_ratio_and_shared_subject_of_alternatives():
     # several years' ratios (近2年…均, 近三年平均) are not one year's figure: they stay text
     multi = extract_conditions(clause("对近2年研发费用总额占营业收入总额比重均不低于3%的企业，给予10万元奖励。"))
     assert leaves(multi, "text") and not leaves(multi, "threshold")
+
+
+# --- exclusions: what is negated is the qualifier, not the beneficiary ------
+
+# 001 国家级政策 10.扶持家庭农场牧场发展政策 (clause lines 797-831)
+FAMILY_FARM = (
+    "10.扶持家庭农场牧场发展政策\n按照中央农办、农业农村部对培育发展家庭农牧场的总体部署和目标任务要求，2020年，自治区下发了"
+    "《关于加快培育发展家庭农牧场的指导意见》（内党农牧办发〔2020〕12号）等扶持家庭农牧场发展的相关政策文件，家庭农牧场政策体系"
+    "基本建立，扶持力度持续加大，发展质量不断提升。2023年，将坚持农牧户主体、规模适度、市场导向、因地制宜、示范引领的基本原则，"
+    "深入实施家庭农牧场培育计划，健全管理服务制度和政策支持体系，引导更多农牧业规模经营户发展成为有活力的家庭农牧场。继续组织实施"
+    "中央财政农业发展资金支持家庭农牧场发展项目，采取“先建设后补助”的方式，支持其开展基础设施建设、改善生产条件、应用先进技术、"
+    "提升生产经营能力。每个家庭农牧场补助资金不超过10万元，已享受同类项目补助的家庭农牧场原则上不再享受同类项目补助。\n"
+    "自治区级示范家庭农牧场由自治区农牧厅组织评定，由旗区、市级农牧部门逐级申报，原则上每两年评定一次，评定标准执行《内蒙古自治区"
+    "家庭农牧场认定工作意见》；市级示范家庭农牧场由市农牧局组织评定，由旗区农牧部门申报，原则上每年评定一次，评定标准执行《内蒙古"
+    "自治区家庭农牧场认定工作意见》及《鄂尔多斯市家庭农牧场评定办法》；旗区级示范家庭农牧场由各旗区根据实际自行评审。")
+
+
+def _negated(c: Condition) -> list[Condition]:
+    """Leaves under a ``not``."""
+    if c.op == "not":
+        return c.leaves()
+    return [x for k in c.children for x in _negated(k)]
+
+
+def test_family_farm_subsidy_is_for_family_farms():
+    cl = clause(FAMILY_FARM, region="全国", level="国家")
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    # the beneficiary (每个家庭农牧场补助…) is a positive condition …
+    (who,) = leaves(c, "membership", "entity_type")
+    assert who.value == ["家庭农牧场"] and who not in _negated(c)
+    # … and the exclusion negates only "already received such aid", to confirm
+    assert [(x.kind, x.source_text) for x in _negated(c)] == [("text", "已享受同类项目补助")]
+    assert evaluate(c, ctx(entity_type="企业", industry="I65", employees=40)).outcome == "unmet"
+    assert evaluate(c, ctx(entity_type="家庭农牧场")).outcome == "to_confirm"
+    assert evaluate(c, ctx()).missing == ["entity_type"]
+
+
+def test_exclusion_keeps_its_qualifier_when_the_noun_is_no_beneficiary():
+    # the same sentence without the benefit sentence and with an exclusion that
+    # does not say "no more" (不予支持): the noun is not the clause's beneficiary,
+    # so only family farms *with the qualifier* are excluded — an enterprise is not
+    text = "列入失信名单的家庭农牧场不予支持。"
+    c = extract_conditions(clause(text, region="全国", level="国家"))
+    assert c.op == "not"  # nothing required positively
+    assert {x.kind for x in c.leaves()} == {"text", "membership"}
+    assert evaluate(c, ctx(entity_type="企业")).outcome == "met"
+    assert evaluate(c, ctx(entity_type="家庭农牧场")).outcome == "to_confirm"
+
+
+def test_no_more_support_names_the_beneficiary():
+    # 001 财政部 工业和信息化部关于进一步支持专精特新中小企业高质量发展的通知（二）
+    text = ("（二）遴选推荐企业。各省级中小企业主管部门会同财政部门，统筹考虑企业条件及推进计划，制定可量化可考核的统一遴选标准，"
+            "遴选确定推荐支持的“小巨人”企业。对在上一轮财政支持专精特新中小企业高质量发展政策（财建〔2021〕2号文）中已获得支持的"
+            "“小巨人”企业不再重复支持。")
+    cl = clause(text, region="全国", level="国家")
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    (giant,) = leaves(c, "membership", "qualifications")
+    assert giant.value == ["专精特新“小巨人”企业"] and giant not in _negated(c)
+    (prior,) = _negated(c)
+    assert prior.kind == "text" and prior.source_text.endswith("中已获得支持")
+    assert evaluate(c, ctx(qualifications=["专精特新“小巨人”企业"])).outcome == "to_confirm"
+    assert evaluate(c, ctx(qualifications=["高新技术企业"])).outcome == "unmet"
+
+
+def test_already_received_is_excluded_and_stacking_is_no_exclusion():
+    # 001 人力资源社会保障部 财政部 国家税务总局…通知 三、 (lines 8249-8265)
+    text = ("三、延续实施技能提升补贴政策。参加失业保险1年以上的企业在职职工或领取失业保险金人员取得技能人员职业资格证书或职业技能"
+            "等级证书的，可按照初级（五级）不超过1000元、中级（四级）不超过1500元、高级（三级）不超过2000元的标准申请技能提升补贴。"
+            "每人每年享受补贴次数最多不超过三次，同一职业（工种）同一等级只能申请并享受一次，且技能提升补贴和职业培训补贴不得重复享受；"
+            "已享受同一职业（工种）高级别证书技能提升补贴的，不再享受低级别证书补贴。实施上述技能提升补贴政策的省（自治区、直辖市），"
+            "上年度失业保险基金滚存结余备付期限应在1年以上。政策执行期限至2024年12月31日。")
+    cl = clause(text, region="全国", level="国家")
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    # 技能提升补贴和职业培训补贴不得重复享受 is a stacking rule about two benefits, no condition
+    assert all("职业培训补贴" not in x.source_text for x in c.leaves())
+    assert [x.source_text for x in _negated(c)] == ["已享受同一职业（工种）高级别证书技能提升补贴的"]
+    # a guide field: 不得再享受 is an exclusion too (003 退役士兵个体经营税费减免政策 申报条件 4.)
+    field = ("4.纳税人在2027年12月31日前享受上述税收优惠政策未满3年的，可继续享受至3年期满为止。退役士兵以前年度已享受退役士兵"
+             "创业就业税收优惠政策满3年的，不得再享受上述税收优惠政策；以前年度享受退役士兵创业就业税收优惠政策未满3年且符合条件的，"
+             "可按上述规定享受优惠至3年期满。")
+    g = extract_conditions(clause("", {"申报条件": field}))
+    assert [x.source_text for x in _negated(g)] == ["退役士兵以前年度已享受退役士兵创业就业税收优惠政策满3年的"]

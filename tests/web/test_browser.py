@@ -91,6 +91,10 @@ def test_calculator_results_then_answer_a_next_question(page, live_server):
     assert not page.locator("header.site nav").is_visible()
     assert not page.locator("#calc-form").is_visible()
     assert page.locator("#results").is_visible()
+    assert not page.locator("#next-questions .nq-input").first.is_visible()  # questions listed, no boxes
+    assert page.locator("#profile-summary").is_visible()  # the printout says which profile was used
+    more = page.locator("details.group:not(.lazy) .more .print-only")
+    assert more.count() >= 1 and more.first.is_visible()  # results not listed: see the Excel export
     page.emulate_media(media="screen")
 
 
@@ -113,7 +117,13 @@ def test_calculator_loads_the_rest_of_a_group_in_place(page, live_server):
     shown = group.locator("article.result-item").count()
     total = _count(group.locator("summary").inner_text())
     assert 0 < shown < total
-    group.locator("[data-more]").click()
+    for _batch in range(20):  # "show more" loads the next batch in place, until none is left
+        if not group.locator("[data-more]").count():
+            break
+        before = group.locator("article.result-item").count()
+        group.locator("[data-more]").click()
+        expect(group.locator("article.result-item")).not_to_have_count(before)
+        expect(group.locator("[data-loading]")).to_have_count(0)
     expect(group.locator("article.result-item")).to_have_count(total)
     assert page.url == url and group.locator("[data-more]").count() == 0
     # a collapsed group (不符合 / 已过期) has no results in the page until opened

@@ -224,7 +224,7 @@ def _articles(html: str) -> list[tuple[str, int]]:
 
 
 def test_calculator_page_is_light_and_loads_the_rest_on_request(client):
-    from huiqi.web.calcform import FIRST_ELIGIBLE, FIRST_ITEMS, LAZY_STATUSES
+    from huiqi.web.calcform import FIRST_ELIGIBLE, FIRST_ITEMS, LAZY_STATUSES, PAGE_ITEMS
 
     data = {"region": "伊金霍洛旗", "as_of": "2025-06-30"}
     api = client.post("/api/match", params={"as_of": "2025-06-30"}, json={"region": "伊金霍洛旗"}).json()
@@ -245,11 +245,22 @@ def test_calculator_page_is_light_and_loads_the_rest_on_request(client):
             assert mine == ids[:first]  # the most useful first, in the engine's order
         if len(ids) > len(mine):
             assert f'data-more="/calc/items?status={status}&amp;offset={len(mine)}"' in html
-    # the rest of a group, as the page loads it: a fragment with the remaining cards
+    # the rest of a group, as the page loads it: fragments of the next cards, batch by batch
     big = max((s for s in by_status if s not in LAZY_STATUSES), key=lambda s: len(by_status[s]))
-    part = client.post(f"/calc/items?status={big}&offset={FIRST_ITEMS}", data=data)
-    assert part.status_code == 200 and "<html" not in part.text
-    assert [i for _s, i in _articles(part.text)] == by_status[big][FIRST_ITEMS:]
+    assert len(by_status[big]) > FIRST_ITEMS + PAGE_ITEMS  # more than one batch to load
+    got, offset = [], FIRST_ITEMS
+    while True:
+        part = client.post(f"/calc/items?status={big}&offset={offset}", data=data)
+        assert part.status_code == 200 and "<html" not in part.text
+        batch = [i for _s, i in _articles(part.text)]
+        assert 0 < len(batch) <= PAGE_ITEMS
+        got += batch
+        nxt = re.search(r'data-more="/calc/items\?status=\w+&amp;offset=(\d+)"', part.text)
+        if not nxt:
+            break
+        offset = int(nxt.group(1))
+        assert offset == FIRST_ITEMS + len(got)
+    assert got == by_status[big][FIRST_ITEMS:]
     # without JavaScript: the form posted again with show=<status> lists that group in full
     lazy = next(s for s in LAZY_STATUSES if s in by_status)
     full = _calc(client, data, f"/calc?show={lazy}").text

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from huiqi.web.render import fact_spans, highlight, snippet, tel_href, validity_badge, validity_state, yuan
+from huiqi.web.render import (
+    fact_spans, highlight, plain_amount, snippet, tel_href, validity_badge, validity_state, yuan,
+)
 
 
 def test_highlight_escapes_text_and_marks_terms():
@@ -40,6 +42,7 @@ def test_yuan_and_tel():
     assert yuan(5_000_000) == "500 万元"
     assert yuan(1500) == "1,500 元"
     assert yuan(None) == "？"
+    assert yuan(250_000_000) == "2.5 亿元" and yuan(1_847_207_100) == "18.47 亿元"
     assert tel_href("0483-8229456") == "tel:04838229456"
     assert tel_href("+86 471 1234567") == "tel:+864711234567"
 
@@ -57,3 +60,14 @@ def test_fact_spans_on_a_real_clause(client):
     from html import unescape
 
     assert unescape(re.sub(r"<[^>]+>", "", html)) == clause["text"]
+
+
+def test_validity_badge_says_what_the_text_says_when_dates_are_unknown():
+    badge = str(validity_badge({"start": None, "end": None, "relative": "自发布之日起试行；试行期一年"}))
+    assert "有效期未知" in badge and "原文：自发布之日起试行；试行期一年" in badge
+    assert "有效期至 2000-01-01" in str(validity_badge({"end": "2000-01-01"}))
+
+
+def test_plain_amount_formulas_are_recognised():
+    assert plain_amount("最高50万元") and plain_amount("10万元") and plain_amount("不超过 1.5 亿元")
+    assert not plain_amount("按设备投资的10%给予补助，最高500万元") and not plain_amount("10万元（条款另有5项标准）")

@@ -64,7 +64,7 @@ from huiqi.calc.sql import (
 
 #: Columns computed from other columns when a profile source lacks them.
 DERIVED_COLUMNS = ("industry_codes", "region_codes", "region_chain", "size_class", "sme", "small_low_profit",
-                   "age_years")
+                   "above_scale_industrial", "age_years")
 
 
 class BatchError(ValueError):
@@ -138,6 +138,7 @@ def profile_row(profile: Any, as_of: date) -> dict[str, Any]:
         "size_class": d["size_class"].value,
         "sme": d["sme"].value,
         "small_low_profit": d["small_low_profit"].value,
+        "above_scale_industrial": d["above_scale_industrial"].value,
         "region": profile.region,
         "region_codes": firm_region_codes(profile.region),
         "region_chain": firm_region_chain(profile.region),
@@ -250,6 +251,10 @@ def derived_sql(as_of: date) -> list[dict[str, str]]:
     * ``small_low_profit`` — 财政部 税务总局公告2022年第13号第三条 limits
       (≤ 300万元 taxable income, ≤ 300 persons, ≤ 5000万元 assets), 个体工商户
       never, a declared 小型微利企业 when facts are missing;
+    * ``above_scale_industrial`` — 规模以上工业企业 (国家统计局: industry in
+      GB/T 4754 section B/C/D and revenue ≥ 2000万元; 个体工商户 never; a
+      declared 规模以上工业企业 when facts are missing), as
+      :func:`huiqi.calc.derived.above_scale_industrial`;
     * ``age_years`` — full years from ``established`` to ``as_of``.
 
     Returned as stages (a list of ``{column: expression}``): an expression
@@ -279,6 +284,19 @@ def derived_sql(as_of: date) -> list[dict[str, str]]:
     slp = (f"(CASE WHEN \"entity_type\" = '个体工商户' THEN FALSE WHEN {over} THEN FALSE "
            f"WHEN {missing} THEN (CASE WHEN list_contains(coalesce(\"qualifications\", []::VARCHAR[]), '小型微利企业') "
            f"THEN TRUE END) ELSE TRUE END)")
+    from huiqi.calc.derived import ABOVE_SCALE_REVENUE, INDUSTRIAL_SECTIONS
+
+    inside = ("list_transform(\"industry_codes\", lambda c: "
+              + " OR ".join(f"starts_with(c, {sql_literal(sec)})" for sec in INDUSTRIAL_SECTIONS) + ")")
+    has_codes = '("industry_codes" IS NOT NULL AND len("industry_codes") > 0)'
+    industrial = (f"(CASE WHEN NOT {has_codes} THEN NULL WHEN list_bool_and({inside}) THEN TRUE "
+                  f"WHEN NOT list_bool_or({inside}) THEN FALSE END)")
+    above = (f"(CASE WHEN \"entity_type\" = '个体工商户' THEN FALSE "
+             f"WHEN \"revenue\" < {float(ABOVE_SCALE_REVENUE)!r} THEN FALSE "
+             f"WHEN {industrial} = FALSE THEN FALSE "
+             f"WHEN {industrial} IS NULL OR \"revenue\" IS NULL THEN "
+             f"(CASE WHEN list_contains(coalesce(\"qualifications\", []::VARCHAR[]), '规模以上工业企业') THEN TRUE END) "
+             f"ELSE TRUE END)")
     d = sql_literal(as_of)
     age = (f"(CASE WHEN \"established\" IS NULL OR \"established\" > {d} THEN NULL ELSE "
            f"CAST(year({d}) - year(\"established\") - CASE WHEN month({d}) * 100 + day({d}) < "
@@ -287,7 +305,7 @@ def derived_sql(as_of: date) -> list[dict[str, str]]:
         {"_cl": cat_list},
         {"_size_cat": category},
         {"size_class": size, "_size_worst": f"(CASE _size_cat {worst_cat} END)",
-         "small_low_profit": slp, "age_years": age},
+         "small_low_profit": slp, "above_scale_industrial": above, "age_years": age},
         {"sme": sme},
     ]
 

@@ -68,6 +68,20 @@ Further rules (all general wording rules, no per-document tables):
   (研发投入占营业收入比例达到3%以上或研发投入达到5000万元以上的规模以上企业);
 - 具有独立法人资格 gives ``entity_type not_in [个体工商户]`` (a 个体工商户 is no
   legal person) plus the ``text`` leaf (other firms still confirm it);
+- in an exclusion the words qualifying the excluded noun are kept:
+  已享受同类项目补助的家庭农牧场原则上不再享受 excludes a 家庭农牧场 *that
+  already received* such aid — ``not(all(已享受同类项目补助, 家庭农牧场))``,
+  the qualifier a ``text`` leaf to confirm (已享受 is procedure elsewhere,
+  not here); an exclusion of benefits (技能提升补贴和职业培训补贴不得重复享受)
+  is a stacking rule, no condition;
+- the beneficiary (受益对象) is a positive condition when the clause has no
+  entity-type / qualification condition of its own: the noun of a benefit
+  sentence without a condition part (每个家庭农牧场补助…, 给予合作社…奖励)
+  and the noun of a "no more / again" exclusion (不再享受, 不再重复支持,
+  不得再享受, 已享受…的X) — only when every such noun is recognised and
+  the clause has no conditional offer with an unrecognised subject, so a
+  clause is never made stricter than written. Then ``all(A, not(all(q, A)))``
+  is written ``all(A, not(q))`` (the same in Kleene logic);
 - 研发费用占营业收入比例 (one year; not 近N年/平均) is the free fact
   ``facts.研发费用占营业收入比例`` (a fraction); 节能量…吨 is 吨标准煤;
   节能/节水(技术)改造(工程)项目 and 节能技改项目 are project kinds.
@@ -77,6 +91,7 @@ Further rules (all general wording rules, no per-document tables):
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -162,6 +177,9 @@ class _Block:
         self.part = part
         self.doc_region = doc_region
         self._thresholds: list | None = None
+        #: beneficiaries named by exclusions (已享受…的家庭农牧场不再享受), see
+        #: :func:`_parse_simple` and :func:`_beneficiary`
+        self.beneficiaries: list[Condition] = []
 
     @property
     def thresholds(self) -> list:
@@ -637,14 +655,28 @@ def _clean_label(s: str) -> str:
 _TEXT_MIN = 4
 
 
+def _non_condition(s: str, exclusion: bool = False) -> bool:
+    """Whether ``s`` holds procedure / definition words
+    (:data:`~huiqi.calc.vocab.NON_CONDITION_RE`). In an exclusion the
+    "already received" words (已享受同类项目补助) are the excluded condition,
+    not procedure, so they do not count there."""
+    for m in V.NON_CONDITION_RE.finditer(s):
+        if exclusion and m.group(0) == "已享受":
+            continue
+        return True
+    return False
+
+
 def _text_leaf(atom: str, off: int, mode: str) -> Condition | None:
     """A ``text`` leaf for an unrecognised condition part, or ``None`` when
-    the part is not a condition (generic subject, procedure, too short)."""
+    the part is not a condition (generic subject, procedure, too short).
+    ``mode`` ``exclusion`` is ``guide`` for the subject of an exclusion
+    (already-received words are kept, see :func:`_non_condition`)."""
     o, a = _trim(off, atom)
     if _cjk_len(a) < _TEXT_MIN:
         return None
     label = _clean_label(a)
-    if not label or V.NON_CONDITION_RE.search(a) or V.GOAL_RE.search(a):
+    if not label or _non_condition(a, mode == "exclusion") or V.GOAL_RE.search(a):
         return None
     if a.startswith("的"):
         return None
@@ -860,11 +892,23 @@ def _parse_simple(sent: str, off: int, blk: _Block, mode: str) -> tuple[str, Con
     im = _INTRO_RE.search(cond_text)
     if im:
         cond_text = cond_text[:im.start()]
+    if negated:
+        # …的家庭农牧场原则上不再享受: the adverb closes the excluded subject
+        cond_text = V.EXCLUSION_ADVERB_RE.sub("", cond_text.rstrip(" ，,"))
+        if _STACKING_SUBJECT_RE.search(cond_text) and "重复" in (V.EXCLUDE_RE.search(s) or [""])[0]:
+            return None  # 技能提升补贴和职业培训补贴不得重复享受: a stacking rule (stacking.py)
     node = _parse_parts(cond_text, c_off, blk, "subject" if negated else mode, exclusion=negated)
     if node is None:
         return None
     if negated:
         src = blk.text[c_off:c_off + len(cond_text)].strip(" ，,")
+        ex = V.EXCLUDE_RE.search(s)
+        if node.op == "all" and (re.search(r"再|重复", ex.group(0) if ex else "") or V.RECEIVED_RE.search(cond_text)):
+            # 已享受同类项目补助的家庭农牧场不再享受: "no more / again" presupposes
+            # that the noun is who the clause is for — a beneficiary
+            nouns = [k for k in node.children if k.kind != "text" and _has_firm_subject(k)]
+            if nouns and len(nouns) < len(node.children):
+                blk.beneficiaries.extend(copy.deepcopy(nouns))
         return role, Condition.negation(node, source_text=src or node.source_text, label=f"不属于：{_clean_label(src)}")
     if role == "offer":
         after = s[cs + len(cond_text):]
@@ -882,13 +926,23 @@ def _parse_simple(sent: str, off: int, blk: _Block, mode: str) -> tuple[str, Con
     return role, node
 
 
+#: the subject of 不得重复享受 naming benefits, not firms (技能提升补贴和职业培训补贴)
+_STACKING_SUBJECT_RE = re.compile(r"(?:补贴|补助|奖励|奖补|资助|政策|优惠|资金)(?:等)?$")
+
 _PREAMBLE_RE = re.compile(r"^(?:依照|依据|根据|按照)[^，,]{0,30}(?:规定|要求)$|^(?:截至|截止|到)?(?:上年末|上年度|当年|近[一二三两\d]年)$"
                           r"|^自?\d{4}年\d{1,2}月(?:\d{1,2}日)?(?:起|以来)?(?:至\d{4}年\d{1,2}月(?:\d{1,2}日)?)?$")
 _EXEMPT_RE = re.compile(r"^(?P<x>.+?)不受[^，,]{0,10}限制$")
 
 
 def _parse_parts(text: str, off: int, blk: _Block, mode: str, exclusion: bool = False) -> Condition | None:
-    """AND over comma parts; in exclusions the parts of a 、/和 list are ORed."""
+    """AND over comma parts; in exclusions the parts of a 、/和 list are ORed.
+
+    Unrecognised words around recognised leaves (:func:`_modifier`,
+    :func:`_middle`, :func:`_head_noun`) are ANDed as ``text`` leaves also
+    in an exclusion: in 已享受同类项目补助的家庭农牧场不再享受 what is excluded
+    is a 家庭农牧场 *that already received* such aid — not every
+    家庭农牧场 — so the exclusion is ``not(all(已享受同类项目补助, 家庭农牧场))``
+    (never stricter than written; see :func:`_drop_implied`)."""
     nodes: list[Condition] = []
     or_next: list[bool] = []
     for a_off, atom in _split(text, "，,：:", off):
@@ -916,13 +970,13 @@ def _parse_parts(text: str, off: int, blk: _Block, mode: str, exclusion: bool = 
                     nodes.append(Condition.any_of(leaves, source_text=atom.strip(), label=_clean_label(atom)))
                     continue
         node = _combine_atom(hits, atom, a_off, _clean_label(atom))
-        if node is not None and not exclusion:
-            extra = [x for x in (_modifier(atom, a_off, hits), *_middle(atom, a_off, hits),
+        if node is not None:
+            extra = [x for x in (_modifier(atom, a_off, hits, exclusion), *_middle(atom, a_off, hits),
                                  _head_noun(atom, a_off, hits)) if x is not None]
             if extra:
                 node = Condition.all_of([*extra, node], source_text=atom.strip(), label=_clean_label(atom))
         if node is None:
-            node = _text_leaf(atom, a_off, "guide" if exclusion else mode)
+            node = _text_leaf(atom, a_off, "exclusion" if exclusion else mode)
         if node is None:
             or_next.pop()
             continue
@@ -951,12 +1005,13 @@ _RESTATE_RE = re.compile(r"^(?:纳税人|企业|申请人|申报单位|申报主
                          r"(?:应当|应|须|需|必须)?(?:已经|已)?(?:被)?(?:认定为|认定|评定为|评为|列为|列入|确定为|成为|属于|为|是|按照|按)?$")
 
 
-def _modifier(atom: str, off: int, hits: list[_Hit]) -> Condition | None:
+def _modifier(atom: str, off: int, hits: list[_Hit], exclusion: bool = False) -> Condition | None:
     """A ``text`` leaf for the unrecognised words before the first recognised
     leaf of a part (未开具3%增值税专用发票的增值税小规模纳税人 → 未开具3%增值税专用发票;
     首次获批高新技术企业的… → 首次获批), so that they are confirmed rather than
     silently passed. Lead words (对/凡), 的 and bare restatements (被认定为)
-    give nothing."""
+    give nothing; ``exclusion``: already-received words count (已享受同类项目补助
+    的家庭农牧场 → 已享受同类项目补助, see :func:`_non_condition`)."""
     first = min(h.src_start for h in hits) - off
     if first <= 0:
         return None
@@ -971,7 +1026,7 @@ def _modifier(atom: str, off: int, hits: list[_Hit]) -> Condition | None:
     if not core or _RESTATE_RE.match(core):
         return None
     need = 3 if re.search(r"首次|新", core) else _TEXT_MIN
-    if _cjk_len(core) < need or V.GENERIC_RE.match(core) or V.NON_CONDITION_RE.search(core) \
+    if _cjk_len(core) < need or V.GENERIC_RE.match(core) or _non_condition(core, exclusion) \
             or re.fullmatch(r"(?:符合(?:上述|以上|相关)?条件|经认定|相关|其|其中)", core):
         return None
     return _leaf("text", None, None, None, t, core)
@@ -1361,23 +1416,131 @@ def extract_conditions(clause: Mapping) -> Condition | None:
     doc = clause.get("document") or {}
     doc_region = doc.get("region") if isinstance(doc, Mapping) else None
     parts: list[Condition] = []
-    if isinstance(fields, Mapping) and fields:
+    named: list[Condition] = []  # beneficiaries named by exclusions
+    guide = isinstance(fields, Mapping) and bool(fields)
+    if guide:
         for block, base in _field_blocks(fields, text):
             blk = _Block(text, base, block, doc_region)
             node = _build(_tree(block, base), blk, "guide")
+            named.extend(blk.beneficiaries)
             if node is not None:
                 parts.append(node)
     else:
         blk = _Block(text, 0, text, doc_region)
         node = _build(_tree(text, 0), blk, "subject")
+        named.extend(blk.beneficiaries)
         if node is not None:
             parts.append(node)
+    parts = [p for p in (_simplify(x) for x in parts) if p is not None]
+    if not any(_has_firm_subject(p) for p in parts):
+        who = _beneficiary(text, _Block(text, 0, text, doc_region), named, scan=not guide)
+        if who is not None:
+            parts.insert(0, who)
     if not parts:
         return None
-    parts = _drop_subsumed([p for p in (_simplify(x) for x in parts) if p is not None])
+    parts = _drop_subsumed(parts)
     if not parts:
         return None
-    return _simplify(parts[0] if len(parts) == 1 else Condition.all_of(parts))
+    return _drop_implied(_simplify(parts[0] if len(parts) == 1 else Condition.all_of(parts)))
+
+
+# ---------------------------------------------------------------------------
+# beneficiary of a benefit sentence (受益对象)
+
+_BENEFIT_NOUN = r"(?:补助|补贴|奖励|奖补|资助|贴息)"
+#: 每个家庭农牧场补助资金不超过10万元: the noun between 每个/每家/每户 and the benefit
+_EACH_RE = re.compile(rf"每(?:个|家|户)(?P<np>[^，,。；;：:\d]{{2,16}}?)(?:的)?(?:{_BENEFIT_NOUN}|最高|可获得?)")
+#: 给予合作社一次性奖励 / 给予家庭农场每个5万元补助: the noun right after 给予
+_GRANT_RE = re.compile(rf"给予(?P<np>[^，,。；;：:\d]{{2,16}}?)(?=一次性|每|最高|不超过|不低于|\d|[一二三四五六七八九十百千]+万|{_BENEFIT_NOUN}|资金)")
+
+
+def _has_firm_subject(node: Condition | None) -> bool:
+    """Whether ``node`` names the kind of firm positively (a membership
+    leaf on entity type, qualification, size, ownership, industry or
+    taxpayer type that is not under a ``not``)."""
+    if node is None:
+        return False
+    if node.op == "not":
+        return False
+    if node.op == "leaf":
+        return node.kind == "membership" and node.operator == "in" and node.attribute in _FIRM_ATTRS
+    return any(_has_firm_subject(k) for k in node.children)
+
+
+def _beneficiary(text: str, blk: _Block, named: list[Condition] = (), scan: bool = True) -> Condition | None:
+    """The beneficiary (受益对象) a clause's benefit sentences name, as a
+    positive condition, or ``None``.
+
+    Benefit sentences without a 对…/凡…/…的 condition part still say who
+    gets the money: 每个家庭农牧场补助资金不超过10万元, 给予合作社一次性奖励.
+    When that noun is an entity type or qualification the profile states
+    (家庭农牧场 → ``entity_type in [家庭农牧场]``), the clause is for it.
+    ``named`` are the nouns of "no more / again" exclusions
+    (已享受同类项目补助的家庭农牧场原则上不再享受: the 家庭农牧场 are who
+    the clause is for); ``scan`` looks for the benefit sentences (clause
+    text; not for service guides, whose conditions are in their fields).
+    Called only when the clause has no such condition already (see
+    :func:`extract_conditions`). Nothing is returned — so the clause is
+    never made stricter than written — when some benefit sentence names a
+    beneficiary that is not recognised (每家企业…, 给予项目单位…), names
+    other conditions (每个存栏300头以上的合作社), or when the clause has a
+    conditional offer (对…给予, …的，给予) whose subject is not recognised:
+    those benefits may go to other firms. Several recognised beneficiaries
+    are alternatives (``any``)."""
+    found: list[Condition] = list(named)
+    if not found and not scan:
+        return None
+    for s_off, sent in _split(text, "。；;\n"):
+        part = _condition_part(sent)
+        if part is not None and not part[1]:
+            return None  # a conditional offer without a recognised subject (else the tree has one)
+        for rx in (_EACH_RE, _GRANT_RE) if scan else ():
+            for m in rx.finditer(sent):
+                np_off, np = _trim(s_off + m.start("np"), m.group("np"), " 的，,、")
+                if not _SUBJECT_NOUN_RE.search(np):
+                    continue  # 给予一次性奖励, 每个项目…: no beneficiary named
+                hits = _recognise(np, np_off, blk)
+                if not hits or not all(h.subject and h.leaf.attribute in _FIRM_ATTRS for h in hits):
+                    return None
+                node = _combine_atom(hits, np, np_off, f"受益对象：{np}")
+                if node is None or node.op not in ("leaf", "any"):
+                    return None  # 家庭农场(…)高新技术企业: not a plain list of beneficiaries
+                found.append(node)
+    if not found:
+        return None
+    uniq: dict[tuple, Condition] = {}
+    for f in found:  # the same beneficiary named twice counts once
+        uniq.setdefault(_leaf_key(f) if f.op == "leaf" else (repr(f.to_dict()),), f)
+    kids = list(uniq.values())
+    if len(kids) == 1:
+        return _relabel(kids[0], f"受益对象：{kids[0].label or kids[0].source_text}")
+    return Condition.any_of(kids, source_text=kids[0].source_text, label="受益对象（符合其一）")
+
+
+def _drop_implied(c: Condition | None) -> Condition | None:
+    """``all(A, not(all(q, A)))`` → ``all(A, not(q))``: inside an exclusion
+    a leaf that the clause already requires (its beneficiary 家庭农牧场) adds
+    nothing — what is excluded is the qualifier (已享受同类项目补助). Exact
+    (A ∧ ¬(q ∧ A) ≡ A ∧ ¬q in Kleene logic), so nothing gets stricter or
+    looser; it only keeps the explanation from quoting the beneficiary as
+    an exclusion."""
+    if c is None or c.op == "leaf":
+        return c
+    c.children = [_drop_implied(k) for k in c.children]
+    if c.op != "all":
+        return c
+    required = {_leaf_key(k) for k in c.children if k.op == "leaf" and k.kind != "text"}
+    if not required:
+        return c
+    for i, k in enumerate(c.children):
+        inner = k.children[0] if k.op == "not" and k.children else None
+        if inner is None or inner.op != "all":
+            continue
+        rest = [x for x in inner.children if not (x.op == "leaf" and _leaf_key(x) in required)]
+        if rest and len(rest) < len(inner.children):
+            body = rest[0] if len(rest) == 1 else Condition.all_of(rest, inner.source_text, inner.label)
+            c.children[i] = Condition.negation(body, k.source_text, k.label)
+    return c
 
 
 def _leaf_key(c: Condition) -> tuple:

@@ -111,6 +111,7 @@ PROFILE_COLUMNS: dict[str, str] = {
     "size_class": "VARCHAR",
     "sme": "BOOLEAN",
     "small_low_profit": "BOOLEAN",
+    "above_scale_industrial": "BOOLEAN",
     "region": "VARCHAR",
     "region_codes": "VARCHAR[]",
     "region_chain": "VARCHAR[]",
@@ -428,7 +429,13 @@ class Compiler:
 
     def _threshold(self, c: Condition, ref: str, typ: str) -> str:
         """Numeric comparison; text, booleans, dates and lists are not
-        comparable (unknown), like a non-numeric bound."""
+        comparable (unknown), like a non-numeric bound — except ``== true /
+        false`` on a yes/no column (``sme``, ``listed``, ``small_low_profit``
+        …), as the evaluator compares it."""
+        if typ == "BOOLEAN" and isinstance(c.value, bool):
+            if c.operator != "==":
+                return "1"
+            return f"(CASE WHEN {ref} IS NULL THEN 1 WHEN {ref} = {'TRUE' if c.value else 'FALSE'} THEN 3 ELSE 0 END)"
         if typ not in _NUMERIC_TYPES:
             return "1"
         op = c.operator
@@ -487,19 +494,28 @@ class Compiler:
         return code_of(_in(x, [sql_literal(t) for t in texts]))
 
     def _qualification(self, c: Condition) -> str:
-        """资质 membership: listed → met; 小型微利企业 may be settled by the
-        derived fact; else unmet when the firm stated its list (column not
-        NULL), unknown otherwise."""
+        """资质 membership: listed → met; a qualification a derived fact can
+        settle (:data:`huiqi.calc.evaluate.QUAL_DERIVED`: 小型微利企业,
+        规模以上工业企业) is met when the fact is true and, when it is the only
+        value, unknown / unmet when the fact is unknown / false; else unmet
+        when the firm stated its list (column not NULL), unknown otherwise —
+        the evaluator's order."""
+        from huiqi.calc.evaluate import QUAL_DERIVED
+
         vals = _values(c.value) if c.value is not None else [None]
         texts = [v for v in vals if isinstance(v, str)]
         ref = '"qualifications"'
         parts = []
         if texts:
             parts.append(f"WHEN list_has_any(coalesce({ref}, []::VARCHAR[]), {_list_literal(texts)}) THEN 3")
-        if "小型微利企业" in vals:
-            parts.append('WHEN "small_low_profit" THEN 3')
+        for v in vals:
+            col = QUAL_DERIVED.get(v) if isinstance(v, str) else None
+            if col is None or col not in self.columns:
+                continue
+            q = quote_ident(col)
+            parts.append(f"WHEN {q} THEN 3")
             if len(vals) == 1:
-                parts.append('WHEN "small_low_profit" IS NULL THEN 1 WHEN NOT "small_low_profit" THEN 0')
+                parts.append(f"WHEN {q} IS NULL THEN 1 WHEN NOT {q} THEN 0")
         parts.append(f"WHEN {ref} IS NOT NULL THEN 0 ELSE 1")
         return "(CASE " + " ".join(parts) + " END)"
 

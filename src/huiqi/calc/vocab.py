@@ -251,9 +251,10 @@ PERSON_HEAD_RE = re.compile(
     r"(?:人才|人员|教师|医师|护士|学生|毕业生|研究生|博士|硕士|专家|院士|个人|社工|工作者|完成人|负责人|"
     r"创办人|入选者|青年|农牧民|居民|职工|劳动者|退役军人|退役士兵|校长|园长|工匠|技师|工程师|顾问)(?:等)?$"
 )
-#: exclusion words (排除): the subject before them is excluded
+#: exclusion words (排除): the subject before them is excluded (also with
+#: 再/重复 between: 不得再享受, 不再重复支持)
 EXCLUDE_RE = re.compile(
-    r"(?:不予|不得|不再|不能|不可)(?:支持|补助|补贴|奖励|返还|受理|享受|申报|申请|重复申报|重复享受|纳入|安排)"
+    r"(?:不予|不得|不再|不能|不可)(?:再|重复)?(?:支持|补助|补贴|奖励|返还|受理|享受|申报|申请|纳入|安排)"
     r"|不适用本(?:政策|办法|通知|措施)|不属于(?:本政策)?支持范围|不在支持范围"
 )
 #: definitions, procedure and benefit arithmetic — not eligibility conditions
@@ -264,9 +265,18 @@ NON_CONDITION_RE = re.compile(
     r"叠加享受|核算|为限|计算公式|汇算清缴|减免税总额|纳税年度终了|时间表|副本|社会保险费记录|指为|指由|包括但不限于|"
     r"随借随还|秒批|足不出户|贷款产品|全线上|其中[，,]?[^，,]{1,12}指"
 )
+#: "already received" wording (已享受同类项目补助, 已获得过…资金支持): in an
+#: exclusion (已享受同类项目补助的家庭农牧场不再享受) it is the excluded
+#: condition itself, to be confirmed — elsewhere it is procedure
+#: (:data:`NON_CONDITION_RE`)
+RECEIVED_RE = re.compile(r"已(?:经)?(?:享受|获得|获|取得|领取|申领)")
+#: adverbs closing the subject of an exclusion (…的家庭农牧场原则上不再享受)
+EXCLUSION_ADVERB_RE = re.compile(r"(?:原则上|一般|均|也|亦)+$")
+
 #: generic subjects that say nothing (符合条件的企业, 经营主体 …)
 GENERIC_RE = re.compile(
-    r"^(?:符合(?:上述|以上|相关|规定)?条件的|经认定的|相关|各类|有关|辖区内|新|全市|全盟|全旗|全区)?"
+    r"^(?:符合(?:上述|以上|相关|规定)?条件的|经认定的|相关|各类|有关|辖区内|新|全市|全盟|全旗|全区"
+    r"|本(?:公告|通知|办法|政策|措施|细则)所(?:述|称)的?|上述)?"
     r"(?:企业|单位|经营主体|市场主体|主体|纳税人|企事业单位|用人单位|申报单位|项目|个人|人员|团队|机构|企业等单位|企业项目主体|项目主体)?"
     r"(?:和个人|等)?$"
 )

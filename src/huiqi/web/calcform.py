@@ -216,6 +216,8 @@ LAZY_STATUSES = ("ineligible", "expired")
 FIRST_ITEMS = 5
 #: results listed at first in the group 符合 (usually all of them)
 FIRST_ELIGIBLE = 30
+#: results loaded per request when the user asks for more of a group
+PAGE_ITEMS = 50
 
 
 def group_results(result: dict) -> list[tuple[str, list[dict]]]:

@@ -207,14 +207,15 @@ def ask_page(request: Request, q: str = Query("", max_length=1000)):
 
 def _calc_context(st, values: dict, **extra) -> dict:
     from huiqi.calc.profile import KNOWN_QUALIFICATIONS
-    from huiqi.web.calcform import PROFILE_FIELDS, PROJECT_FIELDS, field_spec
+    from huiqi.web.calcform import PAGE_ITEMS, PROFILE_FIELDS, PROJECT_FIELDS, field_spec
 
     specs = {k: field_spec(k) for k in PROFILE_FIELDS}
     project_specs = {k: field_spec(f"project.{k}") for k in PROJECT_FIELDS}
     ctx = dict(active="calc", values=values, regions=region_options(), industries=industry_options(),
                qualifications=KNOWN_QUALIFICATIONS, specs=specs, project_specs=project_specs,
                calc_ready=st.calc is not None and not st.calc_error, calc_error=st.calc_error,
-               result=None, groups=[], errors=[], field_spec=field_spec, today=date.today().isoformat())
+               result=None, groups=[], errors=[], field_spec=field_spec, today=date.today().isoformat(),
+               page_items=PAGE_ITEMS)
     ctx.update(extra)
     return ctx
 
@@ -268,15 +269,19 @@ async def calc_results(request: Request, show: str = Query("", max_length=20)):
 @router.post("/calc/items")
 async def calc_items(request: Request, status: str = Query(..., max_length=20),
                      offset: int = Query(0, ge=0, le=100000)):
-    """An HTML fragment: the results of group ``status`` from ``offset`` on,
-    for the same form as ``POST /calc`` (the page inserts it in place)."""
-    from huiqi.web.calcform import group_slice
+    """An HTML fragment: the next :data:`huiqi.web.calcform.PAGE_ITEMS`
+    results of group ``status`` from ``offset`` on, for the same form as
+    ``POST /calc`` (the page inserts it in place), followed by a button for
+    the next batch when more are left."""
+    from huiqi.web.calcform import PAGE_ITEMS, group_slice
 
     st, values, result, errors, code = await _match_form(request)
     if result is None:
         raise ApiError(code, "；".join(_label_errors(errors)) or "企业画像有误", "invalid_profile")
-    rows = group_slice(result, status, offset)
-    return render("calc_items.html", **_calc_context(st, values, result=result, rows=rows, status_key=status))
+    rest = group_slice(result, status, offset)
+    rows = rest[:PAGE_ITEMS]
+    return render("calc_items.html", **_calc_context(st, values, result=result, rows=rows, status_key=status,
+                                                     next_offset=offset + len(rows), more=len(rest) - len(rows)))
 
 
 @router.post("/calc/export.xlsx")
