@@ -67,6 +67,28 @@ DERIVED_COLUMNS = ("industry_codes", "region_codes", "region_chain", "size_class
                    "above_scale_industrial", "age_years")
 
 
+EXCEL_ROWS = 1_048_575
+"""Data rows that fit in one Excel sheet (1,048,576 rows minus the header)."""
+
+
+def append_rows(sheet, cursor, limit: int = EXCEL_ROWS, chunk: int = 10_000, progress=None) -> int:
+    """Append the rows of a DB-API ``cursor`` to an openpyxl (write-only)
+    ``sheet``, at most ``limit`` rows, fetched ``chunk`` at a time;
+    ``progress(written)`` is called after each chunk. Returns the number of
+    rows written."""
+    written = 0
+    while written < limit:
+        batch = cursor.fetchmany(chunk)
+        if not batch:
+            break
+        for row in batch[: limit - written]:
+            sheet.append(list(row))
+        written += min(len(batch), limit - written)
+        if progress is not None:
+            progress(written)
+    return written
+
+
 class BatchError(ValueError):
     """Bad batch input (a profile source of an unsupported type, a table
     that does not exist, an output file type that is not supported). The
@@ -792,7 +814,7 @@ class ScreenResult:
             from openpyxl import Workbook
         except ImportError:
             raise BatchError(f"{path.name}: 写 .xlsx 需要 openpyxl（pip install openpyxl），或改用 .parquet") from None
-        limit = 1_048_575
+        limit = EXCEL_ROWS
         wb = Workbook(write_only=True)
         summary = wb.create_sheet("汇总")
         summary.append(["条款ID", "条款", "符合", "待确认", "缺信息", "不符合"])
@@ -800,15 +822,7 @@ class ScreenResult:
             summary.append([s.clause_id, titles.get(s.clause_id, ""), s.eligible, s.likely, s.needs_info, s.ineligible])
         sheet = wb.create_sheet("企业名单")
         sheet.append(["条款ID", "条款", "企业ID", "企业名称", "状态"])
-        cur = self.con.execute(query)
-        written = 0
-        while written < limit:
-            batch = cur.fetchmany(10_000)
-            if not batch:
-                break
-            for row in batch[: limit - written]:
-                sheet.append(list(row))
-            written += min(len(batch), limit - written)
+        written = append_rows(sheet, self.con.execute(query), limit)
         total = self.con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
         if total > written:
             summary.append([])

@@ -281,6 +281,28 @@ def _date_or_none(v: Any) -> date | None:
     return None
 
 
+def _compare_code(c: Condition, ref: str, convert) -> str:
+    """Outcome code of ``ref <op> value`` for a threshold or date leaf;
+    ``convert`` turns a bound into a Python value (``None`` when it cannot),
+    which makes the leaf unknown (``"1"``), as does an unknown operator.
+    ``between`` takes ``[lo, hi]`` and honours ``inclusive``."""
+    op = c.operator
+    if op == "between":
+        vals = c.value
+        if not isinstance(vals, (list, tuple)) or len(vals) != 2:
+            return "1"
+        lo, hi = (convert(v) for v in vals)
+        if lo is None or hi is None:
+            return "1"
+        if c.inclusive:
+            return code_of(f"{ref} BETWEEN {sql_literal(lo)} AND {sql_literal(hi)}")
+        return code_of(f"({ref} > {sql_literal(lo)} AND {ref} < {sql_literal(hi)})")
+    v = convert(c.value)
+    if op not in (">=", ">", "<=", "<", "==") or v is None:
+        return "1"
+    return code_of(f"{ref} {'=' if op == '==' else op} {sql_literal(v)}")
+
+
 def _project_kind_aliases() -> dict[str, str]:
     """Project kinds (项目类型) written differently in profiles and texts:
     :data:`huiqi.calc.evaluate.PROJECT_KIND_ALIASES`."""
@@ -438,42 +460,14 @@ class Compiler:
             return f"(CASE WHEN {ref} IS NULL THEN 1 WHEN {ref} = {'TRUE' if c.value else 'FALSE'} THEN 3 ELSE 0 END)"
         if typ not in _NUMERIC_TYPES:
             return "1"
-        op = c.operator
-        if op == "between":
-            vals = c.value
-            if not isinstance(vals, (list, tuple)) or len(vals) != 2:
-                return "1"
-            lo, hi = (_float_or_none(v) for v in vals)
-            if lo is None or hi is None:
-                return "1"
-            if c.inclusive:
-                b = f"{ref} BETWEEN {sql_literal(lo)} AND {sql_literal(hi)}"
-            else:
-                b = f"({ref} > {sql_literal(lo)} AND {ref} < {sql_literal(hi)})"
-            return code_of(b)
-        if op not in (">=", ">", "<=", "<", "==") or not _is_number(c.value):
+        if c.operator != "between" and not _is_number(c.value):
             return "1"
-        v = float(c.value)
-        return code_of(f"{ref} {'=' if op == '==' else op} {sql_literal(v)}")
+        return _compare_code(c, ref, _float_or_none)
 
     def _date(self, c: Condition, ref: str, typ: str) -> str:
         if typ != "DATE":
             return "1"
-        op = c.operator
-        if op == "between":
-            vals = c.value
-            if not isinstance(vals, (list, tuple)) or len(vals) != 2:
-                return "1"
-            lo, hi = (_date_or_none(v) for v in vals)
-            if lo is None or hi is None:
-                return "1"
-            if c.inclusive:
-                return code_of(f"{ref} BETWEEN {sql_literal(lo)} AND {sql_literal(hi)}")
-            return code_of(f"({ref} > {sql_literal(lo)} AND {ref} < {sql_literal(hi)})")
-        d = _date_or_none(c.value)
-        if op not in (">=", ">", "<=", "<", "==") or d is None:
-            return "1"
-        return code_of(f"{ref} {'=' if op == '==' else op} {sql_literal(d)}")
+        return _compare_code(c, ref, _date_or_none)
 
     def _membership(self, c: Condition, ref: str, typ: str) -> str:
         """Generic membership: the value's text form among the listed

@@ -41,8 +41,6 @@ LISTED_CODES = (3, 2, 1)
 OUT_SUFFIXES = (".xlsx", ".parquet", ".csv")
 #: Clauses shown in the console summary.
 TOP_CLAUSES = 15
-#: Data rows per Excel sheet (1,048,576 minus the header).
-EXCEL_ROWS = 1_048_575
 #: Long-table columns for Parquet (English names; citation as file + lines).
 PARQUET_COLUMNS = ("clause_id", "clause_title", "document", "status", "row", "name", "credit_code", "region",
                    "missing", "source_file", "start_line", "end_line")
@@ -246,6 +244,8 @@ def write_xlsx(path: Path, run: dict, reg: Any, day: date, progress: Any = None)
     Returns the rows of 按政策; a list longer than Excel's row limit is cut
     and 汇总 says so. ``progress(rows written)`` is called every 20,000 rows
     (openpyxl writes about 15,000 rows a second)."""
+    from huiqi.calc.batch import EXCEL_ROWS, append_rows
+
     from openpyxl import Workbook
 
     cur = run["con"].execute(list_sql([c for c, _ in LIST_COLUMNS]))  # fails (if at all) before the workbook exists
@@ -264,16 +264,7 @@ def write_xlsx(path: Path, run: dict, reg: Any, day: date, progress: Any = None)
     sheet = wb.create_sheet("按政策")
     _layout(sheet, [8, 40, 30, 10, 8, 30, 20, 18, 30, 34], "A2")
     sheet.append([zh for _, zh in LIST_COLUMNS])
-    written = 0
-    while written < EXCEL_ROWS:
-        batch = cur.fetchmany(20_000)
-        if not batch:
-            break
-        for row in batch[: EXCEL_ROWS - written]:
-            sheet.append(list(row))
-        written += min(len(batch), EXCEL_ROWS - written)
-        if progress is not None:
-            progress(written)
+    written = append_rows(sheet, cur, EXCEL_ROWS, chunk=20_000, progress=progress)
     total = run["con"].execute("SELECT count(*) FROM screen_long").fetchone()[0]
     if total > written:
         summary.append([])
@@ -428,6 +419,8 @@ def _write_progress(err: Any, path: Path, run: dict):
     """A progress bar on stderr while a long list is written (a spinner
     for short ones); yields ``progress(rows written)``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from huiqi.calc.batch import EXCEL_ROWS
 
     total = run["con"].execute("SELECT count(*) FROM screen_long").fetchone()[0]
     with Progress(TextColumn(f"[bold]写出[/bold] {escape(path.name)}"), BarColumn(), MofNCompleteColumn(),
