@@ -14,7 +14,7 @@ profiles are 200 different enterprise profiles drawn with a fixed seed
 Usage::
 
     python benchmarks/web_load.py [--db URL] [--clients 20] [--duration 20]
-                                   [--workers 1] [--tool auto|wrk|httpx|both]
+                                   [--workers N] [--tool auto|wrk|httpx|both]
 
 Without ``--db`` the bundled corpus is ingested into a temporary database.
 Prints a table and writes ``benchmarks/out/web_load.json``. Latencies in
@@ -121,20 +121,28 @@ def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     return subprocess.Popen(cmd, env=env, start_new_session=True)
 
 
-def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 120.0) -> None:
+def wait_ready(base: str, proc: subprocess.Popen, workers: int = 1, timeout: float = 120.0) -> None:
+    """Wait until ``workers`` distinct worker processes answered
+    ``/healthz`` (each loads the knowledge base on start: measuring while
+    one is still loading would time its start-up, not its service)."""
     import httpx
 
     deadline = time.time() + timeout
+    seen: set[int] = set()
     while time.time() < deadline:
         if proc.poll() is not None:
             raise SystemExit("服务进程已退出")
         try:
-            if httpx.get(base + "/healthz", timeout=5).status_code == 200:
-                return
+            with httpx.Client(timeout=5) as client:  # a new connection each time: any worker may accept it
+                r = client.get(base + "/healthz")
+            if r.status_code == 200:
+                seen.add(r.json().get("worker", 0))
+                if len(seen) >= workers:
+                    return
         except httpx.HTTPError:
             pass
-        time.sleep(0.5)
-    raise SystemExit("服务未在限定时间内就绪")
+        time.sleep(0.2)
+    raise SystemExit(f"服务未在限定时间内就绪（{len(seen)}/{workers} 个工作进程已应答）")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -241,9 +249,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--duration", type=float, default=20.0, help="每个接口的测量秒数")
     ap.add_argument("--warmup", type=float, default=3.0)
-    ap.add_argument("--workers", type=int, default=1, help="uvicorn 工作进程数")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="uvicorn 工作进程数（默认同 huiqi serve：CPU 核数，最多 4 个）")
     ap.add_argument("--tool", choices=("auto", "wrk", "httpx", "both"), default="auto")
     args = ap.parse_args(argv)
+    if args.workers is None:
+        from huiqi.cli.serve_cmd import default_workers
+
+        args.workers = default_workers()
 
     tools = {"auto": ["wrk"] if shutil.which("wrk") else ["httpx"], "wrk": ["wrk"], "httpx": ["httpx"],
              "both": (["wrk"] if shutil.which("wrk") else []) + ["httpx"]}[args.tool]
@@ -256,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     proc = start_server(url, port, args.workers)
     results = {}
     try:
-        wait_ready(base, proc)
+        wait_ready(base, proc, args.workers)
         for name, reqs in (("/api/search", search_requests()), ("/api/match", match_requests())):
             asyncio.run(_httpx_load(base, reqs, args.clients, args.warmup))  # warm-up (first match builds rules)
             for tool in tools:

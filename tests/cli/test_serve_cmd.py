@@ -68,3 +68,36 @@ def test_serve_refuses_a_busy_port(tmp_path):
                            capture_output=True, text=True, timeout=120)
     assert r.returncode == 1
     assert f"端口 {port} 已被占用" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_serve_with_two_workers_prints_the_url_once_they_answer(tmp_path):
+    """Several worker processes (the default on a multi-core machine): the
+    URL is printed only when the service answers, and requests reach every
+    worker (each reports its process id in /healthz)."""
+    from tests.search.kw_corpus import corpus_db_url
+
+    port = _free_port()
+    env = dict(os.environ)
+    env.pop("HUIQI_DB", None)
+    proc = subprocess.Popen([*_huiqi(), "serve", "--port", str(port), "--db", corpus_db_url(), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        line = proc.stdout.readline()
+        assert url in line and "2 个工作进程" in line, (line, proc.stderr.read() if proc.poll() is not None else "")
+        assert httpx.get(url + "healthz", timeout=30).json()["status"] == "ok"  # answered at once: already up
+        workers = set()
+        deadline = time.time() + 60
+        while len(workers) < 2 and time.time() < deadline:
+            with httpx.Client(timeout=30) as client:  # a new connection each time
+                workers.add(client.get(url + "healthz").json()["worker"])
+        assert len(workers) == 2
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            _out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _out, err = proc.communicate()
+    assert "Traceback" not in err

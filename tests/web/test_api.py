@@ -197,3 +197,11 @@ def test_internal_error_is_json_without_trace(client, state, monkeypatch):
     r = client.get("/api/search", params={"q": "补贴"})
     body = _error(r, 500, "internal_error")
     assert "secret" not in r.text and "passwd" not in body["detail"]
+
+
+def test_json_response_serialises_non_string_keys():
+    from huiqi.web.api import json_response
+
+    r = json_response({"a": 1, "by_id": {3: "x"}})
+    assert r.body == b'{"a":1,"by_id":{"3":"x"}}'
+    assert r.media_type == "application/json"
