@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from huiqi.web.compress import PageCompressionMiddleware
 from huiqi.web.errors import MAX_BODY_BYTES, MAX_QUERY_BYTES, LimitsMiddleware, install_error_handlers
 from huiqi.web.render import STATIC_DIR
 from huiqi.web.state import WebState
@@ -72,6 +73,7 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(LimitsMiddleware, max_body=MAX_BODY_BYTES, max_upload=_upload_limit(),
                        max_query=MAX_QUERY_BYTES)
+    app.add_middleware(PageCompressionMiddleware)  # outermost: compresses error pages too
 
     from huiqi.web import admin, api, pages
 
