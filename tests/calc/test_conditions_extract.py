@@ -243,6 +243,19 @@ def test_league_region_word_and_qualification():
     assert evaluate(c, FactContext.build(profile, AS_OF)).outcome == "unmet"
 
 
+def test_single_champion_written_with_de_is_a_qualification():
+    # 2024 regional list, item 43: "对认定为自治区级制造业单项冠军的企业奖励100万元"
+    cl = clause("对认定为自治区级制造业单项冠军的企业奖励100万元，对认定为国家级制造业单项冠军的企业奖励200万元。",
+                region="内蒙古自治区", level="自治区")
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    quals = leaves(c, "membership", "qualifications")
+    assert quals and quals[0].value == ["制造业单项冠军企业"]
+    holder, _ = load_profile({"region": "东胜区", "qualifications": ["制造业单项冠军企业"]})
+    other, _ = load_profile({"region": "东胜区", "qualifications": ["高新技术企业"]})
+    assert evaluate(quals[0], FactContext.build(holder, AS_OF)).outcome == "met"
+    assert evaluate(quals[0], FactContext.build(other, AS_OF)).outcome == "unmet"
+
 # --- tracks -----------------------------------------------------------------
 
 # 003 工业绿色化改造项目服务指南: 申报条件 (abridged to the first lines of two tracks)
