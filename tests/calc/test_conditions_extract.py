@@ -633,3 +633,28 @@ def test_already_received_is_excluded_and_stacking_is_no_exclusion():
              "可按上述规定享受优惠至3年期满。")
     g = extract_conditions(clause("", {"申报条件": field}))
     assert [x.source_text for x in _negated(g)] == ["退役士兵以前年度已享受退役士兵创业就业税收优惠政策满3年的"]
+
+
+def test_not_include_narrowing_a_base_or_a_parenthesis_is_no_condition():
+    # 2022 action plan, 社会保险补贴: the exclusion narrows the base of the amount
+    base = ("对招用就业困难人员并缴纳社会保险费的单位，按单位为就业困难人员实际缴纳的基本养老保险费、"
+            "基本医疗保险费和失业保险费，不包括就业困难人员个人应缴纳的部分给予补贴。")
+    c = extract_conditions(clause(base, region="内蒙古自治区", level="自治区"))
+    assert c is not None and not _negated(c)
+    assert not any("个人应缴纳" in (x.source_text or "") for x in c.leaves())
+    # the benefit glued to the exclusion (…的部分给予补贴) still marks the subject
+    assert any("招用就业困难人员" in (x.source_text or "") for x in c.leaves())
+    # a parenthesis that limits a service, not the applicants
+    paren = "对开展信息服务业务（仅限应用商店，不含网络出版服务）的企业给予奖励10万元。"
+    c = extract_conditions(clause(paren, region="内蒙古自治区", level="自治区"))
+    assert c is None or not any("网络出版" in (x.source_text or "") for x in c.leaves())
+
+
+def test_not_include_of_projects_stays_an_exclusion():
+    # Alxa guide 适用范围: projects of other directions are excluded
+    text = ("以工艺设备更新提升为重点的技术改造设备投资补助，不包括节能节水等绿色化改造、智能改造、"
+            "数字化转型等项目（以上方向有单独申报指南）。")
+    cl = clause("", {"适用范围": text})
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    assert any("数字化转型" in (x.source_text or "") for x in _negated(c))

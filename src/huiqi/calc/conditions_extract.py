@@ -794,6 +794,23 @@ _EXCEPT_TAIL_RE = re.compile(r"(?:^|[，,])(?P<x>[^，,]{2,60}?)除外(?:[（(][
 _NOT_INCLUDE_RE = re.compile(r"[，,]\s*(?:但)?(?:不包括|不含)(?P<x>[^，,]{2,80})")
 
 
+_BASE_PART_RE = re.compile(r"^\s*(?:按照?|依据|根据)")
+
+
+def _excludes_applicants(before: str) -> bool:
+    """Whether ``…，不包括X`` (``before`` = the text up to the comma)
+    excludes applicants or projects (…技术改造设备投资补助，不包括节能节水等
+    绿色化改造…项目) rather than narrowing a base of calculation (按单位实际
+    缴纳的社会保险费，不包括个人应缴纳的部分) or the content of a
+    parenthesis (信息服务业务（仅限应用商店，不含网络出版服务）): the
+    comma part before it must not open with 按/按照/依据/根据 (以 would
+    catch 以工艺设备更新提升为重点的…), and no parenthesis may be open."""
+    if before.count("（") + before.count("(") > before.count("）") + before.count(")"):
+        return False
+    last = re.split(r"[，,]", before)[-1]
+    return not _BASE_PART_RE.match(last)
+
+
 def _parse_sentence(sent: str, off: int, blk: _Block, mode: str) -> list[tuple[str, Condition]]:
     """Conditions of one sentence as ``(role, node)`` pairs (see
     :func:`_parse_simple`), after splitting off 除X外，… (X is an
@@ -821,6 +838,12 @@ def _parse_sentence(sent: str, off: int, blk: _Block, mode: str) -> list[tuple[s
             out.append(("excl", Condition.negation(x_node, m.group("x").strip(), f"不属于：{_clean_label(m.group('x'))}")))
         return out
     m = _NOT_INCLUDE_RE.search(s)
+    if m and not _excludes_applicants(s[:m.start()]):
+        # …，不包括X that narrows a base of calculation or a parenthesis: no
+        # condition; a benefit glued to X (…，不包括个人应缴纳的部分给予补贴) stays
+        b = V.BENEFIT_RE.search(m.group("x"))
+        cut = m.start("x") + b.start() if b else m.end()
+        return _parse_sentence(s[:m.start()] + " " * (cut - m.start()) + s[cut:], off, blk, mode)
     if m:
         x_node = _parse_parts(m.group("x"), off + m.start("x"), blk, "guide", exclusion=True)
         out = _parse_sentence(s[:m.start()] + " " * (len(s) - m.start()), off, blk, mode)
