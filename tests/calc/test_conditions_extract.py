@@ -658,3 +658,16 @@ def test_not_include_of_projects_stays_an_exclusion():
     c = extract_conditions(cl)
     check_sources(c, cl)
     assert any("数字化转型" in (x.source_text or "") for x in _negated(c))
+
+
+def test_exclusion_in_a_field_without_conditions_is_read():
+    # Alxa guide 战略性新兴产业: 其他事项 holds the only exclusion
+    cl = clause("", {"申报条件": "1.企业经营状况良好；", "其他事项":
+                     "一个独立法人单位只能申报1个项目，已获得过战略性新兴产业专项资金支持、项目未完工的企业不得申报。",
+                     "申报流程": "企业在线提交材料，属于以下情形之一的项目不予支持：\n1.项目已获得其他资金支持。"})
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    excluded = " ".join(x.source_text for x in _negated(c))
+    assert "项目未完工的企业" in excluded and "已获得过战略性新兴产业专项资金支持" in excluded
+    # a list introduced by 以下情形…不予支持： is not read (its items would become alternatives to meet)
+    assert not any("以下情形" in (x.source_text or "") or "其他资金" in (x.source_text or "") for x in c.leaves())

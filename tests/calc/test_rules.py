@@ -323,3 +323,11 @@ def test_check_rules_command(tmp_path, db_url, capsys):
     assert main(["--db", db_url, str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert "rules[1].clause_key: 知识库中没有该条款" in out and "问题 1 处" in out
+
+
+def test_check_rules_command_on_an_empty_knowledge_base(tmp_path, capsys):
+    from huiqi.calc.rules import main
+
+    assert main(["--db", str(tmp_path / "empty.db")]) == 2
+    out = capsys.readouterr().out
+    assert "知识库为空" in out and "huiqi ingest" in out

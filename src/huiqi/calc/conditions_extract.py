@@ -1399,6 +1399,27 @@ _OBJECT_RE = re.compile(r"(?:^|\n)\s*(?:[（(][一二三四五六七八九十\d]
 _SCOPE_ONLY_RE = re.compile(r"^\s*(?:全盟|全市|全旗|全区|全自治区|全县)(?:各旗区|各旗县区|各旗县|各地|范围内)?[。；]?\s*$")
 
 
+_SENTENCE_RE = re.compile(r"[^。；;\n]+[。；;]?")
+
+
+def _exclusion_sentences(value: str, text: str) -> list[tuple[str, int]]:
+    """Exclusions written in a guide field that holds no conditions
+    (其他事项: …项目未完工的企业不得申报; 政策标准: …不得重复享受; 申报流程):
+    each sentence with an exclusion phrase (:data:`huiqi.calc.vocab.EXCLUDE_RE`)
+    as a block. A sentence introducing a list (属于以下情形之一的项目不予支持：)
+    is left out: the parser reads list items as alternatives to meet, not as
+    cases to exclude. Returns (block, offset in the clause text) pairs."""
+    pos = text.find(value)
+    base = pos if pos >= 0 else 0
+    out: list[tuple[str, int]] = []
+    for m in _SENTENCE_RE.finditer(value):
+        sent = m.group(0)
+        if not V.EXCLUDE_RE.search(sent) or sent.rstrip().endswith(("：", ":")):
+            continue
+        out.append((sent, base + m.start()))
+    return out
+
+
 def _field_blocks(fields: Mapping[str, Any], text: str) -> list[tuple[str, int]]:
     """(block text, offset in clause text) of the condition-bearing fields."""
     out: list[tuple[str, int]] = []
@@ -1410,6 +1431,7 @@ def _field_blocks(fields: Mapping[str, Any], text: str) -> list[tuple[str, int]]
                 continue
             out.append((value, max(text.find(value), 0)))
         else:
+            out.extend(_exclusion_sentences(value, text))
             # 实施对象：… inside 政策标准 and the like: up to the next numbered heading
             for m in _OBJECT_RE.finditer(value):
                 rest = value[m.end():]

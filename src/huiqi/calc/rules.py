@@ -723,9 +723,32 @@ def check_rules(db: Any = None, rules_dir: Path | None = None) -> list[str]:
     return [*report.errors, *excerpt_problems(db, report)]
 
 
+def _empty_knowledge_base(db: Any) -> str | None:
+    """A Chinese message when the knowledge base ``db`` (default as in
+    :func:`huiqi.config.resolve_db`) cannot be checked against — it cannot
+    be opened or holds no ingested file — else ``None``."""
+    from huiqi.config import resolve_db
+    from huiqi.kb.db import get_engine, is_empty
+
+    try:
+        url = resolve_db(db).url
+        engine = get_engine(url)
+        try:
+            empty = is_empty(engine)
+        finally:
+            engine.dispose()
+    except Exception as exc:  # a bad URL or an unreadable file: say so, no traceback
+        return f"无法打开知识库 {db or ''}：{type(exc).__name__}: {exc}".replace("  ", " ")
+    if empty:
+        return f"知识库为空（{url}）：请先导入政策文件（huiqi ingest data/corpus），或用 --db 指定已导入的知识库"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m huiqi.calc.rules [--db URL_OR_PATH] [RULES_DIR]``: print
-    :func:`check_rules` and a count; exit code 1 when there is a problem."""
+    :func:`check_rules` and a count; exit code 1 when there is a problem, 2
+    for bad arguments or a knowledge base that is empty or cannot be
+    opened."""
     import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
@@ -739,6 +762,10 @@ def main(argv: list[str] | None = None) -> int:
         del args[i:i + 2]
     directory = Path(args[0]) if args else None
     report = load_reviewed_rules_report(directory)
+    empty = _empty_knowledge_base(db)
+    if empty:
+        print(empty)
+        return 2
     problems = [*report.errors, *excerpt_problems(db, report)]
     for line in problems:
         print(line)
