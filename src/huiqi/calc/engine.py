@@ -69,7 +69,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from huiqi.calc.benefit import compute_benefit
 from huiqi.calc.derived import DerivedFact
+from huiqi.calc.evaluate import evaluate  # hot path: imported once, not per clause
 from huiqi.calc.model import (
     Benefit,
     BenefitSpec,
@@ -592,8 +594,6 @@ def qualifying_projects(cond: Condition | None, ctx) -> list | None:
     ``compute_benefit`` — when ``cond`` tests no project field, the firm has
     fewer than two projects, or no project can qualify (the clause is then
     ``ineligible`` anyway)."""
-    from huiqi.calc.evaluate import evaluate
-
     projects = ctx.profile.projects
     if len(projects) < 2 or not _has_project_leaf(cond):
         return None
@@ -614,8 +614,6 @@ def _benefit_for(spec: BenefitSpec | None, cond: Condition | None, ctx, profile:
     """The benefit of ``spec`` for the firm, project bases restricted to the
     projects qualifying under ``cond`` (``projects``: the entry tests some
     project field)."""
-    from huiqi.calc.benefit import compute_benefit
-
     if spec is None:
         return None
     qualifying = qualifying_projects(cond, ctx) if projects else None
@@ -658,8 +656,6 @@ def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evalu
     counts only the projects that satisfy the rule's and the track's
     project conditions (:func:`qualifying_projects`). Returns
     (evaluation, benefit, track name, leaf kinds aligned with the reasons)."""
-    from huiqi.calc.evaluate import evaluate
-
     rule = entry.rule
     with_projects = entry.static_parts()["projects"]
     done = []
@@ -701,8 +697,6 @@ def _reason_json(r: Reason) -> dict:
 
 def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
                     as_of: date, region_check: tuple[str, str]) -> dict:
-    from huiqi.calc.evaluate import evaluate
-
     st = entry.static_parts()
     rule = entry.rule
     region_out, region_detail = region_check
