@@ -69,7 +69,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from huiqi.calc.benefit import compute_benefit
+from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
 from huiqi.calc.evaluate import evaluate  # hot path: imported once, not per clause
 from huiqi.calc.model import (
@@ -561,10 +561,7 @@ def _as_profile(profile: Any) -> tuple[EnterpriseProfile, list[str]]:
     return load_profile(profile)
 
 
-def _fmt_yuan(v: float) -> str:
-    from huiqi.calc.benefit import fmt_yuan
-
-    return fmt_yuan(v)
+_fmt_yuan = fmt_yuan
 
 
 def _leaf_kinds(cond: Condition | None) -> list[str]:
