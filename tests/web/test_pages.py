@@ -41,6 +41,19 @@ def test_search_page_matches_api_with_filters(client):
     assert '<option value="阿拉善左旗" selected>' in html
 
 
+def test_search_page_suggests_units_that_filter_results(client):
+    html = client.get("/search", params={"q": "补贴"}).text
+    units = re.findall(r'<datalist id="unit-options">(.*?)</datalist>', html, re.S)[0]
+    names = re.findall(r'<option value="([^"]+)">', units)
+    assert len(names) >= 20 and "自治区财政厅" in names
+    # a suggested unit is a filter that finds clauses naming it
+    api = client.get("/api/search", params={"q": "补贴", "unit": names[0], "top": 20}).json()
+    assert api
+    for r in api:
+        p = client.get(f"/api/policies/{r['id']}").json()
+        assert names[0] in " ".join(p["responsible_units"]) + str((p.get("fields") or {}).get("受理机构", ""))
+
+
 def test_search_page_shows_expired_badge(client):
     rows = client.get("/api/search", params={"q": "补贴", "top": 100}).json()
     expired = next(r for r in rows if r["expired"])  # the corpus has expired subsidy clauses

@@ -93,7 +93,7 @@ def search_page(
     st = _state(request)
     ctx = dict(active="search", q=q, region=region, level=level, unit=unit, valid=bool(valid),
                regions=region_options(), levels=_levels(), results=None, error=None, terms=[],
-               topics=st.topics)
+               topics=st.topics, units=st.units)
     if not q.strip():
         return render("search.html", **ctx)
     try:

@@ -106,7 +106,8 @@ class WebState:
     database on load. Attributes after :meth:`ensure`: ``engine``
     (SQLAlchemy), ``search`` (:class:`huiqi.search.engine.SearchEngine`),
     ``calc`` (the ``huiqi.calc.engine`` module or ``None``), ``ruleset``
-    (its rule set or ``None``), ``stats`` (:class:`Stats`), ``topics``
+    (its rule set or ``None``), ``stats`` (:class:`Stats`), ``units``
+    (:func:`common_units`, offered by the search page's 部门 filter), ``topics``
     (popular topic terms), ``documents`` (the :func:`list_documents` dicts
     of all versions)."""
 
@@ -119,6 +120,7 @@ class WebState:
     calc_error: str | None = None
     stats: Stats = field(default_factory=Stats)
     topics: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
     documents: list[dict] = field(default_factory=list)
     loaded: bool = False
     content_mark: tuple | None = None
@@ -227,6 +229,7 @@ class WebState:
             day=today,
         )
         self.topics = popular_topics(records)
+        self.units = common_units(records)
 
     def upload_dir(self) -> Path:
         """Where uploaded documents are kept (``<derived dir>/uploads``)."""
@@ -235,6 +238,26 @@ class WebState:
         out = derived_dir(self.url) / "uploads"
         out.mkdir(parents=True, exist_ok=True)
         return out
+
+
+#: most unit names offered by the 部门 filter, and how often a name must occur
+UNIT_COUNT = 80
+UNIT_MIN_CLAUSES = 3
+
+
+def common_units(records: list[dict], count: int = UNIT_COUNT, min_clauses: int = UNIT_MIN_CLAUSES) -> list[str]:
+    """Names of responsible units (责任单位) and accepting bodies (受理机构
+    field of a service guide) named by at least ``min_clauses`` clauses of
+    ``records``, most frequent first, at most ``count``: the suggestions of
+    the search page's 部门 filter (which matches any part of a name)."""
+    counts: Counter = Counter()
+    for r in records:
+        names = set(r.get("responsible_units") or [])
+        accepting = (r.get("fields") or {}).get("受理机构")
+        if isinstance(accepting, str) and 2 <= len(accepting.strip()) <= 40:
+            names.add(accepting.strip())
+        counts.update(n for n in names if n)
+    return [n for n, k in counts.most_common() if k >= min_clauses][:count]
 
 
 def popular_topics(records: list[dict], count: int = TOPIC_COUNT) -> list[str]:
