@@ -33,6 +33,16 @@ def _huiqi() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "huiqi"]
 
 
+def _stop(proc: subprocess.Popen) -> str:
+    """Stop the server's process group (SIGTERM, then SIGKILL after 30 s); its stderr."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        return proc.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        return proc.communicate()[1]
+
+
 def test_serve_fills_an_empty_database_and_prints_the_url(tmp_path):
     port = _free_port()
     db = tmp_path / "fresh.db"
@@ -48,12 +58,7 @@ def test_serve_fills_an_empty_database_and_prints_the_url(tmp_path):
         assert health["status"] == "ok" and health["clauses"] > 1000
         assert "惠企" in httpx.get(url, timeout=30).text
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            _out, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            _out, err = proc.communicate()
+        err = _stop(proc)
     assert "正在从内置语料导入" in err
     assert "导入 5/5" in err or "导入完成" in err
     assert "Traceback" not in err
@@ -94,10 +99,5 @@ def test_serve_with_two_workers_prints_the_url_once_they_answer(tmp_path):
                 workers.add(client.get(url + "healthz").json()["worker"])
         assert len(workers) == 2
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            _out, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            _out, err = proc.communicate()
+        err = _stop(proc)
     assert "Traceback" not in err

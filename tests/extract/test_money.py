@@ -6,7 +6,6 @@ Expected values were checked by hand: value in yuan and role per amount.
 """
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -259,17 +258,16 @@ CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="corpus not bundled")
-def test_corpus_throughput():
+def test_corpus_sentences_give_amounts():
+    """Every sentence of the corpus goes through the three extractors without
+    an error, and the amounts are many (speed: benchmarks/extract_speed.py)."""
     from huiqi.extract.thresholds import extract_thresholds
 
     text = "".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
     chunks = [norm(c) for c in re.split(r"[。\n]{1,}", text) if c.strip()]
-    t0 = time.perf_counter()
     n = 0
     for c in chunks:
         n += len(extract_amounts(c))
         extract_rates(c)
         extract_thresholds(c)
-    elapsed = time.perf_counter() - t0
     assert n > 500
-    assert elapsed < 3.0

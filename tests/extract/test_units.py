@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -318,10 +317,8 @@ def test_whole_lists_every_item_tagged(name, n_items, distinct):
     items = _items(path)
     assert len(items) == n_items
     seen: set[str] = set()
-    t0 = time.perf_counter()
     for item in items:
         units, span = extract_responsible_units(item)
         assert units, item[-60:]
         seen.update(units)
-    assert time.perf_counter() - t0 < 0.2
     assert len(seen) == distinct

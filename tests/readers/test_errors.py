@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -120,9 +119,7 @@ def test_too_large_sparse_200mb_refused_without_reading(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(Path, "read_bytes", no_read)
     monkeypatch.setattr(Path, "open", no_read)
-    started = time.perf_counter()
-    reason = _reason(path)
-    assert time.perf_counter() - started < 1.0
+    reason = _reason(path)  # the patched reads above fail the test if the file is read
     assert "文件过大" in reason and "200.0 MB" in reason and "100.0 MB" in reason
 
 

@@ -132,8 +132,8 @@ async def api_match(
     Runs on the event loop (``async def``) although it computes for ~10 ms:
     the work is pure CPU under the GIL, and a thread pool only added thread
     switches and GIL hand-overs between the loop and the workers (measured
-    with ``benchmarks/web_load.py``: p95 ≈230 → ≈180 ms at 20 clients,
-    2 workers). Scale with ``huiqi serve --workers``."""
+    with ``benchmarks/web_load.py`` at 20 clients, 2 workers: p95 205–229 ms
+    before, 146–205 ms after). Scale with ``huiqi serve --workers``."""
     from huiqi.web.calcform import run_match
 
     return json_response(run_match(state_of(request), profile, as_of))

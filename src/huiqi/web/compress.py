@@ -2,11 +2,11 @@
 
 People open the pages on phones, often on slow mobile networks: the HTML of
 a calculator result (~60 KB), a document tree or a search page and the CSS
-and JS shrink 4–6× with gzip (calculator page 61 → 11 KB). JSON under ``/api/`` is left as it is: a
-calculator answer is ~500 KB, and compressing it costs ~4 ms of CPU at the
-fastest level (≈50 % of the match itself, measured on the bundled corpus),
-which would halve the API's throughput; API clients are usually programs on
-a fast network.
+and JS shrink 4–6× with gzip (calculator page 61 → 11 KB). JSON under
+``/api/`` is left as it is: a calculator answer is ~500 KB, and
+compressing it costs ~4 ms of CPU at the fastest level (half the match
+itself, measured on the bundled corpus), about a third of the API's
+throughput; API clients are usually programs on a fast network.
 """
 
 from __future__ import annotations
