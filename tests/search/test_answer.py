@@ -87,6 +87,16 @@ def test_formal_object_absent_from_corpus_is_not_found():
     assert answer("个人所得税起征点是多少？", engine=corpus_engine())["found"] is False
 
 
+def test_a_certificate_counts_with_its_qualifier():
+    from huiqi.search.answer import absent_formal_terms
+
+    # the corpus has 许可证 (建设工程规划许可证 …) but not a food business licence
+    assert absent_formal_terms("开饭店的食品经营许可证怎么办理？", corpus_engine()) == ["食品经营许可证"]
+    assert answer("开饭店的食品经营许可证怎么办理？", engine=corpus_engine())["found"] is False
+    # a certificate the corpus names is no reason to give up
+    assert absent_formal_terms("建设工程规划许可证怎么办？", corpus_engine()) == []
+
+
 def test_colloquial_words_do_not_make_a_question_unanswerable():
     a = answer("小卖部一个月卖不到3万块，房子和土地那两个税还要交吗？打哪个电话问？", engine=corpus_engine())
     assert a["found"] and "0483-8332222" in a["answer"]

@@ -56,8 +56,9 @@ How an answer is chosen (rules, not per-question tuning):
   起征点, 保障金) — that occurs nowhere in the corpus → not found
   (:func:`absent_formal_terms`). Colloquial words absent from the corpus
   (废渣, 小卖部, 场子) do not decide: users describe their situation in
-  their own words. Known miss: a formal object spelled as a compound of
-  corpus words (食品经营许可证 = 食品 + 经营 + 许可证) is not detected.
+  their own words. A certificate (…证) counts with the noun words just
+  before it (食品经营许可证 = 食品 + 经营 + 许可证: the corpus has 许可证,
+  not this one).
 """
 
 from __future__ import annotations
@@ -497,11 +498,35 @@ def absent_formal_terms(question: str, engine) -> list[str]:
     (废渣, 小卖部, 场子) do not count."""
     corpus = _corpus_stats(engine)[0]
     out: list[str] = []
-    for w in _pos_tokenizer().cut(seg.normalize_text(question)):
-        if (len(w.word) >= 2 and _FORMAL_RE.search(w.word) and w.flag.startswith("n")
-                and not _in_corpus(w.word, corpus)):
+    words = list(_pos_tokenizer().cut(seg.normalize_text(question)))
+    for i, w in enumerate(words):
+        if not (len(w.word) >= 2 and _FORMAL_RE.search(w.word) and w.flag.startswith("n")):
+            continue
+        if not _in_corpus(w.word, corpus):
             out.append(w.word)
+        elif w.word.endswith("证"):
+            # a certificate is named by its qualifier: 食品经营许可证 is not 许可证
+            compound = _qualified(words, i)
+            if compound != w.word and not _in_corpus(compound, corpus):
+                out.append(compound)
     return out
+
+
+#: words that may qualify a certificate's name (名词, 动名词, 专名)
+_QUALIFIER_FLAGS = ("n", "vn", "nz")
+
+
+def _qualified(words: list, i: int, most: int = 2) -> str:
+    """The word ``words[i]`` with up to ``most`` directly preceding noun
+    words (POS n/vn/nz, two characters or more) joined in front of it:
+    食品/经营/许可证 → 食品经营许可证."""
+    start = i
+    while start > 0 and i - start < most:
+        prev = words[start - 1]
+        if len(prev.word) < 2 or prev.flag not in _QUALIFIER_FLAGS:
+            break
+        start -= 1
+    return "".join(x.word for x in words[start:i + 1])
 
 
 def _not_found(question: str, results: list[dict]) -> dict:
