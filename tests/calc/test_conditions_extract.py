@@ -484,13 +484,16 @@ def test_bracketed_entity_list_keeps_the_enterprise():
     cl = clause(ALFALFA, region="内蒙古自治区", level="自治区")
     c = extract_conditions(cl)
     check_sources(c, cl)
-    assert [x.value for x in leaves(c, "membership", "entity_type")] == [["企业"], ["农民专业合作社"]]
-    # 种植户 is not an entity type of the profile: kept as a text alternative
-    # (so a 种植户 is never refused); 签订饲草购销合同 (after 且) is to be confirmed
-    assert {x.source_text for x in leaves(c, "text")} == {"种植户", "与养殖场（户）签订饲草购销合同"}
+    # 种植户 (a farming household) runs as a family farm or a sole trader:
+    # both profile types are alternatives; 签订饲草购销合同 (after 且) is to be confirmed
+    assert [x.value for x in leaves(c, "membership", "entity_type")] == [
+        ["企业"], ["农民专业合作社"], ["家庭农牧场", "个体工商户"]]
+    assert {x.source_text for x in leaves(c, "text")} == {"与养殖场（户）签订饲草购销合同"}
     planting = [{"kind": "种植", "area_mu": 800}]
     assert evaluate(c, ctx(entity_type="企业", projects=planting)).outcome == "to_confirm"
     assert evaluate(c, ctx(entity_type="农民专业合作社", projects=planting)).outcome == "to_confirm"
+    assert evaluate(c, ctx(entity_type="家庭农牧场", projects=planting)).outcome == "to_confirm"
+    assert evaluate(c, ctx(entity_type="社会组织", projects=planting)).outcome == "unmet"
     assert evaluate(c, ctx(entity_type="企业", projects=[{"kind": "种植", "area_mu": 300}])).outcome == "unmet"
 
 
@@ -671,3 +674,19 @@ def test_exclusion_in_a_field_without_conditions_is_read():
     assert "项目未完工的企业" in excluded and "已获得过战略性新兴产业专项资金支持" in excluded
     # a list introduced by 以下情形…不予支持： is not read (its items would become alternatives to meet)
     assert not any("以下情形" in (x.source_text or "") or "其他资金" in (x.source_text or "") for x in c.leaves())
+
+
+def test_farming_household_with_bracketed_cooperative():
+    # Alxa guide 扶持鸵鸟中小养殖户: 中小型养殖户（合作社） — households and cooperatives
+    text = "在阿拉善盟范围内注册并购买鸵鸟幼鸟100只以上的中小型养殖户（合作社）"
+    cl = clause("", {"适用范围": text})
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    (who,) = [x for x in c.children if x.op == "any"]
+    assert sorted(map(tuple, (x.value for x in who.leaves()))) == [("农民专业合作社",), ("家庭农牧场", "个体工商户")]
+    for kind in ("家庭农牧场", "个体工商户", "农民专业合作社"):
+        assert evaluate(who, ctx(entity_type=kind)).outcome == "met", kind
+    assert evaluate(who, ctx(entity_type="企业")).outcome == "unmet"
+    # 养殖户数 (a count of households) names no applicant
+    assert extract_conditions(clause("对养殖户数达到100户的嘎查给予奖励。")) is None or not leaves(
+        extract_conditions(clause("对养殖户数达到100户的嘎查给予奖励。")), "membership", "entity_type")

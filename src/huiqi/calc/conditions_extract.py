@@ -374,9 +374,10 @@ def _recognise(atom: str, off: int, blk: _Block) -> list[_Hit]:
         for m in scan(rx):
             label = {3: "中小微企业", 2: "小微企业", 1: "微型企业"}[len(sizes)]
             add(m.start(), m.end(), _leaf("membership", "size_class", "in", list(sizes), m.group(0), label), True)
-    for rx, name in V.ENTITY_PATTERNS:
+    for rx, names in V.ENTITY_PATTERNS:
         for m in scan(rx):
-            add(m.start(), m.end(), _leaf("membership", "entity_type", "in", [name], m.group(0), name), True)
+            label = names[0] if len(names) == 1 else f"{m.group(0)}（{'或'.join(names)}）"
+            add(m.start(), m.end(), _leaf("membership", "entity_type", "in", list(names), m.group(0), label), True)
     for rx in V.GENERIC_FIRM_RES:
         for m in rx.finditer(atom):
             if _mask_free(taken, m.start("firm"), m.end("firm")):

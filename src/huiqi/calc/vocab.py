@@ -97,13 +97,17 @@ def tech_center_names(levels: str | None) -> list[str]:
 # ---------------------------------------------------------------------------
 # entity types, size, taxpayer, ownership, listing
 
-ENTITY_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"个体工商户|个体户|从事个体经营"), "个体工商户"),
-    (re.compile(r"农民专业合作社|农牧民专业合作社|专业合作社|合作社"), "农民专业合作社"),
-    (re.compile(r"家庭农牧场|家庭农场|家庭牧场"), "家庭农牧场"),
+#: entity types (主体类型): (regex, the profile's entity types it covers)
+ENTITY_PATTERNS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"个体工商户|个体户|从事个体经营"), ("个体工商户",)),
+    (re.compile(r"农民专业合作社|农牧民专业合作社|专业合作社|合作社"), ("农民专业合作社",)),
+    (re.compile(r"家庭农牧场|家庭农场|家庭牧场"), ("家庭农牧场",)),
+    # a farming household (养殖户, 种植户, 农牧户) runs as a family farm or
+    # registers as a sole trader: either profile type may apply
+    (re.compile(r"(?:养殖|种植|种养殖|农牧|牧)户(?!数|均)"), ("家庭农牧场", "个体工商户")),
 ]
 
-_OTHER_ENTITY = r"(?:农民专业合作社|农牧民专业合作社|专业合作社|合作社|个体工商户|个体户|家庭农牧场|家庭农场|家庭牧场)"
+_OTHER_ENTITY = r"(?:农民专业合作社|农牧民专业合作社|专业合作社|合作社|个体工商户|个体户|家庭农牧场|家庭农场|家庭牧场|(?:养殖|种植|种养殖|农牧|牧)户)"
 #: 企业 as one entity type in a list with others (…的企业和合作社, 合作社、企业);
 #: group ``firm`` is the word 企业/公司
 GENERIC_FIRM_RES = (
