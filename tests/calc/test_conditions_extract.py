@@ -690,3 +690,20 @@ def test_farming_household_with_bracketed_cooperative():
     # 养殖户数 (a count of households) names no applicant
     assert extract_conditions(clause("对养殖户数达到100户的嘎查给予奖励。")) is None or not leaves(
         extract_conditions(clause("对养殖户数达到100户的嘎查给予奖励。")), "membership", "entity_type")
+
+
+def test_recent_award_words_govern_the_whole_list_of_titles():
+    # Hohhot 2022 list, item 34: the first title is not in the vocabulary
+    text = ("34.乳业开发区企业新获得国家技术创新示范企业、单项冠军企业、“专精特新”小巨人企业荣誉称号的，"
+            "给予200万元奖励。")
+    cl = clause(text, region="呼和浩特市", level="盟市")
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    assert c.op == "all"
+    assert "乳业开发区企业新获得" in {x.source_text for x in c.children if x.op == "leaf"}
+    (titles,) = [x for x in c.children if x.op == "any"]
+    assert {x.source_text for x in titles.leaves()} >= {"单项冠军企业", "国家技术创新示范企业"}
+    # holding 小巨人 is not enough: a person confirms it is new and in the zone
+    giant = ctx(region="土默特左旗", qualifications=["专精特新“小巨人”企业"])
+    assert evaluate(c, giant).outcome == "to_confirm"
+    assert evaluate(c, ctx(region="土默特左旗", qualifications=["高新技术企业"])).outcome == "to_confirm"

@@ -564,10 +564,31 @@ _SUBJECT_NOUN_RE = re.compile(r"(?:企业|单位|机构|组织|团体|基金会|
 _SEP_RE = re.compile(r"[、和或及与]")
 
 
+#: a recognition that must be recent (新获得, 新认定, 首次获得…) opening a list
+#: of titles: the words up to the verb govern every title of the list
+_RECENT_AWARD_RE = re.compile(r"^(?P<pre>[^、，,；;]*?(?:新获得|新获评|新认定为?|首次获得|首次认定为?|新评为|新晋升?为?))")
+
+
 def _combine_and(hits: list[_Hit], atom: str, off: int, label: str = "") -> Condition:
     """Hits of one 或-free part: phrases separated by 、/和/及 that consist
     only of subject words (高新技术企业、科技型中小企业; 中型、小型、微型工业企业
-    和…软件企业) are alternatives (ORed); otherwise everything is ANDed."""
+    和…软件企业) are alternatives (ORed); otherwise everything is ANDed.
+    Words before a recent-recognition verb opening a 、-list whose first
+    title is unrecognised (乳业开发区企业新获得国家技术创新示范企业、单项冠军企业、
+    “专精特新”小巨人企业荣誉称号的) are one ``text`` leaf ANDed with the
+    list: holding a title is not enough, a person confirms it is new (when
+    the first title is recognised, those words are already a leaf of their own)."""
+    rm = _RECENT_AWARD_RE.match(atom)
+    first = _split(atom, "、", off)[0]
+    if (rm and hits and rm.end() < len(first[1].rstrip())
+            and not any(h.start < first[0] + len(first[1]) for h in hits)):
+        # the list's first title is unrecognised: without the cut, the words
+        # before the verb would stick to it and be lost for the other titles
+        pre = rm.group("pre").strip(" ，,")
+        recent = _leaf("text", None, None, None, pre, _clean_label(pre) or pre)
+        rest = _combine_and(hits, " " * rm.end() + atom[rm.end():], off, label)  # offsets kept
+        kids = rest.children if rest.op == "all" else [rest]
+        return Condition.all_of([recent, *kids], source_text=atom.strip(), label=label or _clean_label(atom))
     phrases: list[list[_Hit]] = [[hits[0]]]
     for prev, h in zip(hits, hits[1:]):
         gap = atom[max(0, prev.end - off):max(0, h.start - off)]
