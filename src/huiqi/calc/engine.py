@@ -561,9 +561,6 @@ def _as_profile(profile: Any) -> tuple[EnterpriseProfile, list[str]]:
     return load_profile(profile)
 
 
-_fmt_yuan = fmt_yuan
-
-
 def _leaf_kinds(cond: Condition | None) -> list[str]:
     """Leaf kinds of a condition tree in the order of its evaluation
     reasons (one reason per leaf, tree order)."""
@@ -682,7 +679,7 @@ def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evalu
             for d in better:
                 missing.extend(m for m in d[2].missing if m not in missing)
             b = Benefit(b.min_yuan, b.max_yuan,
-                        f"{b.formula}（按“{name}”计；若符合“{hi[4]}”，最多 {_fmt_yuan(hi[3].max_yuan)}）",
+                        f"{b.formula}（按“{name}”计；若符合“{hi[4]}”，最多 {fmt_yuan(hi[3].max_yuan)}）",
                         list(b.missing))
     kinds = entry.static_parts()["kinds"] + _leaf_kinds(cond)
     return Evaluation(out, reasons, missing), b, name, kinds

@@ -36,8 +36,9 @@ def default_workers() -> int:
     """Worker processes when ``--workers`` is not given: the CPU count
     (:func:`os.cpu_count`, 1 when unknown), at most
     :data:`MAX_DEFAULT_WORKERS`. The calculator is CPU-bound under the GIL:
-    one process per core is what lets /api/match use the machine (2 cores:
-    p95 ≈180 ms at 20 clients with 2 workers, >500 ms with 1)."""
+    one process per core is what lets /api/match use the machine (2 cores,
+    20 clients, ``benchmarks/web_load.py``: p95 146–205 ms with 2 workers,
+    266 ms with 1)."""
     import os
 
     return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
@@ -56,9 +57,10 @@ def _port_free(host: str, port: int) -> bool:
 
 def _announce_when_ready(host: str, port: int, workers: int, timeout: float = 600.0) -> None:
     """In a daemon thread, poll ``/healthz`` until the service answers, then
-    print the URL to open (the multi-process server gives no start-up hook
-    in this process; printing before a worker listens would send people to
-    a page that is not there yet)."""
+    print the URL to open — one way for one or several worker processes
+    (the multi-process server gives no start-up hook in this process;
+    printing before a worker listens would send people to a page that is
+    not there yet)."""
     import threading
     import time
     import urllib.request
@@ -113,23 +115,13 @@ def register(app: typer.Typer) -> None:
         upgrade(engine)
         fill_if_empty(engine, log)
         engine.dispose()
+        log.info("惠企网页服务启动中：%d 个工作进程，各自加载检索索引与计算器规则…", workers)
+        _announce_when_ready(host, port, workers)
         if workers > 1:  # each worker process builds its own app from HUIQI_DB
             import os
 
             os.environ["HUIQI_DB"] = url
-            log.info("惠企网页服务启动中：%d 个工作进程，各自加载检索索引与计算器规则…", workers)
-            _announce_when_ready(host, port, workers)
             uvicorn.run("huiqi.web.app:create_app", factory=True, host=host, port=port, workers=workers,
                         log_level="info", access_log=False)
-            return
-        web = create_app(db)
-        config = uvicorn.Config(web, host=host, port=port, log_level="info", access_log=False)
-
-        class _Server(uvicorn.Server):
-            async def startup(self, sockets=None):
-                await super().startup(sockets=sockets)
-                if self.started:
-                    print(f"惠企网页服务已启动，请在浏览器中打开：{open_url(host, port)}", flush=True)
-                    print("按 Ctrl+C 停止。", flush=True)
-
-        _Server(config).run()
+        else:
+            uvicorn.run(create_app(db), host=host, port=port, log_level="info", access_log=False)
