@@ -13,8 +13,8 @@ database. Prints:
     against the whole knowledge base (rule set loaded once; ``--single``
     synthetic profiles, each matched once after one warm-up call). Target
     p50 ≤ 100 ms.
-(b) batch — ``--n`` synthetic profiles (:func:`huiqi.calc.batch.synthetic_profiles`)
-    screened by :func:`huiqi.calc.batch.screen` against every clause with
+(b) batch — ``--n`` synthetic profiles (:func:`huiqi.screen.batch.synthetic_profiles`)
+    screened by :func:`huiqi.screen.batch.screen` against every clause with
     machine-checkable conditions that is in force on the date (region scope
     included; ``--all-clauses`` also takes the clauses whose only checkable
     condition is the region): wall time, pairs evaluated, pairs/s. Target
@@ -63,7 +63,7 @@ def single_profile(ruleset, as_of: date, n: int, seed: int) -> dict:
     """p50/p95 (ms) of ``engine.match`` for ``n`` synthetic profiles."""
     import duckdb
 
-    from huiqi.calc.batch import synthetic_profiles, table_profiles
+    from huiqi.screen.batch import synthetic_profiles, table_profiles
     from huiqi.calc.engine import MatchError, match
 
     con = duckdb.connect()
@@ -106,7 +106,7 @@ def batch(ruleset, as_of: date, n: int, seed: int, all_clauses: bool, out: Path 
     """Generate ``n`` profiles and screen them; timings in seconds."""
     import duckdb
 
-    from huiqi.calc.batch import rules_from_ruleset, ruleset_titles, screen, synthetic_profiles
+    from huiqi.screen.batch import rules_from_ruleset, ruleset_titles, screen, synthetic_profiles
 
     rules = rules_from_ruleset(ruleset, as_of, machine_checkable_only=not all_clauses)
     if replicate > 1:

@@ -9,7 +9,7 @@ Every reviewed rule (``data/rules/*.yaml``) carries worked cases: a profile,
 a date, the status and the amount a reader worked out from the clause. The
 tests run those cases with the reviewed rules in force. This benchmark runs
 the same cases with **no** reviewed rule (an empty rules directory), i.e. on
-what :mod:`huiqi.calc.conditions_extract` and :mod:`huiqi.calc.benefit` read
+what :mod:`huiqi.rules.conditions` and :mod:`huiqi.calc.benefit` read
 from the text — what a document nobody has reviewed yet gets. It reports:
 
 - clauses present: the clause is in the extracted rule set at all (a clause
@@ -47,7 +47,7 @@ def _close(a, b) -> bool:
 def run(db: str) -> dict:
     """Figures and per-case rows (JSON-ready)."""
     from huiqi.calc.engine import load_ruleset, match
-    from huiqi.calc.rules import load_reviewed_rules_report
+    from huiqi.rules.reviewed import load_reviewed_rules_report
 
     report = load_reviewed_rules_report()
     if report.errors:

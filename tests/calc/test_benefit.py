@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from huiqi.calc.benefit import compute_benefit, extract_benefit, extract_benefits, fmt_yuan
-from huiqi.calc.model import BenefitSpec
+from huiqi.calc.benefit import compute_benefit
 from huiqi.calc.profile import load_profile
 from huiqi.extract.money import extract_amounts
+from huiqi.rules.benefits import extract_benefit, extract_benefits, fmt_yuan
+from huiqi.rules.model import BenefitSpec
 
 WAN = 10_000
 
@@ -301,7 +302,7 @@ def test_fmt_yuan():
 
 
 def test_benefit_for_track_picks_the_named_schedule():
-    from huiqi.calc.benefit import benefit_for_track
+    from huiqi.rules.benefits import benefit_for_track
 
     c = clause(TECH_TRADE)
     seller = benefit_for_track(c, "3.转让技术成果")

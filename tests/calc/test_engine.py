@@ -22,7 +22,7 @@ from huiqi.calc.engine import (
     match,
     validity_state,
 )
-from huiqi.calc.model import Reason
+from huiqi.rules.model import Reason
 from huiqi.calc.profile import ProfileError
 from tests.search.kw_corpus import corpus_db_url
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from huiqi.calc.evaluate import PROMPTS, FactContext, evaluate
-from huiqi.calc.model import Condition as C
+from huiqi.rules.model import Condition as C
 from huiqi.calc.profile import KNOWN_QUALIFICATIONS, load_profile
 
 AS_OF = date(2025, 6, 30)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from huiqi.calc.model import Benefit, Stacking
-from huiqi.calc.stacking import (
+from huiqi.calc.stacking import apply_stacking
+from huiqi.rules.model import Benefit, Stacking
+from huiqi.rules.stacking import (
     DOCUMENT_SCOPE,
-    apply_stacking,
     document_stacking,
     extract_stacking,
     is_document_wide,

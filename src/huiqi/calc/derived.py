@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 
-from huiqi.calc.industry import Industry, resolve_industry
 from huiqi.calc.profile import EnterpriseProfile
+from huiqi.reference.industries import Industry, resolve_industry
 
 #: Size classes from largest to smallest (企业规模).
 SIZE_CLASSES = ("大型", "中型", "小型", "微型")
@@ -172,7 +172,7 @@ def size_class(profile: EnterpriseProfile) -> DerivedFact:
     the tier's lower bound (“且”), one indicator under the 小型 lower bound
     makes 微型 (“或”), and 大型 needs every indicator at or above the 中型
     upper limit (第六条). The industry comes from ``profile.industry``
-    (GB/T 4754-2017, see :func:`huiqi.calc.industry.resolve_industry`).
+    (GB/T 4754-2017, see :func:`huiqi.reference.industries.resolve_industry`).
 
     ``value`` is ``None`` when facts are missing (``missing`` names them:
     ``industry`` and/or indicators) or the industry is not covered by the

@@ -4,9 +4,9 @@ clause of the knowledge base.
 :func:`load_ruleset` compiles the knowledge base into a :class:`RuleSet`:
 every clause of the current file versions (documents of kind ``document``
 and ``guide``; stubs and front matter hold no clause) with its :class:`Rule`
-— the reviewed rule of ``data/rules/`` (:func:`huiqi.calc.rules.load_reviewed_rules`)
+— the reviewed rule of ``data/rules/`` (:func:`huiqi.rules.reviewed.load_reviewed_rules`)
 when there is one, else the conditions, benefit and stacking extracted from
-its text (:mod:`huiqi.calc.conditions_extract`, :mod:`huiqi.calc.benefit`,
+its text (:mod:`huiqi.rules.conditions`, :mod:`huiqi.calc.benefit`,
 :mod:`huiqi.calc.stacking`) — its region :class:`~huiqi.calc.scope.Scope`,
 validity, contacts and citation. Clauses that give nothing to a firm (no
 condition, no benefit: 加强组织领导 and other government duties) are left out.
@@ -26,7 +26,7 @@ contract::
      next_questions[{fact, prompt, settles_yuan, settles_clauses}],
      warnings}
 
-Status of a clause (:data:`huiqi.calc.model.Status`), decided in this order:
+Status of a clause (:data:`huiqi.rules.model.Status`), decided in this order:
 
 1. region (适用地区, :mod:`huiqi.calc.scope`): a clause of another region is
    ``ineligible`` with a region reason. By default such clauses are *left
@@ -72,7 +72,9 @@ from typing import Any
 from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
 from huiqi.calc.evaluate import evaluate  # hot path: imported once, not per clause
-from huiqi.calc.model import (
+from huiqi.calc.profile import EnterpriseProfile, load_profile
+from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
+from huiqi.rules.model import (
     Benefit,
     BenefitSpec,
     Condition,
@@ -82,8 +84,6 @@ from huiqi.calc.model import (
     Stacking,
     combine_all,
 )
-from huiqi.calc.profile import EnterpriseProfile, load_profile
-from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
 
 #: Status order used to sort results (most useful first).
 STATUS_ORDER = ("eligible", "likely", "needs_info", "ineligible", "expired")
@@ -116,7 +116,7 @@ class RuleEntry:
 
     ``id`` (clause id), ``key`` (stable clause key), ``title`` (short
     heading: the last heading of the path, at most 40 characters), ``text``, ``path`` (heading strings), ``rule``
-    (:class:`~huiqi.calc.model.Rule`; ``rule.origin`` is ``reviewed`` or
+    (:class:`~huiqi.rules.model.Rule`; ``rule.origin`` is ``reviewed`` or
     ``extracted``), ``scope`` (:class:`~huiqi.calc.scope.Scope`),
     ``validity`` {start, end, basis, relative} (ISO dates or ``None``),
     ``contacts`` [{org, phone}], ``source`` {file, start_line, end_line}
@@ -226,7 +226,7 @@ class RuleEntry:
     def screening_condition(self) -> Condition | None:
         """One condition tree whose outcome is the outcome :func:`match`
         gives this clause before region scope and validity (used by batch
-        screening, :func:`huiqi.calc.batch.rules_from_ruleset`): the
+        screening, :func:`huiqi.screen.batch.rules_from_ruleset`): the
         :meth:`main_condition` AND-ed with the OR of the track conditions
         (the engine keeps the firm's best track, whose outcome is the best
         one; a track without conditions is always met, so then the OR is
@@ -240,7 +240,7 @@ class RuleEntry:
 
     def screening_rule(self, as_of: date | None = None) -> tuple[int, Condition | None, Scope] | None:
         """``(clause id, screening condition, scope)`` for batch screening
-        (:func:`huiqi.calc.batch.screen`), or ``None`` when ``as_of`` is
+        (:func:`huiqi.screen.batch.screen`), or ``None`` when ``as_of`` is
         given and the clause is not in force on it (every firm would be
         ``expired``): the same pieces :func:`match` decides with, so batch
         and engine cannot drift apart."""
@@ -314,8 +314,9 @@ _EXTRACTED: dict[str, tuple[Condition | None, BenefitSpec | None, Stacking | Non
 
 
 def _compile(row: dict, reviewed: dict[str, Rule], problems: list[str]) -> RuleEntry:
-    from huiqi.calc import benefit as benefit_mod
-    from huiqi.calc import conditions_extract, stacking as stacking_mod
+    from huiqi.rules import benefits as benefit_mod
+    from huiqi.rules import conditions as conditions_extract
+    from huiqi.rules import stacking as stacking_mod
 
     key = row["key"]
     rule = reviewed.get(key)
@@ -364,7 +365,7 @@ def _compile(row: dict, reviewed: dict[str, Rule], problems: list[str]) -> RuleE
 def apply_validity_override(validity: dict, override: Mapping | None) -> dict:
     """A clause's validity {start, end, basis, relative} corrected by a
     reviewed rule's ``validity`` {start?, end?, text} (:attr:`Rule.validity
-    <huiqi.calc.model.Rule.validity>`): the dates it gives replace the
+    <huiqi.rules.model.Rule.validity>`): the dates it gives replace the
     clause's, its ``text`` becomes the ``basis`` quoted in the result, and
     ``reviewed`` is set to ``True``. ``override`` ``None`` → ``validity``
     unchanged."""
@@ -407,7 +408,7 @@ def _spread_document_stacking(entries: list[RuleEntry]) -> None:
     重复…, :func:`huiqi.calc.stacking.is_document_wide`) stated in one clause
     applies to every extracted clause of the same document that states no
     stacking rule of its own."""
-    from huiqi.calc.stacking import is_document_wide
+    from huiqi.rules.stacking import is_document_wide
 
     wide: dict[Any, Stacking] = {}
     for e in entries:
@@ -425,7 +426,7 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "")
     SQLAlchemy ``Session``) into a :class:`RuleSet`, using the reviewed
     rules of ``rules_dir`` (default ``data/rules`` / ``$HUIQI_RULES_DIR``).
     Never raises for a bad clause or rule file: see ``RuleSet.problems``."""
-    from huiqi.calc.rules import load_reviewed_rules_report
+    from huiqi.rules.reviewed import load_reviewed_rules_report
 
     t0 = time.perf_counter()
     report = load_reviewed_rules_report(rules_dir)
@@ -459,7 +460,7 @@ def _engine_of(db: Any):
 
 
 def _rules_fingerprint(rules_dir: Path | None) -> str:
-    from huiqi.calc.rules import rule_files
+    from huiqi.rules.reviewed import rule_files
 
     parts = []
     for p in rule_files(rules_dir):
@@ -804,7 +805,8 @@ def match(
 
     prof, warnings = _as_profile(profile)
     if isinstance(as_of, str):
-        from huiqi.search.filters import SearchError, parse_date
+        from huiqi.reference.calendar import parse_date
+        from huiqi.reference.errors import InputError as SearchError
 
         try:
             as_of = parse_date(as_of)

@@ -1,11 +1,11 @@
 """Three-valued evaluation of condition trees (条件判定) against a profile.
 
-:func:`evaluate` walks a :class:`~huiqi.calc.model.Condition` tree and says
+:func:`evaluate` walks a :class:`~huiqi.rules.model.Condition` tree and says
 ``met`` / ``unmet`` / ``unknown`` / ``to_confirm`` for it, with one
-:class:`~huiqi.calc.model.Reason` per leaf (tree order) and the profile keys
+:class:`~huiqi.rules.model.Reason` per leaf (tree order) and the profile keys
 whose absence keeps the result open. Logic is Kleene's strong three-valued
-logic as implemented by :func:`~huiqi.calc.model.combine_all`,
-:func:`~huiqi.calc.model.combine_any` and :func:`~huiqi.calc.model.negate`:
+logic as implemented by :func:`~huiqi.rules.model.combine_all`,
+:func:`~huiqi.rules.model.combine_any` and :func:`~huiqi.rules.model.negate`:
 a missing fact is ``unknown`` (never silently met or unmet), a ``text`` leaf
 is ``to_confirm``.
 
@@ -13,7 +13,7 @@ Facts come from a :class:`FactContext`: the profile (:mod:`huiqi.calc.profile`),
 the derived facts of :func:`huiqi.calc.derived.derive_all` (企业规模
 ``size_class``, ``sme``, 小型微利企业 ``small_low_profit``, 成立年限
 ``age_years``, 规模以上工业企业 ``above_scale_industrial``) and the evaluation date. Industry membership uses
-:meth:`huiqi.calc.industry.Industry.is_within` (GB/T 4754-2017), region
+:meth:`huiqi.reference.industries.Industry.is_within` (GB/T 4754-2017), region
 membership the GB/T 2260 division table of :mod:`huiqi.search.filters`
 (阿拉善左旗 → 阿拉善盟 → 内蒙古自治区).
 
@@ -42,97 +42,38 @@ from functools import lru_cache
 from typing import Any
 
 from huiqi.calc.derived import DerivedFact, derive_all
-from huiqi.calc.industry import Industry, resolve_industry
-from huiqi.calc.model import Condition, Evaluation, Reason, combine_all, combine_any, negate
 from huiqi.calc.profile import EnterpriseProfile, Project, parse_money_value
 from huiqi.extract.numbers import parse_number
-from huiqi.search.filters import NATIONAL_NAMES, ancestors, divisions, find_division
-
-#: Chinese question (提问) for each attribute, shown by ``next_questions``.
-PROMPTS: dict[str, str] = {
-    "region": "贵企业的注册地在哪里（旗县区）？",
-    "entity_type": "贵单位的主体类型是什么（企业、个体工商户、农民专业合作社、家庭农牧场）？",
-    "ownership": "贵企业的所有制性质是什么（民营、国有、外资、混合所有制）？",
-    "industry": "贵企业属于什么行业（国民经济行业分类名称或代码）？",
-    "established": "贵企业的成立日期是哪一天？",
-    "employees": "贵企业从业人员有多少人？",
-    "revenue": "贵企业上年度营业收入是多少（元）？",
-    "total_assets": "贵企业资产总额是多少（元）？",
-    "taxable_income": "贵企业上年度应纳税所得额是多少（元）？",
-    "monthly_sales": "贵企业月销售额是多少（元）？",
-    "rd_expense": "贵企业上年度研发费用是多少（元）？",
-    "taxpayer_type": "贵企业是小规模纳税人还是一般纳税人？",
-    "tax_credit_grade": "贵企业的纳税信用等级是什么（A/B/M/C/D）？",
-    "qualifications": "贵企业已取得哪些资质认定（如高新技术企业）？",
-    "unemployment_insurance_months": "贵企业已足额缴纳失业保险费多少个月？",
-    "layoff_rate": "贵企业上年度裁员率是多少？",
-    "listed": "贵企业是否已上市？",
-    "projects": "贵企业有哪些项目（类型、投资额、建成投产日期）？",
-    "project.kind": "贵企业的项目属于什么类型（技术改造、节能改造、节水改造、综合利用、新建、种植、养殖…）？",
-    "project.investment": "贵企业项目的总投资（固定资产投资）是多少（元）？",
-    "project.equipment_investment": "贵企业项目的设备投资是多少（元）？",
-    "project.status": "贵企业项目目前处于什么阶段（备案、在建、建成投产）？",
-    "project.completed": "贵企业项目的建成投产日期是哪一天？",
-    "project.energy_saving_tce": "贵企业项目的年节能量是多少吨标准煤？",
-    "project.water_saving_t": "贵企业项目的年节水量是多少吨？",
-    "project.area_mu": "贵企业项目的面积是多少亩？",
-    "project.head_count": "贵企业项目的养殖规模是多少头（只）？",
-}
-
-#: Chinese names (名称) of attributes, used in reasons.
-ATTRIBUTE_NAMES: dict[str, str] = {
-    "region": "注册地", "entity_type": "主体类型", "ownership": "所有制", "industry": "行业",
-    "established": "成立日期", "employees": "从业人员", "revenue": "营业收入",
-    "total_assets": "资产总额", "taxable_income": "应纳税所得额", "monthly_sales": "月销售额",
-    "rd_expense": "研发费用", "taxpayer_type": "纳税人类型", "tax_credit_grade": "纳税信用等级",
-    "qualifications": "资质认定", "unemployment_insurance_months": "失业保险缴费月数",
-    "layoff_rate": "裁员率", "listed": "是否上市", "projects": "项目",
-    "size_class": "企业规模", "sme": "中小微企业", "small_low_profit": "小型微利企业",
-    "age_years": "成立年限", "above_scale_industrial": "规模以上工业企业",
-    "project.kind": "项目类型", "project.investment": "项目投资", "project.equipment_investment": "设备投资",
-    "project.status": "项目状态", "project.completed": "建成投产日期",
-    "project.energy_saving_tce": "年节能量", "project.water_saving_t": "年节水量",
-    "project.area_mu": "项目面积", "project.head_count": "养殖规模",
-}
-
-_UNITS = {
-    "employees": "人", "unemployment_insurance_months": "个月", "age_years": "年",
-    "project.energy_saving_tce": "吨标准煤", "project.water_saving_t": "吨", "project.area_mu": "亩",
-    "project.head_count": "头（只）",
-}
-_MONEY = {"revenue", "total_assets", "taxable_income", "monthly_sales", "rd_expense",
-          "project.investment", "project.equipment_investment"}
-_RATES = {"layoff_rate"}
-
-#: Project kinds (项目类型) written differently in profiles and texts.
-PROJECT_KIND_ALIASES: dict[str, str] = {
-    "技改": "技术改造", "技术改造项目": "技术改造", "节能技术改造": "节能改造", "节能": "节能改造",
-    "节水技术改造": "节水改造", "节水": "节水改造", "资源综合利用": "综合利用",
-    "综合利用项目": "综合利用", "新建项目": "新建", "种植业": "种植", "养殖业": "养殖",
-}
-
-#: Qualifications that a derived fact can settle when the firm did not list
-#: them (小型微利企业 per 财政部 税务总局公告2022年第13号; 规模以上工业企业 per
-#: 国家统计局's 2000万元 standard; see derived.py).
-QUAL_DERIVED = {"小型微利企业": "small_low_profit", "规模以上工业企业": "above_scale_industrial"}
-_QUAL_DERIVED = QUAL_DERIVED
-
-
-#: ``entity_type`` value for clauses whose beneficiary is a natural person
-#: (人才、教师 …); an enterprise profile never matches it.
-PERSON = "个人"
-#: ``entity_type`` value for clauses whose beneficiary is a government level
-#: (盟市、旗县、示范县 …); an enterprise profile never matches it.
-GOVERNMENT = "地方政府"
-#: Beneficiaries that are never an enterprise (经营主体).
-NON_FIRM_TYPES = frozenset({PERSON, GOVERNMENT})
-
-
-def canonical_project_kind(kind: str) -> str:
-    """Canonical project kind: ``技改`` → ``技术改造``, ``节能技术改造`` →
-    ``节能改造``; unknown kinds are returned stripped."""
-    k = kind.strip()
-    return PROJECT_KIND_ALIASES.get(k, k)
+from huiqi.reference.industries import Industry, resolve_industry
+from huiqi.reference.regions import NATIONAL_NAMES, ancestors, divisions, find_division
+from huiqi.rules.model import (
+    Condition,
+    Evaluation,
+    Reason,
+    combine_all,
+    combine_any,
+    negate,
+)
+from huiqi.rules.vocab import (  # noqa: F401  (re-exported: the vocabulary of conditions)
+    _DATE_OP_WORDS,
+    _MONEY,
+    _OP_WORDS,
+    _QUAL_DERIVED,
+    _RATES,
+    _UNITS,
+    ATTRIBUTE_NAMES,
+    GOVERNMENT,
+    NON_FIRM_TYPES,
+    PERSON,
+    PROJECT_KIND_ALIASES,
+    PROMPTS,
+    QUAL_DERIVED,
+    _fmt_num,
+    attribute_name,
+    canonical_project_kind,
+    describe,
+    format_value,
+)
 
 
 @lru_cache(maxsize=4096)
@@ -180,76 +121,6 @@ class FactContext:
         """Whether a list-valued fact (``qualifications``, ``projects``) was
         stated (an explicitly empty list counts as stated: the firm has none)."""
         return key in self.stated or bool(getattr(self.profile, key, None))
-
-
-# ---------------------------------------------------------------------------
-# formatting
-
-
-def _fmt_num(x: float) -> str:
-    if x == int(x):
-        return str(int(x))
-    return f"{x:.4g}" if abs(x) < 1 else f"{x:.2f}".rstrip("0").rstrip(".")
-
-
-def format_value(attribute: str, v: Any) -> str:
-    """Human Chinese rendering of a fact value (``3200万元``, ``120 人``, ``5.5%``)."""
-    if v is None:
-        return "未知"
-    if isinstance(v, bool):
-        return "是" if v else "否"
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, (int, float)):
-        if attribute in _MONEY:
-            return f"{_fmt_num(v / 1e4)}万元" if abs(v) >= 1e4 else f"{_fmt_num(v)}元"
-        if attribute in _RATES or (attribute.startswith("facts.") and attribute.endswith(("比例", "比重", "率"))):
-            return f"{_fmt_num(v * 100)}%"
-        return f"{_fmt_num(v)} {_UNITS.get(attribute, '')}".rstrip()
-    if isinstance(v, (list, tuple, set)):
-        return "、".join(str(x) for x in v) if v else "无"
-    return str(v)
-
-
-def attribute_name(attribute: str) -> str:
-    """Chinese name of an attribute (``facts.登记失业人员招用人数`` → ``登记失业人员招用人数``)."""
-    if attribute.startswith("facts."):
-        return attribute[6:]
-    return ATTRIBUTE_NAMES.get(attribute, attribute)
-
-
-_OP_WORDS = {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于", "==": "为"}
-_DATE_OP_WORDS = {">=": "不早于", ">": "晚于", "<=": "不晚于", "<": "早于", "==": "为"}
-
-
-def describe(leaf: Condition) -> str:
-    """A short Chinese description of a leaf (``从业人员不超过300人``,
-    ``资质认定属于高新技术企业``, ``成立日期不早于2022-01-01``), used when a
-    leaf has no ``label``."""
-    attr = leaf.attribute or ""
-    name = attribute_name(attr) if attr else ""
-    v = leaf.value
-    if leaf.kind == "text":
-        return leaf.source_text or "需人工确认的条件"
-    if leaf.kind == "region":
-        names = []
-        for x in (v if isinstance(v, (list, tuple)) else [v]):
-            d = divisions().get(str(x))
-            names.append(d.name if d else str(x))
-        return "注册地在" + "或".join(names)
-    if leaf.kind == "membership":
-        vals = v if isinstance(v, (list, tuple, set)) else [v]
-        word = "不属于" if leaf.operator == "not_in" else "属于"
-        return f"{name}{word}{'、'.join(format_value(attr, x) for x in vals)}"
-    if leaf.kind == "date":
-        if leaf.operator == "between" and isinstance(v, (list, tuple)):
-            return f"{name}在{v[0]}至{v[1]}之间"
-        return f"{name}{_DATE_OP_WORDS.get(leaf.operator or '', leaf.operator or '')}{v}"
-    if leaf.operator == "between" and isinstance(v, (list, tuple)):
-        return f"{name}在{format_value(attr, v[0])}至{format_value(attr, v[1])}之间".replace(" ", "")
-    if isinstance(v, bool) and leaf.operator == "==":
-        return name if v else f"非{name}"
-    return f"{name}{_OP_WORDS.get(leaf.operator or '', leaf.operator or '')}{format_value(attr, v)}".replace(" ", "")
 
 
 def _missing_detail(keys: list[str]) -> str:
@@ -631,7 +502,7 @@ def _reason(leaf: Condition, r: _Result, reasons: list[Reason], negated: bool) -
 def evaluate(cond: Condition | None, ctx: FactContext) -> Evaluation:
     """Evaluate a condition tree for the firm in ``ctx``.
 
-    Returns an :class:`~huiqi.calc.model.Evaluation`: ``outcome`` (``met`` /
+    Returns an :class:`~huiqi.rules.model.Evaluation`: ``outcome`` (``met`` /
     ``unmet`` / ``unknown`` / ``to_confirm``), ``reasons`` (one per leaf in
     tree order; leaves under a ``not`` are reported from the eligibility side:
     label ``不属于：…`` and the negated outcome) and ``missing`` (profile keys —

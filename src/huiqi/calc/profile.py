@@ -521,8 +521,8 @@ def profile_warnings(profile: EnterpriseProfile) -> list[str]:
     """Warnings (提示) about values kept as given but not recognised:
     qualification names outside :data:`KNOWN_QUALIFICATIONS`, entity types,
     ownership and taxpayer types outside their lists, and an industry that
-    :func:`huiqi.calc.industry.resolve_industry` cannot resolve."""
-    from huiqi.calc.industry import resolve_industry
+    :func:`huiqi.reference.industries.resolve_industry` cannot resolve."""
+    from huiqi.reference.industries import resolve_industry
 
     out = []
     for q in profile.qualifications:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from huiqi.search.filters import (
+from huiqi.reference.regions import (
     NATIONAL_NAMES,
     ancestors,
     depth,

@@ -3,9 +3,9 @@ app by :func:`register`.
 
 An officer screens a whole enterprise register (企业名录: ``.csv`` UTF-8 /
 GB18030, ``.xlsx``, ``.json`` / ``.yaml`` list; read by
-:func:`huiqi.calc.register.read_register`) against every clause in force
-with machine-checkable conditions (:func:`huiqi.calc.batch.rules_from_ruleset`),
-in one vectorised pass (:func:`huiqi.calc.batch.screen`).
+:func:`huiqi.screen.register.read_register`) against every clause in force
+with machine-checkable conditions (:func:`huiqi.screen.batch.rules_from_ruleset`),
+in one vectorised pass (:func:`huiqi.screen.batch.screen`).
 
 Options: ``--as-of YYYY-MM-DD`` (default today), ``--out FILE`` (``.xlsx``:
 sheets 汇总 / 按政策 / 按企业 / 错误 with Chinese headers; ``.parquet`` or
@@ -34,7 +34,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-#: Outcome code (huiqi.calc.sql.CODE_STATUS) → Chinese status for officers.
+#: Outcome code (huiqi.screen.sql.CODE_STATUS) → Chinese status for officers.
 STATUS_ZH = {3: "符合", 2: "待确认", 1: "需补充信息", 0: "不符合"}
 #: Statuses listed per clause / per firm (不符合 is only counted).
 LISTED_CODES = (3, 2, 1)
@@ -109,7 +109,7 @@ def _source(info: dict) -> str:
 
 def _select_rules(ruleset: Any, day: date, clause_ids: list[int] | None) -> tuple[list, list[str]]:
     """Screening rules, and Chinese problems with ``--clause`` ids."""
-    from huiqi.calc.batch import rules_from_ruleset
+    from huiqi.screen.batch import rules_from_ruleset
     from huiqi.calc.engine import validity_state
 
     if not clause_ids:
@@ -134,11 +134,11 @@ def _select_rules(ruleset: Any, day: date, clause_ids: list[int] | None) -> tupl
 
 
 def run_screen(reg: Any, ruleset: Any, rules: list, day: date) -> dict:
-    """Screen the valid rows of ``reg`` (:class:`huiqi.calc.register.Register`)
+    """Screen the valid rows of ``reg`` (:class:`huiqi.screen.register.Register`)
     against ``rules`` and build the officers' tables in DuckDB.
 
     Returns ``{con, result, info, summary, totals, firm_rows}``:
-    ``result`` the :class:`huiqi.calc.batch.ScreenResult`; ``info`` clause id
+    ``result`` the :class:`huiqi.screen.batch.ScreenResult`; ``info`` clause id
     → title/document/source; the view ``screen_list`` in ``con`` (one row per
     listed firm × clause: :data:`PARQUET_COLUMNS` and ``source``, read with
     :func:`list_sql`; ``missing`` for 需补充信息 = the facts the clause's
@@ -150,9 +150,9 @@ def run_screen(reg: Any, ruleset: Any, rules: list, day: date) -> dict:
     clause lists."""
     import duckdb
 
-    from huiqi.calc.batch import screen
+    from huiqi.screen.batch import screen
     from huiqi.calc.evaluate import attribute_name
-    from huiqi.calc.sql import PROJECT_FIELDS, sql_literal
+    from huiqi.screen.sql import PROJECT_FIELDS, sql_literal
 
     con = duckdb.connect()
     profiles = [r.profile for r in reg.rows]
@@ -244,7 +244,7 @@ def write_xlsx(path: Path, run: dict, reg: Any, day: date, progress: Any = None)
     Returns the rows of 按政策; a list longer than Excel's row limit is cut
     and 汇总 says so. ``progress(rows written)`` is called every 20,000 rows
     (openpyxl writes about 15,000 rows a second)."""
-    from huiqi.calc.batch import EXCEL_ROWS, append_rows
+    from huiqi.screen.batch import EXCEL_ROWS, append_rows
 
     from openpyxl import Workbook
 
@@ -301,7 +301,7 @@ def write_long(path: Path, run: dict, reg: Any) -> int:
     to ``<stem>_错误.csv`` beside it. Returns the rows written."""
     con = run["con"]
     if path.suffix.lower() == ".parquet":
-        from huiqi.calc.sql import sql_literal
+        from huiqi.screen.sql import sql_literal
 
         con.execute(f"COPY ({list_sql(PARQUET_COLUMNS)}) TO {sql_literal(str(path))} (FORMAT parquet)")
     else:
@@ -366,7 +366,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """免申即享批量筛查：把企业名录逐条与政策条款比对，列出每条政策的符合、待确认、需补充信息企业。"""
         from huiqi.calc.engine import load_ruleset
-        from huiqi.calc.register import RegisterError, read_register
+        from huiqi.screen.register import RegisterError, read_register
         from huiqi.search.filters import SearchError, parse_date
 
         started = time.perf_counter()
@@ -420,7 +420,7 @@ def _write_progress(err: Any, path: Path, run: dict):
     for short ones); yields ``progress(rows written)``."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from huiqi.calc.batch import EXCEL_ROWS
+    from huiqi.screen.batch import EXCEL_ROWS
 
     total = run["con"].execute("SELECT count(*) FROM screen_long").fetchone()[0]
     with Progress(TextColumn(f"[bold]写出[/bold] {escape(path.name)}"), BarColumn(), MofNCompleteColumn(),

@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from huiqi.extract.types import Span, Validity
+from huiqi.structure.signals import _SELF, is_closing_clause  # noqa: F401  (re-exported: a closing clause is a structural signal)
 
 # --- date fragments ------------------------------------------------------------
 
@@ -273,10 +274,6 @@ _PREFILTER = re.compile(r"\d{4}\s*年|之日起|有效期|试行期|长期")
 _LABEL = (
     r"(?:政策执行期限|执行期限|执行时间|执行期|实施期限|实施时间|实施期|试点期限|试点时间|"
     r"试点期|试行期限|试行期|有效期限|有效期|政策期限)"
-)
-_SELF = re.compile(
-    r"本(?:实施|行动|工作|若干|暂行|管理)?(?:政策|办法|意见|方案|通知|公告|规定|细则|"
-    r"措施|清单|条例|决定|指南|计划|规则|文件|制度)"
 )
 _SENTENCE_END = re.compile(r"[。；！？\n]")
 _CLAUSE_BOUNDARY = "，,。；;：:\n"
@@ -635,29 +632,3 @@ def extract_date_conditions(text: str) -> list[tuple[str, date | None, date | No
 
 
 # --- closing clause ----------------------------------------------------------------------
-
-_CLOSING = [
-    re.compile(_SELF.pattern + r"[^。；]{0,20}?(?:自|从)[^。；]{0,30}?起\s*(?:\d+\s*[日天]后\s*)?"
-               r"(?:开始)?(?:正式)?(?:施行|实施|执行|试行|生效)"),
-    re.compile(_SELF.pattern + r"[^。]{0,40}?(?:有效期|执行期限|试行期)(?:限)?\s*(?:至|到|为|是|"
-               r"\d|[一二两三四五六七八九十])"),
-    re.compile(r"(?:政策|文件|措施)(?:的)?有效期(?:限)?(?:为|是)?\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*[年月]"),
-    re.compile(_SELF.pattern + r"[^。；]{0,30}?由[^。；]{1,40}?负责解释"),
-    re.compile(r"(?:同时|予以|一并|即行)废止|起废止|起(?:同时)?停止执行|同时失效"),
-]
-
-
-def is_closing_clause(text: str) -> bool:
-    """True for a document's closing / validity clause (附则、施行条款).
-
-    Examples: ``本办法自2025年1月1日起实施``, ``本政策自发布之日起执行，根据执行情况及时调整``,
-    ``本方案政策措施自发布之日起30日后施行``, ``…政策有效期两年，政策内容另有规定的依照原规定执行``,
-    ``…等文件同时废止``, ``本政策由…负责解释``. An ordinary policy item is
-    ``False`` even with a window (``自2021年1月1日至2025年12月31日，对…免征…``,
-    ``执行期限至2025年12月31日``): the clause must talk about the text itself
-    (``本政策/本办法…``), state the policy's own 有效期 length, repeal
-    documents, or defer to other rules (``另有规定的依照…``).
-    """
-    if not text:
-        return False
-    return any(rx.search(text) for rx in _CLOSING)

@@ -43,7 +43,7 @@ from huiqi.extract.docnumbers import (
     extract_supersession,
     normalize_doc_number,
 )
-from huiqi.extract.fields import canonical_field
+from huiqi.reference.guide_fields import canonical_field
 from huiqi.extract.money import extract_amounts, extract_rates
 from huiqi.extract.thresholds import extract_thresholds
 from huiqi.extract.types import ClauseFacts, Contact, DocumentFacts, Span, Validity
@@ -308,7 +308,7 @@ def extract_clause_facts(
     cited 《titles》, validity and contacts from the full text.
 
     Guide: ``fields`` maps each canonical field name (see
-    :func:`huiqi.extract.fields.canonical_field`) to the field's text
+    :func:`huiqi.reference.guide_fields.canonical_field`) to the field's text
     without its heading line (repeated names are joined with ``\\n``);
     contacts come from the 咨询电话 field, unlabelled numbers owned by the
     受理机构 (its first line, if at most 40 characters); amounts and

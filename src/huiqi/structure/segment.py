@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from huiqi.extract.dates import is_closing_clause
 from huiqi.normalize.lines import LogicalLine
 from huiqi.normalize.markers import classify, is_toc_entry, strip_toc
 from huiqi.structure import signals as sig
+from huiqi.structure.signals import is_closing_clause
 
 
 @dataclass

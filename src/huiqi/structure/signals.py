@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from huiqi.extract.fields import canonical_field
 from huiqi.normalize.lines import LogicalLine
 from huiqi.normalize.markers import _DOCNO, classify, is_title_like  # noqa: F401
+from huiqi.reference.guide_fields import canonical_field
 
 _LEVEL = re.compile(
     r"^(?:国家|中央|自治区|内蒙古自治区|省|省级|[\u4e00-\u9fff]{0,8}(?:市|盟|旗|县|区))级?(?:政策|层面政策)$"
@@ -74,3 +74,37 @@ def is_guide_field(line: LogicalLine) -> bool:
     """A service-guide field heading (一、办理依据 / 三、适用范围)."""
     m = classify(line.text)
     return bool(m and m.kind == "section" and canonical_field(m.rest) is not None and len(m.rest) <= 16)
+
+
+#: "本政策 / 本办法 …": a clause speaking of the text itself (used by the
+#: closing-clause signal and by :mod:`huiqi.extract.dates`).
+_SELF = re.compile(
+    r"本(?:实施|行动|工作|若干|暂行|管理)?(?:政策|办法|意见|方案|通知|公告|规定|细则|"
+    r"措施|清单|条例|决定|指南|计划|规则|文件|制度)"
+)
+
+_CLOSING = [
+    re.compile(_SELF.pattern + r"[^。；]{0,20}?(?:自|从)[^。；]{0,30}?起\s*(?:\d+\s*[日天]后\s*)?"
+               r"(?:开始)?(?:正式)?(?:施行|实施|执行|试行|生效)"),
+    re.compile(_SELF.pattern + r"[^。]{0,40}?(?:有效期|执行期限|试行期)(?:限)?\s*(?:至|到|为|是|"
+               r"\d|[一二两三四五六七八九十])"),
+    re.compile(r"(?:政策|文件|措施)(?:的)?有效期(?:限)?(?:为|是)?\s*(?:\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*[年月]"),
+    re.compile(_SELF.pattern + r"[^。；]{0,30}?由[^。；]{1,40}?负责解释"),
+    re.compile(r"(?:同时|予以|一并|即行)废止|起废止|起(?:同时)?停止执行|同时失效"),
+]
+
+
+def is_closing_clause(text: str) -> bool:
+    """True for a document's closing / validity clause (附则、施行条款).
+
+    Examples: ``本办法自2025年1月1日起实施``, ``本政策自发布之日起执行，根据执行情况及时调整``,
+    ``本方案政策措施自发布之日起30日后施行``, ``…政策有效期两年，政策内容另有规定的依照原规定执行``,
+    ``…等文件同时废止``, ``本政策由…负责解释``. An ordinary policy item is
+    ``False`` even with a window (``自2021年1月1日至2025年12月31日，对…免征…``,
+    ``执行期限至2025年12月31日``): the clause must talk about the text itself
+    (``本政策/本办法…``), state the policy's own 有效期 length, repeal
+    documents, or defer to other rules (``另有规定的依照…``).
+    """
+    if not text:
+        return False
+    return any(rx.search(text) for rx in _CLOSING)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from huiqi.extract.dates import is_closing_clause
-from huiqi.extract.fields import canonical_field
 from huiqi.normalize.lines import LogicalLine
 from huiqi.normalize.markers import classify
+from huiqi.reference.guide_fields import canonical_field
 from huiqi.structure import signals as sig
 from huiqi.structure.model import Node, ParsedDocument
 from huiqi.structure.segment import Chunk
+from huiqi.structure.signals import is_closing_clause
 
 #: kinds whose presence among a node's children makes the node a grouping heading
 STRUCTURAL = {"part", "chapter", "article", "section", "subsection", "item", "group", "annex"}

@@ -294,9 +294,9 @@ def profile_summary(values: dict) -> list[tuple[str, str]]:
 
 def industry_name(code: str) -> str:
     """``"C"`` → ``"C 制造业"``, ``"C13"`` → ``"C13 农副食品加工业"`` (GB/T
-    4754-2017 section or division, huiqi.calc.industry); other text is
+    4754-2017 section or division, huiqi.reference.industries); other text is
     returned unchanged."""
-    from huiqi.calc.industry import _table, section_names
+    from huiqi.reference.industries import _table, section_names
 
     code = code.strip()
     names = section_names()

@@ -54,8 +54,8 @@ def region_options() -> dict:
 @lru_cache(maxsize=1)
 def industry_options() -> list[tuple[str, str, list[tuple[str, str]]]]:
     """The industry picker: ``[(section letter, name, [(code, name)])]``
-    (GB/T 4754-2017 sections and divisions, huiqi.calc.industry)."""
-    from huiqi.calc.industry import _table, section_names
+    (GB/T 4754-2017 sections and divisions, huiqi.reference.industries)."""
+    from huiqi.reference.industries import _table, section_names
 
     table = _table()
     out = []

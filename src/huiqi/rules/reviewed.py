@@ -43,7 +43,7 @@ from typing import Any
 
 import yaml
 
-from huiqi.calc.model import (
+from huiqi.rules.model import (
     MEMBERSHIP_OPS,
     BenefitSpec,
     Condition,
@@ -745,7 +745,7 @@ def _empty_knowledge_base(db: Any) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m huiqi.calc.rules [--db URL_OR_PATH] [RULES_DIR]``: print
+    """``python -m huiqi.rules.reviewed [--db URL_OR_PATH] [RULES_DIR]``: print
     :func:`check_rules` and a count; exit code 1 when there is a problem, 2
     for bad arguments or a knowledge base that is empty or cannot be
     opened."""

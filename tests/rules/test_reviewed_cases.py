@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from huiqi.calc.rules import load_reviewed_rules_report
+from huiqi.rules.reviewed import load_reviewed_rules_report
 from tests.search.kw_corpus import corpus_db_url
 
 _REPORT = load_reviewed_rules_report()

@@ -1,4 +1,4 @@
-"""Batch screening (huiqi.calc.batch / huiqi.calc.sql): the SQL outcome of
+"""Batch screening (huiqi.screen.batch / huiqi.screen.sql): the SQL outcome of
 every (profile, clause) pair must equal the per-profile evaluator's."""
 
 from __future__ import annotations
@@ -10,7 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from huiqi.calc.batch import (
+from huiqi.calc.derived import derive_all
+from huiqi.calc.evaluate import FactContext, evaluate
+from huiqi.calc.profile import load_profile
+from huiqi.rules.model import Condition, combine_all, combine_any, negate
+from huiqi.screen.batch import (
     DERIVED_COLUMNS,
     BatchError,
     rules_from_ruleset,
@@ -18,11 +22,7 @@ from huiqi.calc.batch import (
     synthetic_profiles,
     table_profiles,
 )
-from huiqi.calc.derived import derive_all
-from huiqi.calc.evaluate import FactContext, evaluate
-from huiqi.calc.model import Condition, combine_all, combine_any, negate
-from huiqi.calc.profile import load_profile
-from huiqi.calc.sql import CODE_OUTCOMES, CODE_STATUS, OUTCOME_CODES, PROFILE_COLUMNS
+from huiqi.screen.sql import CODE_OUTCOMES, CODE_STATUS, OUTCOME_CODES, PROFILE_COLUMNS
 
 AS_OF = date(2025, 6, 30)
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from huiqi.calc.model import BenefitSpec, Condition, combine_all, combine_any, negate
+from huiqi.rules.model import BenefitSpec, Condition, combine_all, combine_any, negate
 
 OUTCOMES = ["met", "unmet", "unknown", "to_confirm"]
 

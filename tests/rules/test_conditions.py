@@ -1,4 +1,4 @@
-"""Condition trees from clause texts (huiqi.calc.conditions_extract).
+"""Condition trees from clause texts (huiqi.rules.conditions).
 
 Inputs are quoted verbatim from the bundled corpus (data/corpus/): 000 =
 自治区2024年政策清单, 001 = 鄂尔多斯/伊金霍洛旗汇编, 002 = 呼和浩特市工业政策清单,
@@ -7,10 +7,10 @@ Inputs are quoted verbatim from the bundled corpus (data/corpus/): 000 =
 
 from datetime import date
 
-from huiqi.calc.conditions_extract import extract_conditions
 from huiqi.calc.evaluate import FactContext, evaluate
-from huiqi.calc.model import Condition
 from huiqi.calc.profile import load_profile
+from huiqi.rules.conditions import extract_conditions
+from huiqi.rules.model import Condition
 
 AS_OF = date(2025, 6, 30)
 
@@ -446,7 +446,7 @@ def test_one_case_of_a_listed_scope_is_not_an_extra_requirement():
 
 
 def test_condition_stats_counts_leaves():
-    from huiqi.calc.conditions_extract import condition_stats
+    from huiqi.rules.conditions import condition_stats
 
     duty = clause("落实好国家重大项目能耗单列政策。（自治区发展改革委）", region="内蒙古自治区")
     st = condition_stats([clause("", SLP), duty])

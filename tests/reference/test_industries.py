@@ -2,7 +2,7 @@
 
 import pytest
 
-from huiqi.calc.industry import division_names, resolve_industry, section_names
+from huiqi.reference.industries import division_names, resolve_industry, section_names
 
 
 def test_table_is_complete():

@@ -1,4 +1,4 @@
-"""Reviewed rules (huiqi.calc.rules): the loader, its Chinese validation
+"""Reviewed rules (huiqi.rules.reviewed): the loader, its Chinese validation
 messages, bad files not stopping good ones, orphan detection, and the shipped
 data/rules/*.yaml checked against a knowledge base freshly ingested from
 data/corpus."""
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from huiqi.calc.model import Condition
-from huiqi.calc.rules import (
+from huiqi.rules.model import Condition
+from huiqi.rules.reviewed import (
     excerpt_problems,
     find_orphans,
     load_reviewed_rules,
@@ -313,7 +313,7 @@ def test_orphans_accept_a_session(db_url, tmp_path):
 
 
 def test_check_rules_command(tmp_path, db_url, capsys):
-    from huiqi.calc.rules import check_rules, main
+    from huiqi.rules.reviewed import check_rules, main
 
     assert main(["--db", db_url]) == 0
     assert "问题 0 处" in capsys.readouterr().out
@@ -326,7 +326,7 @@ def test_check_rules_command(tmp_path, db_url, capsys):
 
 
 def test_check_rules_command_on_an_empty_knowledge_base(tmp_path, capsys):
-    from huiqi.calc.rules import main
+    from huiqi.rules.reviewed import main
 
     assert main(["--db", str(tmp_path / "empty.db")]) == 2
     out = capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""Enterprise registers (huiqi.calc.register): CSV in UTF-8 / GBK, .xlsx
+"""Enterprise registers (huiqi.screen.register): CSV in UTF-8 / GBK, .xlsx
 with title rows, two-level headers and extra sheets, JSON/YAML lists; bad
 rows named by row, column and problem; unreadable files refused."""
 
@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from huiqi.calc.register import RegisterError, map_header, profile_to_record, read_register
+from huiqi.screen.register import (
+    RegisterError,
+    map_header,
+    profile_to_record,
+    read_register,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "企业名录示例.csv"
 

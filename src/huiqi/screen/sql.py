@@ -1,7 +1,7 @@
 """Condition trees compiled to DuckDB SQL (条件树 → SQL 表达式) for batch
 screening (免申即享批量筛查).
 
-:func:`compile_condition` turns a :class:`huiqi.calc.model.Condition` into one
+:func:`compile_condition` turns a :class:`huiqi.rules.model.Condition` into one
 SQL expression over a *profiles table* (one row per firm, columns in
 :data:`PROFILE_COLUMNS`). The expression yields an integer **outcome code**:
 
@@ -14,8 +14,8 @@ code  outcome         status of a clause
 3     ``met``         ``eligible``
 ====  ==============  =====================
 
-The codes follow the rank order of :func:`huiqi.calc.model.combine_all` /
-:func:`~huiqi.calc.model.combine_any` / :func:`~huiqi.calc.model.negate`
+The codes follow the rank order of :func:`huiqi.rules.model.combine_all` /
+:func:`~huiqi.rules.model.combine_any` / :func:`~huiqi.rules.model.negate`
 (Kleene logic with ``to_confirm`` between ``unknown`` and ``met``), so
 AND = ``LEAST``, OR = ``GREATEST``, NOT = ``[3, 1, 2, 0][x + 1]`` (3 - x for
 0/3, x otherwise). A leaf is a SQL boolean ``b`` mapped by ``coalesce(3 * b, 1)``:
@@ -23,7 +23,7 @@ SQL ``NULL`` (a missing fact) is exactly "unknown". ``text`` leaves are the
 constant 2 (to confirm — never met, never unmet).
 
 Projects (项目) are a ``LIST`` of ``STRUCT`` (one struct per project, fields
-:data:`PROJECT_FIELDS`). Per :mod:`huiqi.calc.model`, "a project condition
+:data:`PROJECT_FIELDS`). Per :mod:`huiqi.rules.model`, "a project condition
 holds when some project satisfies every project leaf of the same ``all``":
 the project leaves that are direct children of one ``all`` node are compiled
 as ``list_max(list_transform(projects, lambda p: LEAST(leaf1(p), …)))``
@@ -64,7 +64,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from huiqi.calc.model import Condition
+from huiqi.rules.model import Condition
 
 #: Outcome → integer code (rank order of the Kleene combination).
 OUTCOME_CODES: dict[str, int] = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
@@ -226,7 +226,7 @@ def region_value_codes(value: Any) -> tuple[bool, list[str]]:
     Mongolia division codes (names resolved with
     :func:`huiqi.search.filters.find_division`); unrecognised values are
     dropped, as in :mod:`huiqi.calc.evaluate`."""
-    from huiqi.search.filters import NATIONAL_NAMES, divisions, find_division
+    from huiqi.reference.regions import NATIONAL_NAMES, divisions, find_division
 
     national, codes = False, []
     for v in _values(value):
@@ -245,7 +245,12 @@ def firm_region_codes(region: str | None) -> list[str] | None:
     every code above it (``["152921", "152900", "150000"]``), or ``None``
     when the place is not in the Inner Mongolia division table (or is a
     national name)."""
-    from huiqi.search.filters import NATIONAL_NAMES, ancestors, divisions, find_division
+    from huiqi.reference.regions import (
+        NATIONAL_NAMES,
+        ancestors,
+        divisions,
+        find_division,
+    )
 
     if not region:
         return None
@@ -514,7 +519,7 @@ class Compiler:
         return "(CASE " + " ".join(parts) + " END)"
 
     def _industry(self, c: Condition) -> str:
-        """GB/T 4754 prefix match (:meth:`huiqi.calc.industry.Industry.is_within`):
+        """GB/T 4754 prefix match (:meth:`huiqi.reference.industries.Industry.is_within`):
         met when every code the firm's industry covers lies in a listed
         code; unknown when they only overlap (the firm's industry is
         broader) or the industry is missing / unrecognised; else unmet."""

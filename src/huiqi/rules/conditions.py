@@ -3,7 +3,7 @@ condition tree (条件树).
 
 :func:`extract_conditions` reads a clause (its text, service-guide fields,
 extracted thresholds, heading path and document) and returns a
-:class:`~huiqi.calc.model.Condition` tree, or ``None`` when the clause
+:class:`~huiqi.rules.model.Condition` tree, or ``None`` when the clause
 states no condition on the firm.
 
 Where conditions are read
@@ -28,7 +28,7 @@ the node label. Within a sentence, comma parts are ANDed; recognised leaves
 joined by 或 — or subject words (高新技术企业、科技型中小企业) joined by
 、/和/及 — are ORed. Exclusions become ``not(any(...))``.
 
-Leaves (see :mod:`huiqi.calc.vocab` for the word lists): qualifications,
+Leaves (see :mod:`huiqi.rules.vocab` for the word lists): qualifications,
 entity types, size classes (中小微企业 → {中型, 小型, 微型}), taxpayer type,
 tax credit grade, ownership, listing, industry (GB/T 4754-2017 codes),
 project kinds, thresholds from :func:`huiqi.extract.thresholds.extract_thresholds`
@@ -98,11 +98,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from huiqi.calc import vocab as V
 from huiqi.calc.evaluate import GOVERNMENT, PERSON, describe
-from huiqi.calc.model import Condition
 from huiqi.extract.thresholds import extract_thresholds
-from huiqi.search.filters import find_division
+from huiqi.reference.regions import find_division
+from huiqi.rules import vocab as V
+from huiqi.rules.model import Condition
 
 __all__ = ["condition_stats", "extract_conditions"]
 
@@ -239,7 +239,7 @@ def _pronoun_division(kind: str, doc_region: str | None):
         return None
     if kind in ("league", "city"):
         # the league/city the document belongs to
-        from huiqi.search.filters import divisions
+        from huiqi.reference.regions import divisions
 
         while d.parent is not None and divisions()[d.parent].parent is not None:
             d = divisions()[d.parent]
@@ -679,7 +679,7 @@ _TEXT_MIN = 4
 
 def _non_condition(s: str, exclusion: bool = False) -> bool:
     """Whether ``s`` holds procedure / definition words
-    (:data:`~huiqi.calc.vocab.NON_CONDITION_RE`). In an exclusion the
+    (:data:`~huiqi.rules.vocab.NON_CONDITION_RE`). In an exclusion the
     "already received" words (已享受同类项目补助) are the excluded condition,
     not procedure, so they do not count there."""
     for m in V.NON_CONDITION_RE.finditer(s):
@@ -1427,7 +1427,7 @@ _SENTENCE_RE = re.compile(r"[^。；;\n]+[。；;]?")
 def _exclusion_sentences(value: str, text: str) -> list[tuple[str, int]]:
     """Exclusions written in a guide field that holds no conditions
     (其他事项: …项目未完工的企业不得申报; 政策标准: …不得重复享受; 申报流程):
-    each sentence with an exclusion phrase (:data:`huiqi.calc.vocab.EXCLUDE_RE`)
+    each sentence with an exclusion phrase (:data:`huiqi.rules.vocab.EXCLUDE_RE`)
     as a block. A sentence introducing a list (属于以下情形之一的项目不予支持：)
     is left out: the parser reads list items as alternatives to meet, not as
     cases to exclude. Returns (block, offset in the clause text) pairs."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from huiqi.extract.fields import FIELD_NAMES, canonical_field, is_field_label
+from huiqi.reference.guide_fields import FIELD_NAMES, canonical_field, is_field_label
 
 # raw label as written in the guide → canonical field
 VARIANTS = [

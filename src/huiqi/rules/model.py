@@ -2,8 +2,8 @@
 rules.
 
 This module is the shared vocabulary of :mod:`huiqi.calc`. Extraction
-(:mod:`huiqi.calc.conditions_extract`, :mod:`huiqi.calc.benefit`), reviewed
-rules (:mod:`huiqi.calc.rules`) and evaluation (:mod:`huiqi.calc.evaluate`,
+(:mod:`huiqi.rules.conditions`, :mod:`huiqi.calc.benefit`), reviewed
+rules (:mod:`huiqi.rules.reviewed`) and evaluation (:mod:`huiqi.calc.evaluate`,
 :mod:`huiqi.calc.engine`) all produce or consume these types; the YAML form
 of reviewed rules under ``data/rules/`` is exactly :meth:`Rule.to_dict`.
 

@@ -5,15 +5,15 @@ machine-checkable conditions, the firms that qualify without applying
 (免申即享), those that need one more fact and those excluded. Evaluating
 ``evaluate()`` per (firm, clause) pair in Python is far too slow for 100,000
 firms × hundreds of clauses, so conditions are compiled to SQL
-(:mod:`huiqi.calc.sql`) and evaluated column-wise by DuckDB.
+(:mod:`huiqi.screen.sql`) and evaluated column-wise by DuckDB.
 
 Shapes
 ------
 * **Profiles table** — one row per firm, columns
-  :data:`huiqi.calc.sql.PROFILE_COLUMNS` (money in yuan 元, dates
+  :data:`huiqi.screen.sql.PROFILE_COLUMNS` (money in yuan 元, dates
   ``DATE``; derived facts ``size_class`` / ``sme`` / ``small_low_profit`` /
   ``age_years`` as in :mod:`huiqi.calc.derived`). Projects are a ``LIST`` of
-  ``STRUCT`` (see :mod:`huiqi.calc.sql` for why). Built by
+  ``STRUCT`` (see :mod:`huiqi.screen.sql` for why). Built by
   :func:`profiles_table` from a list of profile mappings /
   :class:`~huiqi.calc.profile.EnterpriseProfile` objects (derived facts by
   :func:`huiqi.calc.derived.derive_all` itself), from a DuckDB relation, a
@@ -23,7 +23,7 @@ Shapes
 * **Rules** — ``[(clause_id, Condition | None)]``; :func:`rules_from_ruleset`
   builds it from :func:`huiqi.calc.engine.load_ruleset`.
 * **Result** — :class:`ScreenResult`: the outcome codes 0–3 (unmet 0 <
-  unknown 1 < to_confirm 2 < met 3, :data:`huiqi.calc.sql.OUTCOME_CODES`) in
+  unknown 1 < to_confirm 2 < met 3, :data:`huiqi.screen.sql.OUTCOME_CODES`) in
   DuckDB, readable as a long relation ``(profile_id, clause_id, outcome)``,
   a per-clause summary (eligible / likely (to confirm) / needs_info /
   ineligible counts) and writers for officers' lists (Parquet, .xlsx).
@@ -48,15 +48,15 @@ from typing import Any
 import duckdb
 import numpy as np
 
-from huiqi.calc.model import Condition
-from huiqi.calc.sql import (
+from huiqi.rules.model import Condition
+from huiqi.screen.sql import (
     BOOL_FACT,
     CODE_STATUS,
     PROFILE_COLUMNS,
     PROJECT_FIELDS,
     PROJECTS_TYPE,
-    Compiler,
     CompileError,
+    Compiler,
     firm_region_codes,
     quote_ident,
     sql_literal,
@@ -101,7 +101,7 @@ class BatchError(ValueError):
 
 def _fact_entries(facts: dict[str, Any]) -> tuple[dict[str, str], dict[str, float]]:
     """Free facts → (text form, number form): the text of every fact
-    (booleans as :data:`~huiqi.calc.sql.BOOL_FACT` markers) and the numbers
+    (booleans as :data:`~huiqi.screen.sql.BOOL_FACT` markers) and the numbers
     read the way the evaluator reads them (``"3人"`` → 3.0)."""
     from huiqi.calc.evaluate import _num  # the evaluator's own number reading
 
@@ -125,7 +125,7 @@ def profile_row(profile: Any, as_of: date) -> dict[str, Any]:
     codes from the division table and GB/T 4754 resolution."""
     from huiqi.calc.derived import derive_all
     from huiqi.calc.evaluate import canonical_project_kind
-    from huiqi.calc.industry import resolve_industry
+    from huiqi.reference.industries import resolve_industry
 
     d = derive_all(profile, as_of)
     ind = resolve_industry(profile.industry) if profile.industry else None
@@ -351,7 +351,7 @@ def _insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: list[li
 
 
 def _industry_codes(value: str) -> list[str] | None:
-    from huiqi.calc.industry import resolve_industry
+    from huiqi.reference.industries import resolve_industry
 
     ind = resolve_industry(value)
     return list(ind.covered_codes()) if ind else None
@@ -519,7 +519,7 @@ def _date_sql(rng: np.random.Generator, n: int, days_back: np.ndarray, as_of: da
 
 
 def _division_codes() -> list[str]:
-    from huiqi.search.filters import divisions
+    from huiqi.reference.regions import divisions
 
     return list(divisions())
 
@@ -550,7 +550,7 @@ def synthetic_profiles(n: int, seed: int = 0, as_of: date | None = None,
         return rng.random(n) < share
 
     # region: codes (most specific first), some names, a few outside NM
-    from huiqi.search.filters import divisions
+    from huiqi.reference.regions import divisions
 
     divs = divisions()
     codes = _division_codes()
@@ -658,7 +658,7 @@ def synthetic_profiles(n: int, seed: int = 0, as_of: date | None = None,
 
 
 def _anc(code: str) -> list[str]:
-    from huiqi.search.filters import ancestors
+    from huiqi.reference.regions import ancestors
 
     return ancestors(code)
 
@@ -762,7 +762,7 @@ class ScreenResult:
 
     def outcomes(self) -> duckdb.DuckDBPyRelation:
         """Long relation ``(profile_id, clause_id, outcome)`` (outcome code
-        0–3, see :data:`huiqi.calc.sql.CODE_STATUS`)."""
+        0–3, see :data:`huiqi.screen.sql.CODE_STATUS`)."""
         return self.con.sql("SELECT * FROM screen_outcomes")
 
     def outcome_map(self) -> dict[tuple[int, Any], int]:
@@ -847,13 +847,13 @@ def screen(profiles: Any, rules: Sequence[tuple], as_of: date | None = None, *,
     Condition | None, Scope | None)]`` — ``None`` means no condition (every
     firm qualifies); a :class:`~huiqi.calc.scope.Scope` adds the document's
     region scope as the engine checks it (see
-    :meth:`huiqi.calc.sql.Compiler.compile_scope`; :func:`rules_from_ruleset`
+    :meth:`huiqi.screen.sql.Compiler.compile_scope`; :func:`rules_from_ruleset`
     builds these triples). ``as_of`` (default today) dates the
     derived facts (firm age). ``con``: the DuckDB connection to use (a new
     in-memory one by default; required when ``profiles`` is a table name).
     ``chunk``: conditions evaluated per SQL statement.
 
-    Each distinct condition is compiled once (:class:`huiqi.calc.sql.Compiler`)
+    Each distinct condition is compiled once (:class:`huiqi.screen.sql.Compiler`)
     and evaluated for all firms in one vectorised pass; outcomes are stored
     as ``UTINYINT`` columns and exposed long-form by
     :meth:`ScreenResult.outcomes`. Returns a :class:`ScreenResult`; trees

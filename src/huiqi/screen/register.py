@@ -48,8 +48,8 @@ import yaml
 from huiqi.calc.profile import (
     CHINESE_KEYS,
     EnterpriseProfile,
-    Project,
     ProfileError,
+    Project,
     load_profile,
 )
 from huiqi.extract.numbers import to_halfwidth
