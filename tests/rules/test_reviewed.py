@@ -312,22 +312,10 @@ def test_orphans_accept_a_session(db_url, tmp_path):
         engine.dispose()
 
 
-def test_check_rules_command(tmp_path, db_url, capsys):
-    from huiqi.rules.reviewed import check_rules, main
+def test_check_rules_function(tmp_path, db_url):
+    from huiqi.rules.reviewed import check_rules
 
-    assert main(["--db", db_url]) == 0
-    assert "问题 0 处" in capsys.readouterr().out
     _write(tmp_path, "r.yaml", f"rules:{GOOD_RULE}\n  - clause_key: {'f' * 40}\n    excerpt: 旧条款\n"
                                f"    benefit: {{kind: fixed, amount_yuan: 1}}\n")
-    assert len(check_rules(db_url, tmp_path)) == 1
-    assert main(["--db", db_url, str(tmp_path)]) == 1
-    out = capsys.readouterr().out
-    assert "rules[1].clause_key: 知识库中没有该条款" in out and "问题 1 处" in out
-
-
-def test_check_rules_command_on_an_empty_knowledge_base(tmp_path, capsys):
-    from huiqi.rules.reviewed import main
-
-    assert main(["--db", str(tmp_path / "empty.db")]) == 2
-    out = capsys.readouterr().out
-    assert "知识库为空" in out and "huiqi ingest" in out
+    problems = check_rules(db_url, tmp_path)
+    assert len(problems) == 1 and "rules[1].clause_key: 知识库中没有该条款" in problems[0]

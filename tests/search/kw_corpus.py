@@ -12,18 +12,19 @@ from pathlib import Path
 
 @lru_cache(maxsize=1)
 def corpus_db_url() -> str:
-    """SQLite URL of a database holding the ingested corpus (``data/corpus``)."""
-    from huiqi.config import corpus_files
+    """SQLite URL of a database holding the ingested corpus (``data/corpus``)
+    with its reviewed rules (``data/rules``), as ``huiqi ingest`` stores them."""
     from huiqi.kb.db import get_engine, upgrade
-    from huiqi.kb.ingest import ingest_paths
+    from huiqi.services.ingest import ingest_bundled
 
     tmp = Path(tempfile.mkdtemp(prefix="huiqi-search-test-"))
     atexit.register(shutil.rmtree, tmp, True)
     url = f"sqlite:///{tmp / 'kb.db'}"
     engine = get_engine(url)
     upgrade(engine)
-    report = ingest_paths(engine, corpus_files())
-    assert report.ok, [f.error for f in report.failed]
+    report = ingest_bundled(engine, refresh_index=False)
+    assert report.ok, [f.error for f in report.ingest.failed]
+    assert not (report.reviewed and report.reviewed.errors), report.reviewed.errors
     engine.dispose()
     return url
 

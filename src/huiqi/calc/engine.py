@@ -298,58 +298,13 @@ def _short_title(path: list[str], doc_title: str | None) -> str:
     return head if len(head) <= _TITLE_MAX else head[: _TITLE_MAX - 1] + "…"
 
 
-def clause_mapping(row: Mapping) -> dict:
-    """The clause mapping the extractors read (:func:`extract_conditions`,
-    :func:`extract_benefit`, :func:`extract_stacking`): the
-    :func:`huiqi.kb.queries.list_policies` dict of a clause (``text``,
-    ``fields``, ``thresholds``, ``amounts``, ``rates``, ``path``,
-    ``validity`` …) with ``document`` {title, level, region, kind, …}."""
-    return dict(row)
-
-
-#: Extraction results per clause key (SHA-1 of title, heading path and text,
-#: so a key always denotes the same text): extraction is the slow part of
-#: building a rule set and does not depend on the reviewed rules.
-_EXTRACTED: dict[str, tuple[Condition | None, BenefitSpec | None, Stacking | None]] = {}
-
-
-def _compile(row: dict, reviewed: dict[str, Rule], problems: list[str]) -> RuleEntry:
-    from huiqi.rules import benefits as benefit_mod
-    from huiqi.rules import conditions as conditions_extract
-    from huiqi.rules import stacking as stacking_mod
-
-    key = row["key"]
-    rule = reviewed.get(key)
-    if rule is None and key in _EXTRACTED:
-        cond, spec, stack = _EXTRACTED[key]
-        rule = Rule(key, conditions=cond, benefit=spec, stacking=stack, origin="extracted")
-    if rule is None:
-        clause = clause_mapping(row)
-        cond: Condition | None = None
-        spec: BenefitSpec | None = None
-        stack: Stacking | None = None
-        n_problems = len(problems)
-        for what, fn in (("条件", conditions_extract.extract_conditions),
-                         ("金额", benefit_mod.extract_benefit),
-                         ("叠加规则", stacking_mod.extract_stacking)):
-            try:
-                value = fn(clause)
-            except Exception as exc:  # one bad clause must not stop the others
-                problems.append(f"条款 {row['id']}：{what}抽取失败（{type(exc).__name__}: {exc}）")
-                continue
-            if what == "条件":
-                cond = value
-            elif what == "金额":
-                spec = value
-            else:
-                stack = value
-        if len(problems) == n_problems:  # keep only clean extractions
-            _EXTRACTED[key] = (cond, spec, stack)
-        rule = Rule(key, conditions=cond, benefit=spec, stacking=stack, origin="extracted")
+def _entry(row: dict, rule: Rule) -> RuleEntry:
+    """The :class:`RuleEntry` of one clause row (:func:`huiqi.rules.store.clause_rows`)
+    and its rule."""
     doc = row["document"]
     return RuleEntry(
         id=row["id"],
-        key=key,
+        key=row["key"],
         title=_short_title(row.get("path") or [], doc.get("title")),
         text=row["text"],
         path=list(row.get("path") or []),
@@ -380,29 +335,6 @@ def apply_validity_override(validity: dict, override: Mapping | None) -> dict:
     return out
 
 
-def _clause_rows(session) -> list[dict]:
-    """Current clauses (list_policies dicts) with the document kind added,
-    only of documents of :data:`DOCUMENT_KINDS`."""
-    from sqlalchemy import select
-
-    from huiqi.kb.models import Document, SourceFile
-    from huiqi.kb.queries import list_policies
-
-    kinds = dict(session.execute(
-        select(Document.id, Document.kind)
-        .join(SourceFile, Document.source_file_id == SourceFile.id)
-        .where(SourceFile.is_current.is_(True))
-    ).all())
-    rows = []
-    for row in list_policies(session):
-        kind = kinds.get(row["document"]["id"])
-        if kind not in DOCUMENT_KINDS:
-            continue
-        row["document"]["kind"] = kind
-        rows.append(row)
-    return rows
-
-
 def _spread_document_stacking(entries: list[RuleEntry]) -> None:
     """A document-wide stacking principle (本政策与其他政策交叉重复的按就高不
     重复…, :func:`huiqi.calc.stacking.is_document_wide`) stated in one clause
@@ -421,27 +353,58 @@ def _spread_document_stacking(entries: list[RuleEntry]) -> None:
             e.rule.stacking = st
 
 
-def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "") -> RuleSet:
+def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "", *,
+                  reviewed: bool = True) -> RuleSet:
     """Compile the current clauses of the database behind ``session`` (a
-    SQLAlchemy ``Session``) into a :class:`RuleSet`, using the reviewed
-    rules of ``rules_dir`` (default ``data/rules`` / ``$HUIQI_RULES_DIR``).
-    Never raises for a bad clause or rule file: see ``RuleSet.problems``."""
+    SQLAlchemy ``Session``) into a :class:`RuleSet` from the stored rule
+    versions (:func:`huiqi.rules.store.published_rules`): per clause the
+    published reviewed version where there is one, else the published
+    extracted one. Clauses without a stored extracted version of the
+    current extraction code (a database written by older code) are
+    extracted in memory here; :func:`load_ruleset` stores them first so
+    this happens once.
+
+    ``rules_dir`` (a directory of reviewed-rule YAML files) previews those
+    files instead of the stored reviewed versions, without writing anything
+    (``huiqi match --rules DIR``, tests). ``reviewed=False`` ignores
+    reviewed rules altogether (the calculator on text alone, as
+    ``benchmarks/extraction_vs_reviewed.py`` measures it). Never raises
+    for a bad clause or rule: see ``RuleSet.problems``."""
+    from huiqi.rules import store
     from huiqi.rules.reviewed import load_reviewed_rules_report
 
     t0 = time.perf_counter()
-    report = load_reviewed_rules_report(rules_dir)
-    problems = list(report.errors)
-    rows = _clause_rows(session)
-    compiled = [_compile(row, report.rules, problems) for row in rows]
+    rows = store.clause_rows(session)
+    extracted, stored_reviewed, problems = store.published_rules(session)
+    if rules_dir is not None:
+        report = load_reviewed_rules_report(rules_dir)
+        problems.extend(report.errors)
+        chosen = report.rules
+    else:
+        chosen = stored_reviewed
+    if not reviewed:
+        chosen = {}
+    compiled = []
+    for row in rows:
+        rule = chosen.get(row["key"])
+        if rule is None:
+            rule = extracted.get(row["key"])
+            if rule is None:
+                rule, bad = store.extract_rule(row)
+                problems.extend(bad)
+                extracted[row["key"]] = rule
+            else:
+                rule = copy.copy(rule)  # document-wide stacking is filled in per entry
+        compiled.append(_entry(row, rule))
     _spread_document_stacking(compiled)
-    entries, skipped, reviewed = [], 0, 0
+    entries, skipped, n_reviewed = [], 0, 0
     for entry in compiled:
         if not entry.has_offer():
             skipped += 1
             continue
-        reviewed += entry.origin == "reviewed"
+        n_reviewed += entry.origin == "reviewed"
         entries.append(entry)
-    return RuleSet(entries, fingerprint, len(rows), reviewed, skipped, problems, time.perf_counter() - t0)
+    return RuleSet(entries, fingerprint, len(rows), n_reviewed, skipped, problems, time.perf_counter() - t0)
 
 
 def _engine_of(db: Any):
@@ -459,17 +422,36 @@ def _engine_of(db: Any):
     return get_engine(url), url, True
 
 
-def _rules_fingerprint(rules_dir: Path | None) -> str:
+def _rules_fingerprint(session, rules_dir: Path | None) -> str:
     from huiqi.rules.reviewed import rule_files
+    from huiqi.rules.store import rules_fingerprint
 
-    parts = []
-    for p in rule_files(rules_dir):
-        try:
-            st = p.stat()
-        except OSError:
-            continue
-        parts.append(f"{p}:{st.st_mtime_ns}:{st.st_size}")
+    parts = [rules_fingerprint(session)]
+    if rules_dir is not None:
+        for p in rule_files(rules_dir):
+            try:
+                st = p.stat()
+            except OSError:
+                continue
+            parts.append(f"{p}:{st.st_mtime_ns}:{st.st_size}")
     return "|".join(parts)
+
+
+def ensure_extracted(engine) -> int:
+    """Store the extracted rule of every current clause that has none of the
+    current extraction code (:func:`huiqi.rules.store.sync_extracted`), in
+    its own transaction; returns how many were written. A concurrent writer
+    that stored them first is not an error (0 is returned)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from huiqi.kb.db import session_scope
+    from huiqi.rules.store import sync_extracted
+
+    try:
+        with session_scope(engine) as s:
+            return sync_extracted(s).written
+    except (IntegrityError, OperationalError):
+        return 0
 
 
 def db_fingerprint(session) -> str:
@@ -491,25 +473,33 @@ _CACHE: dict[str, RuleSet] = {}
 _LOCK = threading.Lock()
 
 
-def load_ruleset(db: Any = None, *, rules_dir: Path | None = None) -> RuleSet:
+def load_ruleset(db: Any = None, *, rules_dir: Path | None = None, reviewed: bool = True) -> RuleSet:
     """The :class:`RuleSet` of a database (``db``: SQLAlchemy Engine, URL,
     SQLite path, or ``None`` for the configured database), compiled once and
-    cached in-process keyed by URL, reviewed-rules directory and the
-    fingerprint (:func:`db_fingerprint` + the rule files' names, sizes and
-    modification times). Raises SQLAlchemy errors when the database cannot
-    be read."""
+    cached in-process keyed by URL, ``rules_dir``/``reviewed`` (see
+    :func:`build_ruleset`) and the fingerprint (:func:`db_fingerprint`, the
+    rule versions, and the preview files' names, sizes and modification
+    times). Clauses lacking a stored extracted rule are extracted and
+    stored first (:func:`ensure_extracted`), so only the first process
+    after a code upgrade pays for extraction. Raises SQLAlchemy errors when
+    the database cannot be read."""
     from sqlalchemy.orm import Session
+
+    from huiqi.rules.store import needs_sync
 
     engine, url, owned = _engine_of(db)
     try:
         with Session(engine) as s:
-            fp = f"{db_fingerprint(s)}|{_rules_fingerprint(rules_dir)}"
-            cache_key = f"{url}|{rules_dir}"
+            if needs_sync(s):
+                ensure_extracted(engine)
+        with Session(engine) as s:
+            fp = f"{db_fingerprint(s)}|{_rules_fingerprint(s, rules_dir)}|reviewed={reviewed}"
+            cache_key = f"{url}|{rules_dir}|{reviewed}"
             with _LOCK:
                 hit = _CACHE.get(cache_key)
                 if hit is not None and hit.fingerprint == fp:
                     return hit
-            rs = build_ruleset(s, rules_dir, fp)
+            rs = build_ruleset(s, rules_dir, fp, reviewed=reviewed)
     finally:
         if owned:
             engine.dispose()
@@ -522,7 +512,6 @@ def clear_cache() -> None:
     """Forget every cached rule set and extraction result."""
     with _LOCK:
         _CACHE.clear()
-        _EXTRACTED.clear()
 
 
 # --------------------------------------------------------------------------

@@ -9,20 +9,32 @@ Errors never show a traceback: one line on stderr, non-zero exit code.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-
-from huiqi.messages import one_line as _one_line
-from typer.exceptions import TyperException
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
+
+from huiqi.cli import ask_cmd, match_cmd, rules_cmd, screen_cmd, search_cmd, serve_cmd
+from huiqi.cli.common import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    CliError,
+    DbOption,
+    JsonOption,
+    console_err,
+    console_out,
+    error_line,
+    guard,
+    open_db,
+    print_failures,
+    print_json,
+    run_ingest,
+)
 
 app = typer.Typer(
     name="huiqi",
@@ -32,142 +44,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DbOption = Annotated[
-    Optional[str],
-    typer.Option(
-        "--db",
-        help="数据库：SQLAlchemy URL 或 SQLite 文件路径（默认取环境变量 HUIQI_DB，否则为 ./var/huiqi.db）",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="以 JSON 输出到标准输出")]
-
-KIND_LABELS = {
-    "document": "文件",
-    "guide": "服务指南",
-    "stub": "仅标题",
-    "front_matter": "前置内容",
-}
-STATUS_LABELS = {"added": "新增", "unchanged": "未变化", "failed": "失败"}
-
-
-class CliError(Exception):
-    """A user-facing error: ``message`` (one line, Chinese) and exit ``code``."""
-
-    def __init__(self, message: str, code: int = 1) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-def _out() -> Console:
-    return Console(highlight=False, soft_wrap=False)
-
-
-def _err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-
-
-def _error_line(exc: BaseException) -> str:
-    """A one-line Chinese message for an unexpected exception."""
-    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-
-    if isinstance(exc, ArgumentError):
-        return f"数据库地址无效：{_one_line(str(exc))}"
-    if isinstance(exc, SQLAlchemyError):
-        detail = _one_line(str(getattr(exc, "orig", None) or exc))
-        return f"数据库错误：{detail}"
-    if isinstance(exc, ModuleNotFoundError):
-        return f"缺少所需的模块：{exc.name}"
-    if isinstance(exc, OSError):
-        return f"文件系统错误：{_one_line(str(exc))}"
-    detail = _one_line(str(exc))
-    return f"内部错误（{type(exc).__name__}{'：' + detail if detail else ''}）"
-
-
-def _guard(fn):
-    """Run a command turning every exception into one stderr line + exit code."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort, TyperException):
-            raise
-        except CliError as exc:
-            _err().print(f"[red]{escape(exc.message)}[/red]")
-            raise typer.Exit(exc.code) from None
-        except KeyboardInterrupt:
-            _err().print("[red]已中断[/red]")
-            raise typer.Exit(130) from None
-        except Exception as exc:
-            _err().print(f"[red]{escape(_error_line(exc))}[/red]")
-            raise typer.Exit(1) from None
-
-    return wrapper
-
-
-def _print_json(data) -> None:
-    """Write ``data`` as JSON (UTF-8, not ASCII-escaped) to stdout."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
-    sys.stdout.write("\n")
-    sys.stdout.flush()
-
-
-def _run_ingest(engine, paths: list[Path]):
-    """Ingest with a Rich progress bar on stderr; returns the report."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from huiqi.kb.ingest import expand_paths, ingest_paths
-
-    files = expand_paths(paths)
-    with Progress(
-        TextColumn("[bold]导入[/bold] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=_err(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("", total=len(files))
-
-        def progress(stage, path, _report):
-            if stage == "start":
-                bar.update(task, description=escape(path.name))
-            else:
-                bar.advance(task)
-
-        return ingest_paths(engine, files, progress=progress)
-
-
-def _print_failures(report) -> None:
-    err = _err()
-    for f in report.failed:
-        err.print(f"[red]{escape(f.error or f.path)}[/red]")
-
-
-def _open(db: str | None, autofill: bool = True):
-    """Engine for ``--db`` with the schema at head; fills an empty default
-    database from the bundled corpus when ``autofill``."""
-    from huiqi.config import corpus_dir, corpus_files, resolve_db
-    from huiqi.kb.db import get_engine, is_empty, upgrade
-
-    settings = resolve_db(db)
-    engine = get_engine(settings.url)
-    upgrade(engine)
-    if autofill and settings.is_default and is_empty(engine):
-        files = corpus_files()
-        if files:
-            _err().print(f"[yellow]默认数据库为空，正在从内置语料导入（{escape(str(corpus_dir()))}）…[/yellow]")
-            report = _run_ingest(engine, files)
-            _print_failures(report)
-    return engine
-
-
 @app.command()
-@_guard
+@guard
 def ingest(
     paths: Annotated[
         Optional[list[Path]],
@@ -177,22 +55,21 @@ def ingest(
     json_out: JsonOption = False,
 ) -> None:
     """导入政策文件到知识库（内容未变化的文件跳过，变化的文件保存为新版本）。"""
-    from huiqi.config import corpus_dir, corpus_files
+    from huiqi.config import corpus_dir, corpus_files, rules_dir
 
-    if not paths:
+    bundled = not paths
+    if bundled:
         paths = corpus_files()
         if not paths:
             raise CliError(f"内置语料目录不存在或为空：{corpus_dir()}")
-    engine = _open(db, autofill=False)
-    report = _run_ingest(engine, list(paths))
-    from huiqi.cli.search_cmd import refresh_after_ingest
-
-    refresh_after_ingest(db)  # persisted search index beside the database
+    engine = open_db(db, autofill=False)
+    # the bundled corpus comes with its reviewed rules (data/rules)
+    report = run_ingest(engine, list(paths), rules_dir=rules_dir() if bundled else None).ingest
     if json_out:
-        _print_json(report.to_json())
+        print_json(report.to_json())
     else:
         _print_ingest_table(report)
-    _print_failures(report)
+    print_failures(report)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -220,21 +97,21 @@ def _print_ingest_table(report) -> None:
         )
     table.add_section()
     table.add_row("合计", "", "", *[str(c) for c in total], f"{seconds:.2f}")
-    _out().print(table)
+    console_out().print(table)
 
 
 @app.command()
-@_guard
+@guard
 def docs(db: DbOption = None, json_out: JsonOption = False) -> None:
     """列出知识库中的文档（仅当前版本）。"""
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import list_documents
 
-    engine = _open(db)
+    engine = open_db(db)
     with session_scope(engine) as s:
         rows = list_documents(s)
     if json_out:
-        _print_json(rows)
+        print_json(rows)
         return
     table = Table(title=f"文档（共 {len(rows)} 个）")
     for col, just in (("ID", "right"), ("层级", "left"), ("地区", "left"), ("类型", "left"),
@@ -251,7 +128,7 @@ def docs(db: DbOption = None, json_out: JsonOption = False) -> None:
             escape(d["title"] or "（无标题）"),
             escape(f"{src['file']}:{src['start_line']}-{src['end_line']}"),
         )
-    _out().print(table)
+    console_out().print(table)
 
 
 def _node_label(n: dict) -> str:
@@ -270,7 +147,7 @@ def _add_nodes(tree: Tree, nodes: list[dict]) -> None:
 
 
 @app.command()
-@_guard
+@guard
 def show(
     doc_id: Annotated[int, typer.Argument(metavar="ID", help="文档 ID（见 huiqi docs）")],
     db: DbOption = None,
@@ -280,15 +157,15 @@ def show(
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_document
 
-    engine = _open(db)
+    engine = open_db(db)
     with session_scope(engine) as s:
         doc = get_document(s, doc_id)
     if doc is None:
         raise CliError(f"未找到 ID 为 {doc_id} 的文档（可用 huiqi docs 查看全部文档）")
     if json_out:
-        _print_json(doc)
+        print_json(doc)
         return
-    out = _out()
+    out = console_out()
     src = doc["source"]
     out.print(f"[bold]{escape(doc['title'] or '（无标题）')}[/bold]")
     validity = doc["validity"]
@@ -317,7 +194,7 @@ def show(
 
 
 @app.command()
-@_guard
+@guard
 def policies(
     doc: Annotated[Optional[int], typer.Option("--doc", help="只列出该文档 ID 的条款")] = None,
     db: DbOption = None,
@@ -328,13 +205,13 @@ def policies(
     from huiqi.kb.models import Document
     from huiqi.kb.queries import list_policies
 
-    engine = _open(db)
+    engine = open_db(db)
     with session_scope(engine) as s:
         if doc is not None and s.get(Document, doc) is None:
             raise CliError(f"未找到 ID 为 {doc} 的文档（可用 huiqi docs 查看全部文档）")
         rows = list_policies(s, doc_id=doc)
     if json_out:
-        _print_json(rows)
+        print_json(rows)
         return
     table = Table(title=f"条款（共 {len(rows)} 条）")
     for col, just in (("ID", "right"), ("文档", "right"), ("条目", "left"), ("原文行", "left"),
@@ -352,11 +229,11 @@ def policies(
             str(len(c["amounts"])),
             escape(text[:60] + ("…" if len(text) > 60 else "")),
         )
-    _out().print(table)
+    console_out().print(table)
 
 
 @app.command()
-@_guard
+@guard
 def clause(
     clause_id: Annotated[int, typer.Argument(metavar="ID", help="条款 ID（见 huiqi policies）")],
     db: DbOption = None,
@@ -366,15 +243,15 @@ def clause(
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_clause
 
-    engine = _open(db)
+    engine = open_db(db)
     with session_scope(engine) as s:
         c = get_clause(s, clause_id)
     if c is None:
         raise CliError(f"未找到 ID 为 {clause_id} 的条款（可用 huiqi policies 查看全部条款）")
     if json_out:
-        _print_json(c)
+        print_json(c)
         return
-    out = _out()
+    out = console_out()
     out.print(f"[bold]{escape(' > '.join(c['path']))}[/bold]")
     out.print(f"[cyan]文档[/cyan]：#{c['document']['id']} {escape(c['document']['title'] or '')}")
     out.print(escape(c["text"]))
@@ -394,20 +271,10 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # outside any command (argument parsing, imports)
-        _err().print(f"[red]{escape(_error_line(exc))}[/red]")
+        console_err().print(f"[red]{escape(error_line(exc))}[/red]")
         sys.exit(1)
 
-from huiqi.cli.search_cmd import register as _register_search
-_register_search(app)
 
-from huiqi.cli.ask_cmd import register as _register_ask
-_register_ask(app)
-
-from huiqi.cli.match_cmd import register as _register_match
-_register_match(app)
-
-from huiqi.cli.serve_cmd import register as _register_serve
-_register_serve(app)
-
-from huiqi.cli.screen_cmd import register as _register_screen
-_register_screen(app)
+for _register in (search_cmd.register, ask_cmd.register, match_cmd.register, serve_cmd.register,
+                  screen_cmd.register, rules_cmd.register):
+    _register(app)

@@ -9,14 +9,23 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from huiqi.cli.common import (
+    CliError,
+    DbOption,
+    JsonOption,
+    console_out,
+    guard,
+    open_db,
+    print_json,
+)
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``ask`` command to ``app`` (the main ``huiqi`` Typer app),
     reusing its ``--db`` resolution, JSON output and error handling."""
-    from huiqi.cli.app import CliError, DbOption, JsonOption, _guard, _open, _out, _print_json
 
     @app.command()
-    @_guard
+    @guard
     def ask(
         question: Annotated[str, typer.Argument(metavar="QUESTION", help="问题，如 稳岗返还怎么申请")],
         db: DbOption = None,
@@ -29,14 +38,14 @@ def register(app: typer.Typer) -> None:
         try:
             if not question or not question.strip():
                 raise AnswerError("问题为空，请输入要咨询的政策问题")
-            _open(db)  # schema at head; an empty default db is filled from the corpus
+            open_db(db)  # schema at head; an empty default db is filled from the corpus
             result = answer(question, db=resolve_db(db).url)
         except AnswerError as exc:
             raise CliError(str(exc), code=2) from None
         if json_out:
-            _print_json(result)
+            print_json(result)
             return
-        out = _out()
+        out = console_out()
         out.print(escape(result["answer"]))
         for n, c in enumerate(result["citations"], start=1):
             src = c["source"]

@@ -23,6 +23,17 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from huiqi.cli.common import (
+    CliError,
+    DbOption,
+    JsonOption,
+    console_err,
+    console_out,
+    guard,
+    open_db,
+    print_json,
+)
+
 STATUS_LABELS = {
     "eligible": ("可享受", "green"),
     "likely": ("很可能可享受（有条件待人工确认）", "cyan"),
@@ -135,10 +146,9 @@ def print_report(res: dict, out) -> None:
 def register(app: typer.Typer) -> None:
     """Add the ``match`` command to ``app`` (the main ``huiqi`` Typer app),
     reusing its ``--db`` resolution, JSON output and error handling."""
-    from huiqi.cli.app import CliError, DbOption, JsonOption, _err, _guard, _open, _out, _print_json
 
     @app.command()
-    @_guard
+    @guard
     def match(
         profile: Annotated[Path, typer.Argument(metavar="PROFILE", help="企业画像文件（JSON、YAML 或 TOML），至少含 region（注册地）")],
         as_of: Annotated[Optional[str], typer.Option("--as-of", help="计算日期 YYYY-MM-DD（默认今天）")] = None,
@@ -161,17 +171,17 @@ def register(app: typer.Typer) -> None:
             prof, warnings = load_profile(profile)
         except ProfileError as exc:
             raise CliError("；".join(exc.errors), code=2) from None
-        ruleset = load_ruleset(_open(db))
+        ruleset = load_ruleset(open_db(db))
         try:
             res = run_match(prof, day, ruleset=ruleset, all_regions=all_regions,
                             clause_ids=clause or None)
         except (MatchError, ProfileError) as exc:
             raise CliError("；".join(exc.errors), code=2) from None
         res["warnings"] = warnings + res["warnings"]
-        err = _err()
+        err = console_err()
         for w in res["warnings"]:
             err.print(f"[yellow]提示：{escape(w)}[/yellow]")
         if json_out:
-            _print_json(res)
+            print_json(res)
             return
-        print_report(res, _out())
+        print_report(res, console_out())

@@ -34,6 +34,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from huiqi.cli.common import (
+    CliError,
+    DbOption,
+    console_err,
+    console_out,
+    guard,
+    open_db,
+)
+
 #: Outcome code (huiqi.screen.sql.CODE_STATUS) → Chinese status for officers.
 STATUS_ZH = {3: "符合", 2: "待确认", 1: "需补充信息", 0: "不符合"}
 #: Statuses listed per clause / per firm (不符合 is only counted).
@@ -109,8 +118,8 @@ def _source(info: dict) -> str:
 
 def _select_rules(ruleset: Any, day: date, clause_ids: list[int] | None) -> tuple[list, list[str]]:
     """Screening rules, and Chinese problems with ``--clause`` ids."""
-    from huiqi.screen.batch import rules_from_ruleset
     from huiqi.calc.engine import validity_state
+    from huiqi.screen.batch import rules_from_ruleset
 
     if not clause_ids:
         return rules_from_ruleset(ruleset, day), []
@@ -150,8 +159,8 @@ def run_screen(reg: Any, ruleset: Any, rules: list, day: date) -> dict:
     clause lists."""
     import duckdb
 
-    from huiqi.screen.batch import screen
     from huiqi.calc.evaluate import attribute_name
+    from huiqi.screen.batch import screen
     from huiqi.screen.sql import PROJECT_FIELDS, sql_literal
 
     con = duckdb.connect()
@@ -244,9 +253,9 @@ def write_xlsx(path: Path, run: dict, reg: Any, day: date, progress: Any = None)
     Returns the rows of 按政策; a list longer than Excel's row limit is cut
     and 汇总 says so. ``progress(rows written)`` is called every 20,000 rows
     (openpyxl writes about 15,000 rows a second)."""
-    from huiqi.screen.batch import EXCEL_ROWS, append_rows
-
     from openpyxl import Workbook
+
+    from huiqi.screen.batch import EXCEL_ROWS, append_rows
 
     cur = run["con"].execute(list_sql([c for c, _ in LIST_COLUMNS]))  # fails (if at all) before the workbook exists
     wb = Workbook(write_only=True)
@@ -353,10 +362,9 @@ def print_summary(out: Any, run: dict, reg: Any, day: date) -> None:
 def register(app: typer.Typer) -> None:
     """Add the ``screen`` command to ``app`` (the main ``huiqi`` Typer
     app), reusing its ``--db`` resolution and error handling."""
-    from huiqi.cli.app import CliError, DbOption, _err, _guard, _open, _out
 
     @app.command()
-    @_guard
+    @guard
     def screen(
         register_file: Annotated[Path, typer.Argument(metavar="REGISTER", help="企业名录：.csv（UTF-8 或 GBK）、.xlsx、.json 或 .yaml，表头用画像字段名或中文名（企业名称、注册地、行业、从业人员、营业收入…）")],
         as_of: Annotated[Optional[str], typer.Option("--as-of", help="计算日期 YYYY-MM-DD（默认今天）")] = None,
@@ -379,13 +387,13 @@ def register(app: typer.Typer) -> None:
                 raise CliError(f"--out {out_file.name}: 不支持的输出格式（应为 .xlsx、.parquet 或 .csv）", code=2)
             if not out_file.parent.is_dir():
                 raise CliError(f"--out {out_file.name}: 目录 {out_file.parent} 不存在", code=2)
-        err, out = _err(), _out()
+        err, out = console_err(), console_out()
         reg = _read(register_file, read_register, RegisterError, CliError, err)
         read_s = time.perf_counter() - started
         for w in reg.warnings:
             err.print(f"[yellow]提示：{escape(w)}[/yellow]")
         _print_problems(err, reg)
-        ruleset = load_ruleset(_open(db))
+        ruleset = load_ruleset(open_db(db))
         rules, problems = _select_rules(ruleset, day, clause)
         if problems:
             raise CliError("；".join(problems), code=2)
@@ -418,7 +426,13 @@ def register(app: typer.Typer) -> None:
 def _write_progress(err: Any, path: Path, run: dict):
     """A progress bar on stderr while a long list is written (a spinner
     for short ones); yields ``progress(rows written)``."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from huiqi.screen.batch import EXCEL_ROWS
 
@@ -431,7 +445,13 @@ def _write_progress(err: Any, path: Path, run: dict):
 
 def _read(path: Path, read_register, RegisterError, CliError, err) -> Any:
     """Read the register, with a progress bar for large files."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     with Progress(TextColumn("[bold]校验名录[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:

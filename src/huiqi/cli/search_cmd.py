@@ -16,6 +16,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from huiqi.cli.common import (
+    CliError,
+    DbOption,
+    JsonOption,
+    console_out,
+    guard,
+    open_db,
+    print_json,
+)
+
 
 def _semantic_scorer(db: Optional[str]):
     """The semantic scorer when ``huiqi.search.semantic`` provides one
@@ -38,10 +48,9 @@ def _semantic_scorer(db: Optional[str]):
 def register(app: typer.Typer) -> None:
     """Add the ``search`` command to ``app`` (the main ``huiqi`` Typer app),
     reusing its ``--db`` resolution, JSON output and error handling."""
-    from huiqi.cli.app import CliError, DbOption, JsonOption, _guard, _open, _out, _print_json
 
     @app.command()
-    @_guard
+    @guard
     def search(
         query: Annotated[str, typer.Argument(metavar="QUERY", help="查询：关键词或问题，如 稳岗返还怎么申请")],
         top: Annotated[int, typer.Option("--top", "-k", help="返回条数")] = 10,
@@ -54,13 +63,18 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOption = False,
     ) -> None:
         """检索条款：按相关度返回条款、所属文件与原文行号。"""
-        from huiqi.search.engine import SearchEngine, SearchError, clean_query, open_engine
+        from huiqi.search.engine import (
+            SearchEngine,
+            SearchError,
+            clean_query,
+            open_engine,
+        )
 
         try:
             text = clean_query(query)
             from huiqi.config import resolve_db
 
-            _open(db)  # schema at head; an empty default db is filled from the corpus
+            open_db(db)  # schema at head; an empty default db is filled from the corpus
             se = open_engine(resolve_db(db).url)
             scorer = _semantic_scorer(db)
             if scorer is not None:
@@ -69,9 +83,9 @@ def register(app: typer.Typer) -> None:
         except SearchError as exc:
             raise CliError(str(exc), code=2) from None
         if json_out:
-            _print_json(rows)
+            print_json(rows)
             return
-        _print_table(text, rows, _out())
+        _print_table(text, rows, console_out())
 
 
 def _print_table(query: str, rows: list[dict], out) -> None:
@@ -97,30 +111,3 @@ def _print_table(query: str, rows: list[dict], out) -> None:
             escape(f"{src['file']}:{src['start_line']}-{src['end_line']}"),
         )
     out.print(table)
-
-
-def refresh_after_ingest(db: Optional[str]) -> dict | None:
-    """Build/refresh the persisted search index of ``--db`` after ``huiqi
-    ingest`` (see :func:`huiqi.search.index.refresh`). Silent on success
-    (the ingest output keeps its one-line-per-error contract) and returns
-    the refresh summary; a failure is one yellow line on stderr, returns
-    ``None`` and does not fail the ingest (searches rebuild the index on
-    first use)."""
-    from rich.console import Console
-
-    from huiqi.config import resolve_db
-    from huiqi.messages import one_line
-
-    try:
-        from huiqi.search.index import refresh
-
-        info = refresh(resolve_db(db).url)
-    except Exception as exc:  # the knowledge base itself is already committed
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            f"[yellow]检索索引未能更新：{escape(one_line(str(exc)))}（检索时将自动重建）[/yellow]")
-        return None
-    sem = info.get("semantic")
-    if sem and "error" in sem:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            f"[yellow]语义索引未能更新：{escape(one_line(sem['error']))}[/yellow]")
-    return info

@@ -17,6 +17,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from huiqi.cli.common import CliError, DbOption, guard
+
 
 def open_url(host: str, port: int) -> str:
     """The URL a person should open for a server bound to ``host``:``port``
@@ -85,10 +87,9 @@ def _announce_when_ready(host: str, port: int, workers: int, timeout: float = 60
 
 def register(app: typer.Typer) -> None:
     """Add the ``serve`` command to ``app`` (the main ``huiqi`` Typer app)."""
-    from huiqi.cli.app import CliError, DbOption, _guard
 
     @app.command()
-    @_guard
+    @guard
     def serve(
         host: Annotated[str, typer.Option("--host", help="监听地址")] = "127.0.0.1",
         port: Annotated[int, typer.Option("--port", help="端口", min=1, max=65535)] = 8000,

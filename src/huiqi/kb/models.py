@@ -6,8 +6,11 @@ tree (:class:`Node`) and its clauses (:class:`Clause`, 条款) with the facts
 extracted from them. :class:`ClauseUnit` indexes clauses by responsible unit
 (责任单位). Line numbers are 1-based lines of the ORIGINAL file, inclusive.
 
-The Alembic migration ``0001_initial`` creates exactly these tables; a test
-checks that the two agree.
+:class:`RuleVersion` keeps the rules of clauses (规则版本): what the
+calculator, screening and the officer review read (see :mod:`huiqi.rules.store`).
+
+The Alembic migrations (``0001_initial``, ``0002_rule_versions`` …) create
+exactly these tables; a test checks that the two agree.
 """
 
 from __future__ import annotations
@@ -187,3 +190,50 @@ class ClauseUnit(Base):
         ForeignKey("clauses.id", ondelete="CASCADE"), primary_key=True
     )
     unit: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
+
+
+class RuleVersion(Base):
+    """One version of the rule of a clause (规则版本).
+
+    ``clause_key`` is :attr:`Clause.key` (stable across re-ingest of the same
+    text); ``clause_id`` the current clause of that key when the version was
+    written or last re-attached (``None`` for an orphan whose clause text
+    changed). ``origin`` is ``extracted`` (written by ingest from the clause
+    text; ``extractor`` is the extraction code's fingerprint) or ``reviewed``
+    (written or corrected by a person). ``status`` is ``draft``,
+    ``published`` (in use: at most one per key and origin) or ``retired``.
+    ``body`` is the rule in the reviewed-YAML schema of
+    :mod:`huiqi.rules.reviewed` (``conditions``, ``benefit``, ``tracks``,
+    ``stacking``, ``validity``, ``beneficiary``, ``excerpt``, ``cases`` …,
+    money in yuan). ``author`` / ``reviewer`` name who wrote and who approved
+    it; ``source`` the file it was imported from. ``lock_version`` is the
+    optimistic-locking counter (a stale update raises ``StaleDataError``).
+    """
+
+    __tablename__ = "rule_versions"
+    __table_args__ = (
+        UniqueConstraint("clause_key", "origin", "version", name="uq_rule_versions_key_origin_version"),
+        Index("ix_rule_versions_key_status", "clause_key", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clause_key: Mapped[str] = mapped_column(String(40))
+    clause_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clauses.id", ondelete="SET NULL"), index=True, nullable=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    beneficiary: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    body: Mapped[Any] = mapped_column(JSON, default=dict)
+    extractor: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    source: Mapped[str | None] = mapped_column(Text, nullable=True)
+    author: Mapped[str] = mapped_column(String(128), default="")
+    reviewer: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}

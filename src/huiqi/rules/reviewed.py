@@ -67,7 +67,10 @@ PROJECT_FIELDS = frozenset({
 STATUSES = ("eligible", "likely", "needs_info", "ineligible", "expired")
 STACKING_MODES = ("exclusive", "highest")
 
-_RULE_KEYS = ("clause_key", "title", "excerpt", "conditions", "benefit", "stacking", "tracks",
+#: Beneficiary (受益对象) of a rule: who receives the benefit.
+BENEFICIARIES = ("企业", "个人", "园区/平台", "政府部门", "金融机构", "其他")
+
+_RULE_KEYS = ("clause_key", "title", "excerpt", "beneficiary", "conditions", "benefit", "stacking", "tracks",
               "validity", "reviewer_note", "cases")
 _LEAF_KEYS = {"kind", "attribute", "operator", "value", "unit", "inclusive", "text", "label"}
 _NODE_KEYS = {"all", "any", "not", "text", "label"}
@@ -110,6 +113,7 @@ class ReviewedEntry:
     cases: list[RuleCase]
     file: str
     index: int
+    beneficiary: str | None = None
 
     @property
     def where(self) -> str:
@@ -468,6 +472,8 @@ def rule_from_dict(d: Any, where: str = "rules[0]") -> tuple[Rule, str, list[Rul
     stacking = parse_stacking(d["stacking"], f"{where}.stacking") if d.get("stacking") is not None else None
     tracks = parse_tracks(d["tracks"], f"{where}.tracks") if d.get("tracks") is not None else []
     validity = parse_validity(d["validity"], f"{where}.validity") if d.get("validity") is not None else None
+    if d.get("beneficiary") is not None and d["beneficiary"] not in BENEFICIARIES:
+        raise ValueError(f"{where}.beneficiary: 无效的受益对象 {d['beneficiary']!r}（可用：{'、'.join(BENEFICIARIES)}）")
     for name in ("title", "excerpt", "reviewer_note"):
         if d.get(name) is not None and not isinstance(d[name], str):
             raise ValueError(f"{where}.{name}: 应为文字")
@@ -599,7 +605,7 @@ def load_rules_file(path: Path, report: RulesReport | None = None) -> RulesRepor
             report.errors.append(f"{name}: rules[{i}].clause_key: 与 {first.where} 重复，已忽略本条")
             continue
         report.rules[rule.clause_key] = rule
-        report.entries.append(ReviewedEntry(rule, excerpt, cases, name, i))
+        report.entries.append(ReviewedEntry(rule, excerpt, cases, name, i, item.get("beneficiary")))
     return report
 
 
@@ -721,57 +727,3 @@ def check_rules(db: Any = None, rules_dir: Path | None = None) -> list[str]:
     :func:`excerpt_problems`). Empty when all rules are valid and applied."""
     report = load_reviewed_rules_report(rules_dir)
     return [*report.errors, *excerpt_problems(db, report)]
-
-
-def _empty_knowledge_base(db: Any) -> str | None:
-    """A Chinese message when the knowledge base ``db`` (default as in
-    :func:`huiqi.config.resolve_db`) cannot be checked against — it cannot
-    be opened or holds no ingested file — else ``None``."""
-    from huiqi.config import resolve_db
-    from huiqi.kb.db import get_engine, is_empty
-
-    try:
-        url = resolve_db(db).url
-        engine = get_engine(url)
-        try:
-            empty = is_empty(engine)
-        finally:
-            engine.dispose()
-    except Exception as exc:  # a bad URL or an unreadable file: say so, no traceback
-        return f"无法打开知识库 {db or ''}：{type(exc).__name__}: {exc}".replace("  ", " ")
-    if empty:
-        return f"知识库为空（{url}）：请先导入政策文件（huiqi ingest data/corpus），或用 --db 指定已导入的知识库"
-    return None
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m huiqi.rules.reviewed [--db URL_OR_PATH] [RULES_DIR]``: print
-    :func:`check_rules` and a count; exit code 1 when there is a problem, 2
-    for bad arguments or a knowledge base that is empty or cannot be
-    opened."""
-    import sys
-
-    args = list(sys.argv[1:] if argv is None else argv)
-    db = None
-    if "--db" in args:
-        i = args.index("--db")
-        if i + 1 >= len(args):
-            print("--db 需要数据库地址或文件路径")
-            return 2
-        db = args[i + 1]
-        del args[i:i + 2]
-    directory = Path(args[0]) if args else None
-    report = load_reviewed_rules_report(directory)
-    empty = _empty_knowledge_base(db)
-    if empty:
-        print(empty)
-        return 2
-    problems = [*report.errors, *excerpt_problems(db, report)]
-    for line in problems:
-        print(line)
-    print(f"审核规则 {len(report.rules)} 条（{len(report.files)} 个文件），问题 {len(problems)} 处")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())

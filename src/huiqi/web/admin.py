@@ -11,7 +11,7 @@ zip container for docx, no NUL bytes in text/HTML), else 415; empty file →
 400; size limit (:data:`huiqi.web.errors.MAX_UPLOAD_BYTES`, env
 ``HUIQI_MAX_UPLOAD_MB``) → 413; a file the readers or the parser reject →
 422 with the reader's Chinese message. On success the file is kept under
-``<derived dir>/uploads/`` and ingested with :func:`huiqi.kb.ingest.ingest_paths`
+``<derived dir>/uploads/`` and ingested with :func:`huiqi.services.ingest.ingest_and_refresh`
 (a changed file of the same name becomes a new version), then the search
 engine, calculator rules and caches are refreshed. Answer: 201 with the
 ingest report (``status`` ``added``), or 200 when the same content was
@@ -92,7 +92,7 @@ def check_type(name: str, head: bytes) -> None:
 def upload_document(request: Request, file: Optional[UploadFile] = File(None, description="政策文件（txt/pdf/docx/html）")):
     """Upload one document (multipart field ``file``) and ingest it; see the
     module docstring for checks and answers."""
-    from huiqi.kb.ingest import ingest_paths
+    from huiqi.services.ingest import ingest_and_refresh
     from huiqi.web.api import state_of
 
     from starlette.datastructures import UploadFile as _Upload
@@ -108,7 +108,7 @@ def upload_document(request: Request, file: Optional[UploadFile] = File(None, de
     with st.ingest_lock:
         path = st.upload_dir() / name
         path.write_bytes(data)
-        report = ingest_paths(st.engine, [path])
+        report = ingest_and_refresh(st.engine, [path], refresh_index=False).ingest
         fr = report.files[0]
         if fr.status == "failed":
             detail = (fr.error or f"{name}：导入失败").replace(str(path), name).replace(str(path.parent), "")

@@ -43,10 +43,11 @@ def fill_if_empty(engine, progress_log: logging.Logger | None = None) -> bool:
     """Ingest the bundled corpus (``data/corpus``) into ``engine`` when the
     database has no source file yet, logging one line per file (progress
     ``i/n``). Returns True when an ingest ran. Never raises for a bad file
-    (see :func:`huiqi.kb.ingest.ingest_paths`)."""
-    from huiqi.config import corpus_dir, corpus_files
+    (see :func:`huiqi.services.ingest.ingest_and_refresh`; the
+    bundled reviewed rules are imported too)."""
+    from huiqi.config import corpus_dir, corpus_files, rules_dir
     from huiqi.kb.db import is_empty
-    from huiqi.kb.ingest import ingest_paths
+    from huiqi.services.ingest import ingest_and_refresh
 
     lg = progress_log or log
     if not is_empty(engine):
@@ -67,8 +68,10 @@ def fill_if_empty(engine, progress_log: logging.Logger | None = None) -> bool:
                 lg.info("导入 %d/%d %s：%d 个文档，%d 条条款（%.1f 秒）", done["n"], len(files),
                         path.name, report.documents, report.clauses, report.seconds)
 
-    ingest_paths(engine, files, progress=progress)
-    lg.info("内置语料导入完成")
+    result = ingest_and_refresh(engine, files, progress=progress, rules_dir=rules_dir())
+    for w in result.warnings:
+        lg.warning("%s", w)
+    lg.info("内置语料导入完成（审核规则 %d 条）", result.reviewed.added if result.reviewed else 0)
     return True
 
 

@@ -1,0 +1,431 @@
+"""Rule versions in the knowledge base (规则版本库): extracted and reviewed
+rules of clauses stored as data, with origin, status, author and reviewer.
+
+A clause (keyed by :attr:`huiqi.kb.models.Clause.key`) has any number of
+:class:`~huiqi.kb.models.RuleVersion` rows:
+
+* ``extracted`` versions are written after ingest by :func:`sync_extracted`
+  (conditions, benefit and stacking read from the clause text by
+  :mod:`huiqi.rules.conditions`, :mod:`huiqi.rules.benefits` and
+  :mod:`huiqi.rules.stacking`). Each records the fingerprint of the
+  extraction code (:func:`extractor_version`); when the code changes, the
+  next sync writes a new version and retires the old one, so a process
+  never has to re-extract to load rules.
+* ``reviewed`` versions are written by people, or imported from the
+  reviewed-rule YAML files (:func:`import_reviewed`, ``huiqi rules import``).
+
+The calculator, screening and the web read :func:`published_rules`: per
+clause key the published reviewed version where there is one, else the
+published extracted one. Every body is the reviewed-YAML form of a rule
+(:func:`huiqi.rules.reviewed.rule_to_dict` without ``clause_key``), money
+in yuan (元).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from huiqi.kb.models import Clause, Document, RuleVersion, SourceFile
+from huiqi.kb.queries import list_policies
+from huiqi.rules import benefits, conditions, stacking
+from huiqi.rules.model import BenefitSpec, Condition, Rule, Stacking
+from huiqi.rules.reviewed import (
+    RuleCase,
+    RulesReport,
+    parse_case,
+    parse_tracks,
+    parse_validity,
+    rule_to_dict,
+)
+from huiqi.rules.vocab import GOVERNMENT, PERSON
+
+#: Document kinds whose clauses carry rules (stubs and front matter hold none).
+DOCUMENT_KINDS = ("document", "guide")
+ORIGINS = ("extracted", "reviewed")
+RULE_STATUSES = ("draft", "published", "retired")
+#: Author recorded on extracted versions.
+EXTRACTOR_AUTHOR = "系统抽取"
+
+_EXTRACTION_MODULES = (
+    "huiqi.rules.conditions", "huiqi.rules.benefits", "huiqi.rules.stacking", "huiqi.rules.vocab",
+    "huiqi.rules.model", "huiqi.extract.thresholds", "huiqi.extract.money", "huiqi.extract.numbers",
+)
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """Fingerprint (12 hex digits) of the rule-extraction code: SHA-1 of the
+    source of the extraction modules. Changes whenever extraction may give
+    a different rule for the same clause text."""
+    import importlib
+
+    h = hashlib.sha1()
+    for name in _EXTRACTION_MODULES:
+        mod = importlib.import_module(name)
+        h.update(Path(mod.__file__).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+# --------------------------------------------------------------------------
+# rule <-> body
+
+
+def rule_body(rule: Rule, excerpt: str = "", cases: list[RuleCase] | None = None,
+              beneficiary: str | None = None) -> dict:
+    """The stored body of ``rule``: its reviewed-YAML dict without
+    ``clause_key`` (and with ``beneficiary`` when known)."""
+    d = rule_to_dict(rule, excerpt, cases)
+    d.pop("clause_key", None)
+    if beneficiary:
+        d["beneficiary"] = beneficiary
+    return d
+
+
+def rule_from_body(clause_key: str, origin: str, body: Mapping) -> Rule:
+    """The :class:`Rule` of a stored body (inverse of :func:`rule_body`).
+    Lenient about vocabulary (an extracted rule may test ``facts.*``
+    attributes); raises ``ValueError`` naming the part on a malformed body."""
+    b = dict(body or {})
+    cond = Condition.from_dict(b["conditions"]) if b.get("conditions") is not None else None
+    spec = BenefitSpec.from_dict(b["benefit"]) if b.get("benefit") is not None else None
+    st = b.get("stacking")
+    stack = Stacking(st["group"], st["mode"], st.get("source_text", "")) if st else None
+    tracks = parse_tracks(b["tracks"], "tracks") if b.get("tracks") else []
+    validity = parse_validity(b["validity"], "validity") if b.get("validity") else None
+    return Rule(clause_key, conditions=cond, benefit=spec, tracks=tracks, stacking=stack, origin=origin,
+                title=b.get("title") or "", reviewer_note=b.get("reviewer_note") or "", validity=validity)
+
+
+def body_cases(body: Mapping) -> list[RuleCase]:
+    """The worked cases (测试用例) of a stored body. Raises ``ValueError``."""
+    return [parse_case(c, f"cases[{i}]") for i, c in enumerate(body.get("cases") or [])]
+
+
+def beneficiary_of(rule: Rule) -> str | None:
+    """The beneficiary (受益对象) a rule's conditions state through the
+    entity type: every ``entity_type`` value 个人 → ``个人``, every value
+    地方政府 → ``政府部门``, any other value → ``企业``; ``None`` when no
+    condition names the entity type."""
+    values: set[str] = set()
+    for tree in (rule.conditions, *(t.get("conditions") for t in rule.tracks)):
+        if tree is None:
+            continue
+        for leaf in tree.leaves():
+            if leaf.attribute == "entity_type" and leaf.operator == "in":
+                v = leaf.value
+                values.update(map(str, v if isinstance(v, (list, tuple, set)) else [v]))
+    if not values:
+        return None
+    if values <= {PERSON}:
+        return "个人"
+    if values <= {GOVERNMENT}:
+        return "政府部门"
+    return "企业"
+
+
+# --------------------------------------------------------------------------
+# extraction
+
+
+def clause_rows(session: Session) -> list[dict]:
+    """Current clauses of documents of :data:`DOCUMENT_KINDS` as
+    :func:`huiqi.kb.queries.list_policies` dicts, with ``document.kind``."""
+    kinds = dict(session.execute(
+        select(Document.id, Document.kind)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(SourceFile.is_current.is_(True))
+    ).all())
+    rows = []
+    for row in list_policies(session):
+        kind = kinds.get(row["document"]["id"])
+        if kind in DOCUMENT_KINDS:
+            row["document"]["kind"] = kind
+            rows.append(row)
+    return rows
+
+
+def extract_rule(clause: Mapping) -> tuple[Rule, list[str]]:
+    """The extracted :class:`Rule` of one clause mapping (a
+    :func:`clause_rows` dict) and the problems met: one Chinese line per
+    extractor that failed (its part then stays empty); never raises."""
+    found: dict[str, Any] = {}
+    problems: list[str] = []
+    for what, name, fn in (("条件", "conditions", conditions.extract_conditions),
+                           ("金额", "benefit", benefits.extract_benefit),
+                           ("叠加规则", "stacking", stacking.extract_stacking)):
+        try:
+            found[name] = fn(clause)
+        except Exception as exc:  # one bad clause must not stop the others
+            problems.append(f"条款 {clause.get('id')}：{what}抽取失败（{type(exc).__name__}: {exc}）")
+    rule = Rule(clause["key"], conditions=found.get("conditions"), benefit=found.get("benefit"),
+                stacking=found.get("stacking"), origin="extracted")
+    return rule, problems
+
+
+@dataclass
+class SyncReport:
+    """What :func:`sync_extracted` did: ``written`` new extracted versions,
+    ``retired`` versions of older extraction code, ``attached`` versions
+    re-attached to the current clause of their key, ``problems`` (Chinese
+    lines, one per failed extractor)."""
+
+    written: int = 0
+    retired: int = 0
+    attached: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncReport:
+    """Make every current clause have a published ``extracted`` version of
+    the current :func:`extractor_version`: extract the clauses that lack
+    one (older versions of the key are retired) and point ``clause_id`` of
+    every version at the current clause of its key (``None`` when no
+    current clause has the key any more: an orphan). Runs in the caller's
+    transaction; ``rows`` defaults to :func:`clause_rows`."""
+    rows = clause_rows(session) if rows is None else rows
+    rep = SyncReport()
+    ver = extractor_version()
+    have = {k for (k,) in session.execute(
+        select(RuleVersion.clause_key).where(RuleVersion.origin == "extracted",
+                                             RuleVersion.status == "published",
+                                             RuleVersion.extractor == ver))}
+    current = {row["key"]: row["id"] for row in rows}
+    todo = {}
+    for row in rows:
+        if row["key"] not in have and row["key"] not in todo:
+            todo[row["key"]] = row
+    if todo:
+        top = dict(session.execute(
+            select(RuleVersion.clause_key, func.max(RuleVersion.version))
+            .where(RuleVersion.origin == "extracted", RuleVersion.clause_key.in_(list(todo)))
+            .group_by(RuleVersion.clause_key)).all()) if len(todo) < 900 else dict(session.execute(
+                select(RuleVersion.clause_key, func.max(RuleVersion.version))
+                .where(RuleVersion.origin == "extracted").group_by(RuleVersion.clause_key)).all())
+        res = session.execute(
+            update(RuleVersion)
+            .where(RuleVersion.origin == "extracted", RuleVersion.status == "published",
+                   RuleVersion.clause_key.in_(list(todo)))
+            .values(status="retired", updated_at=_now(), lock_version=RuleVersion.lock_version + 1)
+            .execution_options(synchronize_session=False))
+        rep.retired = res.rowcount or 0
+        now = _now()
+        for key, row in todo.items():
+            rule, problems = extract_rule(row)
+            rep.problems.extend(problems)
+            session.add(RuleVersion(
+                clause_key=key, clause_id=row["id"], version=(top.get(key) or 0) + 1, origin="extracted",
+                status="published", title=_title(row), beneficiary=beneficiary_of(rule),
+                body=rule_body(rule), extractor=ver, author=EXTRACTOR_AUTHOR,
+                created_at=now, updated_at=now))
+            rep.written += 1
+        session.flush()
+    rep.attached = attach_clauses(session, current)
+    return rep
+
+
+def needs_sync(session: Session) -> bool:
+    """Whether some current clause (of :data:`DOCUMENT_KINDS`) has no
+    published extracted version of the current :func:`extractor_version`
+    (one query)."""
+    stored = select(RuleVersion.clause_key).where(
+        RuleVersion.origin == "extracted", RuleVersion.status == "published",
+        RuleVersion.extractor == extractor_version())
+    q = (select(Clause.id).join(Document, Clause.document_id == Document.id)
+         .join(SourceFile, Document.source_file_id == SourceFile.id)
+         .where(SourceFile.is_current.is_(True), Document.kind.in_(DOCUMENT_KINDS),
+                Clause.key.not_in(stored)).limit(1))
+    return session.execute(q).first() is not None
+
+
+def attach_clauses(session: Session, current: Mapping[str, int]) -> int:
+    """Point ``clause_id`` of every rule version at the current clause of
+    its key (``current``: key → clause id), ``None`` for keys without one.
+    Returns how many versions changed."""
+    n = 0
+    for v in session.scalars(select(RuleVersion).where(RuleVersion.status != "retired")):
+        cid = current.get(v.clause_key)
+        if v.clause_id != cid:
+            session.execute(update(RuleVersion).where(RuleVersion.id == v.id).values(clause_id=cid)
+                            .execution_options(synchronize_session=False))
+            n += 1
+    return n
+
+
+def _title(row: Mapping) -> str:
+    doc = (row.get("document") or {}).get("title") or ""
+    path = row.get("path") or []
+    return " › ".join(x for x in (doc, *(path[-1:])) if x)[:200]
+
+
+# --------------------------------------------------------------------------
+# reviewed rules
+
+
+@dataclass
+class ImportReport:
+    """What :func:`import_reviewed` did: ``added`` new published reviewed
+    versions, ``unchanged`` rules identical to their published version,
+    ``retired`` versions replaced, ``errors`` (Chinese lines naming file and
+    YAML path, from the loader)."""
+
+    added: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _comparable(body: Mapping) -> dict:
+    return {k: v for k, v in body.items() if k != "title"}
+
+
+def import_reviewed(session: Session, report: RulesReport, author: str = "", reviewer: str = "") -> ImportReport:
+    """Store the rules of a loaded reviewed-rule report
+    (:func:`huiqi.rules.reviewed.load_reviewed_rules_report`) as published
+    ``reviewed`` versions. A rule equal to the key's published reviewed
+    version is left alone; otherwise a new version is written and the old
+    one retired. ``author`` and ``reviewer`` default to the file imported
+    (reviewed-rule files are reviewed in git). Runs in the caller's
+    transaction."""
+    out = ImportReport(errors=list(report.errors))
+    now = _now()
+    current = {v.clause_key: v for v in session.scalars(
+        select(RuleVersion).where(RuleVersion.origin == "reviewed", RuleVersion.status == "published"))}
+    top = dict(session.execute(select(RuleVersion.clause_key, func.max(RuleVersion.version))
+                               .where(RuleVersion.origin == "reviewed").group_by(RuleVersion.clause_key)).all())
+    clause_of = dict(session.execute(
+        select(Clause.key, Clause.id).join(Document, Clause.document_id == Document.id)
+        .join(SourceFile, Document.source_file_id == SourceFile.id).where(SourceFile.is_current.is_(True))).all())
+    for e in report.entries:
+        key = e.rule.clause_key
+        body = rule_body(e.rule, e.excerpt, e.cases, e.beneficiary)
+        old = current.get(key)
+        if old is not None and _comparable(old.body) == _comparable(body):
+            out.unchanged += 1
+            continue
+        if old is not None:
+            old.status = "retired"
+            old.updated_at = now
+            out.retired += 1
+        version = RuleVersion(
+            clause_key=key, clause_id=clause_of.get(key), version=(top.get(key) or 0) + 1, origin="reviewed",
+            status="published", title=e.rule.title or "", beneficiary=e.beneficiary or beneficiary_of(e.rule),
+            body=body, source=e.file, author=author or f"导入：{e.file}", reviewer=reviewer or f"导入：{e.file}",
+            created_at=now, updated_at=now)
+        session.add(version)
+        session.flush()
+        current[key] = version
+        top[key] = version.version
+        out.added += 1
+    return out
+
+
+def published_rules(session: Session) -> tuple[dict[str, Rule], dict[str, Rule], list[str]]:
+    """``(extracted, reviewed, problems)``: the published rules by clause
+    key of each origin (extracted ones of the current extractor only) and a
+    Chinese line per stored body that could not be read."""
+    ver = extractor_version()
+    extracted: dict[str, Rule] = {}
+    reviewed: dict[str, Rule] = {}
+    problems: list[str] = []
+    rows = session.execute(
+        select(RuleVersion.id, RuleVersion.clause_key, RuleVersion.origin, RuleVersion.body, RuleVersion.extractor)
+        .where(RuleVersion.status == "published"))
+    for vid, key, origin, body, extractor in rows:
+        if origin == "extracted" and extractor != ver:
+            continue
+        try:
+            rule = rule_from_body(key, origin, body)
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(f"规则版本 {vid}（{key[:8]}）无法读取：{exc}")
+            continue
+        (reviewed if origin == "reviewed" else extracted)[key] = rule
+    return extracted, reviewed, problems
+
+
+def rules_fingerprint(session: Session) -> str:
+    """Changes whenever a rule version is written or changes status: count,
+    largest id and latest update of ``rule_versions``."""
+    n, top, last = session.execute(
+        select(func.count(RuleVersion.id), func.max(RuleVersion.id), func.max(RuleVersion.updated_at))).one()
+    return f"rules={n}:{top}:{last}"
+
+
+def list_versions(session: Session, status: str | None = None, origin: str | None = None,
+                  ids: Iterable[int] | None = None) -> list[RuleVersion]:
+    """Rule versions filtered by ``status`` and ``origin`` (``None`` = any),
+    ordered by clause key, origin and version. Raises ``ValueError`` for an
+    unknown status or origin."""
+    q = select(RuleVersion)
+    if status is not None:
+        if status not in RULE_STATUSES:
+            raise ValueError(f"未知状态：{status}（可用：{'、'.join(RULE_STATUSES)}）")
+        q = q.where(RuleVersion.status == status)
+    if origin is not None:
+        if origin not in ORIGINS:
+            raise ValueError(f"未知来源：{origin}（可用：{'、'.join(ORIGINS)}）")
+        q = q.where(RuleVersion.origin == origin)
+    if ids is not None:
+        q = q.where(RuleVersion.id.in_(list(ids)))
+    return list(session.scalars(q.order_by(RuleVersion.clause_key, RuleVersion.origin, RuleVersion.version)))
+
+
+def export_reviewed(session: Session, out_dir: Path) -> list[Path]:
+    """Write the published reviewed versions to ``out_dir`` in the
+    reviewed-rule YAML format (one file per source file name, else
+    ``reviewed.yaml``), sorted by clause key so files diff well in git.
+    Returns the files written."""
+    import yaml
+
+    groups: dict[str, list[dict]] = {}
+    for v in list_versions(session, status="published", origin="reviewed"):
+        d = {"clause_key": v.clause_key, **v.body}
+        if v.title and "title" not in d:
+            d["title"] = v.title
+        name = Path(v.source).name if v.source else "reviewed.yaml"
+        groups.setdefault(name, []).append(d)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, rules in sorted(groups.items()):
+        path = out_dir / name
+        path.write_text(yaml.safe_dump({"rules": rules}, allow_unicode=True, sort_keys=False, width=120),
+                        encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def rekey_version(session: Session, version: RuleVersion, clause: Clause, author: str) -> RuleVersion:
+    """Move a reviewed rule to the clause ``clause`` (its text was edited,
+    so its key changed): a new published reviewed version under the new key
+    with the same body, the old version retired. Raises ``ValueError`` when
+    ``version`` is not a reviewed version."""
+    if version.origin != "reviewed":
+        raise ValueError(f"规则版本 {version.id} 不是审核规则，无需重新挂接")
+    now = _now()
+    top = session.scalar(select(func.max(RuleVersion.version)).where(
+        RuleVersion.clause_key == clause.key, RuleVersion.origin == "reviewed")) or 0
+    for old in session.scalars(select(RuleVersion).where(
+            RuleVersion.clause_key == clause.key, RuleVersion.origin == "reviewed",
+            RuleVersion.status == "published")):
+        old.status, old.updated_at = "retired", now
+    version.status, version.updated_at = "retired", now
+    new = RuleVersion(
+        clause_key=clause.key, clause_id=clause.id, version=top + 1, origin="reviewed", status="published",
+        title=version.title, beneficiary=version.beneficiary, body=dict(version.body or {}),
+        source=version.source, author=author, reviewer=version.reviewer,
+        note=f"由规则版本 {version.id}（键 {version.clause_key[:8]}…）重新挂接", created_at=now, updated_at=now)
+    session.add(new)
+    session.flush()
+    return new

@@ -1,0 +1,94 @@
+"""Ingest as one call (导入服务): files → knowledge base → stored rules → search index.
+
+:func:`ingest_and_refresh` is the one path used by ``huiqi ingest``, the
+auto-fill of an empty database (CLI and web), the web upload and the tests'
+corpus databases, so "ingest, then refresh" is written once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from huiqi.kb.db import session_scope
+from huiqi.kb.ingest import IngestReport, ProgressFn, ingest_paths
+from huiqi.rules.reviewed import load_reviewed_rules_report
+from huiqi.rules.store import ImportReport, SyncReport, import_reviewed, sync_extracted
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceReport:
+    """What :func:`ingest_and_refresh` did: the knowledge-base ``ingest``
+    report, the extracted-rule ``rules`` sync, the reviewed-rule import
+    ``reviewed`` (``None`` when no rules directory was given), the search
+    ``index`` refresh summary (``None`` when not refreshed or when it
+    failed: then ``warnings`` says why; searches rebuild on first use)."""
+
+    ingest: IngestReport
+    rules: SyncReport
+    reviewed: ImportReport | None = None
+    index: dict | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every file was ingested (see :attr:`IngestReport.ok`)."""
+        return self.ingest.ok
+
+
+def import_rules(engine: Engine, rules_dir: Path) -> ImportReport:
+    """Import the reviewed-rule YAML files of ``rules_dir`` as published
+    reviewed versions in one transaction (see
+    :func:`huiqi.rules.store.import_reviewed`); problems of single rules are
+    in ``errors`` and never stop the others."""
+    report = load_reviewed_rules_report(rules_dir)
+    with session_scope(engine) as s:
+        return import_reviewed(s, report)
+
+
+def sync_rules(engine: Engine) -> SyncReport:
+    """Store the extracted rule of every current clause lacking one of the
+    current extraction code, in one transaction."""
+    with session_scope(engine) as s:
+        return sync_extracted(s)
+
+
+def ingest_and_refresh(engine: Engine, paths: list[Path], progress: ProgressFn | None = None, *,
+                       rules_dir: Path | None = None, refresh_index: bool = True) -> ServiceReport:
+    """Ingest ``paths`` (files, in order) into ``engine``
+    (:func:`huiqi.kb.ingest.ingest_paths`: one transaction per file, a bad
+    file is reported and skipped), then store the extracted rules of the new
+    clauses, import the reviewed rules of ``rules_dir`` when given (the
+    bundled ``data/rules`` when the bundled corpus is ingested), and refresh
+    the persisted search index. Raises only for database errors; a failed
+    index refresh is a warning."""
+    report = ingest_paths(engine, paths, progress=progress)
+    rules = sync_rules(engine)
+    reviewed = import_rules(engine, rules_dir) if rules_dir is not None else None
+    out = ServiceReport(report, rules, reviewed)
+    out.warnings.extend(rules.problems)
+    if reviewed is not None:
+        out.warnings.extend(reviewed.errors)
+    if refresh_index:
+        try:
+            from huiqi.search.index import refresh
+
+            out.index = refresh(engine.url.render_as_string(hide_password=False))
+        except Exception as exc:  # the knowledge base itself is committed
+            log.warning("检索索引未能更新：%s", exc)
+            out.warnings.append(f"检索索引未能更新：{exc}（检索时将自动重建）")
+    return out
+
+
+def ingest_bundled(engine: Engine, progress: ProgressFn | None = None, refresh_index: bool = True) -> ServiceReport:
+    """Ingest the bundled corpus (:func:`huiqi.config.corpus_files`) with its
+    reviewed rules (:func:`huiqi.config.rules_dir`)."""
+    from huiqi.config import corpus_files, rules_dir
+
+    return ingest_and_refresh(engine, corpus_files(), progress, rules_dir=rules_dir(),
+                              refresh_index=refresh_index)
