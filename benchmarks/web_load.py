@@ -54,7 +54,7 @@ def questions() -> list[str]:
 
 def profiles(n: int = 200, seed: int = 5) -> list[dict]:
     """``n`` distinct enterprise profiles (issue-4 contract, money in yuan)."""
-    from huiqi.calc.profile import KNOWN_QUALIFICATIONS
+    from huiqi.firm.profile import KNOWN_QUALIFICATIONS
     from huiqi.search.filters import divisions
 
     rng = random.Random(seed)

@@ -107,16 +107,22 @@ def derived_dir(url: str) -> Path:
     return out
 
 
-def corpus_dir() -> Path:
-    """The bundled corpus directory ``data/corpus`` of the repository.
+#: Package data of huiqi (``src/huiqi/data``; the repository's ``data/`` is a
+#: link to it): reference tables, the bundled corpus, reviewed rules and
+#: examples. Shipped in the wheel, so an installed huiqi works anywhere.
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 
-    Located relative to the package (``src/huiqi/../../data/corpus``), falling
-    back to ``data/corpus`` under the CWD. The path may not exist.
-    """
-    here = Path(__file__).resolve().parents[2] / "data" / "corpus"
-    if here.is_dir():
-        return here
-    return Path.cwd() / "data" / "corpus"
+
+def corpus_dir() -> Path:
+    """The bundled corpus directory (``data/corpus``: the five Inner Mongolia
+    documents and their ``manifest.yaml``), shipped as package data."""
+    return PACKAGE_DATA / "corpus"
+
+
+def examples_dir() -> Path:
+    """Example inputs a newcomer can run (``data/examples``: an enterprise
+    profile for ``huiqi match``, a register for ``huiqi screen``)."""
+    return PACKAGE_DATA / "examples"
 
 
 ENV_RULES_DIR = "HUIQI_RULES_DIR"
@@ -124,16 +130,12 @@ ENV_RULES_DIR = "HUIQI_RULES_DIR"
 
 def rules_dir() -> Path:
     """The reviewed-rules directory (人工审核规则, ``*.yaml``): ``$HUIQI_RULES_DIR``
-    when set, else ``data/rules`` of the repository (located like
-    :func:`corpus_dir`, falling back to ``data/rules`` under the CWD). The
-    path may not exist."""
+    when set, else the bundled ``data/rules`` (package data). The path may
+    not exist."""
     raw = os.environ.get(ENV_RULES_DIR)
     if raw and raw.strip():
         return Path(raw.strip()).expanduser().resolve()
-    here = Path(__file__).resolve().parents[2] / "data" / "rules"
-    if here.is_dir():
-        return here
-    return Path.cwd() / "data" / "rules"
+    return PACKAGE_DATA / "rules"
 
 
 def corpus_files(directory: Path | None = None) -> list[Path]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from huiqi.calc.benefit import compute_benefit
-from huiqi.calc.profile import load_profile
+from huiqi.firm.profile import load_profile
 from huiqi.extract.money import extract_amounts
 from huiqi.rules.benefits import extract_benefit, extract_benefits, fmt_yuan
 from huiqi.rules.model import BenefitSpec

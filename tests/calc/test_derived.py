@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from huiqi.calc.derived import above_scale_industrial, age_years, derive_all, is_sme, size_class, small_low_profit
-from huiqi.calc.profile import load_profile
+from huiqi.firm.profile import load_profile
 
 
 def prof(**kw):

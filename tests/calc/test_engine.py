@@ -23,7 +23,7 @@ from huiqi.calc.engine import (
     validity_state,
 )
 from huiqi.rules.model import Reason
-from huiqi.calc.profile import ProfileError
+from huiqi.firm.profile import ProfileError
 from tests.search.kw_corpus import corpus_db_url
 
 SHOP = {"region": "阿拉善左旗", "entity_type": "企业", "industry": "F52", "employees": 5,

@@ -6,7 +6,7 @@ import pytest
 
 from huiqi.calc.evaluate import PROMPTS, FactContext, evaluate
 from huiqi.rules.model import Condition as C
-from huiqi.calc.profile import KNOWN_QUALIFICATIONS, load_profile
+from huiqi.firm.profile import KNOWN_QUALIFICATIONS, load_profile
 
 AS_OF = date(2025, 6, 30)
 

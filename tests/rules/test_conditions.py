@@ -8,7 +8,7 @@ Inputs are quoted verbatim from the bundled corpus (data/corpus/): 000 =
 from datetime import date
 
 from huiqi.calc.evaluate import FactContext, evaluate
-from huiqi.calc.profile import load_profile
+from huiqi.firm.profile import load_profile
 from huiqi.rules.conditions import extract_conditions
 from huiqi.rules.model import Condition
 

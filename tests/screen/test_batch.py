@@ -12,7 +12,7 @@ import pytest
 
 from huiqi.calc.derived import derive_all
 from huiqi.calc.evaluate import FactContext, evaluate
-from huiqi.calc.profile import load_profile
+from huiqi.firm.profile import load_profile
 from huiqi.rules.model import Condition, combine_all, combine_any, negate
 from huiqi.screen.batch import (
     DERIVED_COLUMNS,

@@ -6,7 +6,7 @@ import io
 
 from starlette.datastructures import FormData
 
-from huiqi.calc.profile import load_profile
+from huiqi.firm.profile import load_profile
 from huiqi.web.calcform import field_spec, form_to_profile, workbook_bytes
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from huiqi.calc.profile import EnterpriseProfile, Project, parse_money_value
 from huiqi.extract.numbers import parse_number, to_halfwidth
+from huiqi.firm.profile import EnterpriseProfile, Project, parse_money_value
 from huiqi.rules.benefits import (
     _is_money_attr,
     _pct,

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from huiqi.calc.profile import EnterpriseProfile
+from huiqi.firm.profile import EnterpriseProfile
 from huiqi.reference.industries import Industry, resolve_industry
 
 #: Size classes from largest to smallest (企业规模).

@@ -72,8 +72,8 @@ from typing import Any
 from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
 from huiqi.calc.evaluate import evaluate  # hot path: imported once, not per clause
-from huiqi.calc.profile import EnterpriseProfile, load_profile
 from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
+from huiqi.firm.profile import EnterpriseProfile, load_profile
 from huiqi.rules.model import (
     Benefit,
     BenefitSpec,
@@ -99,7 +99,7 @@ UNCHECKED_NOTE = "未能从条款中识别出可自动核对的申请条件，�
 class MatchError(ValueError):
     """Bad input to :func:`match` (unknown region …): ``errors`` are Chinese
     lines naming the key and the problem, like
-    :class:`huiqi.calc.profile.ProfileError`."""
+    :class:`huiqi.firm.profile.ProfileError`."""
 
     def __init__(self, errors: list[str]):
         self.errors = list(errors)
@@ -783,7 +783,7 @@ def match(
     (ids or clause keys), listed even when of another region.
 
     Returns the dict described in the module docstring (JSON-ready: dates
-    ISO, money yuan). Raises :class:`huiqi.calc.profile.ProfileError` for a
+    ISO, money yuan). Raises :class:`huiqi.firm.profile.ProfileError` for a
     bad profile and :class:`MatchError` for an unknown region (messages
     name the key, in Chinese).
     """

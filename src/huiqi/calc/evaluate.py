@@ -9,7 +9,7 @@ logic as implemented by :func:`~huiqi.rules.model.combine_all`,
 a missing fact is ``unknown`` (never silently met or unmet), a ``text`` leaf
 is ``to_confirm``.
 
-Facts come from a :class:`FactContext`: the profile (:mod:`huiqi.calc.profile`),
+Facts come from a :class:`FactContext`: the profile (:mod:`huiqi.firm.profile`),
 the derived facts of :func:`huiqi.calc.derived.derive_all` (企业规模
 ``size_class``, ``sme``, 小型微利企业 ``small_low_profit``, 成立年限
 ``age_years``, 规模以上工业企业 ``above_scale_industrial``) and the evaluation date. Industry membership uses
@@ -42,8 +42,8 @@ from functools import lru_cache
 from typing import Any
 
 from huiqi.calc.derived import DerivedFact, derive_all
-from huiqi.calc.profile import EnterpriseProfile, Project, parse_money_value
 from huiqi.extract.numbers import parse_number
+from huiqi.firm.profile import EnterpriseProfile, Project, parse_money_value
 from huiqi.reference.industries import Industry, resolve_industry
 from huiqi.reference.regions import NATIONAL_NAMES, ancestors, divisions, find_division
 from huiqi.rules.model import (

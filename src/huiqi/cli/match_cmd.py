@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:
         """政策计算器：按企业画像逐条判断可享受的政策、理由、金额和下一个要回答的问题。"""
         from huiqi.calc.engine import MatchError, load_ruleset
         from huiqi.calc.engine import match as run_match
-        from huiqi.calc.profile import ProfileError, load_profile
+        from huiqi.firm.profile import ProfileError, load_profile
         from huiqi.search.filters import SearchError, parse_date
 
         try:

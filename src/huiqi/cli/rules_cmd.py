@@ -28,7 +28,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from huiqi.cli.common import CliError, DbOption, JsonOption, console_err, console_out, guard, open_db, print_json
+from huiqi.cli.common import (
+    CliError,
+    DbOption,
+    JsonOption,
+    console_err,
+    console_out,
+    guard,
+    open_db,
+    print_json,
+)
 
 ORIGIN_LABELS = {"extracted": "抽取", "reviewed": "审核"}
 STATUS_LABELS = {"draft": "草稿", "published": "已发布", "retired": "已停用"}

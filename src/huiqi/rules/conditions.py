@@ -98,11 +98,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from huiqi.calc.evaluate import GOVERNMENT, PERSON, describe
 from huiqi.extract.thresholds import extract_thresholds
 from huiqi.reference.regions import find_division
 from huiqi.rules import vocab as V
 from huiqi.rules.model import Condition
+from huiqi.rules.vocab import GOVERNMENT, PERSON, describe
 
 __all__ = ["condition_stats", "extract_conditions"]
 

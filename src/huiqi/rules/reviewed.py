@@ -413,8 +413,8 @@ def _money_or_none(v: Any, where: str) -> float | None:
 def parse_case(d: Any, where: str) -> RuleCase:
     """A worked example ``{name, as_of, profile, status, min_yuan?,
     max_yuan?}``; the profile is checked with
-    :func:`huiqi.calc.profile.load_profile`. Raises ``ValueError``."""
-    from huiqi.calc.profile import ProfileError, load_profile
+    :func:`huiqi.firm.profile.load_profile`. Raises ``ValueError``."""
+    from huiqi.firm.profile import ProfileError, load_profile
 
     if not isinstance(d, dict):
         raise ValueError(f"{where}: 应为映射 {{name, as_of, profile, status}}")

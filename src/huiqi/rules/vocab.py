@@ -4,8 +4,8 @@ Each recogniser maps words of Chinese policy texts to condition leaves over
 the profile attributes of issue 4's profile contract:
 
 - qualifications (资质认定) → canonical names of
-  :data:`huiqi.calc.profile.KNOWN_QUALIFICATIONS`;
-- entity types (主体类型) → :data:`huiqi.calc.profile.ENTITY_TYPES`;
+  :data:`huiqi.firm.profile.KNOWN_QUALIFICATIONS`;
+- entity types (主体类型) → :data:`huiqi.firm.profile.ENTITY_TYPES`;
 - size classes (企业规模) per 《中小企业划型标准规定》（工信部联企业〔2011〕300号）:
   中小企业/中小微企业 → {中型, 小型, 微型}, 小微企业 → {小型, 微型};
 - industries (行业) → GB/T 4754-2017 codes (制造业 → C, 工业 → B/C/D);

@@ -4,14 +4,14 @@ An officer's register is a table with one firm per row: a ``.csv`` (UTF-8,
 UTF-8 with BOM, or GB18030/GBK as Excel writes it on a Chinese system), an
 ``.xlsx`` workbook, or a ``.json`` / ``.yaml`` list of profile mappings
 (issue 4's profile contract). :func:`read_register` reads it and validates
-every row with :func:`huiqi.calc.profile.load_profile`; a bad row is
+every row with :func:`huiqi.firm.profile.load_profile`; a bad row is
 reported (:class:`RowError`: row number, column, problem in Chinese) and
 skipped, the other rows are kept.
 
 Columns
 -------
 Header names are the profile keys (``region``, ``employees`` …), their
-Chinese names (:data:`huiqi.calc.profile.CHINESE_KEYS`: 企业名称, 注册地,
+Chinese names (:data:`huiqi.firm.profile.CHINESE_KEYS`: 企业名称, 注册地,
 行业, 从业人员, 营业收入 …) or the usual register spellings in
 :data:`HEADER_ALIASES` (所属行业, 从业人数, 注册地址 …). A unit in the header
 scales plain numbers: ``营业收入（万元）`` with ``3200`` is 32,000,000 yuan
@@ -45,7 +45,7 @@ from typing import Any
 
 import yaml
 
-from huiqi.calc.profile import (
+from huiqi.firm.profile import (
     CHINESE_KEYS,
     EnterpriseProfile,
     ProfileError,
@@ -55,7 +55,7 @@ from huiqi.calc.profile import (
 from huiqi.extract.numbers import to_halfwidth
 
 #: Register-specific spellings of column headers → profile key (the
-#: contract's Chinese names are in :data:`huiqi.calc.profile.CHINESE_KEYS`).
+#: contract's Chinese names are in :data:`huiqi.firm.profile.CHINESE_KEYS`).
 HEADER_ALIASES: dict[str, str] = {
     "名称": "name", "企业名": "name", "单位名称": "name", "市场主体名称": "name", "纳税人名称": "name",
     "注册地址": "region", "所在地": "region", "所在地区": "region", "注册地区": "region", "所属地区": "region",
@@ -77,7 +77,7 @@ HEADER_ALIASES: dict[str, str] = {
     "上市": "listed", "是否上市公司": "listed",
 }
 
-#: Project columns (one project per row) → :class:`~huiqi.calc.profile.Project` field.
+#: Project columns (one project per row) → :class:`~huiqi.firm.profile.Project` field.
 PROJECT_HEADERS: dict[str, str] = {
     "项目名称": "name", "项目类型": "kind", "项目类别": "kind", "项目投资": "investment",
     "项目投资额": "investment", "项目总投资": "investment", "设备投资": "equipment_investment",
@@ -149,7 +149,7 @@ class RowError:
 @dataclass
 class RegisterRow:
     """A valid row: ``row`` number, the validated ``profile``
-    (:class:`~huiqi.calc.profile.EnterpriseProfile`, money in yuan) and
+    (:class:`~huiqi.firm.profile.EnterpriseProfile`, money in yuan) and
     ``credit_code`` (统一社会信用代码, when the register has it)."""
 
     row: int
@@ -404,7 +404,7 @@ def _record(cells: dict[str, Any], columns: list[Column]) -> tuple[dict, str | N
 
 def _column_of(key: str, columns: list[Column]) -> str:
     """Header of the column holding profile key ``key`` (as in a
-    :class:`~huiqi.calc.profile.ProfileError` line: ``employees``,
+    :class:`~huiqi.firm.profile.ProfileError` line: ``employees``,
     ``projects[0].investment``)."""
     m = re.match(r"projects\[\d+\]\.(\w+)", key)
     want = f"project.{m.group(1)}" if m else key.split("[")[0].split(".")[0]

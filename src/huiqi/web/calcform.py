@@ -3,7 +3,7 @@
 The page form uses the profile keys of issue 4 as field names. Money fields
 are entered in 万元 (ten thousand yuan) and converted to yuan (元) here; a
 value that is not a plain number (``3200万元``) is passed unchanged to
-:func:`huiqi.calc.profile.load_profile`, which reads Chinese amounts. Project
+:func:`huiqi.firm.profile.load_profile`, which reads Chinese amounts. Project
 fields are ``project.<key>`` (one project), free facts ``facts.<中文名>``.
 An answer to a next question (追问) arrives as ``nq.<fact>`` and overrides
 the field of the same name, so the user refines the result without starting
@@ -61,7 +61,7 @@ def field_spec(fact: str) -> dict:
     ``facts.<中文名>``, ``qualifications`` or a derived fact): ``{name,
     label, kind, unit, options}`` with ``options`` a list for selects.
     Unknown facts become a free text/number input stored under ``facts``."""
-    from huiqi.calc import profile as P
+    from huiqi.firm import profile as P
 
     if fact in PROFILE_FIELDS:
         label, kind, extra = PROFILE_FIELDS[fact]
@@ -183,7 +183,7 @@ def run_match(state, profile: dict, as_of: str | date | None) -> dict:
     for a malformed ``as_of``, 422 (``invalid_profile``, every problem in
     ``errors``) for a profile :func:`load_profile` rejects or a region the
     division table does not know."""
-    from huiqi.calc.profile import ProfileError, load_profile
+    from huiqi.firm.profile import ProfileError, load_profile
     from huiqi.search.filters import SearchError, parse_date
 
     match_error = getattr(state.calc, "MatchError", ProfileError)

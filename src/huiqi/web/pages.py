@@ -206,7 +206,7 @@ def ask_page(request: Request, q: str = Query("", max_length=1000)):
 
 
 def _calc_context(st, values: dict, **extra) -> dict:
-    from huiqi.calc.profile import KNOWN_QUALIFICATIONS
+    from huiqi.firm.profile import KNOWN_QUALIFICATIONS
     from huiqi.web.calcform import PAGE_ITEMS, PROFILE_FIELDS, PROJECT_FIELDS, field_spec
 
     specs = {k: field_spec(k) for k in PROFILE_FIELDS}

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from huiqi.calc.profile import EnterpriseProfile, ProfileError, load_profile, normalise_qualification
+from huiqi.firm.profile import EnterpriseProfile, ProfileError, load_profile, normalise_qualification
 
 YAML_PROFILE = """\
 name: 某乳业有限公司
