@@ -8,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"' EXIT
 python3 -m venv "$work/venv"
-"$repo/.venv/bin/pip" wheel -q --no-deps --no-build-isolation -w "$work/dist" "$repo" 2>&1 | grep -v WARNING || true
+"$repo/.venv/bin/pip" wheel -q --no-deps -w "$work/dist" "$repo" 2>&1 | grep -v WARNING || true
 "$work/venv/bin/pip" install -q "$work"/dist/huiqi-*.whl 2>&1 | grep -v WARNING || true
 
 run() {  # run BIN OUTDIR: the three commands in an empty directory

@@ -547,10 +547,16 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def _display(path: Path) -> str:
-    """A short file name for messages: relative to the repository root (or
-    the CWD) when inside it, else the path as given."""
+    """A short file name for messages: ``data/…`` for the bundled package
+    data (the same in a checkout and an installed wheel), else relative to
+    the CWD when inside it, else the path as given."""
     path = Path(path)
-    for root in (Path(__file__).resolve().parents[3], Path.cwd()):
+    package_data = Path(__file__).resolve().parents[1] / "data"
+    try:
+        return "data/" + path.resolve().relative_to(package_data).as_posix()
+    except ValueError:
+        pass
+    for root in (Path.cwd(),):
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
