@@ -10,13 +10,13 @@ from typing import Any
 
 from huiqi.extract.numbers import parse_number, to_halfwidth
 from huiqi.firm.profile import EnterpriseProfile, Project, parse_money_value
-from huiqi.rules.benefits import (
-    _is_money_attr,
-    _pct,
+from huiqi.rules.model import Benefit, BenefitSpec
+from huiqi.rules.money_format import (
     fmt_tier_bound,
     fmt_yuan,
+    is_money_attr,
+    pct,
 )
-from huiqi.rules.model import Benefit, BenefitSpec
 
 #: 企业所得税法定税率 25%, 《中华人民共和国企业所得税法》第四条.
 _ATTR_LABELS = {
@@ -37,7 +37,7 @@ def attribute_label(attr: str) -> str:
 
 
 def _fmt_qty(attr: str, v: float) -> str:
-    if _is_money_attr(attr):
+    if is_money_attr(attr):
         return fmt_yuan(v)
     unit = {"project.area_mu": "亩", "project.head_count": "头/只", "project.energy_saving_tce": "吨标准煤",
             "project.water_saving_t": "吨"}.get(attr, "")
@@ -191,7 +191,7 @@ def _one(spec: BenefitSpec, v: float, attr: str, label: str) -> tuple[float, str
     if k == "percent":
         mult = spec.months or 1
         raw = v * mult * (spec.rate or 0.0)
-        expr = f"{shown}" + (f" × {mult}个月" if mult > 1 else "") + f" × {_pct(spec.rate or 0.0)}"
+        expr = f"{shown}" + (f" × {mult}个月" if mult > 1 else "") + f" × {pct(spec.rate or 0.0)}"
     elif k == "per_unit":
         unit = spec.unit_yuan or 0.0
         if spec.per_item_cap_yuan is not None:
@@ -213,7 +213,7 @@ def _one(spec: BenefitSpec, v: float, attr: str, label: str) -> tuple[float, str
         lo, hi = hit.get("min"), hit.get("max")
         rng = f"{fmt_tier_bound(float(lo or 0), attr)}–{fmt_tier_bound(float(hi), attr) if hi is not None else '以上'}"
         if hit.get("rate") is not None:
-            expr = f"{shown}" + (f" × {mult}个月" if mult > 1 else "") + f" × {_pct(float(hit['rate']))}（{rng}档）"
+            expr = f"{shown}" + (f" × {mult}个月" if mult > 1 else "") + f" × {pct(float(hit['rate']))}（{rng}档）"
         else:
             expr = f"{shown} 属 {rng} 档"
     else:  # progressive
@@ -226,7 +226,7 @@ def _one(spec: BenefitSpec, v: float, attr: str, label: str) -> tuple[float, str
             if top <= lo:
                 continue
             raw += (top - lo) * float(b["rate"])
-            parts.append(f"{fmt_yuan(top - lo)} × {_pct(float(b['rate']))}")
+            parts.append(f"{fmt_yuan(top - lo)} × {pct(float(b['rate']))}")
         expr = f"{shown}，" + " + ".join(parts) if parts else shown
     x, notes = _apply_caps(raw, spec)
     f = f"{expr} = {fmt_yuan(raw)}"

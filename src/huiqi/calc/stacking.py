@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from huiqi.rules.benefits import fmt_yuan
+from huiqi.rules.money_format import fmt_yuan
 from huiqi.rules.stacking import (
     COUNTED_STATUSES,
 )

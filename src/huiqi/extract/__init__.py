@@ -6,7 +6,6 @@ Entry points used by the knowledge base:
 * :func:`extract_document_facts` — one document's :class:`DocumentFacts`.
 """
 
-from huiqi.extract.pipeline import extract_clause_facts, extract_document_facts
 from huiqi.extract.types import (
     Amount,
     ClauseFacts,
@@ -28,3 +27,14 @@ __all__ = [
     "extract_clause_facts",
     "extract_document_facts",
 ]
+
+
+def __getattr__(name: str):
+    """The pipeline entry points, imported on first use: importing one light
+    module of this package (``huiqi.extract.numbers``) must not compile every
+    extractor's patterns (the calculator's start-up time)."""
+    if name in ("extract_clause_facts", "extract_document_facts"):
+        from huiqi.extract import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(name)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import cn2an
+
 
 #: Full-width → half-width for digits, letters and the ASCII signs used in
 #: numbers. One character to one character, so offsets are preserved.
@@ -78,6 +78,8 @@ def _clean(s: str) -> str:
 def _parse_chinese(s: str) -> float | None:
     """Chinese (or mixed Arabic/Chinese) numeral via cn2an ``smart`` mode."""
     try:
+        import cn2an  # imported on first use: 0.3 s that the calculator rarely needs
+
         v = cn2an.cn2an(s, "smart")
     except Exception:  # cn2an raises plain ValueError / KeyError on odd input
         return None

@@ -62,12 +62,47 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     A no-op when the database is already there. Raises SQLAlchemy errors
     when the database cannot be reached.
     """
+    if revision == "head" and current_revision(engine) == head_revision():
+        return  # already at head: skip loading Alembic (a CLI call's start-up time)
     from alembic import command
 
     cfg = alembic_config(engine)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+
+
+def head_revision() -> str | None:
+    """The head revision of the packaged migrations, read from the migration
+    files (``revision = "…"`` / ``down_revision = "…"``) without loading
+    Alembic; ``None`` when it cannot be told (several heads, no files)."""
+    import re
+
+    revs, downs = set(), set()
+    for f in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        text = f.read_text(encoding="utf-8")
+        m = re.search(r'^revision\s*=\s*["\']([^"\']+)["\']', text, flags=re.M)
+        d = re.search(r'^down_revision\s*=\s*["\']([^"\']+)["\']', text, flags=re.M)
+        if m:
+            revs.add(m.group(1))
+        if d:
+            downs.add(d.group(1))
+    heads = revs - downs
+    return next(iter(heads)) if len(heads) == 1 else None
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database's ``alembic_version`` table, or
+    ``None`` (no table yet, or the database cannot be read)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return None
+    return rows[0][0] if len(rows) == 1 else None
 
 
 def is_empty(engine: Engine) -> bool:

@@ -88,6 +88,7 @@ from typing import Any
 from huiqi.extract.money import extract_amounts
 from huiqi.extract.numbers import to_halfwidth
 from huiqi.rules.model import BenefitSpec
+from huiqi.rules.money_format import fmt_tier_bound, fmt_yuan, is_money_attr, pct  # noqa: F401  (fmt_yuan re-exported)
 from huiqi.rules.vocab import HIRE_GROUPS, HIRE_RE
 
 #: 企业所得税法定税率 25%, 《中华人民共和国企业所得税法》第四条.
@@ -162,25 +163,6 @@ _NUM = r"(\d+|[一二两三四五六七八九十])"
 
 def _int(s: str) -> int:
     return int(s) if s.isdigit() else _CN_DIGITS.get(s, 1)
-
-
-def fmt_yuan(v: float | None) -> str:
-    """Display an amount in yuan as Chinese text: ``800万元``, ``1.2亿元``,
-    ``7800元`` (万元 from 1万 up, 亿元 from 1亿 up); ``未知`` for ``None``."""
-    if v is None:
-        return "未知"
-    if abs(v) >= 1e8:
-        x, unit = v / 1e8, "亿元"
-    elif abs(v) >= 1e4:
-        x, unit = v / 1e4, "万元"
-    else:
-        x, unit = v, "元"
-    s = f"{x:.4f}".rstrip("0").rstrip(".")
-    return f"{s}{unit}"
-
-
-def _pct(r: float) -> str:
-    return f"{r * 100:.4f}".rstrip("0").rstrip(".") + "%"
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -369,7 +351,7 @@ def _percent_components(text: str, s: int, e: int, amounts: list[dict]) -> list[
         years = _years_in(sent) or 1
         spec = BenefitSpec("percent", rate=rate, base=attr, cap_yuan=cap, annual_cap_yuan=annual,
                            per_item_cap_yuan=per_item, years=years, source_text=sent.strip(),
-                           formula=f"{label} × {_pct(rate)}" + ("（不超过）" if upto else "")
+                           formula=f"{label} × {pct(rate)}" + ("（不超过）" if upto else "")
                            + (f"，上限 {cap_text}" if cap_text else ""))
         if upto:
             spec.min_yuan = 0.0
@@ -611,19 +593,6 @@ def _tier_component(text: str, s: int, e: int, amounts: list[dict]) -> tuple[Ben
                        formula=f"按{attr_label[1]}分档：{desc}"), idx
 
 
-def fmt_tier_bound(v: float, attr: str) -> str:
-    """A tier boundary for display: money attributes in 万元, others as numbers."""
-    if _is_money_attr(attr):
-        return fmt_yuan(v)
-    return f"{v:g}"
-
-
-def _is_money_attr(attr: str) -> bool:
-    return attr in ("rd_expense", "taxable_income", "revenue", "monthly_sales", "total_assets",
-                    "project.investment", "project.equipment_investment") or (
-        attr.startswith("facts.") and re.search(r"(额|投资|收入|费用|利息|金额|资金)$", attr) is not None)
-
-
 _BRACKET_RE = re.compile(
     r"(?P<lo>\d+(?:\.\d+)?)\s*(?P<lo_scale>万|亿)?元?\s*"
     r"(?:(?:至|—|–|-|～|~)\s*(?P<hi>\d+(?:\.\d+)?)\s*(?P<hi_scale>万|亿)?元?(?:（含[^）]*）)?|(?P<dir>以下|以上)(?:（含[^）]*）)?)"
@@ -710,7 +679,7 @@ def _progressive_component(text: str, s: int, e: int, amounts: list[dict]) -> Be
     attr, label = _base_attr(noun)
     cap, annual, per_item, cap_text = _caps_after(amounts, s + first.end(), e)
     desc = "；".join(
-        f"{fmt_tier_bound(b['min'], attr)}–{fmt_tier_bound(b['max'], attr) if b['max'] is not None else '以上'} 部分按{_pct(b['rate'])}"
+        f"{fmt_tier_bound(b['min'], attr)}–{fmt_tier_bound(b['max'], attr) if b['max'] is not None else '以上'} 部分按{pct(b['rate'])}"
         for b in brackets)
     head = sent.split("：", 1)[0] if "：" in sent[:16] else ""
     return BenefitSpec("progressive", base=attr, tiers=brackets, cap_yuan=cap, annual_cap_yuan=annual,
@@ -729,7 +698,7 @@ def _tax_components(text: str) -> list[BenefitSpec]:
             eff = float(m.group(1)) / 100 * float(m.group(2)) / 100
             out.append(BenefitSpec("percent", rate=round(STATUTORY_CIT_RATE - eff, 6), base="taxable_income",
                                    source_text=sent.strip(),
-                                   formula=f"应纳税所得额 × (法定税率25% − {m.group(1)}% × {m.group(2)}% = 实际税负{_pct(eff)})"))
+                                   formula=f"应纳税所得额 × (法定税率25% − {m.group(1)}% × {m.group(2)}% = 实际税负{pct(eff)})"))
             continue
         m = re.search(r"减按\s*(\d+(?:\.\d+)?)%\s*的税率征收企业所得税", sent)
         if m:
@@ -737,7 +706,7 @@ def _tax_components(text: str) -> list[BenefitSpec]:
             if r < STATUTORY_CIT_RATE:
                 out.append(BenefitSpec("percent", rate=round(STATUTORY_CIT_RATE - r, 6), base="taxable_income",
                                        source_text=sent.strip(),
-                                       formula=f"应纳税所得额 × (法定税率25% − 优惠税率{_pct(r)})"))
+                                       formula=f"应纳税所得额 × (法定税率25% − 优惠税率{pct(r)})"))
             continue
         if "免征增值税" in sent:
             th = re.search(r"月销售额\s*(\d+(?:\.\d+)?)\s*万元以下", sent)
@@ -750,8 +719,8 @@ def _tax_components(text: str) -> list[BenefitSpec]:
                     "tiers", base="monthly_sales", months=12, source_text=sent.strip(),
                     tiers=[{"min": 0.0, "max": limit, "rate": r_full, "upper_inclusive": True},
                            {"min": limit, "max": None, "rate": round(r_full - r_red, 6)}],
-                    formula=f"月销售额 × 12个月 × {_pct(r_full)}（月销售额{fmt_yuan(limit)}以下免征）或 × "
-                            f"({_pct(r_full)} − {_pct(r_red)})（减按{_pct(r_red)}征收）"))
+                    formula=f"月销售额 × 12个月 × {pct(r_full)}（月销售额{fmt_yuan(limit)}以下免征）或 × "
+                            f"({pct(r_full)} − {pct(r_red)})（减按{pct(r_red)}征收）"))
     return out
 
 

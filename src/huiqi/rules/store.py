@@ -36,7 +36,6 @@ from sqlalchemy.orm import Session
 
 from huiqi.kb.models import Clause, Document, RuleVersion, SourceFile
 from huiqi.kb.queries import list_policies
-from huiqi.rules import benefits, conditions, stacking
 from huiqi.rules.model import BenefitSpec, Condition, Rule, Stacking
 from huiqi.rules.reviewed import (
     RuleCase,
@@ -66,12 +65,11 @@ def extractor_version() -> str:
     """Fingerprint (12 hex digits) of the rule-extraction code: SHA-1 of the
     source of the extraction modules. Changes whenever extraction may give
     a different rule for the same clause text."""
-    import importlib
+    from importlib.util import find_spec
 
     h = hashlib.sha1()
-    for name in _EXTRACTION_MODULES:
-        mod = importlib.import_module(name)
-        h.update(Path(mod.__file__).read_bytes())
+    for name in _EXTRACTION_MODULES:  # located, not imported: loading rules stays cheap
+        h.update(Path(find_spec(name).origin).read_bytes())
     return h.hexdigest()[:12]
 
 
@@ -161,6 +159,8 @@ def extract_rule(clause: Mapping) -> tuple[Rule, list[str]]:
     """The extracted :class:`Rule` of one clause mapping (a
     :func:`clause_rows` dict) and the problems met: one Chinese line per
     extractor that failed (its part then stays empty); never raises."""
+    from huiqi.rules import benefits, conditions, stacking  # heavy patterns: only when extracting
+
     found: dict[str, Any] = {}
     problems: list[str] = []
     for what, name, fn in (("条件", "conditions", conditions.extract_conditions),
