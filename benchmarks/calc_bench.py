@@ -8,7 +8,7 @@ Usage::
 Steps:
 
 1. Unless ``--db`` is given, ingest the bundled corpus into a temporary SQLite
-   database (in-process, :func:`huiqi.kb.ingest.ingest_paths`).
+   database (in-process, :func:`huiqi.services.ingest.ingest_bundled`).
 2. Compile the rule set once (:func:`huiqi.calc.engine.load_ruleset`) and time it.
 3. For every case of ``benchmarks/gold/profiles/*.yaml`` (format: that
    directory's README.md) resolve each clause reference (corpus file prefix
@@ -195,18 +195,17 @@ def _percentile(xs: list[float], q: float) -> float:
 
 
 def _corpus_db() -> str:
-    from huiqi.config import corpus_files
     from huiqi.kb.db import get_engine, upgrade
-    from huiqi.kb.ingest import ingest_paths
+    from huiqi.services.ingest import ingest_bundled
 
     tmp = Path(tempfile.mkdtemp(prefix="huiqi-calc-bench-"))
     url = f"sqlite:///{tmp / 'bench.db'}"
     engine = get_engine(url)
     upgrade(engine)
-    report = ingest_paths(engine, corpus_files())
+    report = ingest_bundled(engine, refresh_index=False)  # corpus + its reviewed rules
     engine.dispose()
     if not report.ok:
-        raise SystemExit(f"导入失败：{[f.error for f in report.failed]}")
+        raise SystemExit(f"导入失败：{[f.error for f in report.ingest.failed]}")
     return url
 
 

@@ -39,13 +39,13 @@ CORPUS = ROOT / "data" / "corpus"
 
 
 def build_db(path: Path) -> None:
-    """Ingest the bundled corpus into a SQLite database at ``path``."""
+    """Ingest the bundled corpus and its reviewed rules into a SQLite database at ``path``."""
     from huiqi.kb.db import get_engine, upgrade
-    from huiqi.kb.ingest import ingest_paths
+    from huiqi.services.ingest import ingest_bundled
 
     engine = get_engine(f"sqlite:///{path}")
     upgrade(engine)
-    ingest_paths(engine, sorted(p for p in CORPUS.iterdir() if p.suffix == ".txt"))
+    ingest_bundled(engine, refresh_index=False)
     engine.dispose()
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -52,8 +51,7 @@ def run(db: str) -> dict:
     report = load_reviewed_rules_report()
     if report.errors:
         raise SystemExit("审核规则有误：\n" + "\n".join(report.errors))
-    with tempfile.TemporaryDirectory() as empty:
-        extracted = load_ruleset(db, rules_dir=Path(empty))
+    extracted = load_ruleset(db, reviewed=False)  # the stored extracted rules only
     rows = []
     for entry in report.entries:
         key = entry.rule.clause_key

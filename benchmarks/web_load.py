@@ -94,15 +94,14 @@ def match_requests() -> list[tuple[str, str, str]]:
 
 def build_db() -> tuple[str, Path]:
     """Ingest the bundled corpus into a temporary SQLite database."""
-    from huiqi.config import corpus_files
     from huiqi.kb.db import get_engine, upgrade
-    from huiqi.kb.ingest import ingest_paths
+    from huiqi.services.ingest import ingest_bundled
 
     tmp = Path(tempfile.mkdtemp(prefix="huiqi-webload-"))
     url = f"sqlite:///{tmp / 'kb.db'}"
     engine = get_engine(url)
     upgrade(engine)
-    ingest_paths(engine, corpus_files())
+    ingest_bundled(engine)  # corpus, its reviewed rules and the search index
     engine.dispose()
     return url, tmp
 
