@@ -35,7 +35,6 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "data" / "corpus"
 
 
 def build_db(path: Path) -> None:
