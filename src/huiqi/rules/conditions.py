@@ -94,7 +94,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -282,52 +282,73 @@ def mode_done(atom: str) -> bool:
     return "项目" in atom or "投资" in atom
 
 
-def _recognise(atom: str, off: int, blk: _Block) -> list[_Hit]:
-    """Leaves recognised in ``atom`` (at block offset ``off``), in text order."""
-    hits: list[_Hit] = []
-    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in _TITLE_RE.finditer(atom)]
-    unmapped: list[int] = []
-    other_end: list[int] = []
+@dataclass
+class _Recognition:
+    """The state of recognising the leaves of one comma part (atom): the
+    part and its offset in the block, the hits so far, the spans already
+    taken (a later recogniser never reads them again), the indexes of
+    unmapped threshold hits, and the ends of "other party" subjects
+    (支持小微企业融资担保的公司: the firm serves them)."""
 
-    def add(s: int, e: int, leaf: Condition, subject: bool = False) -> None:
+    atom: str
+    off: int
+    blk: _Block
+    hits: list[_Hit] = field(default_factory=list)
+    taken: list[tuple[int, int]] = field(default_factory=list)
+    unmapped: list[int] = field(default_factory=list)
+    other_end: list[int] = field(default_factory=list)
+
+    def add(self, s: int, e: int, leaf: Condition, subject: bool = False) -> None:
+        """Record a leaf found at atom positions ``s:e`` (``subject``: it
+        names the kind of firm) unless the words belong to another party."""
+        atom = self.atom
         if subject and leaf.attribute in _FIRM_ATTRS and (
                 V.OTHER_PARTY_BEFORE.search(atom, 0, s)
-                or (other_end and _LIST_GAP_RE.match(atom[other_end[-1]:s]) and s >= other_end[-1])):
-            taken.append((s, e))  # 支持小微企业融资担保的公司: the firm serves them (and the list that follows)
-            other_end.append(e)
+                or (self.other_end and _LIST_GAP_RE.match(atom[self.other_end[-1]:s]) and s >= self.other_end[-1])):
+            self.taken.append((s, e))  # 支持小微企业融资担保的公司: the firm serves them (and the list that follows)
+            self.other_end.append(e)
             return
-        hits.append(_Hit(off + s, off + e, leaf, subject))
-        taken.append((s, e))
+        self.hits.append(_Hit(self.off + s, self.off + e, leaf, subject))
+        self.taken.append((s, e))
 
-    cond_parens = [(m.start(), m.end()) for m in _PAREN_RE.finditer(atom) if "的" in m.group(0)]
-    # thresholds (from the extractor, block coordinates)
-    for t in blk.thresholds:
-        s, e = t.start - off, t.end - off
-        if s < 0 or e > len(atom):
+    def scan(self, rx: re.Pattern[str]):
+        """Matches of ``rx`` in the atom over words not yet taken."""
+        for m in rx.finditer(self.atom):
+            if _mask_free(self.taken, m.start(), m.end()):
+                yield m
+
+
+def _recognise_thresholds(r: _Recognition) -> None:
+    """Thresholds found by the extractor (block coordinates) → threshold
+    leaves, or text leaves when the attribute is unknown."""
+    cond_parens = [(m.start(), m.end()) for m in _PAREN_RE.finditer(r.atom) if "的" in m.group(0)]
+    for t in r.blk.thresholds:
+        s, e = t.start - r.off, t.end - r.off
+        if s < 0 or e > len(r.atom):
             continue
         if "（按" in t.attribute:
             continue  # 月销售额不超过3万元（按季9万元）: the same limit stated per quarter
         if any(a < s < b for a, b in cond_parens):
             continue  # （超过100人的企业达到5%）: a special case told in brackets
-        after = blk.text[t.end:t.end + 3]
+        after = r.blk.text[t.end:t.end + 3]
         if after.startswith("的部分"):
             continue  # 不超过200万元的部分: how a benefit is computed
         mapped = V.threshold_attribute(t.attribute, t.unit)
-        a_start = blk.text.rfind(t.attribute, max(0, t.start - 30), t.start) if t.attribute else -1
-        src_start = a_start if a_start >= off else t.start
-        if src_start - off <= 3:
-            src_start = off  # the attribute starts the part: quote it whole
-        src = blk.text[src_start:t.end]
+        a_start = r.blk.text.rfind(t.attribute, max(0, t.start - 30), t.start) if t.attribute else -1
+        src_start = a_start if a_start >= r.off else t.start
+        if src_start - r.off <= 3:
+            src_start = r.off  # the attribute starts the part: quote it whole
+        src = r.blk.text[src_start:t.end]
         if mapped is None:
             if src_start == t.start or _cjk_len(src) < _TEXT_MIN:
-                src_start = off  # no clear attribute: quote the part up to the number
-                src = blk.text[src_start:t.end]
-            hits.append(_Hit(t.start, t.end, _leaf("text", None, None, None, src, _clean_label(src)), src_start=src_start))
-            taken.append((s, e))
-            unmapped.append(len(hits) - 1)
+                src_start = r.off  # no clear attribute: quote the part up to the number
+                src = r.blk.text[src_start:t.end]
+            r.hits.append(_Hit(t.start, t.end, _leaf("text", None, None, None, src, _clean_label(src)), src_start=src_start))
+            r.taken.append((s, e))
+            r.unmapped.append(len(r.hits) - 1)
             continue
         attr, scale = mapped
-        src_start = max(src_start, off)
+        src_start = max(src_start, r.off)
         if t.op == "between":
             value: Any = [t.value * scale, (t.value_max or t.value) * scale]
         else:
@@ -335,128 +356,158 @@ def _recognise(atom: str, off: int, blk: _Block) -> list[_Hit]:
         if attr == "employees" or attr.endswith("head_count") or attr == "unemployment_insurance_months":
             value = [round(v) for v in value] if isinstance(value, list) else round(value)
         label = _threshold_label(attr, t.op, value, t.inclusive)
-        hits.append(_Hit(t.start, t.end, _leaf("threshold", attr, t.op, value, src, label, unit=t.unit, inclusive=t.inclusive),
+        r.hits.append(_Hit(t.start, t.end, _leaf("threshold", attr, t.op, value, src, label, unit=t.unit, inclusive=t.inclusive),
                          src_start=src_start))
-        taken.append((s, e))
+        r.taken.append((s, e))
 
-    def scan(rx: re.Pattern[str]):
-        for m in rx.finditer(atom):
-            if _mask_free(taken, m.start(), m.end()):
-                yield m
 
-    # 未裁员 → 裁员率 0
-    for m in scan(re.compile(r"未裁员(?=或)")):
-        add(m.start(), m.end(), _leaf("threshold", "layoff_rate", "<=", 0.0, m.group(0), "上年度未裁员", unit="%"))
-    for m in scan(_LAYOFF_RE):
+
+def _recognise_layoff(r: _Recognition) -> None:
+    """未裁员 / 裁员率不高于X% → ``layoff_rate`` thresholds."""
+    for m in r.scan(re.compile(r"未裁员(?=或)")):
+        r.add(m.start(), m.end(), _leaf("threshold", "layoff_rate", "<=", 0.0, m.group(0), "上年度未裁员", unit="%"))
+    for m in r.scan(_LAYOFF_RE):
         v = float(m.group("v")) / 100
-        add(m.start(), m.end(), _leaf("threshold", "layoff_rate", "<=", v, m.group(0), f"裁员率不高于{m.group('v')}%", unit="%"))
-    # qualifications
-    counted = V.COUNTED_RE.search(atom)
+        r.add(m.start(), m.end(), _leaf("threshold", "layoff_rate", "<=", v, m.group(0), f"裁员率不高于{m.group('v')}%", unit="%"))
+
+
+def _recognise_qualifications(r: _Recognition) -> None:
+    """Qualifications (高新技术企业, 专精特新, 龙头企业 levels, 技术中心 levels)."""
+    counted = V.COUNTED_RE.search(r.atom)
     if counted:  # 拥有不少于1家小巨人企业: about other firms — the whole part stays text
-        taken.append((counted.end(), len(atom)))
+        r.taken.append((counted.end(), len(r.atom)))
     for rx, name in V.QUALIFICATION_PATTERNS:
-        for m in scan(rx):
-            if V.QUAL_NOT_HELD_BEFORE.search(atom, 0, m.start()) or V.QUAL_NOT_HELD_AFTER.match(atom, m.end()):
-                taken.append((m.start(), m.end()))
+        for m in r.scan(rx):
+            if V.QUAL_NOT_HELD_BEFORE.search(r.atom, 0, m.start()) or V.QUAL_NOT_HELD_AFTER.match(r.atom, m.end()):
+                r.taken.append((m.start(), m.end()))
                 continue
-            add(m.start(), m.end(), _leaf("membership", "qualifications", "in", [name], m.group(0), name), True)
-    for m in scan(V.DRAGON_RE):
+            r.add(m.start(), m.end(), _leaf("membership", "qualifications", "in", [name], m.group(0), name), True)
+    for m in r.scan(V.DRAGON_RE):
         names = V.dragon_names(m.group("levels"))
-        add(m.start(), m.end(), _leaf("membership", "qualifications", "in", names, m.group(0), m.group(0)), True)
-    for m in scan(V.TECH_CENTER_RE):
+        r.add(m.start(), m.end(), _leaf("membership", "qualifications", "in", names, m.group(0), m.group(0)), True)
+    for m in r.scan(V.TECH_CENTER_RE):
         names = V.tech_center_names(m.group("levels"))
-        add(m.start(), m.end(), _leaf("membership", "qualifications", "in", names, m.group(0), m.group(0)), True)
-    # taxpayer type, size, entity type, ownership
+        r.add(m.start(), m.end(), _leaf("membership", "qualifications", "in", names, m.group(0), m.group(0)), True)
+
+
+def _recognise_firm_kinds(r: _Recognition) -> None:
+    """Taxpayer type, size, entity type, ownership, tax credit grade, industry, legal person, listing and project kind and status."""
     for rx, name in V.TAXPAYER_PATTERNS:
-        for m in scan(rx):
-            add(m.start(), m.end(), _leaf("membership", "taxpayer_type", "in", [name], m.group(0), name), True)
+        for m in r.scan(rx):
+            r.add(m.start(), m.end(), _leaf("membership", "taxpayer_type", "in", [name], m.group(0), name), True)
     for rx, sizes in V.SIZE_PATTERNS:
-        for m in scan(rx):
+        for m in r.scan(rx):
             label = {3: "中小微企业", 2: "小微企业", 1: "微型企业"}[len(sizes)]
-            add(m.start(), m.end(), _leaf("membership", "size_class", "in", list(sizes), m.group(0), label), True)
+            r.add(m.start(), m.end(), _leaf("membership", "size_class", "in", list(sizes), m.group(0), label), True)
     for rx, names in V.ENTITY_PATTERNS:
-        for m in scan(rx):
+        for m in r.scan(rx):
             label = names[0] if len(names) == 1 else f"{m.group(0)}（{'或'.join(names)}）"
-            add(m.start(), m.end(), _leaf("membership", "entity_type", "in", list(names), m.group(0), label), True)
+            r.add(m.start(), m.end(), _leaf("membership", "entity_type", "in", list(names), m.group(0), label), True)
     for rx in V.GENERIC_FIRM_RES:
-        for m in rx.finditer(atom):
-            if _mask_free(taken, m.start("firm"), m.end("firm")):
-                add(m.start("firm"), m.end("firm"), _leaf("membership", "entity_type", "in", ["企业"], m.group("firm"), "企业"), True)
+        for m in rx.finditer(r.atom):
+            if _mask_free(r.taken, m.start("firm"), m.end("firm")):
+                r.add(m.start("firm"), m.end("firm"), _leaf("membership", "entity_type", "in", ["企业"], m.group("firm"), "企业"), True)
     for rx, name in V.OWNERSHIP_PATTERNS:
-        for m in scan(rx):
-            add(m.start(), m.end(), _leaf("membership", "ownership", "in", [name], m.group(0), f"{name}企业"), True)
-    for m in scan(V.TAX_GRADE_RE):
+        for m in r.scan(rx):
+            r.add(m.start(), m.end(), _leaf("membership", "ownership", "in", [name], m.group(0), f"{name}企业"), True)
+    for m in r.scan(V.TAX_GRADE_RE):
         grades = re.findall(r"[ABM]", m.group("grades"))
         if m.group("above"):
             order = ["A", "B", "M"]
             grades = order[: max(order.index(g) for g in grades) + 1]
-        add(m.start(), m.end(), _leaf("membership", "tax_credit_grade", "in", grades, m.group(0),
+        r.add(m.start(), m.end(), _leaf("membership", "tax_credit_grade", "in", grades, m.group(0),
                                       f"纳税信用等级{'、'.join(grades)}级"))
     for rx, codes, name in V.INDUSTRY_PATTERNS:
-        for m in scan(rx):
-            add(m.start(), m.end(), _leaf("membership", "industry", "in", list(codes), m.group(0), f"{name}（{'、'.join(codes)}）"), True)
-    for m in scan(V.LEGAL_PERSON_RE):
-        add(m.start(), m.end(), _leaf("membership", "entity_type", "not_in", ["个体工商户"], m.group(0),
+        for m in r.scan(rx):
+            r.add(m.start(), m.end(), _leaf("membership", "industry", "in", list(codes), m.group(0), f"{name}（{'、'.join(codes)}）"), True)
+    for m in r.scan(V.LEGAL_PERSON_RE):
+        r.add(m.start(), m.end(), _leaf("membership", "entity_type", "not_in", ["个体工商户"], m.group(0),
                                       "不是个体工商户（个体工商户不具有法人资格）"))
-        hits.append(_Hit(off + m.start(), off + m.end(), _leaf("text", None, None, None, m.group(0), m.group(0))))
-    if not V.NOT_LISTED_RE.search(atom):
-        for m in scan(V.LISTED_RE):
-            add(m.start(), m.end(), _leaf("membership", "listed", "in", [True], m.group(0), "已上市"), True)
-    for m in scan(V.PROJECT_DONE_RE if mode_done(atom) else _NEVER_RE):
-        add(m.start(), m.end(), _leaf("membership", "project.status", "in", ["建成投产"], m.group(0), "项目已建成投产"))
+        r.hits.append(_Hit(r.off + m.start(), r.off + m.end(), _leaf("text", None, None, None, m.group(0), m.group(0))))
+    if not V.NOT_LISTED_RE.search(r.atom):
+        for m in r.scan(V.LISTED_RE):
+            r.add(m.start(), m.end(), _leaf("membership", "listed", "in", [True], m.group(0), "已上市"), True)
+    for m in r.scan(V.PROJECT_DONE_RE if mode_done(r.atom) else _NEVER_RE):
+        r.add(m.start(), m.end(), _leaf("membership", "project.status", "in", ["建成投产"], m.group(0), "项目已建成投产"))
     for rx, kind in V.PROJECT_KIND_PATTERNS:
-        for m in scan(rx):
-            add(m.start(), m.end(), _leaf("membership", "project.kind", "in", [kind], m.group(0), f"{kind}项目"))
-    # hiring of target groups
-    hm = re.match(r"\s*(?:以及|及|和|或)", atom)
-    if hm is None or not V.HIRE_RE.search(blk.text, max(0, off - 60), off):
-        hm = next((m for m in V.HIRE_RE.finditer(atom) if not _in_brackets(atom, m.start())), None)
+        for m in r.scan(rx):
+            r.add(m.start(), m.end(), _leaf("membership", "project.kind", "in", [kind], m.group(0), f"{kind}项目"))
+
+
+def _recognise_hiring(r: _Recognition) -> None:
+    """Hiring of target groups (招用登记失业人员 …) → ``facts.<group>招用人数 >= 1``."""
+    hm = re.match(r"\s*(?:以及|及|和|或)", r.atom)
+    if hm is None or not V.HIRE_RE.search(r.blk.text, max(0, r.off - 60), r.off):
+        hm = next((m for m in V.HIRE_RE.finditer(r.atom) if not _in_brackets(r.atom, m.start())), None)
     if hm:
         for rx, fact in V.HIRE_GROUPS:
-            for m in rx.finditer(atom, hm.start()):
-                if _mask_free(taken, m.start(), m.end()):
-                    src = atom[hm.start():m.end()] if m.start() - hm.end() <= 12 else m.group(0)
+            for m in rx.finditer(r.atom, hm.start()):
+                if _mask_free(r.taken, m.start(), m.end()):
+                    src = r.atom[hm.start():m.end()] if m.start() - hm.end() <= 12 else m.group(0)
                     s0 = hm.start() if m.start() - hm.end() <= 12 else m.start()
-                    add(s0, m.end(), _leaf("threshold", f"facts.{fact}", ">=", 1, src, f"招用{fact.removesuffix('招用人数')}"), True)
+                    r.add(s0, m.end(), _leaf("threshold", f"facts.{fact}", ">=", 1, src, f"招用{fact.removesuffix('招用人数')}"), True)
                     break
-    # dates
-    ctx_attr = "project.completed" if _COMPLETED_RE.search(atom) else ("established" if _ESTABLISHED_RE.search(atom) else None)
+
+
+def _recognise_dates(r: _Recognition) -> None:
+    """Dates of establishment or completion (2022年1月1日以后成立, 2022年（含）以后新建)."""
+    ctx_attr = "project.completed" if _COMPLETED_RE.search(r.atom) else ("established" if _ESTABLISHED_RE.search(r.atom) else None)
     if ctx_attr:
-        for m in scan(_DATE_RANGE_RE):
+        for m in r.scan(_DATE_RANGE_RE):
             lo = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
             hi = f"{int(m.group(4)):04d}-{int(m.group(5)):02d}-{int(m.group(6)):02d}"
-            add(m.start(), m.end(), _leaf("date", ctx_attr, "between", [lo, hi], m.group(0), f"{'建成投产' if ctx_attr == 'project.completed' else '成立'}日期在{m.group(0)}"))
-        for m in scan(_DATE_ONE_RE):
+            r.add(m.start(), m.end(), _leaf("date", ctx_attr, "between", [lo, hi], m.group(0), f"{'建成投产' if ctx_attr == 'project.completed' else '成立'}日期在{m.group(0)}"))
+        for m in r.scan(_DATE_ONE_RE):
             iso = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
             op = "<=" if "前" in m.group("dir") else ">="
-            add(m.start(), m.end(), _leaf("date", ctx_attr, op, iso, m.group(0),
+            r.add(m.start(), m.end(), _leaf("date", ctx_attr, op, iso, m.group(0),
                                           f"{'建成投产' if ctx_attr == 'project.completed' else '成立'}日期{m.group(0)}"))
-        for m in scan(_YEAR_ONE_RE):  # 2022年（含）以后新建: from 1 January / up to 31 December
+        for m in r.scan(_YEAR_ONE_RE):  # 2022年（含）以后新建: from 1 January / up to 31 December
             after = "前" not in m.group("dir")
             year = int(m.group("y"))
             if not 1990 <= year <= 2100:
                 continue
             iso = f"{year:04d}-01-01" if after else f"{year:04d}-12-31"
-            add(m.start(), m.end(), _leaf("date", ctx_attr, ">=" if after else "<=", iso, m.group(0),
+            r.add(m.start(), m.end(), _leaf("date", ctx_attr, ">=" if after else "<=", iso, m.group(0),
                                           f"{'建成投产' if ctx_attr == 'project.completed' else '成立'}日期{m.group(0)}"))
-    # region words
-    for m in _REGION_TRIGGER_RE.finditer(atom):
-        window = atom[max(0, m.start() - 14):m.start()]
-        d, k = _place_before(window, blk.doc_region)
-        if d is None or not _mask_free(taken, m.start() - k, m.end()):
+
+
+def _recognise_regions(r: _Recognition) -> None:
+    """Region words (注册在伊金霍洛旗, 在阿拉善盟境内) → region leaves."""
+    for m in _REGION_TRIGGER_RE.finditer(r.atom):
+        window = r.atom[max(0, m.start() - 14):m.start()]
+        d, k = _place_before(window, r.blk.doc_region)
+        if d is None or not _mask_free(r.taken, m.start() - k, m.end()):
             continue
         s0 = m.start() - k
-        if s0 > 0 and atom[s0 - 1] in "在于":
+        if s0 > 0 and r.atom[s0 - 1] in "在于":
             s0 -= 1
-        add(s0, m.end(), _leaf("region", None, None, [d.code], atom[s0:m.end()], f"注册地在{d.name}"))
+        r.add(s0, m.end(), _leaf("region", None, None, [d.code], r.atom[s0:m.end()], f"注册地在{d.name}"))
         break
-    for m in _REGION_AFTER_RE.finditer(atom):
+    for m in _REGION_AFTER_RE.finditer(r.atom):
         place = m.group("place")
-        d, k = _place_before(place, blk.doc_region)
-        if d is None or not _mask_free(taken, m.start(), m.end()):
+        d, k = _place_before(place, r.blk.doc_region)
+        if d is None or not _mask_free(r.taken, m.start(), m.end()):
             continue
         end = m.start("place") + len(place) if k == len(place) else m.end()
-        add(m.start(), end, _leaf("region", None, None, [d.code], atom[m.start():end], f"注册地在{d.name}"))
+        r.add(m.start(), end, _leaf("region", None, None, [d.code], r.atom[m.start():end], f"注册地在{d.name}"))
+
+
+#: Recognisers run in this order on every comma part: earlier ones take their
+#: words, so later ones never read them again.
+_RECOGNISERS = (_recognise_thresholds, _recognise_layoff, _recognise_qualifications, _recognise_firm_kinds,
+                _recognise_hiring, _recognise_dates, _recognise_regions)
+
+
+def _recognise(atom: str, off: int, blk: _Block) -> list[_Hit]:
+    """Leaves recognised in ``atom`` (at block offset ``off``), in text order:
+    every recogniser of :data:`_RECOGNISERS` in turn, then numbers that only
+    describe hired groups are dropped; a part with only unrecognised numbers
+    gives no hit (it becomes one text leaf)."""
+    r = _Recognition(atom, off, blk, taken=[(m.start(), m.end()) for m in _TITLE_RE.finditer(atom)])
+    for recogniser in _RECOGNISERS:
+        recogniser(r)
+    hits, unmapped = r.hits, r.unmapped
     hires = [h for h in hits if (h.leaf.attribute or "").endswith("招用人数")]
     if hires and unmapped:
         # 16-24岁登记失业青年: numbers describing the hired groups, not the firm
