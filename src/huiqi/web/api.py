@@ -20,6 +20,7 @@ from typing import Any, Optional
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
+from huiqi.calc.schema import MatchResult
 from huiqi.web.errors import ApiError
 from huiqi.web.state import WebState
 
@@ -118,7 +119,8 @@ def api_ask(
     return json_response(result)
 
 
-@router.post("/api/match", tags=["政策计算器"], summary="按企业画像匹配政策并测算金额")
+@router.post("/api/match", tags=["政策计算器"], summary="按企业画像匹配政策并测算金额",
+             responses={200: {"model": MatchResult, "description": "计算结果（金额单位：元）"}})
 async def api_match(
     request: Request,
     profile: dict[str, Any] = Body(..., description="企业画像（issue 4 画像格式；金额单位：元）", examples=[PROFILE_EXAMPLE]),
