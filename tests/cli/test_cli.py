@@ -15,13 +15,6 @@ from tests.kb import fakes
 
 REPO = Path(__file__).resolve().parents[2]
 
-try:  # the bad-input tests need the real readers
-    from huiqi.readers import read_source  # noqa: F401
-
-    HAVE_READERS = True
-except ImportError:  # pragma: no cover - only while the readers are being written
-    HAVE_READERS = False
-needs_readers = pytest.mark.skipif(not HAVE_READERS, reason="huiqi.readers 尚未就绪")
 
 
 @pytest.fixture
@@ -53,7 +46,6 @@ def _no_traceback(res):
     assert res.exception is None or isinstance(res.exception, SystemExit)
 
 
-@needs_readers
 def test_nonexistent_path(db, env):
     res = run("ingest", str(env / "nope.txt"), "--db", db)
     assert res.exit_code == 1
@@ -61,7 +53,6 @@ def test_nonexistent_path(db, env):
     assert f"{env / 'nope.txt'}: 文件不存在" in res.stderr
 
 
-@needs_readers
 def test_empty_file(db, env):
     f = env / "empty.txt"
     f.write_bytes(b"")
@@ -72,7 +63,6 @@ def test_empty_file(db, env):
     assert "失败" in res.stdout
 
 
-@needs_readers
 def test_binary_file(db, env):
     f = env / "blob.txt"
     f.write_bytes(bytes(range(256)) * 64)
@@ -83,7 +73,6 @@ def test_binary_file(db, env):
     assert len(err_lines) == 1 and err_lines[0].startswith(str(f))
 
 
-@needs_readers
 def test_one_bad_file_does_not_stop_good_one(db, env):
     good = _policy_file(env)
     res = run("ingest", str(env / "missing.txt"), str(good), "--db", db, "--json")
@@ -94,7 +83,6 @@ def test_one_bad_file_does_not_stop_good_one(db, env):
     assert [d["source_file"] for d in docs] == ["p.txt"]
 
 
-@needs_readers
 def test_ingest_then_unchanged(db, env):
     f = _policy_file(env)
     res = run("ingest", str(f), "--db", db)
@@ -104,7 +92,6 @@ def test_ingest_then_unchanged(db, env):
     assert res.exit_code == 0 and "未变化" in res.stdout
 
 
-@needs_readers
 def test_docs_show_policies_json(db, env):
     f = _policy_file(env)
     assert run("ingest", str(f), "--db", db).exit_code == 0

@@ -124,13 +124,11 @@ def _read(path: Path) -> SourceText:
 
 
 def _parse(source: SourceText):
-    """Parse with ``huiqi.structure.parse_source`` (looked up at call time)."""
+    """Parse with :func:`huiqi.structure.parse_source` (looked up at call
+    time, so tests can substitute a fake parser)."""
     import huiqi.structure as structure
 
-    parse = getattr(structure, "parse_source", None)
-    if parse is None:
-        raise RuntimeError("结构解析模块尚未就绪（huiqi.structure.parse_source 不存在）")
-    return parse(source)
+    return structure.parse_source(source)
 
 
 def clause_key(title: str | None, path: list[str], text: str) -> str:

@@ -94,16 +94,6 @@ def freeze_long_lived() -> None:
     gc.freeze()
 
 
-def _load_calc_engine():
-    """The calculator module ``huiqi.calc.engine`` or ``None`` when it is not
-    available (the calculator page then says so)."""
-    try:
-        from huiqi.calc import engine as calc_engine
-    except ImportError:
-        return None
-    return calc_engine if hasattr(calc_engine, "match") else None
-
-
 @dataclass
 class WebState:
     """Everything the routes share. ``url`` is the SQLAlchemy URL of the
@@ -200,17 +190,13 @@ class WebState:
         freeze_long_lived()
 
     def _load_calc(self) -> None:
-        self.calc = _load_calc_engine()
+        from huiqi.calc import engine as calc_engine
+
+        self.calc = calc_engine
         self.ruleset = None
         self.calc_error = None
-        if self.calc is None:
-            self.calc_error = "政策计算器模块尚未就绪（huiqi.calc.engine）"
-            return
-        loader = getattr(self.calc, "load_ruleset", None)
-        if loader is None:
-            return
         try:
-            self.ruleset = loader(self.url)
+            self.ruleset = calc_engine.load_ruleset(self.url)
         except Exception as exc:  # the rest of the service still works
             log.exception("计算器规则加载失败")
             self.calc_error = f"计算器规则加载失败：{type(exc).__name__}"
