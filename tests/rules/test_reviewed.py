@@ -258,7 +258,7 @@ def test_missing_or_empty_directory(tmp_path):
 def test_rules_dir_from_environment(tmp_path, monkeypatch):
     from huiqi.config import rules_dir
 
-    assert rules_dir() == RULES_DIR
+    assert rules_dir() == RULES_DIR.resolve()
     _write(tmp_path, "one.yaml", "rules:" + GOOD_RULE)
     monkeypatch.setenv("HUIQI_RULES_DIR", str(tmp_path))
     assert rules_dir() == tmp_path.resolve()
