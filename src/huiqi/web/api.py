@@ -21,6 +21,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
 from huiqi.calc.schema import MatchResult
+from huiqi.kb.schema import ClauseOut
 from huiqi.web.errors import ApiError
 from huiqi.web.state import WebState
 
@@ -167,7 +168,8 @@ def api_document(request: Request, doc_id: int):
     return json_response(doc)
 
 
-@router.get("/api/policies", tags=["文档"], summary="条款及其要素")
+@router.get("/api/policies", tags=["文档"], summary="条款及其要素",
+            responses={200: {"model": list[ClauseOut], "description": "条款列表（金额单位：元）"}})
 def api_policies(request: Request, doc: Optional[int] = Query(None, description="只列出该文档 ID 的条款")):
     """Clauses with their facts (``huiqi policies --json``); an unknown
     ``doc`` → 404."""
@@ -183,7 +185,8 @@ def api_policies(request: Request, doc: Optional[int] = Query(None, description=
     return json_response(rows)
 
 
-@router.get("/api/policies/{clause_id}", tags=["文档"], summary="一个条款")
+@router.get("/api/policies/{clause_id}", tags=["文档"], summary="一个条款",
+            responses={200: {"model": ClauseOut, "description": "条款及其原文行"}})
 def api_policy(request: Request, clause_id: int):
     """One clause with ``original_lines`` (``huiqi clause ID --json``);
     unknown id → 404."""
