@@ -187,3 +187,8 @@ class ClauseUnit(Base):
         ForeignKey("clauses.id", ondelete="CASCADE"), primary_key=True
     )
     unit: Mapped[str] = mapped_column(Text, primary_key=True, index=True)
+
+
+# Officer-workspace tables (issue 12) live in their own modules; importing
+# them here registers them on ``Base.metadata`` (migration 0003_accounts).
+from huiqi.kb import accounts as _accounts, audit as _audit, lifecycle as _lifecycle  # noqa: E402,F401
