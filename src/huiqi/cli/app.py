@@ -411,3 +411,6 @@ _register_serve(app)
 
 from huiqi.cli.screen_cmd import register as _register_screen
 _register_screen(app)
+
+from huiqi.cli.user_cmd import register as _register_user
+_register_user(app)
