@@ -370,9 +370,10 @@ def authenticate(session: Session, username: str, password: str, ip: str | None)
         return LoginResult(None, f"账号已被锁定，请约 {minutes} 分钟后再试或联系管理员解锁", 423,
                            [("login.failure", {"username": name, "reason": "locked"})])
     ok = False
+    new_hash = None
     if u is not None and u.active:
         try:
-            ok = password_hasher().verify(password or "", u.password_hash)
+            ok, new_hash = password_hasher().verify_and_update(password or "", u.password_hash)
         except Exception:  # malformed stored hash
             ok = False
     else:
@@ -395,8 +396,8 @@ def authenticate(session: Session, username: str, password: str, ip: str | None)
         events.append(("user.unlock", {"username": name, "reason": "锁定期满后登录成功"}))
         u.locked_until = None
     u.failed_logins = 0
-    if password_hasher().check_needs_rehash(u.password_hash):
-        u.password_hash = password_hasher().hash(password)
+    if new_hash:  # stronger parameters since the hash was made
+        u.password_hash = new_hash
     events.append(("login.success", {"username": name}))
     return LoginResult(u, "", 200, events)
 

@@ -303,13 +303,13 @@ def update_account(request: Request, principal, user_id: int, data: dict) -> dic
     from huiqi.kb.db import session_scope
 
     allowed = {"role", "unit", "region", "firm_code", "active"}
-    unknown = set(data) - allowed
-    if unknown:
-        raise ApiError(422, f"未知字段：{'、'.join(sorted(unknown))}（可修改：{'、'.join(sorted(allowed))}）")
     with session_scope(_state(request).engine) as s:
         u = s.get(User, user_id)
         if u is None:
             raise ApiError(404, f"未找到 ID 为 {user_id} 的账号")
+        unknown = set(data) - allowed
+        if unknown:
+            raise ApiError(422, f"未知字段：{'、'.join(sorted(unknown))}（可修改：{'、'.join(sorted(allowed))}）")
         before = user_dict(u)
         role = data.get("role", u.role)
         region = data["region"] if "region" in data else u.region
