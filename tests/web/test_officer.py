@@ -408,3 +408,15 @@ def test_ip_throttle(tmp_path):
             c.post("/api/auth/token", json={"username": f"nobody{i}", "password": "wrong-password"})
         r = c.post("/api/auth/token", json={"username": "someone", "password": PASSWORD})
         assert r.status_code == 429 and r.json()["error"] == "too_many_attempts"
+
+
+def test_machine_upload_token_is_not_a_user_and_is_audited(ws, monkeypatch):
+    c, tokens = ws
+    monkeypatch.setenv("HUIQI_ADMIN_TOKEN", "machine-token-0123456789")
+    machine = bearer("machine-token-0123456789")
+    assert c.get("/api/officer/documents", headers=machine).status_code == 401  # machine uploads only
+    r = c.post("/api/admin/documents", headers=machine, files={"file": (
+        "machine.txt", "内蒙古自治区关于某项工作的通知\n\n一、对企业奖励8万元。（责任单位：自治区工业和信息化厅）\n".encode())})
+    assert r.status_code == 201, r.text
+    e = c.get("/api/audit", headers=bearer(tokens["admin"]), params={"action": "document.upload"}).json()["entries"][0]
+    assert e["username"] == "HUIQI_ADMIN_TOKEN" and e["after"]["file"] == "machine.txt"
