@@ -420,3 +420,24 @@ def test_machine_upload_token_is_not_a_user_and_is_audited(ws, monkeypatch):
     assert r.status_code == 201, r.text
     e = c.get("/api/audit", headers=bearer(tokens["admin"]), params={"action": "document.upload"}).json()["entries"][0]
     assert e["username"] == "HUIQI_ADMIN_TOKEN" and e["after"]["file"] == "machine.txt"
+
+
+def test_upload_and_interpretation_forms_without_script(ws):
+    c, _tokens = ws
+    c.cookies.clear()
+    _page_login(c, "bt_reviewer")
+    token = _csrf(c, "/officer/upload")
+    text = BAOTOU.replace("包府办发〔2026〕12号", "包府办发〔2026〕13号").replace("高质量发展", "专精特新发展")
+    r = c.post("/officer/upload", data={"csrf_token": token},
+               files=[("files", ("baotou2.txt", text.encode())), ("files", ("x.doc", b"\xd0\xcf\x11\xe0"))])
+    assert r.status_code == 200 and "导入报告" in r.text and "已导入（草稿）" in r.text and "不支持的文件类型" in r.text
+    did = int(re.search(r'href="/officer/documents/(\d+)"', r.text).group(1))
+    r = c.post(f"/officer/documents/{did}/interpretations", data={"csrf_token": token, "kind": "link",
+                                                                  "title": "政策问答", "url": "https://example.org/qa"},
+               follow_redirects=False)
+    assert r.status_code == 303
+    page = c.get(f"/officer/documents/{did}").text
+    assert "政策问答" in page and "https://example.org/qa" in page
+    bad = c.post(f"/officer/documents/{did}/interpretations", data={"csrf_token": token, "kind": "text", "title": ""})
+    assert bad.status_code == 422 and "解读标题" in bad.text
+    c.cookies.clear()

@@ -26,7 +26,7 @@ MAX_BODY_BYTES = 1 * 1024 * 1024
 #: largest admin upload in bytes (a policy document; also env HUIQI_MAX_UPLOAD_MB)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 #: paths whose requests may carry an upload (admin and officer uploads, 解读 files)
-UPLOAD_PREFIXES = ("/api/admin/", "/api/officer/", "/officer/", "/api/documents/")
+UPLOAD_PREFIXES = ("/api/admin/", "/api/officer/documents", "/officer/upload", "/api/documents/", "/officer/documents/")
 #: longest query string in bytes (a search query is cut to 200 characters anyway)
 MAX_QUERY_BYTES = 4096
 
