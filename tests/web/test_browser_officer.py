@@ -147,3 +147,6 @@ def test_admin_creates_accounts_officer_uploads_corrects_publishes(page, phone, 
     edit.locator("summary").click()
     assert "2028-12-31" in edit.inner_text() and "2026-12-31" in edit.inner_text()
     shot(page, "officer-audit")
+    page.goto(base + "/officer/lifecycle")
+    assert page.locator("#expiring_30, #validity_unknown").count() == 2
+    shot(page, "officer-lifecycle-desktop", full_page=False)
