@@ -82,7 +82,6 @@ def upload_files(request: Request, principal, files: list[tuple[str | None, byte
     facts (units + amounts + contacts + guide fields), warnings,
     document_ids, error}``. Audited as ``document.upload``."""
     from huiqi.kb.audit import record_for
-    from huiqi.kb.db import session_scope
     from huiqi.kb.ingest import ingest_paths
     from huiqi.kb.lifecycle import register_upload
     from huiqi.web.admin import check_type, safe_name
@@ -102,24 +101,23 @@ def upload_files(request: Request, principal, files: list[tuple[str | None, byte
             item["error"] = exc.detail
             out.append(item)
             continue
+        def mark_draft(session, source_file_id: int, item=item, name=name) -> None:
+            ids, warnings = register_upload(session, principal, source_file_id)
+            item["document_ids"], item["warnings"] = ids, warnings
+            record_for(session, principal, client_ip(request), "document.upload", object_type="source_file",
+                       object_id=source_file_id, after={"file": name, "documents": ids, "status": "draft"})
+
         with st.ingest_lock:
             path = st.upload_dir() / name
             path.write_bytes(data)
-            fr = ingest_paths(st.engine, [path]).files[0]
+            fr = ingest_paths(st.engine, [path], on_write=mark_draft).files[0]
             item.update(status=fr.status, version=fr.version, documents=fr.documents, clauses=fr.clauses,
                         facts=fr.units + fr.amounts + fr.contacts + fr.fields)
             if fr.status == "failed":
+                item.update(document_ids=[], warnings=[])
                 item["error"] = (fr.error or f"{name}：导入失败").replace(str(path), name).replace(str(path.parent), "")
             elif fr.status == "unchanged":
                 item["warnings"].append(f"{name}：内容与已收录的当前版本相同，未重复导入")
-            else:
-                with session_scope(st.engine) as s:
-                    ids, warnings = register_upload(s, principal, fr.source_file_id)
-                    item["document_ids"], item["warnings"] = ids, warnings
-                    record_for(s, principal, client_ip(request), "document.upload", object_type="source_file",
-                               object_id=fr.source_file_id,
-                               after={"file": name, "version": fr.version, "documents": ids, "clauses": fr.clauses,
-                                      "status": "draft"})
         out.append(item)
     return out
 
