@@ -188,3 +188,24 @@ def test_audit_record_and_list(engine):
         assert total == 1 and rows[0]["after"] == {"status": "published", "on": "2026-01-02"}
         assert rows[0]["object_id"] == "3" and rows[0]["action_label"] == "审核通过"
         assert list_entries(s)[0] == 2
+
+
+def test_migration_0003_downgrades_cleanly(tmp_path):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from huiqi.kb.db import alembic_config, get_engine, upgrade
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    upgrade(engine, "0003_accounts")
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-1")  # the revision before 0003_accounts
+    names = set(inspect(engine).get_table_names())
+    assert not names & {"users", "user_sessions", "login_attempts", "audit_log", "document_meta", "interpretations"}
+    assert "documents" in names
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='trigger'").scalar() == 0
+    upgrade(engine)
+    assert "audit_log" in inspect(engine).get_table_names()
