@@ -150,3 +150,10 @@ def test_admin_creates_accounts_officer_uploads_corrects_publishes(page, phone, 
     page.goto(base + "/officer/lifecycle")
     assert page.locator("#expiring_30, #validity_unknown").count() == 2
     shot(page, "officer-lifecycle-desktop", full_page=False)
+
+    # the admin pages fit a phone too
+    _logout(phone)
+    _login(phone, base, "admin")
+    for path in ("/officer/users", "/officer/audit"):
+        phone.goto(base + path)
+        _fits(phone)

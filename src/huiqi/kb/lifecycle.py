@@ -51,6 +51,8 @@ EDIT_FIELDS = {
     "supersedes": "废止/替代的文件", "superseded_by": "被以下文件替代",
 }
 _DATE_FIELDS = ("issued", "validity_start", "validity_end")
+#: document levels (层级), top to bottom, as stored by the knowledge base
+LEVELS = ("国家", "自治区", "盟市", "旗县")
 #: clause validity basis written when a document's corrected validity is copied to its clauses
 CORRECTED_BASIS = "文件有效期：经办人员更正"
 INTERPRETATION_KINDS = {"text": "文字解读", "link": "链接", "file": "文件"}
@@ -364,11 +366,8 @@ def edit_metadata(session: Session, principal, doc_id: int, changes: dict, versi
                 continue
             if f == "title" and not text:
                 errors.append("标题：不能为空")
-            if f == "level" and text is not None:
-                from huiqi.kb.accounts import _regions
-
-                if text not in _regions().LEVELS:
-                    errors.append(f"层级：应为 {'、'.join(_regions().LEVELS)} 之一")
+            if f == "level" and text is not None and text not in LEVELS:
+                errors.append(f"层级：应为 {'、'.join(LEVELS)} 之一")
             if f == "region" and text is not None:
                 code = region_code(text)
                 national = text in _regions_national()
@@ -413,7 +412,7 @@ def edit_metadata(session: Session, principal, doc_id: int, changes: dict, versi
 def _regions_national() -> frozenset[str]:
     from huiqi.kb.accounts import _regions
 
-    return frozenset(getattr(_regions(), "NATIONAL_NAMES", ())) | {"国家", "全国"}
+    return frozenset(getattr(_regions(), "NATIONAL_NAMES", ())) | {"国家", "全国", "中央"}
 
 
 def _copy_validity(session: Session, doc: Document) -> int:
