@@ -30,7 +30,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from huiqi.kb.models import Base
@@ -83,6 +83,8 @@ MAX_FAILURES = 5
 MAX_IP_FAILURES = 30
 LOCK_WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
+#: how long login attempts are kept for rate limiting
+ATTEMPT_RETENTION = timedelta(days=1)
 #: life of a page session and of an API bearer token
 SESSION_TTL = timedelta(hours=8)
 TOKEN_TTL = timedelta(hours=12)
@@ -356,6 +358,8 @@ def authenticate(session: Session, username: str, password: str, ip: str | None)
     now = utcnow()
     name = (username or "").strip()[:64]
     events: list[tuple[str, dict]] = []
+    # attempts older than ATTEMPT_RETENTION are no longer needed (the audit log keeps every login)
+    session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPT_RETENTION))
     since = now - LOCK_WINDOW
     ip_failures = session.scalar(
         select(func.count(LoginAttempt.id)).where(LoginAttempt.ip == ip, LoginAttempt.at >= since,
@@ -417,10 +421,12 @@ def _digest(token: str) -> str:
 
 def open_session(session: Session, user: User, kind: str, ip: str | None) -> tuple[str, UserSession]:
     """Create a page session (``kind`` ``page``, with a CSRF token, life
-    :data:`SESSION_TTL`) or an API token (``api``, :data:`TOKEN_TTL`).
-    Returns ``(secret token for the client, row)``."""
+    :data:`SESSION_TTL`) or an API token (``api``, :data:`TOKEN_TTL`); the
+    user's expired sessions are deleted. Returns ``(secret token for the
+    client, row)``."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at < now))
     row = UserSession(token_hash=_digest(token), user_id=user.id, kind=kind,
                       csrf_token=secrets.token_urlsafe(24) if kind == "page" else None, ip=ip,
                       created_at=now, expires_at=now + (SESSION_TTL if kind == "page" else TOKEN_TTL),
