@@ -209,3 +209,43 @@ def test_migration_0003_downgrades_cleanly(tmp_path):
         assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type='trigger'").scalar() == 0
     upgrade(engine)
     assert "audit_log" in inspect(engine).get_table_names()
+
+
+NEW = """阿拉善左旗人民政府关于进一步促进民营经济发展的若干措施
+
+阿左政发〔2026〕2号
+
+一、对年度纳税额首次超过300万元的民营企业，一次性奖励15万元。（责任单位：旗税务局）
+二、本措施自印发之日起施行，《阿拉善左旗人民政府关于促进民营经济发展的若干措施》（阿左政发〔2025〕8号）同时废止。
+
+阿拉善左旗人民政府
+2026年2月1日
+"""
+
+
+def test_board_lists_superseded_documents_still_matched(engine, tmp_path):
+    from huiqi.kb.ingest import ingest_paths
+    from huiqi.kb.lifecycle import board, edit_metadata, set_status
+    from huiqi.kb.models import Document
+
+    _ingest(engine, tmp_path)
+    p = tmp_path / "new.txt"
+    p.write_text(NEW, encoding="utf-8")
+    assert ingest_paths(engine, [p]).ok
+    with session_scope(engine) as s:
+        officer = principal_of(create_user(s, "o2", "long-enough-1", "officer", region="阿拉善左旗"))
+        old = s.scalar(select(Document.id).where(Document.doc_number == "阿左政发〔2025〕8号"))
+        new = s.scalar(select(Document.id).where(Document.doc_number == "阿左政发〔2026〕2号"))
+        assert "阿左政发〔2025〕8号" in " ".join(s.get(Document, new).supersedes)
+    with session_scope(engine) as s:
+        items = board(s, officer, today=date(2026, 12, 6))["sections"]["superseded_matched"]["items"]
+        assert [d["id"] for d in items] == [old] and "写明废止或替代" in items[0]["reason"]
+    with session_scope(engine) as s:  # the fix: mark it repealed
+        set_status(s, officer, old, "repealed", 0)
+    with session_scope(engine) as s:
+        assert board(s, officer, today=date(2026, 12, 6))["sections"]["superseded_matched"]["items"] == []
+        # superseded_by set by hand also counts
+        before, after = edit_metadata(s, officer, new, {"superseded_by": str(old)}, 0)
+        assert after == {"superseded_by": old}
+        items = board(s, officer, today=date(2026, 12, 6))["sections"]["superseded_matched"]["items"]
+        assert [d["id"] for d in items] == [new] and "已登记被文件" in items[0]["reason"]
