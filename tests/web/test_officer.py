@@ -441,3 +441,12 @@ def test_upload_and_interpretation_forms_without_script(ws):
     bad = c.post(f"/officer/documents/{did}/interpretations", data={"csrf_token": token, "kind": "text", "title": ""})
     assert bad.status_code == 422 and "解读标题" in bad.text
     c.cookies.clear()
+
+
+def test_upload_cannot_replace_a_file_of_another_region(ws):
+    c, tokens = ws
+    # alxa.txt holds the 阿拉善左旗 document: a 包头市 officer may not replace it
+    r = _upload(c, tokens["bt_officer"], name="alxa.txt", data=BAOTOU.encode())
+    f = r.json()["files"][0]
+    assert r.status_code == 422 and f["status"] == "failed" and "同名文件" in f["error"]
+    assert any("阿拉善左旗" in d["title"] for d in c.get("/api/documents").json())

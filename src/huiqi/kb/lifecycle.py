@@ -456,6 +456,15 @@ def set_status(session: Session, principal, doc_id: int, status: str, version: i
     return old, status
 
 
+def foreign_file(session: Session, principal, name: str) -> bool:
+    """Whether the current version of the stored file ``name`` holds a
+    document outside the user's region scope (uploading a file of that name
+    would replace it, so the upload is refused)."""
+    docs = session.scalars(select(Document).join(SourceFile).where(
+        SourceFile.name == name, SourceFile.is_current.is_(True))).all()
+    return any(not principal.sees(access_region(d, session.get(DocumentMeta, d.id))) for d in docs)
+
+
 def register_upload(session: Session, principal, source_file_id: int) -> tuple[list[int], list[str]]:
     """Mark every document of a freshly ingested file as ``draft`` owned by
     the uploader and return ``(document ids, warnings)``. The scope region

@@ -82,8 +82,9 @@ def upload_files(request: Request, principal, files: list[tuple[str | None, byte
     facts (units + amounts + contacts + guide fields), warnings,
     document_ids, error}``. Audited as ``document.upload``."""
     from huiqi.kb.audit import record_for
+    from huiqi.kb.db import session_scope
     from huiqi.kb.ingest import ingest_paths
-    from huiqi.kb.lifecycle import register_upload
+    from huiqi.kb.lifecycle import foreign_file, register_upload
     from huiqi.web.admin import check_type, safe_name
 
     st = _state(request)
@@ -97,6 +98,9 @@ def upload_files(request: Request, principal, files: list[tuple[str | None, byte
             if not data:
                 raise ApiError(400, f"{name}：文件为空")
             check_type(name, data[:8192])
+            with session_scope(st.engine) as s:
+                if foreign_file(s, principal, name):
+                    raise ApiError(409, f"{name}：已收录的同名文件属于您管辖范围以外的地区，请改名后上传")
         except ApiError as exc:
             item["error"] = exc.detail
             out.append(item)
