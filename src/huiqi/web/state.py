@@ -160,9 +160,8 @@ class WebState:
         from sqlalchemy import func, select
 
         from huiqi.kb.db import session_scope
-        from huiqi.kb.models import SourceFile
-
         from huiqi.kb.lifecycle import revision
+        from huiqi.kb.models import SourceFile
 
         with session_scope(self.engine) as s:
             return tuple(s.execute(select(func.count(SourceFile.id), func.max(SourceFile.id))
