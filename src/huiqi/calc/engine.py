@@ -466,7 +466,9 @@ def db_fingerprint(session) -> str:
         select(func.count(SourceFile.id), func.max(SourceFile.id)).where(SourceFile.is_current.is_(True))
     ).one()
     top_clause = session.execute(select(func.max(Clause.id))).scalar()
-    return f"files={n}:{top}:clauses={top_clause}"
+    from huiqi.kb.lifecycle import revision  # publications and metadata corrections (officer workspace)
+
+    return f"files={n}:{top}:clauses={top_clause}:{revision(session)}"
 
 
 _CACHE: dict[str, RuleSet] = {}

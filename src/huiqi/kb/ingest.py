@@ -320,7 +320,14 @@ def _write_nodes(session, plans: list[_DocPlan], doc_ids: list[int]) -> dict[int
     return node_ids
 
 
-def _write(engine: Engine, source: SourceText, plans: list[_DocPlan], report: FileReport) -> None:
+#: Hook run inside the write transaction of a new file version:
+#: ``on_write(session, source_file_id)`` (the officer upload marks the new
+#: documents draft there, so they are never public, not even for a moment).
+WriteHook = Callable[[object, int], None]
+
+
+def _write(engine: Engine, source: SourceText, plans: list[_DocPlan], report: FileReport,
+           on_write: WriteHook | None = None) -> None:
     """Write one file version and everything in it in a single transaction."""
     with session_scope(engine) as s:
         latest = s.scalar(select(func.max(SourceFile.version)).where(SourceFile.name == source.name))
@@ -361,6 +368,8 @@ def _write(engine: Engine, source: SourceText, plans: list[_DocPlan], report: Fi
             s.execute(insert(ClauseUnit), unit_rows)
         report.version = sf.version
         report.source_file_id = sf.id
+        if on_write is not None:
+            on_write(s, sf.id)
 
 
 def _current_sha(engine: Engine, name: str) -> str | None:
@@ -371,7 +380,8 @@ def _current_sha(engine: Engine, name: str) -> str | None:
         )
 
 
-def ingest_source(engine: Engine, source: SourceText, manifest_entry: dict | None = None) -> FileReport:
+def ingest_source(engine: Engine, source: SourceText, manifest_entry: dict | None = None,
+                  on_write: WriteHook | None = None) -> FileReport:
     """Ingest one already-read file; never raises for a bad file (the error
     is in the returned report). See :func:`ingest_paths`."""
     t0 = time.perf_counter()
@@ -382,7 +392,7 @@ def ingest_source(engine: Engine, source: SourceText, manifest_entry: dict | Non
         else:
             docs = _parse(source)
             plans = _plan(list(docs), manifest_entry, report)
-            _write(engine, source, plans, report)
+            _write(engine, source, plans, report, on_write)
     except Exception as exc:  # one file's failure must not stop the run
         report = FileReport(
             path=str(source.path),
@@ -395,7 +405,7 @@ def ingest_source(engine: Engine, source: SourceText, manifest_entry: dict | Non
 
 
 def ingest_paths(
-    engine: Engine, paths: list[Path], progress: ProgressFn | None = None
+    engine: Engine, paths: list[Path], progress: ProgressFn | None = None, on_write: WriteHook | None = None
 ) -> IngestReport:
     """Ingest files into the knowledge base (schema must be at head, see
     :func:`huiqi.kb.db.upgrade`).
@@ -407,7 +417,8 @@ def ingest_paths(
     Never raises for a bad input file: unreadable files (``SourceError``) and
     any error during parsing, extraction or writing are recorded as
     ``failed`` with a one-line message, and that file's transaction is rolled
-    back (no partial rows).
+    back (no partial rows). ``on_write`` (see :data:`WriteHook`) runs in the
+    transaction of each new file version; an error in it fails that file.
     """
     report = IngestReport()
     manifests: dict[Path, dict] = {}
@@ -427,7 +438,7 @@ def ingest_paths(
             if directory not in manifests:
                 mpath = directory / MANIFEST_NAME
                 manifests[directory] = load_manifest(mpath) if mpath.is_file() else {}
-            fr = ingest_source(engine, source, manifests[directory].get(path.name))
+            fr = ingest_source(engine, source, manifests[directory].get(path.name), on_write)
             fr.path = str(path)
             fr.seconds = time.perf_counter() - t0
         report.files.append(fr)

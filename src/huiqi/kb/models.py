@@ -237,3 +237,8 @@ class RuleVersion(Base):
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+# Officer-workspace tables (issue 12) live in their own modules; importing
+# them here registers them on ``Base.metadata`` (migration 0003_accounts).
+from huiqi.kb import accounts as _accounts, audit as _audit, lifecycle as _lifecycle  # noqa: E402,F401

@@ -95,10 +95,21 @@ def _clause_counts():
     )
 
 
-def list_documents(session: Session, current_only: bool = True) -> list[dict]:
+def _visible(stmt, include_hidden: bool):
+    """``stmt`` without draft and repealed documents (officer workspace,
+    :mod:`huiqi.kb.lifecycle`) unless ``include_hidden``."""
+    if include_hidden:
+        return stmt
+    from huiqi.kb.lifecycle import hidden_document_ids
+
+    return stmt.where(Document.id.not_in(hidden_document_ids()))
+
+
+def list_documents(session: Session, current_only: bool = True, include_hidden: bool = False) -> list[dict]:
     """All documents (of current file versions only, by default), ordered by
-    file name, version and position in the file. See the module docstring
-    for the dict shape."""
+    file name, version and position in the file. Draft and repealed
+    documents are left out unless ``include_hidden`` (officer workspace).
+    See the module docstring for the dict shape."""
     counts = _clause_counts()
     stmt = (
         select(Document, SourceFile.name, SourceFile.version, SourceFile.is_current, counts.c.n)
@@ -108,6 +119,7 @@ def list_documents(session: Session, current_only: bool = True) -> list[dict]:
     )
     if current_only:
         stmt = stmt.where(SourceFile.is_current.is_(True))
+    stmt = _visible(stmt, include_hidden)
     return [_doc_dict(d, name, ver, cur, n or 0) for d, name, ver, cur, n in session.execute(stmt)]
 
 
@@ -116,6 +128,7 @@ def list_policies(
     doc_id: int | None = None,
     current_only: bool = True,
     unit: str | None = None,
+    include_hidden: bool = False,
 ) -> list[dict]:
     """Clauses (条款) as JSON dicts, ordered by file, document and position.
 
@@ -123,6 +136,8 @@ def list_policies(
     honoured even for an old version); otherwise only current file versions
     are listed unless ``current_only`` is false. ``unit`` restricts to
     clauses whose responsible units (责任单位) include exactly that name.
+    Clauses of draft and repealed documents are left out (so search, the
+    calculator and screening never see them) unless ``include_hidden``.
     """
     stmt = (
         select(Clause, Document, SourceFile.name)
@@ -138,18 +153,19 @@ def list_policies(
         stmt = stmt.where(
             Clause.id.in_(select(ClauseUnit.clause_id).where(ClauseUnit.unit == unit))
         )
+    stmt = _visible(stmt, include_hidden)
     return [_clause_dict(c, d, name) for c, d, name in session.execute(stmt)]
 
 
-def get_clause(session: Session, clause_id: int) -> dict | None:
+def get_clause(session: Session, clause_id: int, include_hidden: bool = False) -> dict | None:
     """One clause by id (any version) with ``original_lines``: the original
     file lines it cites, as ``[{"line": n, "text": str}]``; ``None`` when
-    unknown."""
-    row = session.execute(
+    unknown or (unless ``include_hidden``) of a draft or repealed document."""
+    row = session.execute(_visible(
         select(Clause, Document, SourceFile)
         .join(Document, Clause.document_id == Document.id)
         .join(SourceFile, Document.source_file_id == SourceFile.id)
-        .where(Clause.id == clause_id)
+        .where(Clause.id == clause_id), include_hidden)
     ).first()
     if row is None:
         return None
@@ -168,20 +184,21 @@ def original_lines(sf: SourceFile, start: int | None, end: int | None) -> list[d
     return [{"line": i, "text": lines[i - 1]} for i in range(start, min(end, len(lines)) + 1)]
 
 
-def get_document(session: Session, doc_id: int) -> dict | None:
+def get_document(session: Session, doc_id: int, include_hidden: bool = False) -> dict | None:
     """One document by id (any version): the :func:`list_documents` dict plus
     ``nodes`` — its heading tree as nested ``{id, kind, role, label, heading,
     field, start_line, end_line, clause_id, children}`` — and ``clauses`` (the
-    :func:`list_policies` dicts of its clauses). ``None`` when unknown."""
-    row = session.execute(
+    :func:`list_policies` dicts of its clauses). ``None`` when unknown or
+    (unless ``include_hidden``) a draft or repealed document."""
+    row = session.execute(_visible(
         select(Document, SourceFile.name, SourceFile.version, SourceFile.is_current)
         .join(SourceFile, Document.source_file_id == SourceFile.id)
-        .where(Document.id == doc_id)
+        .where(Document.id == doc_id), include_hidden)
     ).first()
     if row is None:
         return None
     doc, name, ver, cur = row
-    clauses = list_policies(session, doc_id=doc_id)
+    clauses = list_policies(session, doc_id=doc_id, include_hidden=include_hidden)
     out = _doc_dict(doc, name, ver, cur, len(clauses))
     clause_of_node = dict(
         session.execute(

@@ -217,18 +217,21 @@ def index_dir(db_url: str) -> Path:
 
 
 def current_pairs(session) -> list[tuple[int, str]]:
-    """``(clause id, key)`` of every clause of current file versions."""
+    """``(clause id, key)`` of every clause of current file versions, drafts
+    and repealed documents left out, plus ``(0, lifecycle revision)`` so a
+    publication or a metadata correction changes the fingerprint."""
     from sqlalchemy import select
 
+    from huiqi.kb.lifecycle import hidden_document_ids, revision
     from huiqi.kb.models import Clause, Document, SourceFile
 
     stmt = (
         select(Clause.id, Clause.key)
         .join(Document, Clause.document_id == Document.id)
         .join(SourceFile, Document.source_file_id == SourceFile.id)
-        .where(SourceFile.is_current.is_(True))
+        .where(SourceFile.is_current.is_(True), Document.id.not_in(hidden_document_ids()))
     )
-    return [(i, k) for i, k in session.execute(stmt)]
+    return [(i, k) for i, k in session.execute(stmt)] + [(0, revision(session))]
 
 
 def build_from_session(session) -> KeywordIndex:
@@ -252,6 +255,7 @@ def build_or_load(engine_url: str, session, rebuild: bool = False) -> KeywordInd
         except (OSError, ValueError, KeyError) as exc:  # corrupt: rebuild
             log.warning("rebuilding keyword index: %s", exc)
     index = build_from_session(session)
+    index.fingerprint = fp  # includes the lifecycle revision (see current_pairs)
     try:
         index.save(directory)
     except OSError as exc:  # read-only location: keep the in-memory index

@@ -114,6 +114,13 @@ def upload_document(request: Request, file: Optional[UploadFile] = File(None, de
             detail = (fr.error or f"{name}：导入失败").replace(str(path), name).replace(str(path.parent), "")
             raise ApiError(422, detail, "ingest_failed")
         if fr.status == "added":
+            from huiqi.kb.audit import record_for
+            from huiqi.kb.db import session_scope
+
+            with session_scope(st.engine) as s:  # machine uploads are published at once, and audited
+                record_for(s, None, request.client.host if request.client else None, "document.upload",
+                           object_type="source_file", object_id=fr.source_file_id,
+                           after={"file": name, "version": fr.version, "clauses": fr.clauses, "status": "published"})
             st.refresh()
     body = fr.to_json()
     body["path"] = name  # never reveal the server's directories

@@ -179,7 +179,9 @@ def api_policies(request: Request, doc: Optional[int] = Query(None, description=
 
     st = state_of(request)
     with session_scope(st.engine) as s:
-        if doc is not None and s.get(Document, doc) is None:
+        from huiqi.kb.lifecycle import is_hidden
+
+        if doc is not None and (s.get(Document, doc) is None or is_hidden(s, doc)):
             raise ApiError(404, f"未找到 ID 为 {doc} 的文档")
         rows = list_policies(s, doc_id=doc)
     return json_response(rows)

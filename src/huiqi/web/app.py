@@ -75,10 +75,13 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
                        max_query=MAX_QUERY_BYTES)
     app.add_middleware(PageCompressionMiddleware)  # outermost: compresses error pages too
 
-    from huiqi.web import admin, api, pages
+    from huiqi.web import admin, api, auth, officer_api, officer_pages, pages
 
     app.include_router(api.router)
     app.include_router(admin.router)
+    app.include_router(auth.router)
+    app.include_router(officer_api.router)
+    app.include_router(officer_pages.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _install_docs(app)

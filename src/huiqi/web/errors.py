@@ -25,6 +25,8 @@ log = logging.getLogger("huiqi.web")
 MAX_BODY_BYTES = 1 * 1024 * 1024
 #: largest admin upload in bytes (a policy document; also env HUIQI_MAX_UPLOAD_MB)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: paths whose requests may carry an upload (admin and officer uploads, 解读 files)
+UPLOAD_PREFIXES = ("/api/admin/", "/api/officer/documents", "/officer/upload", "/api/documents/", "/officer/documents/")
 #: longest query string in bytes (a search query is cut to 200 characters anyway)
 MAX_QUERY_BYTES = 4096
 
@@ -38,6 +40,8 @@ CODES = {
     414: "uri_too_long",
     415: "unsupported_media_type",
     422: "invalid_input",
+    423: "locked",
+    429: "too_many_attempts",
     500: "internal_error",
     503: "unavailable",
 }
@@ -174,7 +178,7 @@ def install_error_handlers(app: FastAPI) -> None:
 class LimitsMiddleware:
     """ASGI middleware enforcing request limits before the app sees the
     request: query string longer than ``max_query`` bytes → 414; body
-    larger than ``max_body`` bytes (``max_upload`` for ``/api/admin/``) →
+    larger than ``max_body`` bytes (``max_upload`` under :data:`UPLOAD_PREFIXES`) →
     413, checked on ``Content-Length`` and on the bytes actually received
     (chunked uploads); a malformed ``Content-Length`` → 400. Bodies are
     buffered (at most the limit) and replayed to the app."""
@@ -202,7 +206,7 @@ class LimitsMiddleware:
         if len(scope.get("query_string") or b"") > self.max_query:
             return await self._reject(scope, receive, send, 414,
                                       f"查询字符串过长（超过 {self.max_query} 字节），请缩短查询内容")
-        limit = self.max_upload if scope.get("path", "").startswith("/api/admin/") else self.max_body
+        limit = self.max_upload if scope.get("path", "").startswith(UPLOAD_PREFIXES) else self.max_body
         length = None
         for name, value in scope.get("headers") or []:
             if name == b"content-length":

@@ -120,15 +120,20 @@ def _get_clause(st, clause_id: int) -> dict:
 @router.get("/clause/{clause_id}")
 def clause_page(request: Request, clause_id: int, q: str = Query("", max_length=1000)):
     """One clause: heading path, full text with facts highlighted, facts
-    beside it, service-guide card, original lines."""
+    beside it, the document's 解读, service-guide card, original lines."""
+    from huiqi.kb.db import session_scope
+    from huiqi.kb.lifecycle import list_interpretations
+
     st = _state(request)
     c = _get_clause(st, clause_id)
+    with session_scope(st.engine) as s:
+        interpretations = list_interpretations(s, c["document"]["id"])
     marked, facts = fact_spans(c)
     fields = c.get("fields") or {}
     card = [(k, fields[k]) for k in GUIDE_CARD_FIELDS if fields.get(k)]
     other_fields = [(k, v) for k, v in fields.items() if k not in GUIDE_CARD_FIELDS and k != "咨询电话"]
     return render("clause.html", active="search", c=c, marked=marked, facts=facts, card=card,
-                  other_fields=other_fields, q=q)
+                  other_fields=other_fields, q=q, interpretations=interpretations)
 
 
 def _norm_title(s: str | None) -> str:

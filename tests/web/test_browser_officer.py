@@ -1,0 +1,159 @@
+"""Browser test of the officer workspace (Playwright + Debian chromium,
+headless) on its own live server: an admin creates an officer and a
+reviewer; the officer logs in on a phone-sized screen, uploads a policy
+document of another city, corrects its validity and publishes it; the
+public page shows it; the admin's audit page shows every step.
+Screenshots go to ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+
+from tests.web.conftest import _free_port, shot
+from tests.web.officer_env import BAOTOU, PASSWORD, build
+
+
+@pytest.fixture(scope="module")
+def officer_server(tmp_path_factory):
+    """Base URL of uvicorn serving an officer knowledge base with one admin."""
+    import uvicorn
+
+    from huiqi.web import create_app
+
+    url = build(tmp_path_factory.mktemp("officer-browser"), accounts={"admin": ("admin", None, None)})
+    app = create_app(url, autofill=False)
+    app.state.huiqi.ensure()
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           access_log=False, lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started:
+        if time.time() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn 未能在 30 秒内启动")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _fits(page) -> None:
+    """The page is not wider than the viewport (375 px phones)."""
+    page.wait_for_load_state("load")
+    m = page.evaluate("""() => ({width: window.innerWidth, scroll: document.documentElement.scrollWidth,
+        wide: Array.from(document.body.querySelectorAll('*'))
+              .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).slice(-3)
+              .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))})""")
+    assert m["scroll"] <= m["width"], f"{page.url}: 页面宽 {m['scroll']}px，超出视口 {m['width']}px：{m['wide']}"
+
+
+def _login(page, base, username, password=PASSWORD):
+    page.goto(base + "/officer/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert page.url.rstrip("/").endswith("/officer"), page.url
+
+
+def _logout(page):
+    with page.expect_navigation():
+        page.click("nav.officer-nav form button")
+    assert "/officer/login" in page.url
+
+
+def _create_user(page, username, role, region_code, unit):
+    page.fill("#new-username", username)
+    page.fill("#new-password", PASSWORD)
+    page.select_option("#new-role", role)
+    page.fill("#new-unit", unit)
+    page.select_option("#new-region", region_code)
+    with page.expect_navigation():
+        page.click("#create-user-btn")
+    assert page.locator(f"#user-{username}").count() == 1
+
+
+def test_admin_creates_accounts_officer_uploads_corrects_publishes(page, phone, officer_server, tmp_path):
+    base = officer_server
+    # 1. the admin creates an officer and a reviewer of 包头市 (150200)
+    _login(page, base, "admin")
+    page.goto(base + "/officer/users")
+    _create_user(page, "bt_officer", "officer", "150200", "包头市民营经济发展服务局")
+    _create_user(page, "bt_reviewer", "reviewer", "150200", "包头市民营经济发展服务局")
+    assert "已创建账号 bt_reviewer" in page.locator(".notice").inner_text()
+    shot(page, "officer-users")
+    _logout(page)
+
+    # 2. the officer, on a phone, uploads a 包头市 document (a city the corpus does not have)
+    doc = tmp_path / "包头市中小企业措施.txt"
+    doc.write_text(BAOTOU, encoding="utf-8")
+    _login(phone, base, "bt_officer")
+    _fits(phone)
+    phone.goto(base + "/officer/upload")
+    _fits(phone)
+    phone.set_input_files("#upload-files", str(doc))
+    phone.click("#upload-form button[type=submit]")
+    link = phone.locator("#upload-progress a.doc-link").first
+    link.wait_for(timeout=60000)
+    report = phone.locator("#upload-progress").inner_text()
+    assert "已导入（草稿）" in report and "条款" in report
+    assert phone.locator("#upload-progress progress").first.evaluate("e => e.value") == 100
+    shot(phone, "officer-upload-report")
+    with phone.expect_navigation():
+        link.click()
+    doc_id = int(re.search(r"/officer/documents/(\d+)", phone.url).group(1))
+    assert "草稿" in phone.locator("p.meta").first.inner_text()
+    # the extracted validity and the line it came from are shown beside the field
+    extracted = phone.locator("#field-validity_end .extracted").inner_text()
+    assert "2026-12-31" in extracted and "2026年12月31日" in extracted
+    _fits(phone)
+    # a draft is not public
+    assert phone.request.get(f"{base}/api/documents/{doc_id}").status == 404
+
+    # 3. correct the validity, then publish
+    phone.fill("#in-validity_end", "2028-12-31")
+    with phone.expect_navigation():
+        phone.click("#save-metadata")
+    assert "已保存" in phone.locator(".notice").first.inner_text()
+    assert phone.locator("#in-validity_end").input_value() == "2028-12-31"
+    with phone.expect_navigation():
+        phone.click("#status-published")
+    assert "已发布" in phone.locator(".notice").first.inner_text()
+    shot(phone, "officer-document")
+    phone.goto(base + "/officer/lifecycle")
+    _fits(phone)
+    shot(phone, "officer-lifecycle")
+
+    # the public page now shows it with the corrected validity
+    page.goto(f"{base}/document/{doc_id}")
+    assert "包头市人民政府办公室关于支持中小企业高质量发展的若干措施" in page.locator("h1").inner_text()
+    assert "2028-12-31" in page.content()
+
+    # 4. the admin's audit page shows every step
+    _login(page, base, "admin")
+    page.goto(base + "/officer/audit")
+    entries = page.locator("li.audit-entry")
+    actions = [entries.nth(i).get_attribute("data-action") for i in range(entries.count())]
+    for step in ("user.create", "document.upload", "document.edit", "document.publish", "login.success"):
+        assert step in actions, (step, actions)
+    assert actions.count("user.create") == 2
+    edit = page.locator("li.audit-entry[data-action='document.edit']").first
+    assert "bt_officer" in edit.inner_text()
+    edit.locator("summary").click()
+    assert "2028-12-31" in edit.inner_text() and "2026-12-31" in edit.inner_text()
+    shot(page, "officer-audit")
+    page.goto(base + "/officer/lifecycle")
+    assert page.locator("#expiring_30, #validity_unknown").count() == 2
+    shot(page, "officer-lifecycle-desktop", full_page=False)
+
+    # the admin pages fit a phone too
+    _logout(phone)
+    _login(phone, base, "admin")
+    for path in ("/officer/users", "/officer/audit"):
+        phone.goto(base + path)
+        _fits(phone)
