@@ -24,7 +24,7 @@ class RuleVersionInfo(BaseModel):
     clause_key: str
     version: int
     origin: Literal["extracted", "reviewed"]
-    status: Literal["draft", "published", "retired"]
+    status: Literal["draft", "submitted", "published", "rejected", "retired"]
     beneficiary: str | None = None
     title: str = ""
     benefit: dict[str, Any] | None = None

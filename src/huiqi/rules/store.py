@@ -50,7 +50,9 @@ from huiqi.rules.vocab import GOVERNMENT, PERSON
 #: Document kinds whose clauses carry rules (stubs and front matter hold none).
 DOCUMENT_KINDS = ("document", "guide")
 ORIGINS = ("extracted", "reviewed")
-RULE_STATUSES = ("draft", "published", "retired")
+#: Rule-version statuses; a reviewed version moves draft → submitted →
+#: published (or rejected), see :mod:`huiqi.rules.review`.
+RULE_STATUSES = ("draft", "submitted", "published", "rejected", "retired")
 #: Author recorded on extracted versions.
 EXTRACTOR_AUTHOR = "系统抽取"
 
@@ -357,10 +359,12 @@ def published_rules(session: Session) -> tuple[dict[str, Rule], dict[str, Rule],
 
 def rules_fingerprint(session: Session) -> str:
     """Changes whenever a rule version is written or changes status: count,
-    largest id and latest update of ``rule_versions``."""
-    n, top, last = session.execute(
-        select(func.count(RuleVersion.id), func.max(RuleVersion.id), func.max(RuleVersion.updated_at))).one()
-    return f"rules={n}:{top}:{last}"
+    largest id, latest update and the sum of the optimistic-locking counters
+    (which every update raises, even two within one second)."""
+    n, top, last, locks = session.execute(
+        select(func.count(RuleVersion.id), func.max(RuleVersion.id), func.max(RuleVersion.updated_at),
+               func.sum(RuleVersion.lock_version))).one()
+    return f"rules={n}:{top}:{last}:{locks}"
 
 
 def list_versions(session: Session, status: str | None = None, origin: str | None = None,

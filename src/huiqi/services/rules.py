@@ -58,3 +58,41 @@ def case_failures(engine: Engine, report: RulesReport, rules_dir: Path | None = 
                     out.append(f"{e.where} 用例「{c.name}」：金额 {b.get('min_yuan')}–{b.get('max_yuan')} 元，"
                                f"期望 {c.min_yuan}–{c.max_yuan} 元")
     return out
+
+
+def preview_cases(engine: Engine, clause_key: str, body: dict) -> list[dict]:
+    """Run the worked cases of a rule body (reviewed-YAML schema) for the
+    clause ``clause_key`` as if the rule were published, without storing
+    anything: one ``{name, as_of, expected, got, expected_yuan, got_yuan,
+    formula, ok}`` per case (money in yuan). Raises ``ValueError`` for an
+    unreadable body."""
+    import copy
+
+    from huiqi.calc.engine import RuleSet, load_ruleset, match
+    from huiqi.rules.store import rule_from_body
+
+    rule = rule_from_body(clause_key, "reviewed", body)
+    cases = body_cases(body)
+    base = load_ruleset(engine)
+    entry = base.get(clause_key)
+    if entry is None:
+        raise ValueError("该条款不在计算器的规则集中（无当前条款或文件未发布）")
+    entry = copy.copy(entry)
+    entry.rule = rule
+    entry._static = None
+    entry._validity_memo = {}
+    from huiqi.calc.engine import apply_validity_override
+
+    entry.validity = apply_validity_override(dict(entry.validity), rule.validity)
+    rs = RuleSet([entry if e.key == clause_key else e for e in base.entries], "preview")
+    out = []
+    for c in cases:
+        res = match(c.profile, c.as_of, ruleset=rs, clause_ids=[clause_key])["results"]
+        r = res[0] if res else {}
+        b = r.get("benefit") or {}
+        got_yuan = [b.get("min_yuan"), b.get("max_yuan")] if b else None
+        expected_yuan = [c.min_yuan, c.max_yuan] if c.has_amount else None
+        ok = bool(r) and r.get("status") == c.status and (not c.has_amount or got_yuan == expected_yuan)
+        out.append({"name": c.name, "as_of": c.as_of.isoformat(), "expected": c.status, "got": r.get("status"),
+                    "expected_yuan": expected_yuan, "got_yuan": got_yuan, "formula": b.get("formula"), "ok": ok})
+    return out

@@ -75,13 +75,15 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
                        max_query=MAX_QUERY_BYTES)
     app.add_middleware(PageCompressionMiddleware)  # outermost: compresses error pages too
 
-    from huiqi.web import admin, api, auth, officer_api, officer_pages, pages
+    from huiqi.web import admin, api, auth, officer_api, officer_pages, pages, review_pages, rules_api
 
     app.include_router(api.router)
     app.include_router(admin.router)
     app.include_router(auth.router)
     app.include_router(officer_api.router)
     app.include_router(officer_pages.router)
+    app.include_router(rules_api.router)
+    app.include_router(review_pages.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _install_docs(app)

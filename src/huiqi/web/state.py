@@ -149,16 +149,17 @@ class WebState:
     def _mark(self) -> tuple:
         """A cheap mark of the knowledge base content: (number of current
         source files, largest source-file id, lifecycle revision of the
-        officer workspace)."""
+        officer workspace, rule versions — an approval reloads the rules)."""
         from sqlalchemy import func, select
 
         from huiqi.kb.db import session_scope
         from huiqi.kb.lifecycle import revision
         from huiqi.kb.models import SourceFile
+        from huiqi.rules.store import rules_fingerprint
 
         with session_scope(self.engine) as s:
             return tuple(s.execute(select(func.count(SourceFile.id), func.max(SourceFile.id))
-                                   .where(SourceFile.is_current.is_(True))).one()) + (revision(s),)
+                                   .where(SourceFile.is_current.is_(True))).one()) + (revision(s), rules_fingerprint(s))
 
     def check_fresh(self, every: float = REFRESH_CHECK_SECONDS) -> "WebState":
         """At most every ``every`` seconds, compare the content mark with the
