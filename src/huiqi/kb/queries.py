@@ -24,6 +24,25 @@ from sqlalchemy.orm import Session
 from huiqi.kb.models import Clause, ClauseUnit, Document, Node, SourceFile
 
 
+#: Largest id the integer primary keys hold on every back end (PostgreSQL
+#: ``integer`` is 32-bit); a larger id names no row.
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value: int | None) -> bool:
+    """True when ``value`` can be the id of a row (1 … :data:`MAX_ID`).
+
+    Look-ups by a larger or non-positive id answer "not found" instead of
+    sending it to the database, where PostgreSQL fails with "integer out of
+    range" and SQLite with an overflow beyond 64 bits."""
+    return value is not None and 0 < value <= MAX_ID
+
+
+def document_exists(session: Session, doc_id: int) -> bool:
+    """True when a document (文件) with id ``doc_id`` exists (any version)."""
+    return valid_id(doc_id) and session.get(Document, doc_id) is not None
+
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -131,6 +150,8 @@ def list_policies(
         .order_by(SourceFile.name, SourceFile.version, Document.seq, Clause.seq)
     )
     if doc_id is not None:
+        if not valid_id(doc_id):
+            return []
         stmt = stmt.where(Clause.document_id == doc_id)
     elif current_only:
         stmt = stmt.where(SourceFile.is_current.is_(True))
@@ -145,6 +166,8 @@ def get_clause(session: Session, clause_id: int) -> dict | None:
     """One clause by id (any version) with ``original_lines``: the original
     file lines it cites, as ``[{"line": n, "text": str}]``; ``None`` when
     unknown."""
+    if not valid_id(clause_id):
+        return None
     row = session.execute(
         select(Clause, Document, SourceFile)
         .join(Document, Clause.document_id == Document.id)
@@ -173,6 +196,8 @@ def get_document(session: Session, doc_id: int) -> dict | None:
     ``nodes`` — its heading tree as nested ``{id, kind, role, label, heading,
     field, start_line, end_line, clause_id, children}`` — and ``clauses`` (the
     :func:`list_policies` dicts of its clauses). ``None`` when unknown."""
+    if not valid_id(doc_id):
+        return None
     row = session.execute(
         select(Document, SourceFile.name, SourceFile.version, SourceFile.is_current)
         .join(SourceFile, Document.source_file_id == SourceFile.id)
