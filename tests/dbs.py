@@ -73,13 +73,15 @@ def _name_of(url: str) -> str:
     return make_url(url).database or ""
 
 
-def _create(name: str, template: str | None = None) -> None:
+def _create(name: str, template: str | None = None, icu_locale: str | None = None) -> None:
     from sqlalchemy import text
 
     eng = _admin()
     try:
         with eng.connect() as conn:
             suffix = f" TEMPLATE {template}" if template else ""
+            if icu_locale:
+                suffix = f" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '{icu_locale}'"
             conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
     finally:
         eng.dispose()
@@ -102,16 +104,21 @@ def _migrated_template() -> str:
     return _template[0]
 
 
-def create_pg_database(tag: str = "kb", migrated: bool = True) -> str:
+def create_pg_database(tag: str = "kb", migrated: bool = True, icu_locale: str | None = None) -> str:
     """A new, empty PostgreSQL database; returns its SQLAlchemy URL.
 
     ``migrated`` copies the schema at head from the template (no Alembic run
-    per test); otherwise the database has no tables at all. Dropped by
-    :func:`drop_pg_database` or at process exit.
+    per test); otherwise the database has no tables at all. ``icu_locale``
+    (e.g. ``"en"``) creates it with that ICU collation instead of the
+    cluster's ``C.UTF-8`` (then without tables: run the migrations). Dropped
+    by :func:`drop_pg_database` or at process exit.
     """
     tag = re.sub(r"[^a-z0-9_]", "_", tag.lower())
     name = f"huiqi_t{os.getpid()}_{next(_counter)}_{tag}"[:63]
-    _create(name, _migrated_template() if migrated else None)
+    if icu_locale:
+        _create(name, icu_locale=icu_locale)
+    else:
+        _create(name, _migrated_template() if migrated else None)
     return _url_of(name)
 
 

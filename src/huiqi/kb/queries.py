@@ -106,6 +106,16 @@ def _clause_dict(c: Clause, doc: Document, file_name: str) -> dict:
     }
 
 
+def _by_file_name(rows: list, name_of) -> list:
+    """``rows`` (already ordered by file name, version, position in SQL)
+    stably re-sorted by file name in code-point order. ORDER BY on text
+    follows the database's collation: SQLite compares code points, but a
+    PostgreSQL database created with a locale collation (en_US.UTF-8, zh_CN,
+    ICU …) puts ``a.txt`` before ``B.txt`` and ``_x`` before ``001``; the
+    listing must not depend on that."""
+    return sorted(rows, key=name_of)
+
+
 def _clause_counts():
     return (
         select(Clause.document_id, func.count(Clause.id).label("n"))
@@ -127,7 +137,8 @@ def list_documents(session: Session, current_only: bool = True) -> list[dict]:
     )
     if current_only:
         stmt = stmt.where(SourceFile.is_current.is_(True))
-    return [_doc_dict(d, name, ver, cur, n or 0) for d, name, ver, cur, n in session.execute(stmt)]
+    rows = _by_file_name(session.execute(stmt).all(), lambda r: r[1])
+    return [_doc_dict(d, name, ver, cur, n or 0) for d, name, ver, cur, n in rows]
 
 
 def list_policies(
@@ -159,7 +170,8 @@ def list_policies(
         stmt = stmt.where(
             Clause.id.in_(select(ClauseUnit.clause_id).where(ClauseUnit.unit == unit))
         )
-    return [_clause_dict(c, d, name) for c, d, name in session.execute(stmt)]
+    rows = _by_file_name(session.execute(stmt).all(), lambda r: r[2])
+    return [_clause_dict(c, d, name) for c, d, name in rows]
 
 
 def get_clause(session: Session, clause_id: int) -> dict | None:
