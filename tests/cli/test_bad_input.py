@@ -51,7 +51,7 @@ def db(request, tmp_path, monkeypatch):
     monkeypatch.setenv("HUIQI_DATA_DIR", str(tmp_path / "data"))
     good = tmp_path / "good.txt"
     good.write_text(GOOD, encoding="utf-8")
-    with fresh_database(request.param, tmp_path, "kb", migrated=False) as url:
+    with fresh_database(request.param, tmp_path, "kb") as url:
         if request.param == "sqlite":
             url = str(tmp_path / "kb.db")  # a plain path means SQLite
         res = CliRunner().invoke(app, ["ingest", str(good), "--db", url])

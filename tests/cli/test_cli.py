@@ -41,7 +41,7 @@ def db(request, env):
     if request.param == "sqlite":
         yield str(env / "cli.db")
         return
-    with fresh_database(request.param, env, "cli", migrated=False) as url:
+    with fresh_database(request.param, env, "cli") as url:
         yield url
 
 
