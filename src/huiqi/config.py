@@ -95,14 +95,38 @@ def sqlite_path(url: str) -> Path | None:
     return Path(db)
 
 
+def _server_dir_name(url: str) -> str | None:
+    """``<backend>-<database>-<hash of host, port and database>`` for a
+    database on a server (PostgreSQL …), ``None`` for SQLite."""
+    import hashlib
+
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    backend = u.get_backend_name()
+    if backend == "sqlite":
+        return None
+    where = f"{backend}://{u.host or ''}:{u.port or ''}/{u.database or ''}"
+    label = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{backend}-{u.database or ''}")
+    return f"{label}-{hashlib.sha1(where.encode('utf-8')).hexdigest()[:10]}"
+
+
 def derived_dir(url: str) -> Path:
     """Where derived indexes (search indexes …) of the database ``url`` live.
 
-    Beside the file for a SQLite database, otherwise the data dir
-    (``$HUIQI_DATA_DIR`` or ``./var``). The directory is created.
+    Beside the file for a SQLite database; for a database on a server
+    (PostgreSQL) a directory of its own under the data dir
+    (``$HUIQI_DATA_DIR`` or ``./var``), named by :func:`_server_dir_name`
+    (e.g. ``postgresql-huiqi-1f0c…``), so two databases never share an index;
+    the data dir itself for an in-memory SQLite database. The directory is
+    created.
     """
     path = sqlite_path(url)
-    out = path.parent if path is not None else data_dir()
+    if path is not None:
+        out = path.parent
+    else:
+        name = _server_dir_name(url)
+        out = data_dir() / name if name else data_dir()
     out.mkdir(parents=True, exist_ok=True)
     return out
 

@@ -24,7 +24,6 @@ from huiqi.calc.engine import (
 )
 from huiqi.rules.model import Reason
 from huiqi.firm.profile import ProfileError
-from tests.search.kw_corpus import corpus_db_url
 
 SHOP = {"region": "阿拉善左旗", "entity_type": "企业", "industry": "F52", "employees": 5,
         "revenue": 300000, "total_assets": 500000, "taxable_income": 50000,
@@ -33,8 +32,9 @@ DAY = date(2025, 6, 1)
 
 
 @pytest.fixture(scope="module")
-def url():
-    return corpus_db_url()
+def url(corpus_url):
+    """The corpus database (SQLite, and PostgreSQL when configured)."""
+    return corpus_url
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from huiqi.cli.app import app
+from tests.dbs import backend_params, fresh_database
 from tests.readers.helpers import blank_pdf, encrypted_pdf
 
 GOOD = """某某旗支持小微企业发展若干措施
@@ -43,16 +44,19 @@ def _make(kind: str, d):
     return p, None
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch):
+@pytest.fixture(params=backend_params())
+def db(request, tmp_path, monkeypatch):
+    """A database (SQLite file path, or PostgreSQL URL) holding one good file."""
     monkeypatch.delenv("HUIQI_DB", raising=False)
     monkeypatch.setenv("HUIQI_DATA_DIR", str(tmp_path / "data"))
     good = tmp_path / "good.txt"
     good.write_text(GOOD, encoding="utf-8")
-    url = str(tmp_path / "kb.db")
-    res = CliRunner().invoke(app, ["ingest", str(good), "--db", url])
-    assert res.exit_code == 0, res.output
-    return url
+    with fresh_database(request.param, tmp_path, "kb") as url:
+        if request.param == "sqlite":
+            url = str(tmp_path / "kb.db")  # a plain path means SQLite
+        res = CliRunner().invoke(app, ["ingest", str(good), "--db", url])
+        assert res.exit_code == 0, res.output
+        yield url
 
 
 def _snapshot(url):

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from huiqi.cli.app import app
+from tests.dbs import backend_params, fresh_database
 from tests.kb import fakes
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,9 +27,15 @@ def env(tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.fixture
-def db(env):
-    return str(env / "cli.db")
+@pytest.fixture(params=backend_params())
+def db(request, env):
+    """``--db`` of an empty database: a SQLite file path, or the URL of a new
+    PostgreSQL database without tables (the CLI migrates it)."""
+    if request.param == "sqlite":
+        yield str(env / "cli.db")
+        return
+    with fresh_database(request.param, env, "cli") as url:
+        yield url
 
 
 def run(*args):
@@ -125,6 +132,12 @@ def test_unknown_ids(db):
     assert res.exit_code == 1 and res.stdout == ""
     res = run("clause", "7", "--db", db)
     assert res.exit_code == 1 and "未找到" in res.stderr
+    # ids beyond the id column (32-bit on PostgreSQL, 64-bit on SQLite) are unknown ids too
+    for big in (str(2**31), str(10**23)):
+        for args in (("show", big), ("clause", big), ("policies", "--doc", big)):
+            res = run(*args, "--db", db)
+            assert res.exit_code == 1 and f"未找到 ID 为 {big} 的" in res.stderr, (args, res.output)
+            _no_traceback(res)
 
 
 def test_empty_explicit_db_lists_nothing(db):

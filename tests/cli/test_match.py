@@ -8,7 +8,6 @@ import pytest
 from typer.testing import CliRunner
 
 from huiqi.cli.app import app
-from tests.search.kw_corpus import corpus_db_url
 
 SHOP_YAML = """\
 name: 巴彦浩特某便利店
@@ -25,8 +24,8 @@ taxpayer_type: 小规模纳税人
 
 
 @pytest.fixture(scope="module")
-def db():
-    return corpus_db_url()
+def db(corpus_url):
+    return corpus_url
 
 
 def run(*args):

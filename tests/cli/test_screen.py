@@ -14,7 +14,6 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from huiqi.cli.app import app
-from tests.search.kw_corpus import corpus_db_url
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "企业名录示例.csv"
 AS_OF = "2025-06-30"
@@ -24,8 +23,8 @@ ALXA_SHOP, HOHHOT_SHOP, OSTRICH_FARM = "沙海便利店", "青城便利店", "�
 
 
 @pytest.fixture(scope="module")
-def db():
-    return corpus_db_url()
+def db(corpus_url):
+    return corpus_url
 
 
 def run(*args):

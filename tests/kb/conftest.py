@@ -1,20 +1,25 @@
-"""Fixtures of the knowledge-base tests: a migrated SQLite database and the fake parser."""
+"""Fixtures of the knowledge-base tests: a migrated database on each back
+end (SQLite, and PostgreSQL when configured, see :mod:`tests.dbs`) and the
+fake parser."""
 
 from __future__ import annotations
 
 import pytest
 
 from huiqi.kb.db import get_engine, upgrade
+from tests.dbs import backend_params, fresh_database
 from tests.kb import fakes
 
 
-@pytest.fixture
-def engine(tmp_path):
-    """A fresh SQLite database file, migrated to head."""
-    eng = get_engine(f"sqlite:///{tmp_path / 'kb.db'}")
-    upgrade(eng)
-    yield eng
-    eng.dispose()
+@pytest.fixture(params=backend_params())
+def engine(request, tmp_path):
+    """A fresh database migrated to head: a SQLite file (``[sqlite]``) or a
+    new PostgreSQL database (``[postgresql]``), dropped after the test."""
+    with fresh_database(request.param, tmp_path) as url:
+        eng = get_engine(url)
+        upgrade(eng)
+        yield eng
+        eng.dispose()
 
 
 @pytest.fixture

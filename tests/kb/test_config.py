@@ -60,7 +60,13 @@ def test_default_under_cwd_var(tmp_path, monkeypatch):
 def test_derived_dir(tmp_path, monkeypatch):
     assert config.derived_dir(f"sqlite:///{tmp_path / 'a' / 'k.db'}") == tmp_path / "a"
     monkeypatch.setenv("HUIQI_DATA_DIR", str(tmp_path / "d"))
-    assert config.derived_dir("postgresql+psycopg://u@h/db") == (tmp_path / "d").resolve()
+    pg = config.derived_dir("postgresql+psycopg://u:secret@h:5432/db")
+    assert pg.parent == (tmp_path / "d").resolve() and pg.name.startswith("postgresql-db-") and pg.is_dir()
+    assert "secret" not in str(pg)
+    # one directory per server database: same database → same dir, another database or server → another
+    assert config.derived_dir("postgresql+psycopg://other@h:5432/db") == pg
+    assert config.derived_dir("postgresql+psycopg://u@h:5432/db2") != pg
+    assert config.derived_dir("postgresql+psycopg://u@h2:5432/db") != pg
     assert config.derived_dir("sqlite://") == (tmp_path / "d").resolve()
 
 

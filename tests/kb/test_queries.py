@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from huiqi.extract.types import Amount, ClauseFacts, Contact, DocumentFacts, Span, Validity
 from huiqi.kb import ingest as ingest_mod
 from huiqi.kb.db import session_scope
 from huiqi.kb.ingest import ingest_paths
 from huiqi.kb.queries import get_clause, get_document, list_documents, list_policies
+from tests.dbs import backend_params, create_pg_database, drop_pg_database
 from tests.kb.fakes import POLICY_V1
 
 DOC_KEYS = {"id", "title", "issuer", "level", "region", "doc_number", "issued", "source_file",
@@ -72,3 +75,32 @@ def test_contract_keys_and_values(engine, fake_parser, tmp_path, monkeypatch):
     assert third["path"] == ["二、推动新型工业化发展", "3."]
     assert clause["original_lines"] == [{"line": 8, "text": "3.对投资2000万元及以上的项目给予奖励。"}]
     assert doc["clauses"] == pols and len(doc["nodes"]) == 2
+
+
+@pytest.mark.parametrize("backend", backend_params())
+def test_listing_order_does_not_follow_the_database_collation(backend, fake_parser, tmp_path):
+    """Documents and clauses are listed by file name in code-point order on
+    both back ends, also when the PostgreSQL database sorts text by a locale
+    (ICU "en": a.txt < B.txt < 中.txt, _x.txt < 001.txt)."""
+    from huiqi.kb.db import get_engine, upgrade
+
+    names = ["a.txt", "B.txt", "_x.txt", "中.txt", "001.txt"]
+    for n in names:
+        (tmp_path / n).write_text(POLICY_V1, encoding="utf-8")
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'kb.db'}"
+    else:
+        url = create_pg_database("collation", icu_locale="en")
+    engine = get_engine(url)
+    try:
+        upgrade(engine)
+        assert ingest_paths(engine, [tmp_path / n for n in names]).ok
+        with session_scope(engine) as s:
+            assert [d["source_file"] for d in list_documents(s)] == sorted(names)
+            pols = list_policies(s)
+            assert [p["document"]["source_file"] for p in pols] == [n for n in sorted(names) for _ in range(3)]
+            assert [p["source"]["start_line"] for p in pols[:3]] == [4, 6, 8]
+    finally:
+        engine.dispose()
+        if backend != "sqlite":
+            drop_pg_database(url)

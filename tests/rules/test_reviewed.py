@@ -18,7 +18,6 @@ from huiqi.rules.reviewed import (
     rule_from_dict,
     rule_to_dict,
 )
-from tests.search.kw_corpus import corpus_db_url
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "data" / "rules"
 
@@ -51,9 +50,10 @@ def _no_env_rules_dir(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def db_url():
-    """SQLite URL of a knowledge base ingested from data/corpus (once per run)."""
-    return corpus_db_url()
+def db_url(corpus_url):
+    """URL of a knowledge base ingested from data/corpus (once per run and
+    back end: SQLite, and PostgreSQL when configured)."""
+    return corpus_url
 
 
 def _write(tmp_path: Path, name: str, body: str) -> Path:

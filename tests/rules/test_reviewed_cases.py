@@ -11,16 +11,16 @@ from __future__ import annotations
 import pytest
 
 from huiqi.rules.reviewed import load_reviewed_rules_report
-from tests.search.kw_corpus import corpus_db_url
 
 _REPORT = load_reviewed_rules_report()
 _CASES = [(e, c) for e in _REPORT.entries for c in e.cases]
 
 
 @pytest.fixture(scope="module")
-def db_url():
-    """SQLite URL of the corpus knowledge base (ingested once per test run)."""
-    return corpus_db_url()
+def db_url(corpus_url):
+    """URL of the corpus knowledge base (ingested once per test run and back
+    end: SQLite, and PostgreSQL when configured)."""
+    return corpus_url
 
 
 @pytest.fixture(autouse=True)

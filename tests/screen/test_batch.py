@@ -23,6 +23,7 @@ from huiqi.screen.batch import (
     table_profiles,
 )
 from huiqi.screen.sql import CODE_OUTCOMES, CODE_STATUS, OUTCOME_CODES, PROFILE_COLUMNS
+from tests.dbs import backend_params, fresh_database
 
 AS_OF = date(2025, 6, 30)
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
@@ -248,18 +249,20 @@ def test_bad_input_is_reported_not_raised():
         res.write_eligible("out.csv")
 
 
-@pytest.fixture(scope="module")
-def ruleset(tmp_path_factory):
-    """Rule set of two corpus files (policy lists of 自治区 and 盟市 level)."""
+@pytest.fixture(scope="module", params=backend_params())
+def ruleset(request, tmp_path_factory):
+    """Rule set of two corpus files (policy lists of 自治区 and 盟市 level),
+    ingested into SQLite and, when configured, PostgreSQL."""
     from huiqi.calc.engine import load_ruleset
-    from huiqi.kb.db import get_engine, upgrade
+    from huiqi.kb.db import get_engine
     from huiqi.kb.ingest import ingest_paths
 
-    db = tmp_path_factory.mktemp("kb") / "kb.db"
-    engine = get_engine(f"sqlite:///{db}")
-    upgrade(engine)
-    ingest_paths(engine, sorted(CORPUS.glob("00[02]_*.txt")))
-    return load_ruleset(engine)
+    with fresh_database(request.param, tmp_path_factory.mktemp("kb")) as url:
+        engine = get_engine(url)
+        ingest_paths(engine, sorted(CORPUS.glob("00[02]_*.txt")))
+        rs = load_ruleset(engine)
+        engine.dispose()
+        yield rs
 
 
 def test_batch_equals_evaluate_on_extracted_trees(synthetic, ruleset):

@@ -10,16 +10,22 @@ from functools import lru_cache
 from pathlib import Path
 
 
-@lru_cache(maxsize=1)
-def corpus_db_url() -> str:
-    """SQLite URL of a database holding the ingested corpus (``data/corpus``)
-    with its reviewed rules (``data/rules``), as ``huiqi ingest`` stores them."""
+@lru_cache(maxsize=2)
+def corpus_db_url(backend: str = "sqlite") -> str:
+    """URL of a database holding the ingested corpus (``data/corpus``):
+    a SQLite file (``backend="sqlite"``) or, with ``"postgresql"``, a
+    PostgreSQL database of :mod:`tests.dbs` (dropped at exit)."""
     from huiqi.kb.db import get_engine, upgrade
     from huiqi.services.ingest import ingest_bundled
 
-    tmp = Path(tempfile.mkdtemp(prefix="huiqi-search-test-"))
-    atexit.register(shutil.rmtree, tmp, True)
-    url = f"sqlite:///{tmp / 'kb.db'}"
+    if backend == "sqlite":
+        tmp = Path(tempfile.mkdtemp(prefix="huiqi-search-test-"))
+        atexit.register(shutil.rmtree, tmp, True)
+        url = f"sqlite:///{tmp / 'kb.db'}"
+    else:
+        from tests.dbs import create_pg_database
+
+        url = create_pg_database("corpus")
     engine = get_engine(url)
     upgrade(engine)
     report = ingest_bundled(engine, refresh_index=False)

@@ -3,6 +3,7 @@ while the clauses are unchanged, rebuilt when a document changes."""
 
 import shutil
 
+import pytest
 from typer.testing import CliRunner
 
 from huiqi.cli.app import app
@@ -11,6 +12,7 @@ from huiqi.kb.db import get_engine, upgrade
 from huiqi.kb.ingest import ingest_paths
 from huiqi.search.engine import open_engine
 from huiqi.search.index import KeywordIndex, index_dir, refresh
+from tests.dbs import POSTGRESQL, backend_params, fresh_database
 
 SMALL = "004_fdc1b544d65218b6.txt"  # 内蒙古自治区促进工业经济平稳增长行动方案, 168 lines
 
@@ -23,15 +25,39 @@ def _ingest(url, path):
     assert report.ok
 
 
-def test_refresh_builds_reuses_and_rebuilds_on_change(tmp_path):
+def _connections(url) -> int:
+    """Open connections to the PostgreSQL database of ``url`` (other than the one asking)."""
+    from sqlalchemy import text
+
+    engine = get_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM pg_stat_activity "
+                                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=backend_params())
+def kb_url(request, tmp_path):
+    """An empty migrated database: SQLite file or new PostgreSQL database."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+def test_refresh_builds_reuses_and_rebuilds_on_change(tmp_path, kb_url):
     src = tmp_path / SMALL
     shutil.copy(corpus_dir() / SMALL, src)
-    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    url = kb_url
     _ingest(url, src)
 
     first = refresh(url, semantic=False)
     assert first["keyword"]["rebuilt"] and first["keyword"]["clauses"] > 40
-    assert (tmp_path / "search" / "keyword" / "fingerprint.txt").is_file()  # beside the database
+    if url.startswith(POSTGRESQL):  # a directory of its own under the data dir, no pooled connection left open
+        assert index_dir(url).parent.parent.name.startswith("postgresql-huiqi_t")
+        assert _connections(url) == 0
+    else:
+        assert (tmp_path / "search" / "keyword" / "fingerprint.txt").is_file()  # beside the database
     fp = KeywordIndex.stored_fingerprint(index_dir(url))
     assert refresh(url, semantic=False)["keyword"]["rebuilt"] is False
 
@@ -44,6 +70,8 @@ def test_refresh_builds_reuses_and_rebuilds_on_change(tmp_path):
     assert again["keyword"]["rebuilt"] and KeywordIndex.stored_fingerprint(index_dir(url)) != fp
     rows = open_engine(url).search("制造业中小微企业 延缓缴纳 税费", top=1)
     assert rows and "延续实施9个月" in rows[0]["text"].replace(" ", "")
+    if url.startswith(POSTGRESQL):
+        assert _connections(url) == 0
 
 
 def test_open_engine_loads_the_persisted_index(tmp_path):

@@ -21,17 +21,27 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(os.environ.get("HUIQI_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
 
 
-@pytest.fixture(scope="session")
-def corpus_url() -> str:
-    """SQLite URL of the ingested bundled corpus (shared with the search tests)."""
-    from tests.search.kw_corpus import corpus_db_url
-
-    return corpus_db_url()
+def pytest_collection_modifyitems(config, items):
+    """The browser tests run on SQLite only: they drive the same pages and
+    API whose PostgreSQL variants ``test_api``/``test_pages`` already run, and
+    doubling them would double the slowest tests of CI."""
+    keep, drop = [], []
+    for item in items:
+        spec = getattr(item, "callspec", None)
+        if item.path.name == "test_browser.py" and spec is not None and spec.params.get("corpus_url") == "postgresql":
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
 def web_app(corpus_url):
-    """The web app over the corpus database (never modified by the tests)."""
+    """The web app over the corpus database (``corpus_url`` of
+    ``tests/conftest.py``: SQLite, and PostgreSQL when configured; never
+    modified by the tests)."""
     from huiqi.web import create_app
 
     return create_app(corpus_url, autofill=False)

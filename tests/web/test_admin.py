@@ -8,6 +8,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.dbs import backend_params, fresh_database
+
 POLICY = """某旗支持小微企业发展的若干措施
 
 一、对新招用高校毕业生的小微企业，按每人1000元给予一次性吸纳就业补贴。<script>alert("xss")</script>（责任单位：旗人力资源和社会保障局）
@@ -17,17 +19,27 @@ POLICY = """某旗支持小微企业发展的若干措施
 TOKEN = "test-token-0123456789"
 
 
-def _app(tmp_path):
+def _app(db: str):
     from huiqi.web import create_app
 
-    return create_app(str(tmp_path / "admin.db"), autofill=False)
+    return create_app(db, autofill=False)
+
+
+@pytest.fixture(params=backend_params())
+def admin_db(request, tmp_path):
+    """An empty database: a SQLite file path, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "admin.db")
+        return
+    with fresh_database(request.param, tmp_path, "admin") as url:
+        yield url
 
 
 @pytest.fixture
-def admin(tmp_path, monkeypatch):
+def admin(admin_db, monkeypatch):
     """A client over an empty database with the admin token configured."""
     monkeypatch.setenv("HUIQI_ADMIN_TOKEN", TOKEN)
-    with TestClient(_app(tmp_path), raise_server_exceptions=False) as c:
+    with TestClient(_app(admin_db), raise_server_exceptions=False) as c:
         yield c
 
 
@@ -38,9 +50,9 @@ def _upload(c, name, data, headers=AUTH):
     return c.post("/api/admin/documents", files={"file": (name, data)}, headers=headers)
 
 
-def test_admin_disabled_without_token(tmp_path, monkeypatch):
+def test_admin_disabled_without_token(admin_db, monkeypatch):
     monkeypatch.delenv("HUIQI_ADMIN_TOKEN", raising=False)
-    with TestClient(_app(tmp_path), raise_server_exceptions=False) as c:
+    with TestClient(_app(admin_db), raise_server_exceptions=False) as c:
         r = _upload(c, "a.txt", POLICY.encode(), headers={"Authorization": "Bearer anything"})
     assert r.status_code == 403
     assert r.json()["error"] == "admin_disabled" and "HUIQI_ADMIN_TOKEN" in r.json()["detail"]
@@ -87,10 +99,10 @@ def test_admin_reader_error_is_422_without_server_paths(admin, tmp_path):
     assert str(tmp_path) not in r.text
 
 
-def test_admin_size_limit(tmp_path, monkeypatch):
+def test_admin_size_limit(admin_db, monkeypatch):
     monkeypatch.setenv("HUIQI_ADMIN_TOKEN", TOKEN)
     monkeypatch.setenv("HUIQI_MAX_UPLOAD_MB", "0.01")  # 10 KB
-    with TestClient(_app(tmp_path), raise_server_exceptions=False) as c:
+    with TestClient(_app(admin_db), raise_server_exceptions=False) as c:
         r = _upload(c, "big.txt", ("补贴" * 10_000).encode())
     assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
 

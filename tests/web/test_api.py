@@ -118,6 +118,11 @@ def test_openapi_lists_the_api(client):
         ("/api/documents/abc", 422, "invalid_input"),
         ("/api/policies/999999", 404, "not_found"),
         ("/api/policies?doc=999999", 404, "not_found"),
+        # ids beyond a 32-bit integer column are unknown ids, not database errors
+        ("/api/documents/2147483648", 404, "not_found"),
+        ("/api/policies/2147483648", 404, "not_found"),
+        ("/api/policies/100000000000000000000000", 404, "not_found"),
+        ("/api/policies?doc=100000000000000000000000", 404, "not_found"),
         ("/api/no-such-endpoint", 404, "not_found"),
     ],
 )

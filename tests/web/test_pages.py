@@ -101,7 +101,7 @@ def test_clause_page_highlights_facts_beside_text(client):
 
 
 def test_unknown_clause_and_document_pages_are_404_html(client):
-    for url in ("/clause/999999", "/document/999999"):
+    for url in ("/clause/999999", "/document/999999", "/clause/2147483648", "/document/100000000000000000000000"):
         r = client.get(url)
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
         assert "页面不存在" in r.text and "Traceback" not in r.text

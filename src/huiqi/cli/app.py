@@ -202,12 +202,11 @@ def policies(
 ) -> None:
     """列出条款及其要素（责任单位、金额、联系方式…）。"""
     from huiqi.kb.db import session_scope
-    from huiqi.kb.models import Document
-    from huiqi.kb.queries import list_policies
+    from huiqi.kb.queries import document_exists, list_policies
 
     engine = open_db(db)
     with session_scope(engine) as s:
-        if doc is not None and s.get(Document, doc) is None:
+        if doc is not None and not document_exists(s, doc):
             raise CliError(f"未找到 ID 为 {doc} 的文档（可用 huiqi docs 查看全部文档）")
         rows = list_policies(s, doc_id=doc)
     if json_out:

@@ -118,6 +118,17 @@ def is_empty(engine: Engine) -> bool:
 
 
 @contextmanager
+def disposing(engine: Engine) -> Iterator[Engine]:
+    """Yield ``engine`` and dispose of it afterwards, closing its pooled
+    connections at once (a PostgreSQL server limits and counts them; an
+    engine left to the garbage collector keeps one open)."""
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session in one transaction: committed on normal exit, rolled back
     (and the exception re-raised) on error, always closed."""

@@ -24,6 +24,25 @@ from sqlalchemy.orm import Session
 from huiqi.kb.models import Clause, ClauseUnit, Document, Node, SourceFile
 
 
+#: Largest id the integer primary keys hold on every back end (PostgreSQL
+#: ``integer`` is 32-bit); a larger id names no row.
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value: int | None) -> bool:
+    """True when ``value`` can be the id of a row (1 … :data:`MAX_ID`).
+
+    Look-ups by a larger or non-positive id answer "not found" instead of
+    sending it to the database, where PostgreSQL fails with "integer out of
+    range" and SQLite with an overflow beyond 64 bits."""
+    return value is not None and 0 < value <= MAX_ID
+
+
+def document_exists(session: Session, doc_id: int) -> bool:
+    """True when a document (文件) with id ``doc_id`` exists (any version)."""
+    return valid_id(doc_id) and session.get(Document, doc_id) is not None
+
+
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
@@ -87,6 +106,16 @@ def _clause_dict(c: Clause, doc: Document, file_name: str) -> dict:
     }
 
 
+def _by_file_name(rows: list, name_of) -> list:
+    """``rows`` (already ordered by file name, version, position in SQL)
+    stably re-sorted by file name in code-point order. ORDER BY on text
+    follows the database's collation: SQLite compares code points, but a
+    PostgreSQL database created with a locale collation (en_US.UTF-8, zh_CN,
+    ICU …) puts ``a.txt`` before ``B.txt`` and ``_x`` before ``001``; the
+    listing must not depend on that."""
+    return sorted(rows, key=name_of)
+
+
 def _clause_counts():
     return (
         select(Clause.document_id, func.count(Clause.id).label("n"))
@@ -120,7 +149,8 @@ def list_documents(session: Session, current_only: bool = True, include_hidden: 
     if current_only:
         stmt = stmt.where(SourceFile.is_current.is_(True))
     stmt = _visible(stmt, include_hidden)
-    return [_doc_dict(d, name, ver, cur, n or 0) for d, name, ver, cur, n in session.execute(stmt)]
+    rows = _by_file_name(session.execute(stmt).all(), lambda r: r[1])
+    return [_doc_dict(d, name, ver, cur, n or 0) for d, name, ver, cur, n in rows]
 
 
 def list_policies(
@@ -146,6 +176,8 @@ def list_policies(
         .order_by(SourceFile.name, SourceFile.version, Document.seq, Clause.seq)
     )
     if doc_id is not None:
+        if not valid_id(doc_id):
+            return []
         stmt = stmt.where(Clause.document_id == doc_id)
     elif current_only:
         stmt = stmt.where(SourceFile.is_current.is_(True))
@@ -154,13 +186,16 @@ def list_policies(
             Clause.id.in_(select(ClauseUnit.clause_id).where(ClauseUnit.unit == unit))
         )
     stmt = _visible(stmt, include_hidden)
-    return [_clause_dict(c, d, name) for c, d, name in session.execute(stmt)]
+    rows = _by_file_name(session.execute(stmt).all(), lambda r: r[2])
+    return [_clause_dict(c, d, name) for c, d, name in rows]
 
 
 def get_clause(session: Session, clause_id: int, include_hidden: bool = False) -> dict | None:
     """One clause by id (any version) with ``original_lines``: the original
     file lines it cites, as ``[{"line": n, "text": str}]``; ``None`` when
     unknown or (unless ``include_hidden``) of a draft or repealed document."""
+    if not valid_id(clause_id):
+        return None
     row = session.execute(_visible(
         select(Clause, Document, SourceFile)
         .join(Document, Clause.document_id == Document.id)
@@ -190,6 +225,8 @@ def get_document(session: Session, doc_id: int, include_hidden: bool = False) ->
     field, start_line, end_line, clause_id, children}`` — and ``clauses`` (the
     :func:`list_policies` dicts of its clauses). ``None`` when unknown or
     (unless ``include_hidden``) a draft or repealed document."""
+    if not valid_id(doc_id):
+        return None
     row = session.execute(_visible(
         select(Document, SourceFile.name, SourceFile.version, SourceFile.is_current)
         .join(SourceFile, Document.source_file_id == SourceFile.id)

@@ -44,6 +44,15 @@ _HINTS = {
 }
 
 
+def _without_nul(source: SourceText) -> SourceText:
+    """Drop NUL characters (U+0000) from the lines: a stray NUL that passes
+    the binary check (or comes out of a PDF's text layer) is never content,
+    and PostgreSQL text columns cannot store it. Line numbers are unchanged."""
+    if any("\x00" in line for line in source.lines):
+        source.lines = [line.replace("\x00", "") for line in source.lines]
+    return source
+
+
 def read_source(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """Read one input file into its original lines.
 
@@ -52,7 +61,7 @@ def read_source(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceT
     100 MiB), checked with ``stat`` before anything is read.
 
     Returns :class:`SourceText` whose ``lines[i]`` is original line ``i + 1``
-    and whose ``sha256`` is the digest of the file bytes.
+    (NUL characters dropped) and whose ``sha256`` is the digest of the file bytes.
 
     Raises :class:`SourceError` (``str(err)`` = ``"<path>: <reason>"``) when the
     file does not exist (文件不存在), is a directory, has an unsupported
@@ -77,7 +86,7 @@ def read_source(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceT
         raise SourceError(path, f"{reason}；{hint}" if hint else reason)
     data = load_bytes(path, max_bytes)
     try:
-        return reader(path, data)
+        return _without_nul(reader(path, data))
     except SourceError:
         raise
     except MemoryError:

@@ -224,13 +224,13 @@ def open_engine(db: str | None = None, semantic=None, rebuild: bool = False) -> 
     database URL for the process; the cache is revalidated against the
     clause fingerprint on each call."""
     from huiqi.config import resolve_db
-    from huiqi.kb.db import get_engine, session_scope, upgrade
+    from huiqi.kb.db import disposing, get_engine, session_scope, upgrade
     from huiqi.search.index import build_or_load, current_pairs, fingerprint
 
     url = resolve_db(db).url
     engine = get_engine(url)
     upgrade(engine)
-    with session_scope(engine) as s:
+    with disposing(engine), session_scope(engine) as s:
         fp = fingerprint(current_pairs(s))
         with _engines_lock:
             cached = _engines.get(url)

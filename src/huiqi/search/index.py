@@ -278,13 +278,13 @@ def refresh(db_url: str, semantic: bool | None = None) -> dict:
     ``{"error": message}`` in ``"semantic"`` instead of raising."""
     import os
 
-    from huiqi.kb.db import get_engine, session_scope
+    from huiqi.kb.db import disposing, get_engine, session_scope
 
     if semantic is None:
         semantic = os.environ.get("HUIQI_SEMANTIC_INDEX", "").strip() == "1"
     out: dict = {"keyword": None, "semantic": None}
     engine = get_engine(db_url)
-    with session_scope(engine) as s:
+    with disposing(engine), session_scope(engine) as s:
         directory = index_dir(db_url)
         before = KeywordIndex.stored_fingerprint(directory)
         t0 = time.perf_counter()

@@ -174,14 +174,13 @@ def api_policies(request: Request, doc: Optional[int] = Query(None, description=
     """Clauses with their facts (``huiqi policies --json``); an unknown
     ``doc`` → 404."""
     from huiqi.kb.db import session_scope
-    from huiqi.kb.models import Document
-    from huiqi.kb.queries import list_policies
+    from huiqi.kb.queries import document_exists, list_policies
 
     st = state_of(request)
     with session_scope(st.engine) as s:
         from huiqi.kb.lifecycle import is_hidden
 
-        if doc is not None and (s.get(Document, doc) is None or is_hidden(s, doc)):
+        if doc is not None and (not document_exists(s, doc) or is_hidden(s, doc)):
             raise ApiError(404, f"未找到 ID 为 {doc} 的文档")
         rows = list_policies(s, doc_id=doc)
     return json_response(rows)
