@@ -2,7 +2,9 @@
 headless) on its own live server: an admin creates an officer and a
 reviewer; the officer logs in on a phone-sized screen, uploads a policy
 document of another city, corrects its validity and publishes it; the
-public page shows it; the admin's audit page shows every step.
+public page shows it; the officer corrects the extracted rule of one of
+its clauses and submits it, a reviewer approves it, the calculator page
+gives a firm the reviewed amount; the admin's audit page shows every step.
 Screenshots go to ``test-artifacts/``."""
 
 from __future__ import annotations
@@ -15,6 +17,20 @@ import pytest
 
 from tests.web.conftest import _free_port, shot
 from tests.web.officer_env import BAOTOU, PASSWORD, build
+
+#: the rule an officer writes for the 小巨人 clause of the uploaded 包头市 document
+RULE_YAML = """excerpt: 对当年新认定的国家级专精特新
+conditions:
+  all:
+    - {kind: membership, attribute: qualifications, operator: in, value: [专精特新“小巨人”企业], text: 国家级专精特新“小巨人”企业}
+    - 当年新认定
+benefit: {kind: fixed, amount_yuan: 500000, formula: 一次性奖励50万元}
+reviewer_note: 新认定只能人工核对
+cases:
+  - {name: 小巨人企业, as_of: 2026-06-01, status: likely, min_yuan: 500000, max_yuan: 500000,
+     profile: {region: 包头市, qualifications: [专精特新“小巨人”企业]}}
+  - {name: 无资质, as_of: 2026-06-01, status: ineligible, profile: {region: 包头市, qualifications: []}}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -134,12 +150,49 @@ def test_admin_creates_accounts_officer_uploads_corrects_publishes(page, phone, 
     assert "包头市人民政府办公室关于支持中小企业高质量发展的若干措施" in page.locator("h1").inner_text()
     assert "2028-12-31" in page.content()
 
-    # 4. the admin's audit page shows every step
+    # 4. the officer corrects the extracted rule of the 小巨人 clause and submits it
+    clause_id = next(p["id"] for p in phone.request.get(f"{base}/api/policies?doc={doc_id}").json()
+                     if "小巨人" in p["text"])
+    phone.goto(base + "/officer/review")
+    _fits(phone)
+    assert phone.locator(f"#review-queue a[href='/officer/rules/{clause_id}']").count() == 1
+    phone.goto(f"{base}/officer/rules/{clause_id}")
+    _fits(phone)
+    phone.fill("#rule-yaml", RULE_YAML)
+    with phone.expect_navigation():
+        phone.click("#btn-preview")
+    assert "2/2 通过" in phone.locator("#cases").inner_text()
+    with phone.expect_navigation():
+        phone.click("#btn-submit")
+    assert "已提交审核" in phone.locator(".notice").first.inner_text()
+    shot(phone, "officer-rule-review")
+    _logout(phone)
+
+    # 5. the reviewer (another person) approves it
+    _login(page, base, "bt_reviewer")
+    page.goto(f"{base}/officer/rules/{clause_id}")
+    shot(page, "officer-rule-review-desktop", full_page=False)
+    with page.expect_navigation():
+        page.locator("button[id^=approve-]").first.click()
+    assert "已批准发布" in page.locator(".notice").first.inner_text()
+    _logout(page)
+
+    # 6. the calculator page gives a 小巨人 firm of 包头市 the reviewed rule's amount
+    page.goto(base + "/calc")
+    page.select_option("#f-region", "包头市")
+    page.check("input[name=qualifications][value='专精特新“小巨人”企业']")
+    with page.expect_navigation():
+        page.click("#calc-submit")
+    item = page.locator(f"article.result-item:has(a[href='/clause/{clause_id}'])")
+    assert "已审核" in item.inner_text() and "50万元" in item.inner_text()
+
+    # 7. the admin's audit page shows every step
     _login(page, base, "admin")
     page.goto(base + "/officer/audit")
     entries = page.locator("li.audit-entry")
     actions = [entries.nth(i).get_attribute("data-action") for i in range(entries.count())]
-    for step in ("user.create", "document.upload", "document.edit", "document.publish", "login.success"):
+    for step in ("user.create", "document.upload", "document.edit", "document.publish", "login.success",
+                 "rule.save", "rule.submit", "rule.approve"):
         assert step in actions, (step, actions)
     assert actions.count("user.create") == 2
     edit = page.locator("li.audit-entry[data-action='document.edit']").first
@@ -151,8 +204,7 @@ def test_admin_creates_accounts_officer_uploads_corrects_publishes(page, phone, 
     assert page.locator("#expiring_30, #validity_unknown").count() == 2
     shot(page, "officer-lifecycle-desktop", full_page=False)
 
-    # the admin pages fit a phone too
-    _logout(phone)
+    # the admin pages fit a phone too (the officer logged out after submitting the rule)
     _login(phone, base, "admin")
     for path in ("/officer/users", "/officer/audit"):
         phone.goto(base + path)

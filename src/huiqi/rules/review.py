@@ -85,7 +85,9 @@ def current_clause(session: Session, clause_id: int) -> Clause:
 def validate_body(clause: Clause, rule: Any) -> dict:
     """The stored body of a rule submitted for ``clause`` (a mapping in the
     reviewed-YAML schema; ``clause_key`` may be left out, ``excerpt``
-    defaults to the clause's first words). Raises :class:`ReviewError` 422
+    defaults to the clause's first words), normalised the way
+    :func:`huiqi.rules.store.rule_body` writes it (plain-text conditions as
+    text leaves, dates as ISO strings). Raises :class:`ReviewError` 422
     naming the YAML path of the problem."""
     if not isinstance(rule, Mapping):
         raise ReviewError(422, "rule: 应为规则对象（conditions、benefit …，与 data/rules 的 YAML 格式相同）")
@@ -98,8 +100,9 @@ def validate_body(clause: Clause, rule: Any) -> dict:
         raise ReviewError(422, str(exc)) from None
     if "".join(excerpt.split()).rstrip("…。.") not in "".join(clause.text.split()):
         raise ReviewError(422, f"rule.excerpt: 与条款原文不符（{excerpt[:20]}…）")
-    d.pop("clause_key")
-    return d
+    from huiqi.rules.store import rule_body
+
+    return rule_body(parsed, excerpt, cases, d.get("beneficiary"))  # normalised: JSON-safe, dates as ISO
 
 
 def _next_version(session: Session, key: str) -> int:
