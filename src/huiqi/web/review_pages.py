@@ -63,7 +63,7 @@ def _review_page(request: Request, principal, clause_id: int, status: int = 200,
                  errors: list[str] | None = None, draft_text: str | None = None, cases=None, msg: str = ""):
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_clause
-    from huiqi.rules.review import STATUS_LABELS, current_clause, history
+    from huiqi.rules.review import STATUS_LABELS, body_diff, current_clause, history
 
     st = _state(request)
     with session_scope(st.engine) as s:
@@ -81,6 +81,9 @@ def _review_page(request: Request, principal, clause_id: int, status: int = 200,
         (r for r in rows if r["origin"] == "extracted" and r["status"] == "published"), None)
     editable = next((r for r in rows if r["origin"] == "reviewed" and r["status"] in ("draft", "rejected")), None)
     pending = [r for r in rows if r["origin"] == "reviewed" and r["status"] == "submitted"]
+    for r in pending:  # what the reviewer approves: the rule and its diff against the one in use
+        r["yaml"] = _yaml(r["body"])
+        r["diff"] = body_diff((in_use or {}).get("body"), r["body"], "当前使用", f"第{r['version']}版")
     if draft_text is None:
         base = (editable or in_use or {}).get("body") or {}
         draft_text = _yaml(base)
