@@ -501,13 +501,65 @@ def load_ruleset(db: Any = None, *, rules_dir: Path | None = None, reviewed: boo
                 hit = _CACHE.get(cache_key)
                 if hit is not None and hit.fingerprint == fp:
                     return hit
-            rs = build_ruleset(s, rules_dir, fp, reviewed=reviewed)
+            stored = _stored_path(url, fp) if rules_dir is None else None
+            rs = _read_stored(stored, fp) if stored is not None else None
+            if rs is None:
+                rs = build_ruleset(s, rules_dir, fp, reviewed=reviewed)
+                if stored is not None:
+                    _write_stored(stored, rs)
     finally:
         if owned:
             engine.dispose()
     with _LOCK:
         _CACHE[cache_key] = rs
     return rs
+
+
+#: Bump when :class:`RuleEntry` / :class:`RuleSet` change shape (stored rule sets are then rebuilt).
+RULESET_FORMAT = 1
+
+
+def _stored_path(url: str, fingerprint: str) -> Path:
+    """Where the compiled rule set of ``fingerprint`` is kept: beside the
+    database's other derived files (:func:`huiqi.config.derived_dir`)."""
+    import hashlib
+
+    from huiqi.config import derived_dir
+    from huiqi.rules.store import extractor_version
+
+    digest = hashlib.sha1(f"{RULESET_FORMAT}|{extractor_version()}|{fingerprint}".encode()).hexdigest()[:20]
+    return derived_dir(url) / "rules" / f"ruleset-{digest}.pickle"
+
+
+def _read_stored(path: Path, fingerprint: str) -> RuleSet | None:
+    """The rule set stored at ``path`` (our own derived file, written by
+    :func:`_write_stored`), or ``None`` when missing or unreadable."""
+    import pickle
+
+    try:
+        rs = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return rs if isinstance(rs, RuleSet) and rs.fingerprint == fingerprint else None
+
+
+def _write_stored(path: Path, rs: RuleSet) -> None:
+    """Store a compiled rule set atomically (other rule-set files of the
+    directory, now stale, are removed). A failure only costs the next
+    process a rebuild."""
+    import os
+    import pickle
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(rs, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+        for old in path.parent.glob("ruleset-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def clear_cache() -> None:
