@@ -686,11 +686,29 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
         _log.debug("document without lines", exc_info=True)
         lines = []
     texts = [l.text for l in lines]
-    head = list(doc.header) or lines[:_HEAD_LINES]
+    # the header, and the first lines after it (a title or 发文字号 line may
+    # open the first node when a document has no numbered clause)
+    head = lines[:max(_HEAD_LINES, len(doc.header))]
+    meta = getattr(doc, "meta", None)
+    wrapper = getattr(doc, "wrapper", None)
+    wrap = _safe("wrapper", extract_document_facts, None, wrapper) if wrapper is not None else None
 
     facts.doc_number = _safe("doc_number", _doc_number, None, doc.title, head)
+    if facts.doc_number is None and meta is not None and getattr(meta, "doc_number", None):
+        spans = _safe("doc_numbers", extract_doc_numbers, [], meta.doc_number)
+        if spans:
+            facts.doc_number = normalize_doc_number(spans[0].text)
+    if facts.doc_number is None and wrap is not None:
+        facts.doc_number = wrap.doc_number
+    if not facts.title and meta is not None:
+        facts.title = getattr(meta, "title", None)
 
     hit = _safe("issued", find_issue_date, None, texts, _TAIL_LINES, 8)
+    if hit is None:
+        # a wrapping notice's date, the page's 成文日期, then its publication date
+        fallback = (wrap.issued if wrap is not None else None) or (
+            getattr(meta, "issued", None) or getattr(meta, "published", None) if meta is not None else None)
+        facts.issued = fallback
     tail_issuer = None
     if hit is not None:
         facts.issued = hit[0]
@@ -705,7 +723,9 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
     facts.issuer = (
         tail_issuer
         or _safe("issuer", _issuer_from_header, None, head, doc.title)
-        or _safe("issuer", _issuer_from_title, None, doc.title)
+        or _safe("issuer", _issuer_from_title, None, doc.title or facts.title)
+        or (getattr(meta, "issuer", None) if meta is not None else None)
+        or (wrap.issuer if wrap is not None else None)
     )
 
     # Closing clauses (附则/施行条款) anywhere in the tree.
@@ -744,3 +764,5 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
     facts.cited_documents = list(dict.fromkeys(cited))
 
     facts.level, facts.region = _safe("level", _level_region, (None, None), doc, facts.issuer)
+    if facts.level is None and wrap is not None:
+        facts.level, facts.region = wrap.level, wrap.region

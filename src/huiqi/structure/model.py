@@ -96,7 +96,10 @@ class ParsedDocument:
     ``header`` holds the title/issuer/preamble lines; ``nodes`` the top-level
     heading nodes; ``context`` the compilation headings that enclose the
     document (第三篇…, （一）国家级政策); ``level_hint`` the government level
-    those headings state (国家/自治区/盟市/旗县) or ``None``.
+    those headings state (国家/自治区/盟市/旗县) or ``None``; ``meta`` the
+    web page's metadata block (:class:`huiqi.structure.meta.PageMeta`) when
+    the file had one; ``wrapper`` the notice (通知) that issues this document
+    as its attachment (现将《…》印发给你们), whose 发文字号 and date it shares.
     """
 
     title: str | None
@@ -106,6 +109,8 @@ class ParsedDocument:
     tail: list[LogicalLine] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     level_hint: str | None = None
+    meta: object | None = None
+    wrapper: "ParsedDocument | None" = None
 
     @property
     def has_body(self) -> bool:
