@@ -445,6 +445,20 @@ def _doc_number(title: str | None, head: list[LogicalLine]) -> str | None:
     return None
 
 
+def _meta_source(meta) -> str | None:
+    """The page's 来源 when it names one organisation (新昌县人民政府), else ``None``."""
+    src = (getattr(meta, "source", None) or "").strip()
+    m = re.match(r"^[\u4e00-\u9fff]{2,30}", src)
+    if not m:
+        return None
+    name = m.group(0)
+    # 来源：新昌县人民政府关键词：… — cut at the first organisation ending
+    cut = re.search(r"(?:人民政府|政府|办公厅|办公室|委员会|行政公署|管委会|[厅局委办署])", name)
+    if cut:
+        name = name[: cut.end()]
+    return name if _is_org(name) else None
+
+
 def _issuer_from_title(title: str | None) -> str | None:
     """发文机关 named before ``关于/印发/转发/发布`` in the title, joined with ``、``.
 
@@ -725,6 +739,7 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
         or _safe("issuer", _issuer_from_header, None, head, doc.title)
         or _safe("issuer", _issuer_from_title, None, doc.title or facts.title)
         or (getattr(meta, "issuer", None) if meta is not None else None)
+        or _meta_source(meta)
         or (wrap.issuer if wrap is not None else None)
     )
 

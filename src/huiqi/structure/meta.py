@@ -37,7 +37,7 @@ _LABELS: dict[str, str | None] = {
     "索引号": None, "主题分类": None, "主题词": None, "主题": None, "体裁分类": None,
     "组配分类": None, "服务对象分类": None, "公开方式": None, "公开范围": None, "公开时限": None,
     "有效性": None, "时效性": None, "有效性状态": None, "生效日期": None, "废止日期": None,
-    "实施日期": None, "信息来源": None, "来源": None, "作者": None, "浏览次数": None,
+    "实施日期": None, "信息来源": "source", "来源": "source", "作者": None, "浏览次数": None,
     "阅读量": None, "阅读": None, "浏览": None, "点击数": None, "关键词": None, "属性": None,
     "专业属性": None, "备注": None, "分类": None, "所属机构": None, "统一编号": None,
 }
@@ -62,7 +62,8 @@ class PageMeta:
     ``doc_number`` 发文字号 as written; ``issued`` 成文/发文日期;
     ``published`` 发布日期/发布时间 (the publication date, used for the issue
     date only when the document names none); ``issuer`` 发布机构/发文机关;
-    ``title`` 标题/名称; ``lines`` the original line numbers taken out.
+    ``title`` 标题/名称; ``source`` 来源/信息来源 (often the issuing office);
+    ``lines`` the original line numbers taken out.
     """
 
     doc_number: str | None = None
@@ -70,6 +71,7 @@ class PageMeta:
     published: date | None = None
     issuer: str | None = None
     title: str | None = None
+    source: str | None = None
     lines: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
@@ -161,4 +163,4 @@ def _store(meta: PageMeta, label: str, value: str) -> None:
         if d and getattr(meta, kind) is None:
             setattr(meta, kind, d)
     elif getattr(meta, kind) is None:
-        setattr(meta, kind, value.split(" ")[0] if kind == "doc_number" else value)
+        setattr(meta, kind, value.split(" ")[0] if kind in ("doc_number", "source") else value)

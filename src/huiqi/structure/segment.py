@@ -148,7 +148,9 @@ def split_documents(lines: list[LogicalLine]) -> list[Chunk]:
             if cur.lines and all(_is_fragment(l.text) for l in cur.lines):
                 # the title's first half, or an 附件 label, stands on the lines before
                 frags = [l.text for l in cur.lines if not _is_annex_label(l.text)]
-                cur.title = "".join(frags) + title
+                head = "".join(frags)
+                # a page repeats its title (heading, then the document's own title line)
+                cur.title = title if (head == title or sig.is_title_like(head)) else head + title
                 ended = False
             else:
                 new_chunk(title)
