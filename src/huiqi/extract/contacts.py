@@ -15,7 +15,8 @@ on the 涉企政策服务指南, §6 "Contact data"):
 Numbers recognised: landlines with an area code (``0483-8351369``,
 ``0483—8331872`` with an em dash, ``（0471）5259599``, ``04838351369``),
 mobiles (``18504830377``, ``+86 185 0483 0377``), 5-digit public hotlines
-(``12345``, ``12366``, ``12367``, ``95566``…) and ``400``/``800`` numbers.
+(``12345``, ``12366``, ``12367``, ``95566``…, also under an area code:
+``0838-12345``) and ``400``/``800`` numbers.
 jionlp's ``extract_phone_number`` is not used: it misses the hotlines and
 number pairs written without a space, returns cell phones before landlines
 (not in text order), and importing it prints a banner to stdout.
@@ -41,6 +42,8 @@ _PHONE_RE = re.compile(
     rf"|(?P<service>(?<!\d)[48]00{_DASH}?\d{{3}}{_DASH}?\d{{4}}(?!\d))"
     # landline written without separator: 04838351369
     rf"|(?P<bare>(?<!\d)0\d{{10,11}}(?!\d))"
+    # a public hotline under an area code: 0838-12345 (the city's 12345 line)
+    rf"|(?P<areahot>(?<!\d)0\d{{2,3}}\s*{_DASH}\s*(?:12\d{{3}}|96\d{{3}})(?!\d))"
     # 5-digit public hotlines: 12345, 12366, 95566 (not an amount or a date)
     r"|(?P<hotline>(?<![\d.．])(?:12\d{3}|95\d{3}|96\d{3})(?![\d.．%％万亿元年月日天个人家户项千百吨亩号]))"
 )
@@ -84,6 +87,9 @@ def normalize_phone(raw: str) -> str:
         return digits
     if digits[:3] in ("400", "800") and len(digits) == 10:
         return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    hot = re.match(rf"^\s*(0\d{{2,3}})\s*{_DASH}\s*((?:12|96)\d{{3}})\s*$", raw)
+    if hot:
+        return f"{hot.group(1)}-{hot.group(2)}"
     if digits.startswith("0") and len(digits) >= 10:
         m = re.match(r"[（(](0\d{2,3})[)）]", raw.strip()) or re.match(rf"(0\d{{2,3}})\s*{_DASH}", raw.strip())
         area_len = len(m.group(1)) if m else (3 if digits[1] in "12" else 4)

@@ -66,7 +66,9 @@ INHERITED_PREFIX = "文件有效期："
 
 # Guide fields whose text is not read for money/thresholds (phone numbers and
 # document numbers are not amounts).
-_NO_MONEY_FIELDS = ("咨询电话", "办理依据")
+_NO_MONEY_FIELDS = ("咨询电话", "监督电话", "办理依据", "办理时间", "办理地点")
+# Guide fields whose numbers are contacts.
+_CONTACT_FIELDS = ("咨询电话", "监督电话")
 # Guide fields that state a time window, in order of preference.
 _VALIDITY_FIELDS = ("办理时限", "适用范围", "政策标准")
 _MAX_DEFAULT_ORG = 40
@@ -254,7 +256,7 @@ def _guide_facts(node: Node, text: str, facts: ClauseFacts, issued: date | None)
 
     contacts: list[Contact] = []
     for name, _h, a, b in found:
-        if name != "咨询电话":
+        if name not in _CONTACT_FIELDS:
             continue
         for c in _safe("contacts", extract_contacts, [], text[a:b], default_org=default_org):
             contacts.append(Contact(c.org, c.phone, c.text, c.start + a, c.end + a))

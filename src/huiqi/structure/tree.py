@@ -9,6 +9,7 @@ from huiqi.extract.fields import canonical_field
 from huiqi.normalize.lines import LogicalLine
 from huiqi.normalize.markers import classify
 from huiqi.structure import signals as sig
+from huiqi.structure.guide import build_dense_guide, field_line, is_dense_guide
 from huiqi.structure.model import Node, ParsedDocument
 from huiqi.structure.segment import Chunk
 
@@ -170,7 +171,14 @@ def build_document(chunk: Chunk) -> ParsedDocument:
     if chunk.stub:
         kind = "stub"
     fields = [n for n in nodes if n.field]
-    if kind == "document" and len(fields) >= 3 and len(fields) >= 0.6 * len(nodes):
+    numbered_guide = kind == "document" and len(fields) >= 3 and len(fields) >= 0.6 * len(nodes)
+    if kind == "document" and not numbered_guide and is_dense_guide(body):
+        if title and field_line(title):
+            title = chunk.title  # the first field label is not the guide's title
+        header, guide = build_dense_guide(body, title)
+        nodes = [guide]
+        kind = "guide"
+    elif numbered_guide:
         for n in nodes:
             n.role = "field"
             if not n.field:
