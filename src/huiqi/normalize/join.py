@@ -13,6 +13,7 @@ from collections import Counter
 
 from huiqi.normalize.lines import LogicalLine
 from huiqi.normalize.markers import classify, is_title_like, is_toc_entry
+from huiqi.normalize.tables import render_tables
 from huiqi.normalize.text import normalize_chars
 
 _TABLE_SEP = re.compile(r"^[\s|:：\-—–=+]{3,}$")
@@ -85,9 +86,67 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
     return len(prev) >= 40 or (bool(re.search("[，,]", prev)) and len(prev) >= 12)
 
 
+_RUN_MIN = 120
+_ARABIC = re.compile(r"(?<![\d.．A-Za-z])(\d{1,2})[.．、](?=[\u4e00-\u9fff“（(A-Za-z])")
+_CN_SEC = re.compile(r"(?<=[。；！？])\s*([一二三四五六七八九十]{1,3})、")
+_SENT_END = set("。；！？）”")
+
+
+def _item_run(text: str) -> list[int]:
+    """Offsets where numbered items glued into one paragraph start (PDF/web text).
+
+    Items 1., 2., 3. … count when they run in sequence from 1, each after the
+    first following a sentence end (。；！？）”); a 一、 section heading right
+    after a sentence end and before item 1 starts too. Empty when the text holds
+    no such run of at least two items.
+    """
+    marks = list(_ARABIC.finditer(text))
+    chain: list[int] = []
+    want = 1
+    for m in marks:
+        if int(m.group(1)) != want:
+            continue
+        if want > 1:
+            before = text[: m.start()].rstrip()
+            if not before or before[-1] not in _SENT_END:
+                continue
+        chain.append(m.start())
+        want += 1
+    if len(chain) < 2:
+        return []
+    cuts = set(chain)
+    for m in _CN_SEC.finditer(text):
+        if m.start(1) < chain[0] and chain[0] - m.start(1) <= 60:
+            cuts.add(m.start(1))
+    return sorted(c for c in cuts if c > 0)
+
+
+def _split_run(line: LogicalLine) -> list[LogicalLine]:
+    """``line`` cut before each item of a glued run (:func:`_item_run`)."""
+    if len(line.text) < _RUN_MIN:
+        return [line]
+    cuts = _item_run(line.text)
+    if not cuts:
+        return [line]
+    out: list[LogicalLine] = []
+    bounds = [0] + cuts + [len(line.text)]
+    for a, b in zip(bounds, bounds[1:]):
+        piece = line.text[a:b].strip()
+        if not piece:
+            continue
+        lead = len(line.text[a:b]) - len(line.text[a:b].lstrip())
+        a += lead
+        segs = [(0, line.line_of(a))]
+        segs += [(o - a, n) for o, n in line.segments if a < o < a + len(piece)]
+        out.append(LogicalLine(piece, line.line_of(a), line.line_of(a + len(piece) - 1), segs, line.raw))
+    return out
+
+
 def logical_lines(lines: list[str]) -> list[LogicalLine]:
     """Join ``lines`` (original physical lines, index 0 = line 1) into logical lines.
 
+    Table rows of 任务分工 tables and two-column guide tables are first
+    rewritten as items / ``label：value`` lines (:func:`huiqi.normalize.tables.render_tables`).
     Drops blank lines, page numbers (``— 3 —``, ``第3页``, and bare numbers
     standing after two or more blank lines), markdown table separators and
     lines holding only quotation marks (titles lost in conversion); removes
@@ -95,11 +154,16 @@ def logical_lines(lines: list[str]) -> list[LogicalLine]:
     a sentence and the next does not open a heading (rules in
     :func:`_joins`). Each logical line's text is normalised by
     :func:`huiqi.normalize.text.normalize_chars`; ``segments`` maps its
-    characters back to original line numbers.
+    characters back to original line numbers. A long paragraph holding a run
+    of items numbered in sequence (``…。1.…。2.…``) is cut before each item
+    (:func:`_item_run`).
     """
     cleaned: list[tuple[int, str, str]] = []  # (line_no, cleaned, raw)
     blank_run = 0
-    for i, raw in enumerate(lines, start=1):
+    rendered = render_tables(lines)
+    for i, (raw, table_row) in enumerate(zip(lines, rendered), start=1):
+        if table_row is not raw:
+            raw = table_row if table_row else ""
         if not raw.strip():
             blank_run += 1
             continue
@@ -144,4 +208,4 @@ def logical_lines(lines: list[str]) -> list[LogicalLine]:
         flush()
         group.append(item)
     flush()
-    return [l for l in out if l.text]
+    return [piece for l in out if l.text for piece in _split_run(l)]
