@@ -330,6 +330,10 @@ def extract_clause_facts(
 
     first = _safe("units", extract_responsible_units, ([], None), text)
     facts.responsible_units, facts.units_span = list(first[0]), first[1]
+    hint = getattr(node, "unit_hint", None)
+    if not facts.responsible_units and hint:
+        # the enclosing heading's tag (一、强化科技创新（区科技局牵头）) names the units
+        facts.responsible_units = list(_safe("units", extract_responsible_units, ([], None), hint)[0])
     facts.doc_numbers = _safe("doc_numbers", extract_doc_numbers, [], text)
     facts.cited_documents = _safe("cited", extract_cited_titles, [], text)
 

@@ -45,7 +45,9 @@ class Node:
     (for a heading that continues into prose on the same line, the heading
     sentence); ``lines`` the logical lines that belong to this node itself,
     marker line included (children excluded). ``field`` is the canonical
-    service-guide field name when ``role == "field"``.
+    service-guide field name when ``role == "field"``. ``unit_hint`` is the
+    responsible-unit tag of an enclosing heading (一、强化科技创新（区科技局牵头）)
+    that applies to this clause when it names no unit itself.
     """
 
     kind: str
@@ -55,6 +57,7 @@ class Node:
     lines: list[LogicalLine] = field(default_factory=list)
     children: list["Node"] = field(default_factory=list)
     field: str | None = None
+    unit_hint: str | None = None
 
     def all_lines(self) -> list[LogicalLine]:
         """This node's lines followed by its descendants', in document order."""

@@ -6,6 +6,7 @@ import re
 
 from huiqi.extract.dates import is_closing_clause
 from huiqi.extract.fields import canonical_field
+from huiqi.extract.units import extract_responsible_units
 from huiqi.normalize.lines import LogicalLine
 from huiqi.normalize.markers import classify
 from huiqi.structure import signals as sig
@@ -115,7 +116,28 @@ def _introduces_list(node: Node) -> bool:
     own = (m.rest if m else "").strip()
     if own.endswith("：") or own.endswith("如下"):
         return True
-    return node.kind == "article" and "。" in own
+    return node.kind == "article" and "。" in own and not _items_stand_alone(node)
+
+
+def _items_stand_alone(node: Node) -> bool:
+    """Sub-items of an article that are provisions of their own (条下各项各自成立).
+
+    True when there are at least two （一）-style sub-items and every one is a
+    headed paragraph of full sentences: a short heading ending in 。 followed by
+    more text (（一）合理分配。专项资金采取…。). Lists of conditions or
+    parts (（一）在本市注册；) stay inside their article.
+    """
+    kids = [c for c in node.children if c.kind == "subsection"]
+    if len(kids) < 2 or len(kids) != len(node.children):
+        return False
+    for c in kids:
+        m = classify(c.lines[0].text) if c.lines else None
+        own = "".join(l.text for l in c.lines)
+        rest = (m.rest if m else own).strip()
+        head = re.match(r"^[^。；：，]{2,20}。", rest)
+        if not head or len(rest) - head.end() < 10 or not rest.endswith("。"):
+            return False
+    return True
 
 
 def _assign_roles(nodes: list[Node]) -> None:
@@ -145,6 +167,24 @@ def _assign_roles(nodes: list[Node]) -> None:
                 # trailing prose sections (保障措施, 组织实施) after the numbered policy content
                 if s.role == "clause" and not s.children:
                     s.role = "text"
+
+
+def _pass_unit_tags(nodes: list[Node], hint: str | None = None) -> None:
+    """Give clauses the unit tag of the nearest grouping heading that carries one.
+
+    A grouping heading ending in a unit tag (一、强化科技创新（区科技局牵头）) names
+    the units of every item under it.
+    """
+    for n in nodes:
+        here = hint
+        if n.role in ("group", "level") and n.lines:
+            head = n.lines[0].text
+            units, span = extract_responsible_units(head)
+            if units and span is not None and not head[span.end:].strip(" 。；"):
+                here = span.text
+        if n.role == "clause":
+            n.unit_hint = here
+        _pass_unit_tags(n.children, here)
 
 
 def kind_is_body(chunk: Chunk) -> bool:
@@ -190,6 +230,7 @@ def build_document(chunk: Chunk) -> ParsedDocument:
         kind = "guide"
     elif kind in ("document",):
         _assign_roles(nodes)
+        _pass_unit_tags(nodes)
         has_clause = any(n.role == "clause" for root in nodes for n in root.walk())
         if not has_clause:
             title_lines = 1 if title else 0
