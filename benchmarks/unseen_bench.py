@@ -28,8 +28,9 @@ database involved. Measures (the table of issue 15):
 * 发文字号, issue date, validity (start and end both equal), level — exact
   match of the file's facts: for each fact, the first document in file order
   (policy document or guide) that states it;
-* contacts P/R/F1 over (org, phone) pairs: phones compared as digits, orgs equal
-  when both are missing or one contains the other;
+* contacts P/R/F1 over (org, phone) pairs of the clauses and of the documents'
+  back matter: phones compared as digits, orgs equal when both are missing or one
+  contains the other;
 * amounts P/R/F1 over per-file multisets of ``value_yuan`` (relative tolerance 1e-6).
 
 Exit code 0; figures are information, targets are those of issue 15.
@@ -227,7 +228,9 @@ def score_file(name: str, gold: dict, res: FileResult, details: list) -> Tally:
             details.append((name, key, str(want), str(got)))
     if "contacts" in gold:
         g = [(None if o is None else _norm(o), _digits(p)) for o, p in gold["contacts"]]
-        p = [(c.org and _norm(c.org), _digits(c.phone)) for _t, _u, cf in res.clauses for c in cf.contacts]
+        found = [c for _t, _u, cf in res.clauses for c in cf.contacts]
+        found += [c for df in res.doc_facts for c in df.contacts]
+        p = [(c.org and _norm(c.org), _digits(c.phone)) for c in found]
         p = list(dict.fromkeys(p))
         used = set()
         tp = 0

@@ -46,7 +46,12 @@ _PHONE_RE = re.compile(
     rf"|(?P<areahot>(?<!\d)0\d{{2,3}}\s*{_DASH}\s*(?:12\d{{3}}|96\d{{3}})(?!\d))"
     # 5-digit public hotlines: 12345, 12366, 95566 (not an amount or a date)
     r"|(?P<hotline>(?<![\d.．])(?:12\d{3}|95\d{3}|96\d{3})(?![\d.．%％万亿元年月日天个人家户项千百吨亩号]))"
+    # a local number without area code (2805093, 88905037): only after a phone cue
+    r"|(?P<local>(?<![\d.．\-—A-Za-z@])[2-8]\d{6,7}(?![\d.．%％万亿元年月日天个人家户项千百吨亩号@A-Za-z]))"
 )
+#: Words that make a number a phone number (电话, 咨询, 热线 …).
+_CUE_RE = re.compile(r"电话|热线|咨询|联系|手机|座机|传真|拨打|致电|服务台|客服|专线|举报|投诉")
+_CUE_WINDOW = 60
 _DIGITS_RE = re.compile(r"\d+")
 _SEP_ONLY_RE = re.compile(r"^[\s、，,；;/／或及和与]*$")
 _LINE_MARKER_RE = re.compile(r"^[\s\-·•*]*(?:\d+[.、．]|[（(]\d+[)）]|[①-⑳])?\s*")
@@ -65,6 +70,10 @@ _ORG_END_RE = re.compile(
 #: Boundary between two office names written without a space (…局|盟…).
 _GLUED_ORGS_RE = re.compile(r"(?<=[局厅委办])(?=(?:自治区|盟|市|旗|县)(?!场))")
 _COLON_RE = re.compile(r"[：:]")
+_ORG_PERSONS_RE = re.compile(
+    r"^(.{2,}(?:处|科|室|局|厅|委|办|中心|部|院|所|站|队|司|馆|窗口|组))"
+    r"((?:[\u4e00-\u9fff]{2,3}[、，,]?){1,3})$"
+)
 _PIECE_SEP_RE = re.compile(r"[，,；;。]")
 _SPACE_RE = re.compile(r"\s+")
 _TRIM = " \t、，,；;/／：:（）()"
@@ -111,6 +120,10 @@ def _clean_org(piece: str) -> str | None:
     piece = _VERB_PREFIX_RE.sub("", piece).strip(_TRIM)
     if not piece or len(piece) > 40:
         return None
+    # an office followed by the names of its contact persons: 投资促进处刘庆秋、崔意涵
+    named = _ORG_PERSONS_RE.match(piece)
+    if named and not _ORG_END_RE.search(named.group(2)):
+        piece = named.group(1)
     parts = [p for p in _SPACE_RE.split(piece) if p]
     if len(parts) == 1:
         # spaces removed by normalisation: 盟科技局盟科技创新发展中心
@@ -152,7 +165,14 @@ def _pieces(text: str):
         pos += len(line) + 1
 
 
-def extract_contacts(text: str, default_org: str | None = None) -> list[Contact]:
+def _has_cue(line: str, start: int) -> bool:
+    """A phone cue in the same sentence before ``start`` (at most 60 characters back)."""
+    lo = max(0, start - _CUE_WINDOW)
+    stop = max(line.rfind(ch, lo, start) for ch in "。！？")
+    return bool(_CUE_RE.search(line, max(lo, stop + 1), start))
+
+
+def extract_contacts(text: str, default_org: str | None = None, require_cue: bool = False) -> list[Contact]:
     """Contacts (咨询电话) in a block of text, in text order.
 
     ``text`` is normalised text, usually a guide's 咨询电话 field (several
@@ -162,7 +182,11 @@ def extract_contacts(text: str, default_org: str | None = None) -> list[Contact]
     ``org`` is the organisation or region (person names dropped, ``None`` if
     nothing names it and no default is given), ``phone`` the normalised
     number (see :func:`normalize_phone`), ``text``/``start``/``end`` the
-    number as written and its offsets in ``text``. Never raises.
+    number as written and its offsets in ``text``. With ``require_cue``
+    (prose, not a contact field) a number counts only after a phone cue in
+    the same sentence (电话, 咨询, 热线, 联系人 …), so ``12320`` in a sentence
+    is not a contact; local numbers without area code (``2805093``) always
+    need a cue outside contact fields. Never raises.
     """
     contacts: list[Contact] = []
     seen: set[tuple[str | None, str]] = set()
@@ -177,7 +201,7 @@ def extract_contacts(text: str, default_org: str | None = None) -> list[Contact]
             contacts.append(Contact(org=org, phone=phone, text=raw, start=start, end=start + len(raw)))
 
     for base, line in _pieces(text):
-        matches = list(_PHONE_RE.finditer(line))
+        matches = [m for m in _PHONE_RE.finditer(line) if not require_cue or _has_cue(line, m.start())]
         if not matches:
             stripped = line.strip()
             if stripped and stripped[-1] in "：:":

@@ -343,7 +343,7 @@ def extract_clause_facts(
         tags = _safe("unit tags", _unit_tags, [], text, first)
         _numbers(text, _mask(text, tags), facts)
         facts.validity = _safe("validity", extract_validity, Validity(), text, issued)
-        facts.contacts = _safe("contacts", extract_contacts, [], text)
+        facts.contacts = _safe("contacts", extract_contacts, [], text, require_cue=True)
 
     if _is_empty(facts.validity) and not _is_empty(doc_validity):
         facts.validity = _inherit(doc_validity)  # type: ignore[arg-type]
@@ -772,6 +772,8 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
         validity = Validity(start=validity.start or t_start, end=t_end, basis=basis,
                             relative=validity.relative, spans=list(validity.spans))
     facts.validity = validity
+
+    facts.contacts = _safe("contacts", extract_contacts, [], "\n".join(tail_texts), require_cue=True)
 
     supersedes: list[str] = []
     for t in closing + ["\n".join(tail_texts)]:
