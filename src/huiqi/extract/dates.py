@@ -180,6 +180,9 @@ _ISSUE_ONLY = re.compile(
     rf"^\s*[（(\[]?\s*(?P<date>{_DATE_TEXT})\s*[）)\]]?\s*(?:印发|发布|印制|制发|签发|通过)?\s*$"
 )
 _ISSUE_TAIL = re.compile(rf"(?P<date>{_DATE_TEXT})\s*(?:印发|发布|印制|制发)\s*$")
+# the signature date right before the disclosure note, anywhere in a run-on line:
+# …办公室2021年1月24日（此件公开发布）
+_ISSUE_DISCLOSED = re.compile(rf"(?P<date>{_DATE_TEXT})\s*[（(]\s*此件(?:公开发布|主动公开|依申请公开|不予?公开)")
 
 
 class LineSpan(NamedTuple):
@@ -191,7 +194,8 @@ class LineSpan(NamedTuple):
 
 
 def _issue_match(line: str, allow_tail: bool) -> tuple[date, int, int] | None:
-    m = _ISSUE_ONLY.match(line) or (_ISSUE_TAIL.search(line) if allow_tail else None)
+    m = _ISSUE_ONLY.match(line) or (_ISSUE_TAIL.search(line) if allow_tail else None) or \
+        _ISSUE_DISCLOSED.search(line)
     if not m:
         return None
     d = parse_date(m.group("date"))

@@ -427,6 +427,9 @@ def _title_lines(lines: list[LogicalLine], title: str | None) -> set[int]:
     return out
 
 
+_TITLE_THEN_NO_RE = re.compile(r"(?:通知|意见|办法|方案|措施|规定|细则|决定|公告|批复|通告|规划|计划)》?\s*[（(]\s*$")
+
+
 def _doc_number(title: str | None, head: list[LogicalLine]) -> str | None:
     """发文字号 of the document: in the title, on a title line, or alone on a header line.
 
@@ -445,6 +448,10 @@ def _doc_number(title: str | None, head: list[LogicalLine]) -> str | None:
         if spans:
             rest = (text[: spans[0].start] + text[spans[0].end:]).strip(" （）()〔〕[]【】")
             if not rest:
+                return normalize_doc_number(spans[0].text)
+            # a title followed by its number in brackets: …的通知（嘉政办发〔2021〕7号）
+            before = text[: spans[0].start]
+            if _TITLE_THEN_NO_RE.search(before) and not re.search(r"[《，。；]", before):
                 return normalize_doc_number(spans[0].text)
         if i not in titles and re.search(r"[，。]", text):
             break
@@ -740,6 +747,7 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
         parts = _split_orgs(last)
         if parts and not any(t.lstrip().startswith("抄送") for t in texts[-4:]):
             tail_issuer = "、".join(parts)
+    first_line = re.sub(r"^\s*(?:\d{1,3}[、.．]|[（(]?[一二三四五六七八九十]{1,3}[、）)])\s*", "", texts[0]) if texts else ""
     facts.issuer = (
         tail_issuer
         or _safe("issuer", _issuer_from_header, None, head, doc.title)
@@ -747,6 +755,8 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
         or (getattr(meta, "issuer", None) if meta is not None else None)
         or _meta_source(meta)
         or (wrap.issuer if wrap is not None else None)
+        # no title found: a first line that reads 发文机关 + 关于… names the issuer
+        or (_safe("issuer", _issuer_from_title, None, first_line[:60]) if not (doc.title or facts.title) else None)
     )
 
     # Closing clauses (附则/施行条款) anywhere in the tree.
