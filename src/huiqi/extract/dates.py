@@ -272,7 +272,7 @@ def title_period(title: str) -> tuple[date | None, date | None]:
 
 # --- validity (有效期) --------------------------------------------------------------
 
-_PREFILTER = re.compile(r"\d{4}\s*年|之日起|有效期|试行期|长期")
+_PREFILTER = re.compile(r"\d{4}\s*年|之日起|有效期|试行|暂定|长期")
 
 _LABEL = (
     r"(?:政策执行期限|执行期限|执行时间|执行期|实施期限|实施时间|实施期|试点期限|试点时间|"
@@ -309,8 +309,8 @@ _REL_START = re.compile(
     r"(?:施行|实施|执行|试行|生效)"
 )
 _DURATION = re.compile(
-    r"(?:有效期|试行期|实施期|执行期|试点期)(?:限)?(?:暂定)?(?:为|是)?\s*"
-    r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*(?P<unit>年|月)"
+    r"(?:(?:有效期|试行期|实施期|执行期|试点期)(?:限)?(?:暂定)?(?:为|是)?|暂定|(?<=试行))\s*"
+    r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*(?P<unit>年|月)(?![\d底末初])"
 )
 _LONG_TERM = re.compile(r"长期(?:执行|有效|实施|施行)")
 
@@ -501,6 +501,7 @@ def extract_validity(text: str, issued: date | None = None) -> Validity:
 
     * self-referential clauses, i.e. any phrase below in a sentence naming
       the text itself (``本政策/本办法/本公告/本清单…``) [5];
+    * durations after 试行 / 暂定 (``自2023年1月1日起试行2年``, ``暂定三年``) [4];
     * labelled windows and ends: ``执行期限至2025年12月31日``,
       ``有效期至…``, ``执行时间为2022—2025年``, ``试点期限暂定为2022年至2024年``,
       ``政策执行期限延长至2023年4月30日``; relative starts

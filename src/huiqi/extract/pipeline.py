@@ -374,6 +374,9 @@ _NATIONAL_RE = re.compile(
     r"应急管理|审计|退役军人事务|国家安全|卫生健康|国家卫生健康)部)"
 )
 _HOME_ABBR_RE = re.compile(r"^自治区")
+_BARE_PROVINCE_RE = re.compile(r"^省(?!级|内|外|市|直)[\u4e00-\u9fff]{1,20}?(?:人民政府|政府|办公厅|厅|局|委|委员会|办)")
+_BARE_CITY_RE = re.compile(r"^(?:市|盟)(?!场|级|内|外|直|民)[\u4e00-\u9fff]{1,20}?(?:人民政府|政府|行政公署|公署|办公室|局|委|委员会|办)")
+_BARE_COUNTY_RE = re.compile(r"^(?:区|县|旗)(?!域|级|内|外|直)[\u4e00-\u9fff]{1,20}?(?:人民政府|政府|办公室|局|委|委员会|办)")
 _LEVELS = ("国家", "自治区", "盟市", "旗县")
 
 
@@ -561,6 +564,13 @@ def _place_level(name: str) -> tuple[str, str] | None:
         return None
     if _HOME_ABBR_RE.match(name):
         return "自治区", HOME_PROVINCE
+    # a bare tier prefix (省人民政府, 省财政厅, 市人民政府, 区发改局): the level, place unnamed
+    if _BARE_PROVINCE_RE.match(name):
+        return "自治区", None
+    if _BARE_CITY_RE.match(name):
+        return "盟市", None
+    if _BARE_COUNTY_RE.match(name):
+        return "旗县", None
     jio = _jionlp()
     if jio is not None:
         try:
@@ -797,5 +807,9 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
     facts.cited_documents = list(dict.fromkeys(cited))
 
     facts.level, facts.region = _safe("level", _level_region, (None, None), doc, facts.issuer)
+    if facts.level is None and facts.title and facts.title != doc.title:
+        # the page metadata's 标题 (名称：通辽市人民政府办公室关于…)
+        facts.level, facts.region = _safe("level", _infer_level, (None, None),
+                                          _issuer_from_title(facts.title), facts.title)
     if facts.level is None and wrap is not None:
         facts.level, facts.region = wrap.level, wrap.region

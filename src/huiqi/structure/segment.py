@@ -18,6 +18,7 @@ General signals only (no per-file anchors):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from huiqi.extract.dates import is_closing_clause
@@ -76,11 +77,14 @@ def _is_annex_label(text: str) -> bool:
     return bool(m and m.kind == "annex" and not m.rest)
 
 
+_DOCNO_LINE = re.compile(r"^[（(]?[\u4e00-\u9fffA-Za-z]{1,15}〔\d{4}〕\d{1,5}号[）)]?$")
+
+
 def _is_fragment(text: str) -> bool:
     """A short unpunctuated line before a title: its first half or 附件."""
     return _is_annex_label(text) or (
         classify(text) is None and len(text) <= 40 and not any(c in text for c in "。；：，")
-        and not sig.is_date_line(text)
+        and not sig.is_date_line(text) and not _DOCNO_LINE.match(text)
     )
 
 
