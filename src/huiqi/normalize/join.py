@@ -98,7 +98,7 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
     return len(prev) >= 40 or (bool(re.search("[，,]", prev)) and len(prev) >= 12)
 
 
-_RUN_MIN = 120
+_RUN_MIN = 60
 _ARABIC = re.compile(r"(?<![\d.．A-Za-z])(\d{1,2})[.．、](?=[\u4e00-\u9fff“（(A-Za-z])")
 _CN_SEC = re.compile(r"(?<=[。；！？])\s*([一二三四五六七八九十]{1,3})、")
 _SENT_END = set("。；！？）”")

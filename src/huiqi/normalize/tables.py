@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import re
 
-from huiqi.extract.fields import canonical_field
-
 __all__ = ["render_tables"]
 
 _UNIT_COL = re.compile(
@@ -83,6 +81,10 @@ def render_tables(lines: list[str]) -> list[str]:
     Returns a new list of the same length (line ``i`` stays line ``i``).
     Never raises.
     """
+    # the guide-field table (reference data); imported here, not at module
+    # level, because the extract package imports the structure stage
+    from huiqi.extract.fields import canonical_field  # noqa: PLC0415
+
     out = list(lines)
     i = 0
     while i < len(out):

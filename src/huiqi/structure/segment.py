@@ -157,7 +157,18 @@ def split_documents(lines: list[LogicalLine]) -> list[Chunk]:
                 cur.title = title if (head == title or sig.is_title_like(head)) else head + title
                 ended = False
             else:
-                new_chunk(title)
+                # the title's first half may close the previous chunk
+                # (关于支持长春经济圈高质量 / 发展的若干政策)
+                carry: list[LogicalLine] = []
+                while (cur.lines and len(carry) < 2 and _is_fragment(cur.lines[-1].text)
+                       and not _is_annex_label(cur.lines[-1].text)
+                       and not sig.is_issuer_line(cur.lines[-1].text)
+                       and not cur.lines[-1].text.startswith(("（", "("))
+                       and sig.is_title_like(cur.lines[-1].text + "".join(l.text for l in carry) + title)
+                       and len(cur.lines) > 1):
+                    carry.insert(0, cur.lines.pop())
+                new_chunk("".join(l.text for l in carry) + title if carry else title)
+                cur.lines.extend(carry)
             cur.lines.append(line)
             i += 1
             continue
