@@ -296,9 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--details", action="store_true", help="print every mismatch (tuning files only)")
     ap.add_argument("--show-heldout", action="store_true", help="with --details, include held-out files")
     ap.add_argument("--json", action="store_true", help="figures as JSON")
+    ap.add_argument("--batch", type=int, help="only files of this held-out batch (gold key 'batch')")
     args = ap.parse_args(argv)
 
     gold = yaml.safe_load(GOLD.read_text(encoding="utf-8"))["files"]
+    if args.batch is not None:
+        gold = {k: v for k, v in gold.items() if v.get("batch", 1) == args.batch}
     splits = {"tuning": Tally(), "held-out": Tally(), "all": Tally()}
     by_type: dict[str, Tally] = defaultdict(Tally)
     by_format: dict[str, Tally] = defaultdict(Tally)

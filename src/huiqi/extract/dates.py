@@ -182,6 +182,11 @@ _ISSUE_ONLY = re.compile(
 _ISSUE_TAIL = re.compile(rf"(?P<date>{_DATE_TEXT})\s*(?:印发|发布|印制|制发)\s*$")
 # the signature date right before the disclosure note, anywhere in a run-on line:
 # …办公室2021年1月24日（此件公开发布）
+# a signature glued into a run-on line: …鄂尔多斯市人民政府2024年4月29日国家碳达峰试点…
+_ISSUE_SIGNED = re.compile(
+    rf"(?:人民政府|政府|办公厅|办公室|委员会|行政公署|[厅局委])\s*(?P<date>{_DATE_TEXT})"
+    r"(?![\d日号])(?!\s*(?:起|以来|以前|以后|前|后|至|到|之|止|开始|期间|以|的|印发|发布|第|召开|审议|会议))"
+)
 _ISSUE_DISCLOSED = re.compile(rf"(?P<date>{_DATE_TEXT})\s*[（(]\s*此件(?:公开发布|主动公开|依申请公开|不予?公开)")
 
 
@@ -212,8 +217,10 @@ def find_issue_date(
     imprint line ``…2022年5月20日印发``. The last ``tail`` non-blank lines are
     searched from the end and the last such line wins. If none is found, the
     first ``head`` non-blank lines are searched for a date-only line (the
-    cover page of a compilation: issuer lines then ``2025年7月``). Month-only
-    dates give the 1st. Returns ``(date, LineSpan(line_index, start, end))``
+    cover page of a compilation: issuer lines then ``2025年7月``), and last
+    a signature glued into a run-on line among them
+    (``…鄂尔多斯市人民政府2024年4月29日国家碳达峰…``). Month-only dates give
+    the 1st. Returns ``(date, LineSpan(line_index, start, end))``
     with offsets into ``lines[line_index]``, or ``None``.
     """
     seen = 0
@@ -236,6 +243,13 @@ def find_issue_date(
         hit = _issue_match(line, allow_tail=False)
         if hit:
             return hit[0], LineSpan(i, hit[1], hit[2])
+    # last resort: a signature glued into a run-on first line (web text without breaks)
+    for i, line in enumerate(lines[:head]):
+        m = _ISSUE_SIGNED.search(line)
+        if m:
+            d = parse_date(m.group("date"))
+            if d:
+                return d, LineSpan(i, m.start("date"), m.end("date"))
     return None
 
 

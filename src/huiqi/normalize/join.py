@@ -64,7 +64,9 @@ def _ends_sentence(p: str) -> bool:
 _META_START = re.compile(
     r"^\s*(?:时\s*间|日\s*期|来\s*源|信息来源|發布時間|发布时间|发布日期|发布机构|發布機構|发文日期|"
     r"發文日期|成文日期|索\s*引\s*号|索\s*引\s*號|文\s*号|文\s*號|发文字号|文件编号|主题分类|作\s*者)\s*[：:|]"
+    r"|^\s*(?:标\s*题|標\s*題|索\s*引\s*号|发文字号|发文机关|成文日期|公开日期|信息分类|概\s*述)\s"
 )
+_BREADCRUMB = re.compile(r"首页\s*(?:>|＞|»|&gt;)")
 _DOCNO_ONLY = re.compile(r"^\s*[（(〔\[]?\s*[\u4e00-\u9fffA-Za-z]{1,15}\s*[〔\[［【﹝(（]\s*(?:19|20)\d{2}\s*"
                          r"[〕\]］】﹞)）]\s*第?\s*\d{1,5}\s*[号號]\s*[）)〕\]]?\s*$")
 
@@ -74,6 +76,8 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
     if classify(nxt) is not None or is_toc_entry(nxt) or is_toc_entry(prev):
         return False
     if _META_START.match(nxt) or _META_START.match(prev) or _DOCNO_ONLY.match(nxt) or _DOCNO_ONLY.match(prev):
+        return False
+    if _BREADCRUMB.search(prev):
         return False
     if _ends_sentence(prev):
         return False

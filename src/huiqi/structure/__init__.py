@@ -6,7 +6,7 @@ import re
 
 from huiqi.normalize import logical_lines
 from huiqi.readers.base import SourceText
-from huiqi.structure.meta import split_page_meta
+from huiqi.structure.meta import is_meta_label, split_page_meta
 from huiqi.structure.model import Node, ParsedDocument
 from huiqi.structure.segment import split_documents
 from huiqi.structure.tree import build_document
@@ -47,7 +47,8 @@ def parse_lines(lines: list[str], skip: set[int] | frozenset = frozenset()) -> l
     three, else to the first); attachments get their ``wrapper`` notice.
     """
     if skip:
-        lines = ["" if i + 1 in skip else l for i, l in enumerate(lines)]
+        # a metadata label the boilerplate remover dropped (索 引 号 in its own <li>) stays
+        lines = ["" if i + 1 in skip and not is_meta_label(l) else l for i, l in enumerate(lines)]
     body, meta = split_page_meta(logical_lines(lines))
     docs = [build_document(c) for c in split_documents(body) if c.lines]
     if meta:

@@ -21,7 +21,7 @@ from datetime import date
 
 from huiqi.normalize.lines import LogicalLine
 
-__all__ = ["PageMeta", "split_page_meta"]
+__all__ = ["PageMeta", "is_meta_label", "split_page_meta"]
 
 #: label → field (None: recognised and dropped). Spaces inside labels are ignored.
 _LABELS: dict[str, str | None] = {
@@ -40,15 +40,21 @@ _LABELS: dict[str, str | None] = {
     "实施日期": None, "信息来源": "source", "来源": "source", "作者": None, "浏览次数": None,
     "阅读量": None, "阅读": None, "浏览": None, "点击数": None, "关键词": None, "属性": None,
     "专业属性": None, "备注": None, "分类": None, "所属机构": None, "统一编号": None,
+    "信息分类": None, "概述": None, "内容概述": None, "公开形式": None,
 }
 _ALT = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(_LABELS, key=len, reverse=True))
-_LABEL_RE = re.compile(rf"(?P<label>{_ALT})\s*(?:[：:]|(?=\s*\|)|\s+(?=\S))")
+_LABEL_RE = re.compile(rf"(?P<label>{_ALT})\s*(?:[：:]|(?=\s*\|)|\s+(?=\S)|\s*$)")
+#: Labels that may run straight into their value once spaces are normalised away
+#: (索引号000014349/2023-05944发文字号鄂府发〔2023〕58号): long enough not to be prose.
+_GLUED = [k for k in _LABELS if len(k) >= 3] + ["标题", "文号", "概述"]
+_GLUED_ALT = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(_GLUED, key=len, reverse=True))
+_GLUED_RE = re.compile(rf"(?P<label>{_GLUED_ALT})\s*[：:]?")
 _LEAD_RE = re.compile(r"^[\s|]*(?:(?P<stamp>(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?)\s*)?")
 _BANNER_RE = re.compile(
     r"^(?:当前位置|您的位置|您当前的位置|所在位置|当前所在位置)\s*[：:]|"
     r"首页\s*(?:>|＞|»|&gt;|/)|"
-    r"^(?:下载地址|打印本页|关闭窗口|【?字体|分享到|扫一扫在手机)|"
-    r"(?:欢迎您|欢迎访问)$|"
+    r"^(?:下载地址|打印本页|关闭窗口|【?字体|分享到|扫一扫在手机)|^打印.{0,8}$|"
+    r"(?:欢迎您|欢迎访问)$|官方微信$|官方微博$|微信公众号$|"
     # a browser-title line: 通政办发电 -通辽在线, …_中国政府网
     r"\s?[-_|｜]\s?[\u4e00-\u9fff]{2,12}(?:在线|网|门户网站|政府网|政务网)$"
 )
@@ -101,7 +107,10 @@ def _pairs(text: str) -> list[tuple[str, str]] | None:
     pos = lead.end() if lead else 0
     found = list(_LABEL_RE.finditer(t, pos))
     if not found or found[0].start() != pos:
-        return None
+        glued = list(_GLUED_RE.finditer(t, pos))
+        if not glued or glued[0].start() != pos:
+            return None
+        found = glued
     out: list[tuple[str, str]] = []
     if lead and lead.group("stamp"):
         out.append(("发布时间", lead.group("stamp")))
@@ -111,6 +120,12 @@ def _pairs(text: str) -> list[tuple[str, str]] | None:
         value = t[m.end():end].strip(" |:：【】")
         out.append((label, value))
     return out
+
+
+def is_meta_label(text: str) -> bool:
+    """True for a line holding a metadata label, alone or with its value (``索 引 号``, ``发文日期：…``)."""
+    t = re.sub(r"\s+", "", text or "").replace("號", "号")
+    return bool(t) and len(t) <= 60 and _pairs(t) is not None
 
 
 def split_page_meta(lines: list[LogicalLine]) -> tuple[list[LogicalLine], PageMeta]:
