@@ -158,3 +158,22 @@ def test_task_table_rows_become_items(tmp_path):
     text = clauses[1][1].block().text
     assert text == "2.规模上工业增加值增长5%左右。（牵头单位：区工信局；责任单位：立山经济开发区）"
     assert clauses[1][1].start == 4
+
+
+def test_task_table_annex_gives_units_to_the_items_it_repeats():
+    # items of 关于支持长春经济圈高质量发展的若干政策 (吉政办发〔2019〕25号), with a
+    # 任务分工 annex in the usual Word layout
+    lines = [
+        "1.支持重大产业项目发展。对符合产业发展规划的新建重点产业类项目,依法依规给予支持。",
+        "2.支持发展总部经济。对新引进的企业总部,由所在地政府根据实际给予支持。",
+        "附件",
+        "重点任务分工表",
+        "序号\t重点任务\t牵头单位\t配合单位",
+        "1\t支持重大产业项目发展\t省发展改革委\t省工业和信息化厅、省财政厅",
+        "2\t支持发展总部经济\t省商务厅\t长春市政府",
+    ]
+    from huiqi.extract import extract_clause_facts
+
+    docs = parse_lines(lines)
+    first = next(n for d in docs for _, n in d.clauses() if n.block().text.startswith("1.支持重大产业项目发展。对"))
+    assert extract_clause_facts(first).responsible_units == ["省发展改革委", "省工业和信息化厅", "省财政厅"]

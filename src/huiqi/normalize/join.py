@@ -177,13 +177,12 @@ def logical_lines(lines: list[str]) -> list[LogicalLine]:
     cleaned: list[tuple[int, str, str]] = []  # (line_no, cleaned, raw)
     blank_run = 0
     rendered = render_tables(lines)
-    for i, (raw, table_row) in enumerate(zip(lines, rendered), start=1):
-        if table_row is not raw:
-            raw = table_row if table_row else ""
-        if not raw.strip():
+    for i, (raw, source) in enumerate(zip(lines, rendered), start=1):
+        # ``source`` is the line as read (a table row rewritten), ``raw`` the original
+        if not source.strip():
             blank_run += 1
             continue
-        s = _clean(raw)
+        s = _clean(source)
         drop = (
             not s
             or _TABLE_SEP.match(s)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from huiqi.normalize import logical_lines
+from huiqi.normalize.markers import classify
 from huiqi.readers.base import SourceText
 from huiqi.structure.meta import is_meta_label, split_page_meta
 from huiqi.structure.model import Node, ParsedDocument
@@ -37,6 +38,50 @@ def _link_wrappers(docs: list[ParsedDocument]) -> None:
             doc.wrapper = prev
 
 
+_ROW_TAG = re.compile(r"（(?:牵头单位|责任单位|配合单位|责任部门|牵头部门|配合部门|协同单位|参与单位|实施单位|主责单位|责任处室|责任科室)：.*）$")
+_HEAD_CUT = re.compile(r"[。；：，（(]")
+_PUNCT = re.compile(r"[\s“”\"《》〈〉、，。；：（）()]")
+
+
+def _key(text: str) -> str:
+    return _PUNCT.sub("", text)
+
+
+def _link_task_tables(docs: list[ParsedDocument]) -> None:
+    """Units of a 任务分工 table (an annex) given to the items whose task it repeats.
+
+    A table row (rendered by :func:`huiqi.normalize.tables.render_tables`) names
+    a task and its units; an item elsewhere in the file without a unit tag
+    whose heading (its text up to the first 。；：，) is the row's task, or
+    starts it, gets the row's tag as ``unit_hint``.
+    """
+    rows: list[tuple[str, str]] = []
+    for d in docs:
+        for _, n in d.clauses():
+            if not n.lines or not ("\t" in n.lines[0].raw or n.lines[0].raw.lstrip().startswith("|")):
+                continue
+            text = n.lines[0].text
+            m = _ROW_TAG.search(text)
+            if m:
+                task = re.sub(r"^\d{1,3}\.", "", text[: m.start()])
+                rows.append((_key(task), m.group(0)))
+    if not rows:
+        return
+    for d in docs:
+        for _, n in d.clauses():
+            if n.unit_hint or not n.lines or "\t" in n.lines[0].raw:
+                continue
+            m = classify(n.lines[0].text)
+            body = (m.rest if m else n.lines[0].text)
+            head = _key(_HEAD_CUT.split(body, 1)[0])
+            if len(head) < 4 or _ROW_TAG.search(body):
+                continue
+            for task, tag in rows:
+                if task.startswith(head) or (len(task) >= 6 and _key(body).startswith(task)):
+                    n.unit_hint = tag
+                    break
+
+
 def parse_lines(lines: list[str], skip: set[int] | frozenset = frozenset()) -> list[ParsedDocument]:
     """Parse original physical lines (index 0 = line 1) into documents.
 
@@ -56,6 +101,7 @@ def parse_lines(lines: list[str], skip: set[int] | frozenset = frozenset()) -> l
         for d in targets:
             d.meta = meta
     _link_wrappers(docs)
+    _link_task_tables(docs)
     return docs
 
 
