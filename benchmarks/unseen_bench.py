@@ -229,7 +229,7 @@ def score_file(name: str, gold: dict, res: FileResult, details: list) -> Tally:
     if "contacts" in gold:
         g = [(None if o is None else _norm(o), _digits(p)) for o, p in gold["contacts"]]
         found = [c for _t, _u, cf in res.clauses for c in cf.contacts]
-        found += [c for df in res.doc_facts for c in df.contacts]
+        found += [c for df in res.doc_facts for c in getattr(df, "contacts", [])]
         p = [(c.org and _norm(c.org), _digits(c.phone)) for c in found]
         p = list(dict.fromkeys(p))
         used = set()
