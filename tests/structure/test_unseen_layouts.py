@@ -177,3 +177,27 @@ def test_task_table_annex_gives_units_to_the_items_it_repeats():
     docs = parse_lines(lines)
     first = next(n for d in docs for _, n in d.clauses() if n.block().text.startswith("1.支持重大产业项目发展。对"))
     assert extract_clause_facts(first).responsible_units == ["省发展改革委", "省工业和信息化厅", "省财政厅"]
+
+
+def test_ocr_misread_article_number_is_recovered_only_in_sequence():
+    # 山东省科技型中小企业创新发展专项扶持资金管理暂行办法 as stored: 常五条 for 第五条
+    lines = [
+        "第一章总则第一条为进一步贯彻落实有关文件精神,制定本办法。",
+        "第四条省科技和财政部门是创新资金的主管部门,负责项目立项审批。",
+        "常五条创新资金的安排坚持公开、公平、公正、择优和专款专用的原则。",
+        "第二章支持对象第六条创新资金面向在本省注册的各类科技型中小企业。",
+        "常九条不在顺序上的文字不算条款。",
+    ]
+    (doc,) = parse_lines(lines)
+    labels = [n.label for _, n in doc.clauses()]
+    assert labels == ["第一条", "第四条", "第五条", "第六条"]
+    assert "常九条" in doc.clauses()[-1][1].block().text
+
+
+def test_mangled_separator_after_article_number():
+    # 深商務規〔2025〕4號 on a mirror: the no-break space after 第一條 became "?"
+    lines = ["第一章 ?總則", "第一條?為進一步加強和規範財政專項資金的使用管理,制定本辦法。",
+             "第二條?本辦法所稱財政專項資金,是指由市級財政預算安排的資金。"]
+    (doc,) = parse_lines(lines)
+    assert [n.label for _, n in doc.clauses()] == ["第一条", "第二条"]
+    assert doc.clauses()[0][1].heading.startswith("为进一步")

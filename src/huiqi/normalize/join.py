@@ -63,7 +63,8 @@ def _ends_sentence(p: str) -> bool:
 #: a 发文字号: never part of a paragraph.
 _META_START = re.compile(
     r"^\s*(?:时\s*间|日\s*期|来\s*源|信息来源|發布時間|发布时间|发布日期|发布机构|發布機構|发文日期|"
-    r"發文日期|成文日期|索\s*引\s*号|索\s*引\s*號|文\s*号|文\s*號|发文字号|文件编号|主题分类|作\s*者)\s*[：:|]"
+    r"發文日期|成文日期|索\s*引\s*号|索\s*引\s*號|文\s*号|文\s*號|发文字号|文件编号|主题分类|作\s*者|"
+    r"浏览量|浏览次数|阅读量|点击量|访问量)\s*[：:|]"
     r"|^\s*(?:标\s*题|標\s*題|索\s*引\s*号|发文字号|发文机关|成文日期|公开日期|信息分类|概\s*述)\s"
 )
 _BREADCRUMB = re.compile(r"首页\s*(?:>|＞|»|&gt;)")
@@ -71,11 +72,19 @@ _DOCNO_ONLY = re.compile(r"^\s*[（(〔\[]?\s*[\u4e00-\u9fffA-Za-z]{1,15}\s*[〔
                          r"[〕\]］】﹞)）]\s*第?\s*\d{1,5}\s*[号號]\s*[）)〕\]]?\s*$")
 
 
+def _standalone(line: str) -> bool:
+    """A metadata line or a 发文字号 alone (checked on the normalised text: 黔府辦發(fā)〔2012〕34號)."""
+    if not re.search(r"[：:|〔\[［【﹝(（号號]", line):
+        return False
+    t = normalize_chars(line)
+    return bool(_META_START.match(t) or _DOCNO_ONLY.match(t))
+
+
 def _joins(prev: str, nxt: str, width: int | None) -> bool:
     """Whether physical line ``nxt`` continues ``prev`` (both cleaned)."""
     if classify(nxt) is not None or is_toc_entry(nxt) or is_toc_entry(prev):
         return False
-    if _META_START.match(nxt) or _META_START.match(prev) or _DOCNO_ONLY.match(nxt) or _DOCNO_ONLY.match(prev):
+    if _standalone(nxt) or _standalone(prev):
         return False
     if _BREADCRUMB.search(prev):
         return False
@@ -137,13 +146,26 @@ def _item_run(text: str) -> list[int]:
     return sorted(c for c in cuts if c > 0)
 
 
+#: 第一章总则第一条… : an article glued to its chapter heading.
+_CHAPTER_GLUE = re.compile(r"^第[一二三四五六七八九十\d]{1,3}章\s*[^\s第。，]{1,12}?(?=第[一二三四五六七八九十百零\d]{1,4}条)")
+
+
 def _split_run(line: LogicalLine) -> list[LogicalLine]:
-    """``line`` cut before each item of a glued run (:func:`_item_run`)."""
+    """``line`` cut before each item of a glued run (:func:`_item_run`) and
+    after a chapter heading an article is glued to (第一章总则第一条…)."""
+    glue = _CHAPTER_GLUE.match(line.text)
+    if glue and len(line.text) > glue.end() + 4:
+        return _cut(line, [glue.end()])
     if len(line.text) < _RUN_MIN:
         return [line]
     cuts = _item_run(line.text)
     if not cuts:
         return [line]
+    return _cut(line, cuts)
+
+
+def _cut(line: LogicalLine, cuts: list[int]) -> list[LogicalLine]:
+    """``line`` cut at the character offsets ``cuts`` (segments kept)."""
     out: list[LogicalLine] = []
     bounds = [0] + cuts + [len(line.text)]
     for a, b in zip(bounds, bounds[1:]):

@@ -15,9 +15,10 @@ CN_NUM = "一二三四五六七八九十百零〇两"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(rf"^第[{CN_NUM}\d]{{1,4}}(?:篇|部分)(?=\s|$|[\u3400-\u9fff])\s*")),
-    ("chapter", re.compile(rf"^第[{CN_NUM}\d]{{1,4}}章\s*")),
+    # a mangled separator after the number (第一条?为…: a lost no-break space) is eaten
+    ("chapter", re.compile(rf"^第[{CN_NUM}\d]{{1,4}}章\s*[？?]?\s*")),
     # 第十条, 第10条 and PDF/web spacing 第 1 0 条 (full-width digits are already half-width)
-    ("article", re.compile(rf"^第\s*[{CN_NUM}\d](?:\s?[{CN_NUM}\d]){{0,4}}\s*条(?=\s|　|[\u3400-\u9fff（])\s*")),
+    ("article", re.compile(rf"^第\s*[{CN_NUM}\d](?:\s?[{CN_NUM}\d]){{0,4}}\s*条(?=\s|　|[\u3400-\u9fff（？?])\s*[？?]?\s*")),
     ("section", re.compile(rf"^[{CN_NUM}]{{1,3}}\s*、(?![{CN_NUM}]{{1,2}}、)\s*")),
     ("subsection", re.compile(rf"^[（(][{CN_NUM}]{{1,3}}[）)]\s*")),
     ("subitem", re.compile(r"^[（(]\d{1,2}[）)]\s*")),
@@ -74,8 +75,8 @@ def classify(text: str) -> Marker | None:
             if "。" in rest or len(rest) > 60:
                 return None
         label = m.group(0).strip()
-        if kind == "article":
-            label = re.sub(r"\s+", "", label)
+        if kind in ("article", "chapter"):
+            label = re.sub(r"[\s？?]+", "", label)
         return Marker(kind, label, t[m.end():].strip())
     return None
 

@@ -8,7 +8,7 @@ from huiqi.extract.dates import is_closing_clause
 from huiqi.extract.fields import canonical_field
 from huiqi.extract.units import extract_responsible_units
 from huiqi.normalize.lines import LogicalLine
-from huiqi.normalize.markers import classify
+from huiqi.normalize.markers import Marker, classify, marker_number
 from huiqi.structure import signals as sig
 from huiqi.structure.guide import build_dense_guide, field_line, is_dense_guide
 from huiqi.structure.model import Node, ParsedDocument
@@ -73,8 +73,13 @@ def _build_nodes(lines: list[LogicalLine]) -> tuple[list[LogicalLine], list[Node
     header: list[LogicalLine] = []
     roots: list[Node] = []
     stack: list[Node] = []
+    last_article: int | None = None
     for line in lines:
         m = classify(line.text)
+        if m is None and last_article is not None:
+            m = _misread_article(line.text, last_article)
+        if m is not None and m.kind == "article":
+            last_article = marker_number(m.label)
         if m is None or m.kind in _INLINE or (m.kind == "annex" and not roots):
             (stack[-1].lines if stack else header).append(line)
             continue
@@ -96,6 +101,21 @@ def _build_nodes(lines: list[LogicalLine]) -> tuple[list[LogicalLine], list[Node
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
     return header, roots
+
+
+_MISREAD_ARTICLE = re.compile(r"^[\u4e00-\u9fff]([一二三四五六七八九十百零]{1,4})条(?=[\u4e00-\u9fff（])")
+
+
+def _misread_article(text: str, last: int) -> Marker | None:
+    """An article whose 第 was misread by OCR (常五条… after 第四条).
+
+    Accepted only when the number is the next one in sequence, so prose that
+    happens to contain X五条 is not cut.
+    """
+    m = _MISREAD_ARTICLE.match(text.strip())
+    if not m or marker_number(m.group(1)) != last + 1:
+        return None
+    return Marker("article", f"第{m.group(1)}条", text.strip()[m.end():].strip())
 
 
 def _has_content(node: Node) -> bool:
