@@ -150,3 +150,12 @@ def test_attachment_takes_date_and_number_from_its_notice():
     assert facts.doc_number == "长府发〔2022〕6号"
     assert facts.issued == date(2022, 6, 2)
     assert (facts.validity.start, facts.validity.end) == (date(2022, 6, 2), date(2023, 6, 1))
+
+
+def test_an_address_is_never_the_contact_org():
+    # 深圳光明区 办事指南: 邮寄地址 … 行政服务大厅(文件流转岗) 电话:0755-88211706
+    text = normalize_chars("邮寄地址:深圳市光明区牛山路与德雅路交汇处公共服务平台一楼区行政服务大厅(文件流转岗) 电话:0755-88211706")
+    assert [(c.org, c.phone) for c in extract_contacts(text)] == [("区行政服务大厅", "0755-88211706")]
+    text = normalize_chars("咨询地址:呼和浩特市新华大街63号,电话:0471-6601234")
+    assert [(c.org, c.phone) for c in extract_contacts(text)] == [(None, "0471-6601234")]
+    assert extract_contacts(normalize_chars("阿拉善路街道办事处:0483-8331111"))[0].org == "阿拉善路街道办事处"

@@ -70,6 +70,8 @@ _ORG_END_RE = re.compile(
 #: Boundary between two office names written without a space (…局|盟…).
 _GLUED_ORGS_RE = re.compile(r"(?<=[局厅委办])(?=(?:自治区|盟|市|旗|县)(?!场))")
 _COLON_RE = re.compile(r"[：:]")
+_ADDRESS_RE = re.compile(r"地址|\d+号|[路街道]\d|交汇处|[\d一二三四五六七八九十]+楼(?!宇)|\d+层|\d+室|路与[\u4e00-\u9fff]{1,8}路")
+_ADDRESS_SPLIT_RE = re.compile(r"\d+号|交汇处|[\d一二三四五六七八九十]+楼|\d+层|\d+室|地址[：:]?|[路街]\d+")
 _ORG_PERSONS_RE = re.compile(
     r"^(.{2,}(?:处|科|室|局|厅|委|办|中心|部|院|所|站|队|司|馆|窗口|组))"
     r"((?:[\u4e00-\u9fff]{2,3}[、，,]?){1,3})$"
@@ -120,6 +122,13 @@ def _clean_org(piece: str) -> str | None:
     piece = _VERB_PREFIX_RE.sub("", piece).strip(_TRIM)
     if not piece or len(piece) > 40:
         return None
+    # an address is not an organisation: keep what follows its last street/number token
+    if _ADDRESS_RE.search(piece):
+        tail = _ADDRESS_SPLIT_RE.split(piece)[-1]
+        tail = re.sub(r"[（(][^（）()]*[）)]?$", "", tail).strip(_TRIM)
+        piece = tail if len(tail) >= 3 and _ORG_END_RE.search(tail) and not _ADDRESS_RE.search(tail) else ""
+        if not piece:
+            return None
     # an office followed by the names of its contact persons: 投资促进处刘庆秋、崔意涵
     named = _ORG_PERSONS_RE.match(piece)
     if named and not _ORG_END_RE.search(named.group(2)):
