@@ -427,8 +427,9 @@ def extract_responsible_units(text: str) -> tuple[list[str], Span | None]:
     applied, duplicates removed, in order of appearance); ``span`` is the
     whole tag, brackets included (``span.text == text[span.start:span.end]``).
     Labelled tags (责任单位/牵头单位/责任部门 …) are taken anywhere in the
-    text — with several, the units of all of them are returned and ``span``
-    is the last one; otherwise a clause-final parenthetical is taken if it
+    text, bracketed or as a labelled line (``部门分工：省财政厅牵头，…`` /
+    ``【政策落实单位】…``, units up to the line's first 。) — with several, the
+    units of all of them are returned and ``span`` is the last one; otherwise a clause-final parenthetical is taken if it
     lists only organisation names and either follows a sentence end
     (``。``/``；``), carries role words (牵头/配合/按职责分工负责) or starts
     every group with an unambiguous name (tier prefix, 内蒙古…, alias).
