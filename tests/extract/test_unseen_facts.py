@@ -159,3 +159,11 @@ def test_an_address_is_never_the_contact_org():
     text = normalize_chars("咨询地址:呼和浩特市新华大街63号,电话:0471-6601234")
     assert [(c.org, c.phone) for c in extract_contacts(text)] == [(None, "0471-6601234")]
     assert extract_contacts(normalize_chars("阿拉善路街道办事处:0483-8331111"))[0].org == "阿拉善路街道办事处"
+
+
+def test_date_and_number_on_one_line():
+    # 财政部 财建〔2006〕689号 as printed by a legal database
+    line = normalize_chars("2006年10月26日 财建〔2006〕689号")
+    assert [s.text for s in extract_doc_numbers(line)] == ["财建〔2006〕689号"]
+    assert find_issue_date(["财政部关于印发《中央预算内基建投资项目前期工作经费管理暂行办法》的通知", line])[0] == date(2006, 10, 26)
+    assert [s.text for s in extract_doc_numbers("日政发〔2023〕5号")] == ["日政发〔2023〕5号"]

@@ -177,7 +177,9 @@ _DATE_TEXT = (
     r"|(?:19|20)\d{2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"
 )
 _ISSUE_ONLY = re.compile(
-    rf"^\s*[（(\[]?\s*(?P<date>{_DATE_TEXT})\s*[）)\]]?\s*(?:印发|发布|印制|制发|签发|通过)?\s*$"
+    rf"^\s*[（(\[]?\s*(?P<date>{_DATE_TEXT})\s*[）)\]]?\s*(?:印发|发布|印制|制发|签发|通过)?\s*"
+    # legal databases print the number after the date: 2006年10月26日 财建〔2006〕689号
+    r"(?:[（(]?[\u4e00-\u9fff]{1,15}〔\d{4}〕\d{1,5}号[）)]?\s*)?$"
 )
 _ISSUE_TAIL = re.compile(rf"(?P<date>{_DATE_TEXT})\s*(?:印发|发布|印制|制发)\s*$")
 # the signature date right before the disclosure note, anywhere in a run-on line:

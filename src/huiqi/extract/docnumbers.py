@@ -121,6 +121,9 @@ def extract_doc_numbers(text: str) -> list[Span]:
         if not code:
             continue
         start = code.start() + _trim_code(code.group(0).rstrip())
+        # the end of a date glued before the code: 2006年10月26日财建〔2006〕689号
+        if start > 0 and text[start - 1].isdigit() and text[start] in "年月日号":
+            start += 1
         if any(a <= start < b for a, b in taken):
             continue
         spans.append(Span(text[start : m.end()], start, m.end()))

@@ -430,6 +430,7 @@ def _title_lines(lines: list[LogicalLine], title: str | None) -> set[int]:
     return out
 
 
+_DATE_ONLY_RE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 _TITLE_THEN_NO_RE = re.compile(r"(?:通知|意见|办法|方案|措施|规定|细则|决定|公告|批复|通告|规划|计划)》?\s*[（(]\s*$")
 
 
@@ -450,7 +451,8 @@ def _doc_number(title: str | None, head: list[LogicalLine]) -> str | None:
             return normalize_doc_number(spans[-1].text)
         if spans:
             rest = (text[: spans[0].start] + text[spans[0].end:]).strip(" （）()〔〕[]【】")
-            if not rest:
+            # the number alone, or after the date (2006年10月26日 财建〔2006〕689号)
+            if not rest or _DATE_ONLY_RE.match(rest):
                 return normalize_doc_number(spans[0].text)
             # a title followed by its number in brackets: …的通知（嘉政办发〔2021〕7号）
             before = text[: spans[0].start]
@@ -482,6 +484,7 @@ def _issuer_from_title(title: str | None) -> str | None:
     ``内蒙古自治区工业和信息化厅关于…`` → ``内蒙古自治区工业和信息化厅``.
     """
     t = (title or "").strip().lstrip("—－-–").strip()
+    t = re.sub(r"^【([^】]{2,20})】", r"\1", t)  # 【嘉定区】关于… : a place tag names the issuer
     m = _TITLE_VERB_RE.search(t)
     if not m or m.start() < 2:
         return None
