@@ -24,7 +24,8 @@ database involved. Measures (the table of issue 15):
   collective names (各街道, 有关部门, 区直各部门 …) left out on both sides; the same
   restricted to files whose units sit in a 任务分工 table (``table units``);
 * guides recognised (a ``guide`` document in the file) and guide fields found
-  (gold canonical field names present in the guide's ``fields``);
+  (gold canonical field names present in the guide's ``fields``); files marked
+  ``not_guide`` (a look-alike such as a 服务承诺) count when made a guide;
 * 发文字号, issue date, validity (start and end both equal), level — exact
   match of the file's facts: for each fact, the first document in file order
   (policy document or guide) that states it;
@@ -99,12 +100,14 @@ class Tally:
     table_units: list[int] = field(default_factory=lambda: [0, 0, 0])
     guides: list[int] = field(default_factory=lambda: [0, 0])
     guide_fields: list[int] = field(default_factory=lambda: [0, 0])
+    false_guides: list[int] = field(default_factory=lambda: [0, 0])  # look-alikes made guides
     facts: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     contacts: list[int] = field(default_factory=lambda: [0, 0, 0])
     amounts: list[int] = field(default_factory=lambda: [0, 0, 0])
 
     def add(self, o: "Tally") -> None:
-        for name in ("items", "units", "table_units", "guides", "guide_fields", "contacts", "amounts"):
+        for name in ("items", "units", "table_units", "guides", "guide_fields", "false_guides", "contacts",
+                     "amounts"):
             a, b = getattr(self, name), getattr(o, name)
             for i in range(len(a)):
                 a[i] += b[i]
@@ -193,6 +196,11 @@ def score_file(name: str, gold: dict, res: FileResult, details: list) -> Tally:
                 tally[2] += len(g)
             if g != p:
                 details.append((name, "units", snip, f"gold {sorted(g)} got {sorted(p)}"))
+    if gold.get("not_guide"):
+        t.false_guides[1] += 1
+        t.false_guides[0] += any(d.kind == "guide" for d in res.docs)
+        if any(d.kind == "guide" for d in res.docs):
+            details.append((name, "guide", "not a guide", "guide"))
     if "guide" in gold:
         guides = [d for d in res.docs if d.kind == "guide"]
         t.guides[1] += 1
@@ -282,6 +290,7 @@ def figures(t: Tally) -> dict[str, str]:
         "table unit F1": f1(t.table_units),
         "guides recognised": frac(*t.guides),
         "guide fields found": frac(*t.guide_fields),
+        "look-alikes taken as guides": frac(*t.false_guides),
     }
     for key, label in (("doc_number", "发文字号"), ("issued", "issue date"), ("validity", "validity"),
                        ("level", "level"), ("title", "html title")):
