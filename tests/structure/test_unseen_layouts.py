@@ -201,3 +201,28 @@ def test_mangled_separator_after_article_number():
     (doc,) = parse_lines(lines)
     assert [n.label for _, n in doc.clauses()] == ["第一条", "第二条"]
     assert doc.clauses()[0][1].heading.startswith("为进一步")
+
+
+def test_guide_fields_glued_into_one_paragraph():
+    # 聊城 收费许可证办理规程 as stored: "1适用范围…2设定依据…" in one paragraph
+    line = ("核发收费许可证办理规程1适用范围本规程适用于政务服务中心物价部门窗口办理收费许可证的相关工作。"
+            "2设定依据X财综字20XXX号3受理范围市直单位的行政性、事业性收费项目。4申报材料4.1合法有效的收费文件;"
+            "4.2相关资质证明文件。5办理程序5.1申请单位携带材料到物价局窗口提交有关材料;5.2受理人审核有关材料。"
+            "6承诺时限5个工作日7收费依据及标准不收费")
+    (doc,) = parse_lines([line])
+    assert doc.kind == "guide"
+    fields = [c.field for c in doc.nodes[0].children]
+    assert fields == ["适用范围", "办理依据", "申报材料", "申报流程", "办理时限", "收费标准"]
+
+
+def test_a_service_commitment_is_not_a_guide():
+    # 市农业局公开服务承诺 (traditional script): two field-like headings only
+    lines = [
+        "市農業局公開服務承諾",
+        "一、服務標準",
+        "1.牢固樹立服務意識和全局觀念,提高執法水平和服務質量。",
+        "二、工作時限",
+        "1.植物產地檢疫,自受理產地檢疫申請之日起7日內作出答復。",
+        "2.植物調運檢疫,受理申請7日內作出書面答復。",
+    ]
+    assert all(d.kind != "guide" for d in parse_lines(lines))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FIELD_NAMES", "canonical_field", "is_field_label"]
+__all__ = ["FIELD_NAMES", "canonical_field", "is_field_label", "leading_field_label"]
 
 #: Canonical field names in display order.
 FIELD_NAMES: tuple[str, ...] = (
@@ -71,7 +71,8 @@ _VARIANTS: dict[str, tuple[str, ...]] = {
     "办理时限": ("申报时限/办理时限", "办理时限", "申报时限", "承诺时限", "法定时限", "申报时间",
                  "办理时效", "办结时限", "承诺办结时限", "法定办结时限", "申请时间", "受理时限",
                  "时限", "申报期限", "办理期限", "审核时限"),
-    "收费标准": ("收费依据及标准", "收费标准", "收费依据", "收费情况", "是否收费", "收费"),
+    "收费标准": ("收费依据及标准", "收费标准", "收费依据", "收费情况", "是否收费", "收费", "办理费用",
+                 "费用标准", "收费项目"),
     "结果送达": ("结果送达", "送达方式", "办理结果", "结果名称", "审批结果"),
     "咨询电话": ("咨询电话", "政策咨询", "联系电话", "咨询方式", "联系方式", "咨询热线", "联系人及电话",
                  "咨询途径", "服务电话"),
@@ -124,3 +125,17 @@ def canonical_field(label: str) -> str | None:
 def is_field_label(label: str) -> bool:
     """True if ``label`` is a known service-guide field heading (see :func:`canonical_field`)."""
     return canonical_field(label) is not None
+
+
+def leading_field_label(text: str, max_len: int = 8) -> str | None:
+    """The known field label ``text`` opens with, no separator after it.
+
+    ``申报材料4.1合法有效的收费文件`` → ``申报材料``; the longest exact label
+    (2–``max_len`` characters) wins; ``None`` when ``text`` opens with none.
+    Used for guides whose numbered fields were glued into one paragraph
+    (``1适用范围…2设定依据…``).
+    """
+    for n in range(min(max_len, len(text)), 1, -1):
+        if text[:n] in _LOOKUP:
+            return text[:n]
+    return None

@@ -150,6 +150,32 @@ def _item_run(text: str) -> list[int]:
 _CHAPTER_GLUE = re.compile(r"^第[一二三四五六七八九十\d]{1,3}章\s*[^\s第。，]{1,12}?(?=第[一二三四五六七八九十百零\d]{1,4}条)")
 
 
+_BARE_NUM = re.compile(r"(?<![\d.．A-Za-z])(\d{1,2})(?=[\u4e00-\u9fff])")
+
+
+def _field_run(text: str) -> list[int]:
+    """Offsets of guide fields numbered without separators and glued into one
+    paragraph (``1适用范围…2设定依据…3受理范围…``): numbers 1, 2, 3 … in
+    sequence, each right before a known field label or after a sentence end;
+    at least three known labels."""
+    from huiqi.extract.fields import leading_field_label  # noqa: PLC0415 - reference data
+
+    chain: list[int] = []
+    labelled = 0
+    want = 1
+    for m in _BARE_NUM.finditer(text):
+        if int(m.group(1)) != want:
+            continue
+        known = leading_field_label(text[m.end():]) is not None
+        # a field whose label is not in the table must at least follow a sentence end
+        if not known and (m.start() == 0 or text[m.start() - 1] not in "。；;号"):
+            continue
+        chain.append(m.start())
+        labelled += known
+        want += 1
+    return chain if labelled >= 3 else []
+
+
 def _split_run(line: LogicalLine) -> list[LogicalLine]:
     """``line`` cut before each item of a glued run (:func:`_item_run`) and
     after a chapter heading an article is glued to (第一章总则第一条…)."""
@@ -158,7 +184,7 @@ def _split_run(line: LogicalLine) -> list[LogicalLine]:
         return _cut(line, [glue.end()])
     if len(line.text) < _RUN_MIN:
         return [line]
-    cuts = _item_run(line.text)
+    cuts = _item_run(line.text) or [c for c in _field_run(line.text) if c > 0]
     if not cuts:
         return [line]
     return _cut(line, cuts)

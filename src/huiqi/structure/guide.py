@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from huiqi.extract.fields import canonical_field
+from huiqi.extract.fields import canonical_field, leading_field_label
 from huiqi.normalize.lines import LogicalLine
 from huiqi.normalize.markers import classify
 from huiqi.structure.model import Node
@@ -23,6 +23,7 @@ __all__ = ["field_line", "is_dense_guide", "build_dense_guide"]
 _LABEL_MAX = 12
 _PREFIX = re.compile(rf"^([^：:，。；,;（(]{{2,{_LABEL_MAX}}})\s*[：:]")
 _MIN_FIELDS = 3
+_GLUED_NUMBER = re.compile(r"^\d{1,2}(?=[\u4e00-\u9fff])")
 _MIN_SHARE = 0.25
 
 
@@ -30,8 +31,9 @@ def field_line(text: str) -> tuple[str, str, str] | None:
     """``(canonical field, marker label, label text)`` when ``text`` opens with a field label.
 
     Accepted: a bare label line (``办理材料``, ``换领受理部门：``), a numbered
-    one (``三、办理程序``, ``（二）申请材料：``) and ``label：value`` on one
-    line (``咨询电话：0838-2598521``). ``None`` otherwise (also for articles
+    one (``三、办理程序``, ``（二）申请材料：``), ``label：value`` on one
+    line (``咨询电话：0838-2598521``) and a number glued to a label that opens
+    the line's text (``4申报材料4.1…``). ``None`` otherwise (also for articles
     and chapters, whose headings are not guide fields).
     """
     t = text.strip()
@@ -50,6 +52,12 @@ def field_line(text: str) -> tuple[str, str, str] | None:
         canon = canonical_field(p.group(1))
         if canon:
             return canon, marker, p.group(1).strip()
+    # a field number glued to its label: 4申报材料4.1合法有效的收费文件
+    glued = _GLUED_NUMBER.match(body) if m is None else None
+    if glued:
+        label = leading_field_label(body[glued.end():])
+        if label:
+            return canonical_field(label), glued.group(0), label
     return None
 
 
