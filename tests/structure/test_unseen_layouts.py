@@ -226,3 +226,16 @@ def test_a_service_commitment_is_not_a_guide():
         "2.植物調運檢疫,受理申請7日內作出書面答復。",
     ]
     assert all(d.kind != "guide" for d in parse_lines(lines))
+
+
+def test_letterhead_and_number_are_not_the_title():
+    # 鞍立政发〔2023〕2号: 版头, 发文字号, title, 主送
+    lines = [
+        "鞍山市立山区人民政府文件",
+        "鞍立政发〔2023〕2号",
+        "立山区人民政府关于印发《立山区政府2023年重点工作任务分解和责任分工方案》的通知",
+        "立山经济开发区，各街道办事处，各区直部门，各有关单位：",
+        "经区政府同意，现将《立山区政府2023年重点工作任务分解和责任分工方案》印发给你们，请结合实际，认真贯彻落实。",
+    ]
+    docs = parse_lines(lines)
+    assert docs[0].title == "立山区人民政府关于印发《立山区政府2023年重点工作任务分解和责任分工方案》的通知"

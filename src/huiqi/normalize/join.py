@@ -102,6 +102,10 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
             return True
     if _PHONE_END.search(prev):
         return False
+    # a whole title (…的通知) before a 主送 line (各…：): the title ends there
+    if (width is None and is_title_like(prev) and nxt.rstrip().endswith(("：", ":"))
+            and len(nxt) <= 120 and "。" not in nxt and re.search(r"[，,、]", nxt)):
+        return False
     if width is not None:
         return len(prev) >= width - 2
     if _OPEN_END.search(prev):

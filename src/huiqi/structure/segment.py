@@ -85,6 +85,7 @@ def _is_fragment(text: str) -> bool:
     return _is_annex_label(text) or (
         classify(text) is None and len(text) <= 40 and not any(c in text for c in "。；：，")
         and not sig.is_date_line(text) and not _DOCNO_LINE.match(text)
+        and not text.endswith("文件")  # a 版头 (…人民政府文件) is not half a title
     )
 
 

@@ -48,6 +48,10 @@ def _split_tail(lines: list[LogicalLine]) -> tuple[list[LogicalLine], list[Logic
     return lines[:cut], lines[cut:]
 
 
+_LETTERHEAD = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:人民政府|政府|办公厅|办公室|委员会|行政公署|局|厅|委)文件$")
+_DOCNO_ONLY = re.compile(r"^[（(]?[\u4e00-\u9fffA-Za-z]{1,15}〔\d{4}〕\d{1,5}号[）)]?$")
+
+
 def _title_from_header(header: list[LogicalLine]) -> str | None:
     parts: list[str] = []
     for l in header:
@@ -61,6 +65,8 @@ def _title_from_header(header: list[LogicalLine]) -> str | None:
             break
         if re.search(r"[。；]", t) or len(t) > 60:
             break
+        if _LETTERHEAD.match(t) or _DOCNO_ONLY.match(t):
+            continue  # 版头 (…人民政府文件) and the 发文字号 line are not the title
         if sig.is_issuer_line(t) and parts:
             break
         parts.append(t)
