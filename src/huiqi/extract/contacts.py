@@ -15,7 +15,8 @@ on the 涉企政策服务指南, §6 "Contact data"):
 Numbers recognised: landlines with an area code (``0483-8351369``,
 ``0483—8331872`` with an em dash, ``（0471）5259599``, ``04838351369``),
 mobiles (``18504830377``, ``+86 185 0483 0377``), 5-digit public hotlines
-(``12345``, ``12366``, ``12367``, ``95566``…) and ``400``/``800`` numbers.
+(``12345``, ``12366``, ``12367``, ``95566``…, also under an area code:
+``0838-12345``) and ``400``/``800`` numbers.
 jionlp's ``extract_phone_number`` is not used: it misses the hotlines and
 number pairs written without a space, returns cell phones before landlines
 (not in text order), and importing it prints a banner to stdout.
@@ -41,9 +42,16 @@ _PHONE_RE = re.compile(
     rf"|(?P<service>(?<!\d)[48]00{_DASH}?\d{{3}}{_DASH}?\d{{4}}(?!\d))"
     # landline written without separator: 04838351369
     rf"|(?P<bare>(?<!\d)0\d{{10,11}}(?!\d))"
+    # a public hotline under an area code: 0838-12345 (the city's 12345 line)
+    rf"|(?P<areahot>(?<!\d)0\d{{2,3}}\s*{_DASH}\s*(?:12\d{{3}}|96\d{{3}})(?!\d))"
     # 5-digit public hotlines: 12345, 12366, 95566 (not an amount or a date)
     r"|(?P<hotline>(?<![\d.．])(?:12\d{3}|95\d{3}|96\d{3})(?![\d.．%％万亿元年月日天个人家户项千百吨亩号]))"
+    # a local number without area code (2805093, 88905037): only after a phone cue
+    r"|(?P<local>(?<![\d.．\-—A-Za-z@])[2-8]\d{6,7}(?![\d.．%％万亿元年月日天个人家户项千百吨亩号@A-Za-z]))"
 )
+#: Words that make a number a phone number (电话, 咨询, 热线 …).
+_CUE_RE = re.compile(r"电话|热线|咨询|联系|手机|座机|传真|拨打|致电|服务台|客服|专线|举报|投诉")
+_CUE_WINDOW = 60
 _DIGITS_RE = re.compile(r"\d+")
 _SEP_ONLY_RE = re.compile(r"^[\s、，,；;/／或及和与]*$")
 _LINE_MARKER_RE = re.compile(r"^[\s\-·•*]*(?:\d+[.、．]|[（(]\d+[)）]|[①-⑳])?\s*")
@@ -62,6 +70,12 @@ _ORG_END_RE = re.compile(
 #: Boundary between two office names written without a space (…局|盟…).
 _GLUED_ORGS_RE = re.compile(r"(?<=[局厅委办])(?=(?:自治区|盟|市|旗|县)(?!场))")
 _COLON_RE = re.compile(r"[：:]")
+_ADDRESS_RE = re.compile(r"地址|\d+号|[路街道]\d|交汇处|[\d一二三四五六七八九十]+楼(?!宇)|\d+层|\d+室|路与[\u4e00-\u9fff]{1,8}路")
+_ADDRESS_SPLIT_RE = re.compile(r"\d+号|交汇处|[\d一二三四五六七八九十]+楼|\d+层|\d+室|地址[：:]?|[路街]\d+")
+_ORG_PERSONS_RE = re.compile(
+    r"^(.{2,}(?:处|科|室|局|厅|委|办|中心|部|院|所|站|队|司|馆|窗口|组))"
+    r"((?:[\u4e00-\u9fff]{2,3}[、，,]?){1,3})$"
+)
 _PIECE_SEP_RE = re.compile(r"[，,；;。]")
 _SPACE_RE = re.compile(r"\s+")
 _TRIM = " \t、，,；;/／：:（）()"
@@ -84,6 +98,9 @@ def normalize_phone(raw: str) -> str:
         return digits
     if digits[:3] in ("400", "800") and len(digits) == 10:
         return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    hot = re.match(rf"^\s*(0\d{{2,3}})\s*{_DASH}\s*((?:12|96)\d{{3}})\s*$", raw)
+    if hot:
+        return f"{hot.group(1)}-{hot.group(2)}"
     if digits.startswith("0") and len(digits) >= 10:
         m = re.match(r"[（(](0\d{2,3})[)）]", raw.strip()) or re.match(rf"(0\d{{2,3}})\s*{_DASH}", raw.strip())
         area_len = len(m.group(1)) if m else (3 if digits[1] in "12" else 4)
@@ -105,6 +122,17 @@ def _clean_org(piece: str) -> str | None:
     piece = _VERB_PREFIX_RE.sub("", piece).strip(_TRIM)
     if not piece or len(piece) > 40:
         return None
+    # an address is not an organisation: keep what follows its last street/number token
+    if _ADDRESS_RE.search(piece):
+        tail = _ADDRESS_SPLIT_RE.split(piece)[-1]
+        tail = re.sub(r"[（(][^（）()]*[）)]?$", "", tail).strip(_TRIM)
+        piece = tail if len(tail) >= 3 and _ORG_END_RE.search(tail) and not _ADDRESS_RE.search(tail) else ""
+        if not piece:
+            return None
+    # an office followed by the names of its contact persons: 投资促进处刘庆秋、崔意涵
+    named = _ORG_PERSONS_RE.match(piece)
+    if named and not _ORG_END_RE.search(named.group(2)):
+        piece = named.group(1)
     parts = [p for p in _SPACE_RE.split(piece) if p]
     if len(parts) == 1:
         # spaces removed by normalisation: 盟科技局盟科技创新发展中心
@@ -146,7 +174,14 @@ def _pieces(text: str):
         pos += len(line) + 1
 
 
-def extract_contacts(text: str, default_org: str | None = None) -> list[Contact]:
+def _has_cue(line: str, start: int) -> bool:
+    """A phone cue in the same sentence before ``start`` (at most 60 characters back)."""
+    lo = max(0, start - _CUE_WINDOW)
+    stop = max(line.rfind(ch, lo, start) for ch in "。！？")
+    return bool(_CUE_RE.search(line, max(lo, stop + 1), start))
+
+
+def extract_contacts(text: str, default_org: str | None = None, require_cue: bool = False) -> list[Contact]:
     """Contacts (咨询电话) in a block of text, in text order.
 
     ``text`` is normalised text, usually a guide's 咨询电话 field (several
@@ -156,7 +191,11 @@ def extract_contacts(text: str, default_org: str | None = None) -> list[Contact]
     ``org`` is the organisation or region (person names dropped, ``None`` if
     nothing names it and no default is given), ``phone`` the normalised
     number (see :func:`normalize_phone`), ``text``/``start``/``end`` the
-    number as written and its offsets in ``text``. Never raises.
+    number as written and its offsets in ``text``. With ``require_cue``
+    (prose, not a contact field) a number counts only after a phone cue in
+    the same sentence (电话, 咨询, 热线, 联系人 …), so ``12320`` in a sentence
+    is not a contact; local numbers without area code (``2805093``) always
+    need a cue outside contact fields. Never raises.
     """
     contacts: list[Contact] = []
     seen: set[tuple[str | None, str]] = set()
@@ -171,7 +210,7 @@ def extract_contacts(text: str, default_org: str | None = None) -> list[Contact]
             contacts.append(Contact(org=org, phone=phone, text=raw, start=start, end=start + len(raw)))
 
     for base, line in _pieces(text):
-        matches = list(_PHONE_RE.finditer(line))
+        matches = [m for m in _PHONE_RE.finditer(line) if not require_cue or _has_cue(line, m.start())]
         if not matches:
             stripped = line.strip()
             if stripped and stripped[-1] in "：:":

@@ -178,9 +178,19 @@ _DATE_TEXT = (
     r"|(?:19|20)\d{2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"
 )
 _ISSUE_ONLY = re.compile(
-    rf"^\s*[（(\[]?\s*(?P<date>{_DATE_TEXT})\s*[）)\]]?\s*(?:印发|发布|印制|制发|签发|通过)?\s*$"
+    rf"^\s*[（(\[]?\s*(?P<date>{_DATE_TEXT})\s*[）)\]]?\s*(?:印发|发布|印制|制发|签发|通过)?\s*"
+    # legal databases print the number after the date: 2006年10月26日 财建〔2006〕689号
+    r"(?:[（(]?[\u4e00-\u9fff]{1,15}〔\d{4}〕\d{1,5}号[）)]?\s*)?$"
 )
 _ISSUE_TAIL = re.compile(rf"(?P<date>{_DATE_TEXT})\s*(?:印发|发布|印制|制发)\s*$")
+# the signature date right before the disclosure note, anywhere in a run-on line:
+# …办公室2021年1月24日（此件公开发布）
+# a signature glued into a run-on line: …鄂尔多斯市人民政府2024年4月29日国家碳达峰试点…
+_ISSUE_SIGNED = re.compile(
+    rf"(?:人民政府|政府|办公厅|办公室|委员会|行政公署|[厅局委])\s*(?P<date>{_DATE_TEXT})"
+    r"(?![\d日号])(?!\s*(?:起|以来|以前|以后|前|后|至|到|之|止|开始|期间|以|的|印发|发布|第|召开|审议|会议))"
+)
+_ISSUE_DISCLOSED = re.compile(rf"(?P<date>{_DATE_TEXT})\s*[（(]\s*此件(?:公开发布|主动公开|依申请公开|不予?公开)")
 
 
 class LineSpan(NamedTuple):
@@ -192,7 +202,8 @@ class LineSpan(NamedTuple):
 
 
 def _issue_match(line: str, allow_tail: bool) -> tuple[date, int, int] | None:
-    m = _ISSUE_ONLY.match(line) or (_ISSUE_TAIL.search(line) if allow_tail else None)
+    m = _ISSUE_ONLY.match(line) or (_ISSUE_TAIL.search(line) if allow_tail else None) or \
+        _ISSUE_DISCLOSED.search(line)
     if not m:
         return None
     d = parse_date(m.group("date"))
@@ -209,8 +220,10 @@ def find_issue_date(
     imprint line ``…2022年5月20日印发``. The last ``tail`` non-blank lines are
     searched from the end and the last such line wins. If none is found, the
     first ``head`` non-blank lines are searched for a date-only line (the
-    cover page of a compilation: issuer lines then ``2025年7月``). Month-only
-    dates give the 1st. Returns ``(date, LineSpan(line_index, start, end))``
+    cover page of a compilation: issuer lines then ``2025年7月``), and last
+    a signature glued into a run-on line among them
+    (``…鄂尔多斯市人民政府2024年4月29日国家碳达峰…``). Month-only dates give
+    the 1st. Returns ``(date, LineSpan(line_index, start, end))``
     with offsets into ``lines[line_index]``, or ``None``.
     """
     seen = 0
@@ -233,6 +246,13 @@ def find_issue_date(
         hit = _issue_match(line, allow_tail=False)
         if hit:
             return hit[0], LineSpan(i, hit[1], hit[2])
+    # last resort: a signature glued into a run-on first line (web text without breaks)
+    for i, line in enumerate(lines[:head]):
+        m = _ISSUE_SIGNED.search(line)
+        if m:
+            d = parse_date(m.group("date"))
+            if d:
+                return d, LineSpan(i, m.start("date"), m.end("date"))
     return None
 
 
@@ -269,7 +289,7 @@ def title_period(title: str) -> tuple[date | None, date | None]:
 
 # --- validity (有效期) --------------------------------------------------------------
 
-_PREFILTER = re.compile(r"\d{4}\s*年|之日起|有效期|试行期|长期")
+_PREFILTER = re.compile(r"\d{4}\s*年|之日起|有效期|试行|暂定|长期")
 
 _LABEL = (
     r"(?:政策执行期限|执行期限|执行时间|执行期|实施期限|实施时间|实施期|试点期限|试点时间|"
@@ -302,8 +322,8 @@ _REL_START = re.compile(
     r"(?:施行|实施|执行|试行|生效)"
 )
 _DURATION = re.compile(
-    r"(?:有效期|试行期|实施期|执行期|试点期)(?:限)?(?:暂定)?(?:为|是)?\s*"
-    r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*(?P<unit>年|月)"
+    r"(?:(?:有效期|试行期|实施期|执行期|试点期)(?:限)?(?:暂定)?(?:为|是)?|暂定|(?<=试行))\s*"
+    r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*(?:个)?\s*(?P<unit>年|月)(?![\d底末初])"
 )
 _LONG_TERM = re.compile(r"长期(?:执行|有效|实施|施行)")
 
@@ -494,6 +514,7 @@ def extract_validity(text: str, issued: date | None = None) -> Validity:
 
     * self-referential clauses, i.e. any phrase below in a sentence naming
       the text itself (``本政策/本办法/本公告/本清单…``) [5];
+    * durations after 试行 / 暂定 (``自2023年1月1日起试行2年``, ``暂定三年``) [4];
     * labelled windows and ends: ``执行期限至2025年12月31日``,
       ``有效期至…``, ``执行时间为2022—2025年``, ``试点期限暂定为2022年至2024年``,
       ``政策执行期限延长至2023年4月30日``; relative starts

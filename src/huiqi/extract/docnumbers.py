@@ -24,7 +24,9 @@ _CJK = "\u4e00-\u9fff"
 # of it (…的通知内政发〔2022〕7号, 根据国发〔2023〕16号).
 _LEADING_NOISE = re.compile(
     r"^.*(?:通知|意见|办法|方案|措施|规定|细则|决定|公告|批复|印发|关于|的|"
-    r"根据|按照|依据|依照|参照|落实|执行|贯彻|和|及|与|或)(?=[" + _CJK + r"]{2})"
+    r"根据|按照|依据|依照|参照|落实|执行|贯彻|和|及|与|或|"
+    # a letterhead (…人民政府文件) or a page label (解读, 文号) glued on
+    r"文件|解读|人民政府|行政公署|办公厅|办公室|委员会|文号|字号|编号)(?=[" + _CJK + r"]{2})"
 )
 
 # Full issuer names of 公告 often contain 和 (工业和信息化部, 人力资源和社会保障部).
@@ -119,6 +121,9 @@ def extract_doc_numbers(text: str) -> list[Span]:
         if not code:
             continue
         start = code.start() + _trim_code(code.group(0).rstrip())
+        # the end of a date glued before the code: 2006年10月26日财建〔2006〕689号
+        if start > 0 and text[start - 1].isdigit() and text[start] in "年月日号":
+            start += 1
         if any(a <= start < b for a, b in taken):
             continue
         spans.append(Span(text[start : m.end()], start, m.end()))

@@ -66,7 +66,9 @@ INHERITED_PREFIX = "文件有效期："
 
 # Guide fields whose text is not read for money/thresholds (phone numbers and
 # document numbers are not amounts).
-_NO_MONEY_FIELDS = ("咨询电话", "办理依据")
+_NO_MONEY_FIELDS = ("咨询电话", "监督电话", "办理依据", "办理时间", "办理地点")
+# Guide fields whose numbers are contacts.
+_CONTACT_FIELDS = ("咨询电话", "监督电话")
 # Guide fields that state a time window, in order of preference.
 _VALIDITY_FIELDS = ("办理时限", "适用范围", "政策标准")
 _MAX_DEFAULT_ORG = 40
@@ -254,7 +256,7 @@ def _guide_facts(node: Node, text: str, facts: ClauseFacts, issued: date | None)
 
     contacts: list[Contact] = []
     for name, _h, a, b in found:
-        if name != "咨询电话":
+        if name not in _CONTACT_FIELDS:
             continue
         for c in _safe("contacts", extract_contacts, [], text[a:b], default_org=default_org):
             contacts.append(Contact(c.org, c.phone, c.text, c.start + a, c.end + a))
@@ -328,6 +330,10 @@ def extract_clause_facts(
 
     first = _safe("units", extract_responsible_units, ([], None), text)
     facts.responsible_units, facts.units_span = list(first[0]), first[1]
+    hint = getattr(node, "unit_hint", None)
+    if not facts.responsible_units and hint:
+        # the enclosing heading's tag (一、强化科技创新（区科技局牵头）) names the units
+        facts.responsible_units = list(_safe("units", extract_responsible_units, ([], None), hint)[0])
     facts.doc_numbers = _safe("doc_numbers", extract_doc_numbers, [], text)
     facts.cited_documents = _safe("cited", extract_cited_titles, [], text)
 
@@ -337,7 +343,7 @@ def extract_clause_facts(
         tags = _safe("unit tags", _unit_tags, [], text, first)
         _numbers(text, _mask(text, tags), facts)
         facts.validity = _safe("validity", extract_validity, Validity(), text, issued)
-        facts.contacts = _safe("contacts", extract_contacts, [], text)
+        facts.contacts = _safe("contacts", extract_contacts, [], text, require_cue=True)
 
     if _is_empty(facts.validity) and not _is_empty(doc_validity):
         facts.validity = _inherit(doc_validity)  # type: ignore[arg-type]
@@ -368,6 +374,9 @@ _NATIONAL_RE = re.compile(
     r"应急管理|审计|退役军人事务|国家安全|卫生健康|国家卫生健康)部)"
 )
 _HOME_ABBR_RE = re.compile(r"^自治区")
+_BARE_PROVINCE_RE = re.compile(r"^省(?!级|内|外|市|直)[\u4e00-\u9fff]{1,20}?(?:人民政府|政府|办公厅|厅|局|委|委员会|办)")
+_BARE_CITY_RE = re.compile(r"^(?:市|盟)(?!场|级|内|外|直|民)[\u4e00-\u9fff]{1,20}?(?:人民政府|政府|行政公署|公署|办公室|局|委|委员会|办)")
+_BARE_COUNTY_RE = re.compile(r"^(?:区|县|旗)(?!域|级|内|外|直)[\u4e00-\u9fff]{1,20}?(?:人民政府|政府|办公室|局|委|委员会|办)")
 _LEVELS = ("国家", "自治区", "盟市", "旗县")
 
 
@@ -421,6 +430,10 @@ def _title_lines(lines: list[LogicalLine], title: str | None) -> set[int]:
     return out
 
 
+_DATE_ONLY_RE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
+_TITLE_THEN_NO_RE = re.compile(r"(?:通知|意见|办法|方案|措施|规定|细则|决定|公告|批复|通告|规划|计划)》?\s*[（(]\s*$")
+
+
 def _doc_number(title: str | None, head: list[LogicalLine]) -> str | None:
     """发文字号 of the document: in the title, on a title line, or alone on a header line.
 
@@ -438,11 +451,30 @@ def _doc_number(title: str | None, head: list[LogicalLine]) -> str | None:
             return normalize_doc_number(spans[-1].text)
         if spans:
             rest = (text[: spans[0].start] + text[spans[0].end:]).strip(" （）()〔〕[]【】")
-            if not rest:
+            # the number alone, or after the date (2006年10月26日 财建〔2006〕689号)
+            if not rest or _DATE_ONLY_RE.match(rest):
+                return normalize_doc_number(spans[0].text)
+            # a title followed by its number in brackets: …的通知（嘉政办发〔2021〕7号）
+            before = text[: spans[0].start]
+            if _TITLE_THEN_NO_RE.search(before) and not re.search(r"[《，。；]", before):
                 return normalize_doc_number(spans[0].text)
         if i not in titles and re.search(r"[，。]", text):
             break
     return None
+
+
+def _meta_source(meta) -> str | None:
+    """The page's 来源 when it names one organisation (新昌县人民政府), else ``None``."""
+    src = (getattr(meta, "source", None) or "").strip()
+    m = re.match(r"^[\u4e00-\u9fff]{2,30}", src)
+    if not m:
+        return None
+    name = m.group(0)
+    # 来源：新昌县人民政府关键词：… — cut at the first organisation ending
+    cut = re.search(r"(?:人民政府|政府|办公厅|办公室|委员会|行政公署|管委会|[厅局委办署])", name)
+    if cut:
+        name = name[: cut.end()]
+    return name if _is_org(name) else None
 
 
 def _issuer_from_title(title: str | None) -> str | None:
@@ -452,6 +484,7 @@ def _issuer_from_title(title: str | None) -> str | None:
     ``内蒙古自治区工业和信息化厅关于…`` → ``内蒙古自治区工业和信息化厅``.
     """
     t = (title or "").strip().lstrip("—－-–").strip()
+    t = re.sub(r"^【([^】]{2,20})】", r"\1", t)  # 【嘉定区】关于… : a place tag names the issuer
     m = _TITLE_VERB_RE.search(t)
     if not m or m.start() < 2:
         return None
@@ -534,6 +567,13 @@ def _place_level(name: str) -> tuple[str, str] | None:
         return None
     if _HOME_ABBR_RE.match(name):
         return "自治区", HOME_PROVINCE
+    # a bare tier prefix (省人民政府, 省财政厅, 市人民政府, 区发改局): the level, place unnamed
+    if _BARE_PROVINCE_RE.match(name):
+        return "自治区", None
+    if _BARE_CITY_RE.match(name):
+        return "盟市", None
+    if _BARE_COUNTY_RE.match(name):
+        return "旗县", None
     jio = _jionlp()
     if jio is not None:
         try:
@@ -686,11 +726,29 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
         _log.debug("document without lines", exc_info=True)
         lines = []
     texts = [l.text for l in lines]
-    head = list(doc.header) or lines[:_HEAD_LINES]
+    # the header, and the first lines after it (a title or 发文字号 line may
+    # open the first node when a document has no numbered clause)
+    head = lines[:max(_HEAD_LINES, len(doc.header))]
+    meta = getattr(doc, "meta", None)
+    wrapper = getattr(doc, "wrapper", None)
+    wrap = _safe("wrapper", extract_document_facts, None, wrapper) if wrapper is not None else None
 
     facts.doc_number = _safe("doc_number", _doc_number, None, doc.title, head)
+    if facts.doc_number is None and meta is not None and getattr(meta, "doc_number", None):
+        spans = _safe("doc_numbers", extract_doc_numbers, [], meta.doc_number)
+        if spans:
+            facts.doc_number = normalize_doc_number(spans[0].text)
+    if facts.doc_number is None and wrap is not None:
+        facts.doc_number = wrap.doc_number
+    if not facts.title and meta is not None:
+        facts.title = getattr(meta, "title", None)
 
     hit = _safe("issued", find_issue_date, None, texts, _TAIL_LINES, 8)
+    if hit is None:
+        # a wrapping notice's date, the page's 成文日期, then its publication date
+        fallback = (wrap.issued if wrap is not None else None) or (
+            getattr(meta, "issued", None) or getattr(meta, "published", None) if meta is not None else None)
+        facts.issued = fallback
     tail_issuer = None
     if hit is not None:
         facts.issued = hit[0]
@@ -702,10 +760,16 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
         parts = _split_orgs(last)
         if parts and not any(t.lstrip().startswith("抄送") for t in texts[-4:]):
             tail_issuer = "、".join(parts)
+    first_line = re.sub(r"^\s*(?:\d{1,3}[、.．]|[（(]?[一二三四五六七八九十]{1,3}[、）)])\s*", "", texts[0]) if texts else ""
     facts.issuer = (
         tail_issuer
         or _safe("issuer", _issuer_from_header, None, head, doc.title)
-        or _safe("issuer", _issuer_from_title, None, doc.title)
+        or _safe("issuer", _issuer_from_title, None, doc.title or facts.title)
+        or (getattr(meta, "issuer", None) if meta is not None else None)
+        or _meta_source(meta)
+        or (wrap.issuer if wrap is not None else None)
+        # no title found: a first line that reads 发文机关 + 关于… names the issuer
+        or (_safe("issuer", _issuer_from_title, None, first_line[:60]) if not (doc.title or facts.title) else None)
     )
 
     # Closing clauses (附则/施行条款) anywhere in the tree.
@@ -732,6 +796,8 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
                             relative=validity.relative, spans=list(validity.spans))
     facts.validity = validity
 
+    facts.contacts = _safe("contacts", extract_contacts, [], "\n".join(tail_texts), require_cue=True)
+
     supersedes: list[str] = []
     for t in closing + ["\n".join(tail_texts)]:
         supersedes.extend(_safe("supersession", extract_supersession, [], t))
@@ -744,3 +810,9 @@ def _fill_document_facts(doc: ParsedDocument, facts: DocumentFacts) -> None:
     facts.cited_documents = list(dict.fromkeys(cited))
 
     facts.level, facts.region = _safe("level", _level_region, (None, None), doc, facts.issuer)
+    if facts.level is None and facts.title and facts.title != doc.title:
+        # the page metadata's 标题 (名称：通辽市人民政府办公室关于…)
+        facts.level, facts.region = _safe("level", _infer_level, (None, None),
+                                          _issuer_from_title(facts.title), facts.title)
+    if facts.level is None and wrap is not None:
+        facts.level, facts.region = wrap.level, wrap.region

@@ -159,7 +159,9 @@ class DocumentFacts:
 
     ``doc_number`` is the 发文字号 of the document itself; ``issued`` its
     issue date (印发日期) as ``datetime.date``; ``supersedes`` the 发文字号 or
-    titles it repeals (…同时废止); ``validity`` its own period of validity.
+    titles it repeals (…同时废止); ``validity`` its own period of validity;
+    ``contacts`` the contacts of its back matter (联系人：…，联系电话：… after
+    the body), with offsets into the joined tail text.
     """
 
     title: str | None = None
@@ -171,3 +173,4 @@ class DocumentFacts:
     cited_documents: list[str] = field(default_factory=list)
     level: str | None = None
     region: str | None = None
+    contacts: list[Contact] = field(default_factory=list)

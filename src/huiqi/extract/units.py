@@ -59,6 +59,14 @@ def _spaced(word: str) -> str:
 _LABEL_ALT = "|".join(_spaced(w) for w in _LABELS)
 #: An opening bracket directly followed by a label and a colon.
 _TAG_OPEN_RE = re.compile(rf"[{re.escape(_OPENERS)}]\s*(?:{_LABEL_ALT})\s*[：:]")
+#: A line opening with a label (部门分工：省财政厅牵头，…), or a 【label】 heading
+#: (【政策落实单位】…): the units run to the end of the line.
+_LINE_LABELS = _LABELS + ("部门分工", "责任分工", "任务分工", "分工", "政策落实单位", "落实单位",
+                          "责任处室", "责任科室", "牵头处室")
+_LINE_LABEL_ALT = "|".join(_spaced(w) for w in sorted(_LINE_LABELS, key=len, reverse=True))
+_LINE_TAG_RE = re.compile(
+    rf"(?:^|(?<=\n))[ \t]*(?:(?:{_LINE_LABEL_ALT})\s*[：:]|【\s*(?:{_LINE_LABEL_ALT})\s*】[：:]?)[ \t]*"
+)
 #: A label + colon anywhere inside a tag (segment boundary).
 _INNER_LABEL_RE = re.compile(rf"(?:{_LABEL_ALT})\s*[：:]")
 #: Everything after ``按职责分工负责；`` that is not another label is prose.
@@ -75,12 +83,13 @@ _SPACE_RE = re.compile(r"\s+")
 _TRIM = "：:、，,；;。 \t\n"
 
 #: Tier prefixes that are written once and elided on the following units.
-_TIER_PREFIXES = ("自治区党委", "自治区", "盟委", "市委", "旗委", "县委", "区委", "盟", "市", "旗", "县", "区")
+_TIER_PREFIXES = ("自治区党委", "自治区", "省委", "盟委", "市委", "旗委", "县委", "区委",
+                  "省", "盟", "市", "旗", "县", "区")
 #: Words that begin with a tier character but are not a tier prefix.
-_NOT_TIER_RE = re.compile(r"^(?:市场|市政(?!府)|区域|县域|旗县|盟员)")
+_NOT_TIER_RE = re.compile(r"^(?:市场|市政(?!府)|区域|县域|旗县|盟员|省级|省内|省外|省直|市级|区级|县级)")
 #: Same, searched anywhere (for "carries its own tier / place").
 _TIER_WORDS_EXCLUDED_RE = re.compile(r"市场|城市|区域|县域|都市|超市|市政(?!府)")
-_OWN_TIER_RE = re.compile(r"自治区|[盟旗县市区]")
+_OWN_TIER_RE = re.compile(r"自治区|[省盟旗县市区]")
 #: Names that carry their own organisation and never take an elided prefix.
 _SELF_START_RE = re.compile(
     r"^(?:各|中国|中华|中共|国家|国务院|国网|全国|内蒙古|人民银行|农业发展银行|团|其他|其它|相关|有关|所在|属地)"
@@ -336,6 +345,22 @@ def _dedupe(names: list[str]) -> list[str]:
 # tag finders
 
 
+def _line_tags(text: str) -> list[tuple[int, int, list[str]]]:
+    """Labelled unit lines (``部门分工：省财政厅牵头，各地配合。``, ``【政策落实单位】盟财政局``)."""
+    tags = []
+    for m in _LINE_TAG_RE.finditer(text):
+        nl = text.find("\n", m.end())
+        end = len(text) if nl == -1 else nl
+        content = text[m.end():end].strip().rstrip("。；;，,")
+        first = re.search(r"[。]", content)
+        if first:
+            content = content[: first.start()]
+        names = [n for n in _parse_units(content) if n and len(n) <= 40 and not _BAD_CHARS_RE.search(n)
+                 and _looks_like_org(n)]
+        tags.append((m.start(), end, names))
+    return tags
+
+
 def _labelled_tags(text: str) -> list[tuple[int, int, list[str]]]:
     """All labelled tags: ``(start, end, units)``; ``end`` is exclusive."""
     tags = []
@@ -351,6 +376,10 @@ def _labelled_tags(text: str) -> list[tuple[int, int, list[str]]]:
         else:
             end = close + 1
             content = text[m.start() + 1 : close]
+        # prose after the unit list (…市财政局等有关部门。以下政策措施均需…不再单独列出)
+        stop = content.find("。")
+        if stop > 0 and not _INNER_LABEL_RE.match(content, stop + 1):
+            content = content[:stop]
         names = [
             n for n in _parse_units(content)
             if n and len(n) <= 40 and not _BAD_CHARS_RE.search(n)
@@ -398,8 +427,9 @@ def extract_responsible_units(text: str) -> tuple[list[str], Span | None]:
     applied, duplicates removed, in order of appearance); ``span`` is the
     whole tag, brackets included (``span.text == text[span.start:span.end]``).
     Labelled tags (责任单位/牵头单位/责任部门 …) are taken anywhere in the
-    text — with several, the units of all of them are returned and ``span``
-    is the last one; otherwise a clause-final parenthetical is taken if it
+    text, bracketed or as a labelled line (``部门分工：省财政厅牵头，…`` /
+    ``【政策落实单位】…``, units up to the line's first 。) — with several, the
+    units of all of them are returned and ``span`` is the last one; otherwise a clause-final parenthetical is taken if it
     lists only organisation names and either follows a sentence end
     (``。``/``；``), carries role words (牵头/配合/按职责分工负责) or starts
     every group with an unambiguous name (tier prefix, 内蒙古…, alias).
@@ -410,7 +440,7 @@ def extract_responsible_units(text: str) -> tuple[list[str], Span | None]:
     """
     if not text:
         return [], None
-    tags = _labelled_tags(text)
+    tags = sorted(_labelled_tags(text) + _line_tags(text))
     if tags:
         units = _dedupe([n for _, _, names in tags for n in names])
         start, end, _ = tags[-1]

@@ -13,6 +13,7 @@ from collections import Counter
 
 from huiqi.normalize.lines import LogicalLine
 from huiqi.normalize.markers import classify, is_title_like, is_toc_entry
+from huiqi.normalize.tables import render_tables
 from huiqi.normalize.text import normalize_chars
 
 _TABLE_SEP = re.compile(r"^[\s|:：\-—–=+]{3,}$")
@@ -58,9 +59,34 @@ def _ends_sentence(p: str) -> bool:
     return False
 
 
+#: A web-page metadata line (时间：…, 来源：…, 发布机构：…) and a line holding only
+#: a 发文字号: never part of a paragraph.
+_META_START = re.compile(
+    r"^\s*(?:时\s*间|日\s*期|来\s*源|信息来源|發布時間|发布时间|发布日期|发布机构|發布機構|发文日期|"
+    r"發文日期|成文日期|索\s*引\s*号|索\s*引\s*號|文\s*号|文\s*號|发文字号|文件编号|主题分类|作\s*者|"
+    r"浏览量|浏览次数|阅读量|点击量|访问量)\s*[：:|]"
+    r"|^\s*(?:标\s*题|標\s*題|索\s*引\s*号|发文字号|发文机关|成文日期|公开日期|信息分类|概\s*述)\s"
+)
+_BREADCRUMB = re.compile(r"首页\s*(?:>|＞|»|&gt;)")
+_DOCNO_ONLY = re.compile(r"^\s*[（(〔\[]?\s*[\u4e00-\u9fffA-Za-z]{1,15}\s*[〔\[［【﹝(（]\s*(?:19|20)\d{2}\s*"
+                         r"[〕\]］】﹞)）]\s*第?\s*\d{1,5}\s*[号號]\s*[）)〕\]]?\s*$")
+
+
+def _standalone(line: str) -> bool:
+    """A metadata line or a 发文字号 alone (checked on the normalised text: 黔府辦發(fā)〔2012〕34號)."""
+    if not re.search(r"[：:|〔\[［【﹝(（号號]", line):
+        return False
+    t = normalize_chars(line)
+    return bool(_META_START.match(t) or _DOCNO_ONLY.match(t))
+
+
 def _joins(prev: str, nxt: str, width: int | None) -> bool:
     """Whether physical line ``nxt`` continues ``prev`` (both cleaned)."""
     if classify(nxt) is not None or is_toc_entry(nxt) or is_toc_entry(prev):
+        return False
+    if _standalone(nxt) or _standalone(prev):
+        return False
+    if _BREADCRUMB.search(prev):
         return False
     if _ends_sentence(prev):
         return False
@@ -76,6 +102,10 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
             return True
     if _PHONE_END.search(prev):
         return False
+    # a whole title (…的通知) before a 主送 line (各…：): the title ends there
+    if (width is None and is_title_like(prev) and nxt.rstrip().endswith(("：", ":"))
+            and len(nxt) <= 120 and "。" not in nxt and re.search(r"[，,、]", nxt)):
+        return False
     if width is not None:
         return len(prev) >= width - 2
     if _OPEN_END.search(prev):
@@ -85,9 +115,106 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
     return len(prev) >= 40 or (bool(re.search("[，,]", prev)) and len(prev) >= 12)
 
 
+_RUN_MIN = 60
+_ARABIC = re.compile(r"(?<![\d.．A-Za-z])(\d{1,2})[.．、](?=[\u4e00-\u9fff“（(A-Za-z])")
+_CN_SEC = re.compile(r"(?<=[。；！？])\s*([一二三四五六七八九十]{1,3})、")
+_SENT_END = set("。；！？）”")
+
+
+def _item_run(text: str) -> list[int]:
+    """Offsets where numbered items glued into one paragraph start (PDF/web text).
+
+    Items 1., 2., 3. … count when they run in sequence from 1, each after the
+    first following a sentence end (。；！？）”); a 一、 section heading right
+    after a sentence end and before item 1 starts too. Empty when the text holds
+    no such run of at least two items.
+    """
+    marks = list(_ARABIC.finditer(text))
+    chain: list[int] = []
+    want = 1
+    for m in marks:
+        if int(m.group(1)) != want:
+            continue
+        if want > 1:
+            before = text[: m.start()].rstrip()
+            if not before or before[-1] not in _SENT_END:
+                continue
+        chain.append(m.start())
+        want += 1
+    if len(chain) < 2:
+        return []
+    cuts = set(chain)
+    for m in _CN_SEC.finditer(text):
+        if m.start(1) < chain[0] and chain[0] - m.start(1) <= 60:
+            cuts.add(m.start(1))
+    return sorted(c for c in cuts if c > 0)
+
+
+#: 第一章总则第一条… : an article glued to its chapter heading.
+_CHAPTER_GLUE = re.compile(r"^第[一二三四五六七八九十\d]{1,3}章\s*[^\s第。，]{1,12}?(?=第[一二三四五六七八九十百零\d]{1,4}条)")
+
+
+_BARE_NUM = re.compile(r"(?<![\d.．A-Za-z])(\d{1,2})(?=[\u4e00-\u9fff])")
+
+
+def _field_run(text: str) -> list[int]:
+    """Offsets of guide fields numbered without separators and glued into one
+    paragraph (``1适用范围…2设定依据…3受理范围…``): numbers 1, 2, 3 … in
+    sequence, each right before a known field label or after a sentence end;
+    at least three known labels."""
+    from huiqi.reference.guide_fields import leading_field_label  # noqa: PLC0415 - reference data
+
+    chain: list[int] = []
+    labelled = 0
+    want = 1
+    for m in _BARE_NUM.finditer(text):
+        if int(m.group(1)) != want:
+            continue
+        known = leading_field_label(text[m.end():]) is not None
+        # a field whose label is not in the table must at least follow a sentence end
+        if not known and (m.start() == 0 or text[m.start() - 1] not in "。；;号"):
+            continue
+        chain.append(m.start())
+        labelled += known
+        want += 1
+    return chain if labelled >= 3 else []
+
+
+def _split_run(line: LogicalLine) -> list[LogicalLine]:
+    """``line`` cut before each item of a glued run (:func:`_item_run`) and
+    after a chapter heading an article is glued to (第一章总则第一条…)."""
+    glue = _CHAPTER_GLUE.match(line.text)
+    if glue and len(line.text) > glue.end() + 4:
+        return _cut(line, [glue.end()])
+    if len(line.text) < _RUN_MIN:
+        return [line]
+    cuts = _item_run(line.text) or [c for c in _field_run(line.text) if c > 0]
+    if not cuts:
+        return [line]
+    return _cut(line, cuts)
+
+
+def _cut(line: LogicalLine, cuts: list[int]) -> list[LogicalLine]:
+    """``line`` cut at the character offsets ``cuts`` (segments kept)."""
+    out: list[LogicalLine] = []
+    bounds = [0] + cuts + [len(line.text)]
+    for a, b in zip(bounds, bounds[1:]):
+        piece = line.text[a:b].strip()
+        if not piece:
+            continue
+        lead = len(line.text[a:b]) - len(line.text[a:b].lstrip())
+        a += lead
+        segs = [(0, line.line_of(a))]
+        segs += [(o - a, n) for o, n in line.segments if a < o < a + len(piece)]
+        out.append(LogicalLine(piece, line.line_of(a), line.line_of(a + len(piece) - 1), segs, line.raw))
+    return out
+
+
 def logical_lines(lines: list[str]) -> list[LogicalLine]:
     """Join ``lines`` (original physical lines, index 0 = line 1) into logical lines.
 
+    Table rows of 任务分工 tables and two-column guide tables are first
+    rewritten as items / ``label：value`` lines (:func:`huiqi.normalize.tables.render_tables`).
     Drops blank lines, page numbers (``— 3 —``, ``第3页``, and bare numbers
     standing after two or more blank lines), markdown table separators and
     lines holding only quotation marks (titles lost in conversion); removes
@@ -95,15 +222,19 @@ def logical_lines(lines: list[str]) -> list[LogicalLine]:
     a sentence and the next does not open a heading (rules in
     :func:`_joins`). Each logical line's text is normalised by
     :func:`huiqi.normalize.text.normalize_chars`; ``segments`` maps its
-    characters back to original line numbers.
+    characters back to original line numbers. A long paragraph holding a run
+    of items numbered in sequence (``…。1.…。2.…``) is cut before each item
+    (:func:`_item_run`).
     """
     cleaned: list[tuple[int, str, str]] = []  # (line_no, cleaned, raw)
     blank_run = 0
-    for i, raw in enumerate(lines, start=1):
-        if not raw.strip():
+    rendered = render_tables(lines)
+    for i, (raw, source) in enumerate(zip(lines, rendered), start=1):
+        # ``source`` is the line as read (a table row rewritten), ``raw`` the original
+        if not source.strip():
             blank_run += 1
             continue
-        s = _clean(raw)
+        s = _clean(source)
         drop = (
             not s
             or _TABLE_SEP.match(s)
@@ -144,4 +275,4 @@ def logical_lines(lines: list[str]) -> list[LogicalLine]:
         flush()
         group.append(item)
     flush()
-    return [l for l in out if l.text]
+    return [piece for l in out if l.text for piece in _split_run(l)]

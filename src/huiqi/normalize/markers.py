@@ -15,8 +15,10 @@ CN_NUM = "一二三四五六七八九十百零〇两"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(rf"^第[{CN_NUM}\d]{{1,4}}(?:篇|部分)(?=\s|$|[\u3400-\u9fff])\s*")),
-    ("chapter", re.compile(rf"^第[{CN_NUM}\d]{{1,4}}章\s*")),
-    ("article", re.compile(rf"^第[{CN_NUM}\d]{{1,5}}条(?=\s|　|[\u3400-\u9fff（])\s*")),
+    # a mangled separator after the number (第一条?为…: a lost no-break space) is eaten
+    ("chapter", re.compile(rf"^第[{CN_NUM}\d]{{1,4}}章\s*[？?]?\s*")),
+    # 第十条, 第10条 and PDF/web spacing 第 1 0 条 (full-width digits are already half-width)
+    ("article", re.compile(rf"^第\s*[{CN_NUM}\d](?:\s?[{CN_NUM}\d]){{0,4}}\s*条(?=\s|　|[\u3400-\u9fff（？?])\s*[？?]?\s*")),
     ("section", re.compile(rf"^[{CN_NUM}]{{1,3}}\s*、(?![{CN_NUM}]{{1,2}}、)\s*")),
     ("subsection", re.compile(rf"^[（(][{CN_NUM}]{{1,3}}[）)]\s*")),
     ("subitem", re.compile(r"^[（(]\d{1,2}[）)]\s*")),
@@ -29,11 +31,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 _TITLE_END = re.compile(
-    r"(?:政策|措施|方案|通知|意见|办法|清单|指南|汇总|计划|规定|细则|决定|公告|要点|机制|指引|手册|条例|规划|目录|纲要|通告|批复|函|规则|标准|若干政策|实施意见|工作要点|一本通|电子手册)"
+    r"(?:政策|措施|举措|方案|通知|意见|办法|清单|指南|汇总|计划|规定|细则|规程|决定|公告|要点|机制|指引|手册|条例|规划|目录|纲要|通告|批复|函|规则|标准|若干政策|实施意见|工作要点|一本通|电子手册)"
     r"》?(?:[（(][^（）()]{1,30}[）)])*》?$"
 )
-_DOCNO = re.compile(r"〔\d{4}〕\s*\d+\s*号|公告\s*\d{4}\s*年第?\s*\d+\s*号")
-_DOCNO = re.compile(r"〔\d{4}〕\s*\d+\s*号|公告\s*\d{4}\s*年第?\s*\d+\s*号")
+_DOCNO = re.compile(r"〔\d{4}〕\s*第?\s*\d+\s*号|公告\s*\d{4}\s*年第?\s*\d+\s*号")
 
 _TOC = re.compile(r"(?:[·.．…]{2,}|…+)\s*\d{1,3}\s*$")
 
@@ -73,7 +74,10 @@ def classify(text: str) -> Marker | None:
             # "附件" alone, "附件1", "附件：…" — not a sentence that starts with 附件
             if "。" in rest or len(rest) > 60:
                 return None
-        return Marker(kind, m.group(0).strip(), t[m.end():].strip())
+        label = m.group(0).strip()
+        if kind in ("article", "chapter"):
+            label = re.sub(r"[\s？?]+", "", label)
+        return Marker(kind, label, t[m.end():].strip())
     return None
 
 
@@ -95,8 +99,8 @@ def is_title_like(text: str) -> bool:
     parentheticals such as （试行） or a 发文字号).
     """
     t = re.sub(r"\s+", "", text.lstrip("—"))
+    t = re.sub(r"[（(][^（）()]*〔[^（）()]*[）)]$", "", t)  # a trailing （粤府〔2021〕22号）
     t = _DOCNO.sub("", t)
-    t = re.sub(r"[（(][^（）()]*[）)]$", "", t) if re.search(r"[（(][^（）()]*〔", t) else t
     if not 6 <= len(t) <= 90:
         return False
     if re.search(r"[。；：:，,]", t.replace("，", "，")) and not t.startswith("关于"):
@@ -105,3 +109,33 @@ def is_title_like(text: str) -> bool:
         if t.count("，") > 1:
             return False
     return bool(_TITLE_END.search(t))
+
+
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_CN_DIGIT.update({"〇": 0, "两": 2})
+
+
+def marker_number(label: str) -> int | None:
+    """The ordinal of a numbering label (``第十二条`` → 12, ``（三）`` → 3, ``4.`` → 4).
+
+    Chinese numerals up to 999 (十, 百, 零) and Arabic digits; ``None`` when
+    the label holds no number.
+    """
+    core = re.sub(r"[第条章篇部分、.．（）()\s]", "", label)
+    if not core:
+        return None
+    if core.isdigit():
+        return int(core)
+    total, cur = 0, 0
+    for ch in core:
+        if ch in _CN_DIGIT:
+            cur = _CN_DIGIT[ch]
+        elif ch == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif ch == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            return None
+    return total + cur

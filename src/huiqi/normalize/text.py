@@ -9,6 +9,13 @@ except inside numbers (``5,000``, ``1:1``) and URLs; ``[2024]`` inside a
 发文字号 → ``〔2024〕``; spaces between CJK characters, and between digits
 and CJK characters (``1221 亿元``), removed, while spaces between two numbers
 or two Latin words are kept (two phone numbers, English).
+
+Web-scraping artefacts: pinyin glosses that some mirrors insert after a
+character (``自治區(qū)``, ``辦(bàn)公(gōng)廳``) are removed before anything
+else — a gloss is a bracketed run of Latin letters with at least one tone
+mark right after a CJK character. The year brackets of a 发文字号 written
+``[2024]``, ``［2024］``, ``【2024】``, ``﹝2024﹞`` or ``(2024)`` before a serial
+number and 号 become ``〔2024〕``.
 """
 
 from __future__ import annotations
@@ -29,7 +36,14 @@ _NEAR = f"[{_CJK}{_CJK_PUNCT}]"
 
 _BOLD = re.compile(r"\*\*")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
-_DOCNO_BRACKET = re.compile(r"\[(\d{4})\]")
+_DOCNO_BRACKET = re.compile(
+    r"\[(\d{4})\]|[［【﹝〔（(]\s*((?:19|20)\d{2})\s*[］】﹞〕）)](?=\s*第?\s*\d{1,5}\s*[号號])"
+)
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+#: A pinyin gloss after a CJK character: 區(qū), 辦(bàn) — at least one tone mark.
+_PINYIN_GLOSS = re.compile(
+    rf"(?<=[\u3400-\u9fff])[（(](?=[a-z{_TONE}]{{0,7}}[{_TONE}])[a-z{_TONE}]{{1,8}}[)）]"
+)
 _URL = re.compile(r"https?://[^\s\u3400-\u9fff，。；）)]+")
 # a space is dropped when one side is CJK (or CJK punctuation) and the other
 # side is CJK, CJK punctuation, a digit or %, or when it sits between a digit
@@ -70,11 +84,11 @@ def normalize_chars(text: str) -> str:
     """
     if not text:
         return text
-    s = text.translate(_ZERO_WIDTH).translate(_FULLWIDTH)
+    s = _PINYIN_GLOSS.sub("", text.translate(_ZERO_WIDTH)).translate(_FULLWIDTH)
     s = _BOLD.sub("", s)
     s = _AUTOLINK.sub(r"\1", s)
     s = _opencc().convert(s)
-    s = _DOCNO_BRACKET.sub(r"〔\1〕", s)
+    s = _DOCNO_BRACKET.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", s)
     # punctuation outside URLs only
     out: list[str] = []
     pos = 0

@@ -124,6 +124,51 @@ def _render(root: Tag) -> list[str]:
     return out.lines
 
 
+_COMPACT = re.compile(r"[\s|｜\u3000\u00a0]+")
+_FOOTER = re.compile(r"版权所有|ICP备|ICP证|网站标识码|公网安备|技术支持[：:]|主办单位[：:]|承办单位[：:]")
+
+
+def _compact(s: str) -> str:
+    return _COMPACT.sub("", s)
+
+
+def boilerplate_lines(html: str, lines: list[str]) -> list[int]:
+    """1-based numbers of rendered ``lines`` that are page boilerplate, not the article.
+
+    The article is found with trafilatura (``extract`` with tables kept and
+    recall favoured), a maintained boilerplate remover; a rendered line is
+    boilerplate when its text (whitespace and table pipes ignored) is not part
+    of the extracted article — a line of 8+ characters may sit anywhere in
+    it, a shorter one must be a whole extracted line. Copyright and ICP
+    footers are always boilerplate. When trafilatura is missing, fails, or
+    keeps less than a fifth of the page's text, only the footers are marked.
+    """
+    footer = [i + 1 for i, l in enumerate(lines) if _FOOTER.search(l) and len(l) <= 200]
+    try:
+        import trafilatura  # noqa: PLC0415 - optional, heavy
+
+        article = trafilatura.extract(html, include_tables=True, include_comments=False,
+                                      favor_recall=True, deduplicate=False)
+    except Exception:  # a broken page or a missing package: keep the whole page
+        article = None
+    if not article:
+        return footer
+    whole = _compact(article)
+    own = {_compact(l) for l in article.splitlines() if l.strip()}
+    total = sum(len(_compact(l)) for l in lines) or 1
+    if len(whole) < 0.2 * total:
+        return footer
+    out = set(footer)
+    for i, line in enumerate(lines):
+        c = _compact(line)
+        if not c:
+            continue
+        if c in own or (len(c) >= 8 and c in whole):
+            continue
+        out.add(i + 1)
+    return sorted(out)
+
+
 def read_html(path: Path, data: bytes) -> SourceText:
     """Render an HTML page to text lines.
 
@@ -133,7 +178,11 @@ def read_html(path: Path, data: bytes) -> SourceText:
     sites, and GB2312/GBK declarations are read as GB18030. Dropped elements:
     see ``DROP_TAGS`` (script, style, nav, header, footer …) and elements
     marked ``hidden`` or ``display:none``. ``meta["title"]`` is the
-    ``<title>`` text if any; ``meta["declared_charset"]`` the declared charset.
+    ``<title>`` text if any; ``meta["declared_charset"]`` the declared charset;
+    ``meta["boilerplate"]`` the 1-based numbers of lines that are navigation,
+    banners or footers rather than the article (:func:`boilerplate_lines`) —
+    they stay in ``lines`` (citations keep their numbers) and the parser
+    leaves them out.
 
     Raises :class:`SourceError` for binary data, an unknown encoding, or a
     page without visible text (文件为空).
@@ -149,7 +198,7 @@ def read_html(path: Path, data: bytes) -> SourceText:
     lines = _render(soup)
     if not lines:
         raise SourceError(path, "文件为空（网页中没有正文文字）")
-    meta: dict = {"declared_charset": declared}
+    meta: dict = {"declared_charset": declared, "boilerplate": boilerplate_lines(text, lines)}
     if title:
         meta["title"] = title
     return SourceText(

@@ -45,7 +45,9 @@ class Node:
     (for a heading that continues into prose on the same line, the heading
     sentence); ``lines`` the logical lines that belong to this node itself,
     marker line included (children excluded). ``field`` is the canonical
-    service-guide field name when ``role == "field"``.
+    service-guide field name when ``role == "field"``. ``unit_hint`` is the
+    responsible-unit tag of an enclosing heading (一、强化科技创新（区科技局牵头）)
+    that applies to this clause when it names no unit itself.
     """
 
     kind: str
@@ -55,6 +57,7 @@ class Node:
     lines: list[LogicalLine] = field(default_factory=list)
     children: list["Node"] = field(default_factory=list)
     field: str | None = None
+    unit_hint: str | None = None
 
     def all_lines(self) -> list[LogicalLine]:
         """This node's lines followed by its descendants', in document order."""
@@ -96,7 +99,10 @@ class ParsedDocument:
     ``header`` holds the title/issuer/preamble lines; ``nodes`` the top-level
     heading nodes; ``context`` the compilation headings that enclose the
     document (第三篇…, （一）国家级政策); ``level_hint`` the government level
-    those headings state (国家/自治区/盟市/旗县) or ``None``.
+    those headings state (国家/自治区/盟市/旗县) or ``None``; ``meta`` the
+    web page's metadata block (:class:`huiqi.structure.meta.PageMeta`) when
+    the file had one; ``wrapper`` the notice (通知) that issues this document
+    as its attachment (现将《…》印发给你们), whose 发文字号 and date it shares.
     """
 
     title: str | None
@@ -106,6 +112,8 @@ class ParsedDocument:
     tail: list[LogicalLine] = field(default_factory=list)
     context: list[str] = field(default_factory=list)
     level_hint: str | None = None
+    meta: object | None = None
+    wrapper: "ParsedDocument | None" = None
 
     @property
     def has_body(self) -> bool:

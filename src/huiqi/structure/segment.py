@@ -18,6 +18,7 @@ General signals only (no per-file anchors):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from huiqi.normalize.lines import LogicalLine
@@ -76,11 +77,15 @@ def _is_annex_label(text: str) -> bool:
     return bool(m and m.kind == "annex" and not m.rest)
 
 
+_DOCNO_LINE = re.compile(r"^[（(]?[\u4e00-\u9fffA-Za-z]{1,15}〔\d{4}〕\d{1,5}号[）)]?$")
+
+
 def _is_fragment(text: str) -> bool:
     """A short unpunctuated line before a title: its first half or 附件."""
     return _is_annex_label(text) or (
         classify(text) is None and len(text) <= 40 and not any(c in text for c in "。；：，")
-        and not sig.is_date_line(text)
+        and not sig.is_date_line(text) and not _DOCNO_LINE.match(text)
+        and not text.endswith("文件")  # a 版头 (…人民政府文件) is not half a title
     )
 
 
@@ -148,10 +153,23 @@ def split_documents(lines: list[LogicalLine]) -> list[Chunk]:
             if cur.lines and all(_is_fragment(l.text) for l in cur.lines):
                 # the title's first half, or an 附件 label, stands on the lines before
                 frags = [l.text for l in cur.lines if not _is_annex_label(l.text)]
-                cur.title = "".join(frags) + title
+                head = "".join(frags)
+                # a page repeats its title (heading, then the document's own title line)
+                cur.title = title if (head == title or sig.is_title_like(head)) else head + title
                 ended = False
             else:
-                new_chunk(title)
+                # the title's first half may close the previous chunk
+                # (关于支持长春经济圈高质量 / 发展的若干政策)
+                carry: list[LogicalLine] = []
+                while (cur.lines and len(carry) < 2 and _is_fragment(cur.lines[-1].text)
+                       and not _is_annex_label(cur.lines[-1].text)
+                       and not sig.is_issuer_line(cur.lines[-1].text)
+                       and not cur.lines[-1].text.startswith(("（", "("))
+                       and sig.is_title_like(cur.lines[-1].text + "".join(l.text for l in carry) + title)
+                       and len(cur.lines) > 1):
+                    carry.insert(0, cur.lines.pop())
+                new_chunk("".join(l.text for l in carry) + title if carry else title)
+                cur.lines.extend(carry)
             cur.lines.append(line)
             i += 1
             continue

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from huiqi.normalize.lines import LogicalLine
-from huiqi.normalize.markers import classify
+from huiqi.normalize.markers import Marker, classify, marker_number
 from huiqi.reference.guide_fields import canonical_field
 from huiqi.structure import signals as sig
+from huiqi.structure.guide import build_dense_guide, field_line, is_dense_guide
 from huiqi.structure.model import Node, ParsedDocument
 from huiqi.structure.segment import Chunk
 from huiqi.structure.signals import is_closing_clause
@@ -46,6 +47,10 @@ def _split_tail(lines: list[LogicalLine]) -> tuple[list[LogicalLine], list[Logic
     return lines[:cut], lines[cut:]
 
 
+_LETTERHEAD = re.compile(r"^[\u4e00-\u9fff]{2,30}(?:人民政府|政府|办公厅|办公室|委员会|行政公署|局|厅|委)文件$")
+_DOCNO_ONLY = re.compile(r"^[（(]?[\u4e00-\u9fffA-Za-z]{1,15}〔\d{4}〕\d{1,5}号[）)]?$")
+
+
 def _title_from_header(header: list[LogicalLine]) -> str | None:
     parts: list[str] = []
     for l in header:
@@ -59,6 +64,8 @@ def _title_from_header(header: list[LogicalLine]) -> str | None:
             break
         if re.search(r"[。；]", t) or len(t) > 60:
             break
+        if _LETTERHEAD.match(t) or _DOCNO_ONLY.match(t):
+            continue  # 版头 (…人民政府文件) and the 发文字号 line are not the title
         if sig.is_issuer_line(t) and parts:
             break
         parts.append(t)
@@ -71,8 +78,13 @@ def _build_nodes(lines: list[LogicalLine]) -> tuple[list[LogicalLine], list[Node
     header: list[LogicalLine] = []
     roots: list[Node] = []
     stack: list[Node] = []
+    last_article: int | None = None
     for line in lines:
         m = classify(line.text)
+        if m is None and last_article is not None:
+            m = _misread_article(line.text, last_article)
+        if m is not None and m.kind == "article":
+            last_article = marker_number(m.label)
         if m is None or m.kind in _INLINE or (m.kind == "annex" and not roots):
             (stack[-1].lines if stack else header).append(line)
             continue
@@ -96,6 +108,21 @@ def _build_nodes(lines: list[LogicalLine]) -> tuple[list[LogicalLine], list[Node
     return header, roots
 
 
+_MISREAD_ARTICLE = re.compile(r"^[\u4e00-\u9fff]([一二三四五六七八九十百零]{1,4})条(?=[\u4e00-\u9fff（])")
+
+
+def _misread_article(text: str, last: int) -> Marker | None:
+    """An article whose 第 was misread by OCR (常五条… after 第四条).
+
+    Accepted only when the number is the next one in sequence, so prose that
+    happens to contain X五条 is not cut.
+    """
+    m = _MISREAD_ARTICLE.match(text.strip())
+    if not m or marker_number(m.group(1)) != last + 1:
+        return None
+    return Marker("article", f"第{m.group(1)}条", text.strip()[m.end():].strip())
+
+
 def _has_content(node: Node) -> bool:
     own = "".join(l.text for l in node.lines)
     return len(own) > len(node.label) + 2 or bool(node.children)
@@ -114,7 +141,28 @@ def _introduces_list(node: Node) -> bool:
     own = (m.rest if m else "").strip()
     if own.endswith("：") or own.endswith("如下"):
         return True
-    return node.kind == "article" and "。" in own
+    return node.kind == "article" and "。" in own and not _items_stand_alone(node)
+
+
+def _items_stand_alone(node: Node) -> bool:
+    """Sub-items of an article that are provisions of their own (条下各项各自成立).
+
+    True when there are at least two （一）-style sub-items and every one is a
+    headed paragraph of full sentences: a short heading ending in 。 followed by
+    more text (（一）合理分配。专项资金采取…。). Lists of conditions or
+    parts (（一）在本市注册；) stay inside their article.
+    """
+    kids = [c for c in node.children if c.kind == "subsection"]
+    if len(kids) < 2 or len(kids) != len(node.children):
+        return False
+    for c in kids:
+        m = classify(c.lines[0].text) if c.lines else None
+        own = "".join(l.text for l in c.lines)
+        rest = (m.rest if m else own).strip()
+        head = re.match(r"^[^。；：，]{2,20}。", rest)
+        if not head or len(rest) - head.end() < 10 or not rest.endswith("。"):
+            return False
+    return True
 
 
 def _assign_roles(nodes: list[Node]) -> None:
@@ -146,6 +194,28 @@ def _assign_roles(nodes: list[Node]) -> None:
                     s.role = "text"
 
 
+#: A bracketed tag closing a heading (一、强化科技创新（区科技局牵头）): a structural
+#: signal only; whether it names units is decided by the unit extractor.
+_TAIL_TAG = re.compile(r"[（(][^（）()]{2,160}[）)]\s*[。；]?\s*$")
+
+
+def _pass_unit_tags(nodes: list[Node], hint: str | None = None) -> None:
+    """Give clauses the unit tag of the nearest grouping heading that carries one.
+
+    A grouping heading ending in a unit tag (一、强化科技创新（区科技局牵头）) names
+    the units of every item under it.
+    """
+    for n in nodes:
+        here = hint
+        if n.role in ("group", "level") and n.lines:
+            m = _TAIL_TAG.search(n.lines[0].text)
+            if m:
+                here = m.group(0).strip(" 。；")  # the extractor reads the units from it (extract.pipeline)
+        if n.role == "clause":
+            n.unit_hint = here
+        _pass_unit_tags(n.children, here)
+
+
 def kind_is_body(chunk: Chunk) -> bool:
     """True for chunks that hold document text (not front matter or stubs)."""
     return chunk.kind == "document" and not chunk.stub
@@ -170,7 +240,14 @@ def build_document(chunk: Chunk) -> ParsedDocument:
     if chunk.stub:
         kind = "stub"
     fields = [n for n in nodes if n.field]
-    if kind == "document" and len(fields) >= 3 and len(fields) >= 0.6 * len(nodes):
+    numbered_guide = kind == "document" and len(fields) >= 3 and len(fields) >= 0.6 * len(nodes)
+    if kind == "document" and not numbered_guide and is_dense_guide(body):
+        if title and field_line(title):
+            title = chunk.title  # the first field label is not the guide's title
+        header, guide = build_dense_guide(body, title)
+        nodes = [guide]
+        kind = "guide"
+    elif numbered_guide:
         for n in nodes:
             n.role = "field"
             if not n.field:
@@ -182,6 +259,7 @@ def build_document(chunk: Chunk) -> ParsedDocument:
         kind = "guide"
     elif kind in ("document",):
         _assign_roles(nodes)
+        _pass_unit_tags(nodes)
         has_clause = any(n.role == "clause" for root in nodes for n in root.walk())
         if not has_clause:
             title_lines = 1 if title else 0
