@@ -1,0 +1,30 @@
+"""Growth check for adversarial inputs: time must grow about linearly.
+
+Not a speed target (those live in benchmarks/): the check compares the same
+function on inputs of size n and 4n on the same machine, so a slow machine
+passes and a quadratic algorithm (16x) or worse fails.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+
+def best_time(fn: Callable[[str], object], text: str, repeats: int = 3) -> float:
+    """Best wall time of ``repeats`` calls of ``fn(text)``, in seconds."""
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn(text)
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def growth_ratio(fn: Callable[[str], object], make: Callable[[int], str], n: int, floor: float = 0.005) -> float:
+    """``time(make(4n)) / time(make(n))`` (best of 3 each; times below
+    ``floor`` seconds count as ``floor`` so noise on tiny inputs cannot fail
+    the check). Linear code gives ~4, quadratic ~16."""
+    small = max(best_time(fn, make(n)), floor)
+    big = max(best_time(fn, make(4 * n)), floor)
+    return big / small
