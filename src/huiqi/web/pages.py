@@ -142,7 +142,7 @@ def supersession(doc: dict, documents: list[dict]) -> tuple[list[dict], list[dic
     ``doc`` the matching document dict when one is known, else ``None``);
     ``superseded_by`` the documents whose supersedes list names this one (by
     document number or title); ``versions`` the other versions of the same
-    document (same file name and title) with ``version`` and
+    document (same lineage, see :mod:`huiqi.kb.identity`, and title) with ``version`` and
     ``is_current``."""
     current = [d for d in documents if d["is_current"] and d["id"] != doc["id"]]
     by_key: dict[str, dict] = {}
@@ -154,7 +154,7 @@ def supersession(doc: dict, documents: list[dict]) -> tuple[list[dict], list[dic
     mine = {k for k in (doc.get("doc_number"), _norm_title(doc.get("title"))) if k}
     by = [d for d in current if mine & ({s for s in d.get("supersedes") or []} |
                                          {_norm_title(s) for s in d.get("supersedes") or []})]
-    versions = [d for d in documents if d["id"] != doc["id"] and d["source_file"] == doc["source_file"]
+    versions = [d for d in documents if d["id"] != doc["id"] and d.get("lineage") == doc.get("lineage")
                 and _norm_title(d.get("title")) == _norm_title(doc.get("title"))]
     return replaced, by, sorted(versions, key=lambda d: d["version"])
 
