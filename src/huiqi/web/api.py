@@ -20,7 +20,7 @@ from typing import Any, Optional
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import Response
 
-from huiqi.web.errors import ApiError
+from huiqi.web.errors import ApiError, check_id, error_responses
 from huiqi.web.state import WebState
 
 router = APIRouter()
@@ -118,7 +118,7 @@ def api_ask(
     return json_response(result)
 
 
-@router.post("/api/match", tags=["政策计算器"], summary="按企业画像匹配政策并测算金额")
+@router.post("/api/match", tags=["政策计算器"], summary="按企业画像匹配政策并测算金额", responses=error_responses(503))
 async def api_match(
     request: Request,
     profile: dict[str, Any] = Body(..., description="企业画像（issue 4 画像格式；金额单位：元）", examples=[PROFILE_EXAMPLE]),
@@ -157,6 +157,7 @@ def api_document(request: Request, doc_id: int):
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_document
 
+    check_id(doc_id, "文档")
     st = state_of(request)
     with session_scope(st.engine) as s:
         doc = get_document(s, doc_id)
@@ -173,6 +174,7 @@ def api_policies(request: Request, doc: Optional[int] = Query(None, description=
     from huiqi.kb.models import Document
     from huiqi.kb.queries import list_policies
 
+    check_id(doc, "文档")
     st = state_of(request)
     with session_scope(st.engine) as s:
         if doc is not None and s.get(Document, doc) is None:
@@ -188,6 +190,7 @@ def api_policy(request: Request, clause_id: int):
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_clause
 
+    check_id(clause_id, "条款")
     st = state_of(request)
     with session_scope(st.engine) as s:
         c = get_clause(s, clause_id)

@@ -13,10 +13,12 @@ same status with a Chinese HTML error page.
 from __future__ import annotations
 
 import logging
+from typing import Optional
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("huiqi.web")
@@ -55,6 +57,51 @@ _DEFAULT_DETAIL = {
     500: "服务器内部错误，请稍后再试",
     503: "服务暂不可用",
 }
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer (错误响应体), documented in OpenAPI."""
+
+    error: str = Field(description="机器可读的错误代码，如 invalid_input、not_found")
+    detail: str = Field(description="中文说明（指出字段与原因）")
+    errors: Optional[list[str]] = Field(None, description="多个问题时逐条列出")
+
+
+_RESPONSE_TEXT = {
+    400: "请求无效（参数或 JSON 格式错误）",
+    401: "缺少或错误的管理令牌",
+    403: "管理接口未启用",
+    404: "未找到",
+    405: "该地址不支持此请求方法",
+    413: "请求内容过大",
+    414: "查询字符串过长",
+    415: "不支持的文件类型",
+    422: "输入的值无效（指出字段）",
+    500: "服务器内部错误",
+    503: "服务暂不可用",
+}
+
+#: Error statuses every route can answer (limits checked before routing, bad ids, bad input).
+COMMON_ERRORS = (400, 404, 413, 414, 422, 500)
+
+
+def error_responses(*codes: int) -> dict:
+    """OpenAPI ``responses=`` for error ``codes``: each documented with the
+    :class:`ErrorBody` schema in JSON (what the API really sends)."""
+    return {c: {"model": ErrorBody, "description": _RESPONSE_TEXT.get(c, "错误")} for c in codes}
+
+
+#: Largest id a path or query parameter may name (PostgreSQL ``integer``).
+MAX_ID = 2**31 - 1
+
+
+def check_id(value: int | None, what: str = "记录") -> int | None:
+    """``value`` when it can be a row id (1 … 2^31−1), else :class:`ApiError`
+    404 naming it (a bigger number cannot exist, and PostgreSQL would
+    refuse it with a 500). ``None`` passes through."""
+    if value is not None and not 0 < value <= MAX_ID:
+        raise ApiError(404, f"未找到 ID 为 {value} 的{what}")
+    return value
 
 
 class ApiError(Exception):
@@ -176,8 +223,10 @@ class LimitsMiddleware:
     request: query string longer than ``max_query`` bytes → 414; body
     larger than ``max_body`` bytes (``max_upload`` for ``/api/admin/``) →
     413, checked on ``Content-Length`` and on the bytes actually received
-    (chunked uploads); a malformed ``Content-Length`` → 400. Bodies are
-    buffered (at most the limit) and replayed to the app."""
+    (chunked uploads); a malformed ``Content-Length`` → 400. Writes to
+    ``/api/admin/`` are authenticated from the headers first (401/403 before
+    any body byte is read) and their bodies streamed through with a byte
+    count; other bodies are buffered (at most the limit) and replayed."""
 
     def __init__(self, app, max_body: int = MAX_BODY_BYTES, max_upload: int = MAX_UPLOAD_BYTES,
                  max_query: int = MAX_QUERY_BYTES) -> None:
@@ -186,15 +235,47 @@ class LimitsMiddleware:
         self.max_upload = max_upload
         self.max_query = max_query
 
-    async def _reject(self, scope, receive, send, status: int, detail: str) -> None:
+    async def _reject(self, scope, receive, send, status: int, detail: str, error: str | None = None,
+                      headers: dict | None = None) -> None:
         path = scope.get("path", "")
         if wants_html(path):
             from huiqi.web.render import render_error
 
-            response = render_error(None, status, detail, None, None)
+            response = render_error(None, status, detail, None, headers)
         else:
-            response = JSONResponse(error_body(status, detail), status_code=status)
+            response = JSONResponse(error_body(status, detail, error), status_code=status, headers=headers)
         await response(scope, receive, send)
+
+    async def _stream(self, scope, receive, send, limit: int) -> None:
+        """Pass an (authenticated) upload body through without buffering it,
+        counting bytes: past ``limit`` the app's read fails and the answer is
+        413 (the multipart parser spools file parts to disk)."""
+        state = {"size": 0, "started": False, "over": False}
+
+        async def counted():
+            message = await receive()
+            if message["type"] == "http.request":
+                state["size"] += len(message.get("body", b""))
+                if state["size"] > limit:
+                    state["over"] = True
+                    raise _BodyTooLarge()
+            return message
+
+        async def tracked(message):
+            if message["type"] == "http.response.start":
+                if state["over"]:
+                    return  # the app answered an error for the cut body: ours replaces it
+                state["started"] = True
+            elif state["over"] and not state["started"]:
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except _BodyTooLarge:
+            pass
+        if state["over"] and not state["started"]:
+            await self._reject(scope, receive, send, 413, _too_large(limit))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -212,10 +293,21 @@ class LimitsMiddleware:
                     return await self._reject(scope, receive, send, 400, "请求头 Content-Length 无效")
                 if length < 0:
                     return await self._reject(scope, receive, send, 400, "请求头 Content-Length 无效")
+        is_admin = scope.get("path", "").startswith("/api/admin/")
+        if is_admin and scope.get("method") not in ("GET", "HEAD", "OPTIONS"):
+            # authenticate from the headers before a single body byte is read
+            from huiqi.web.admin import auth_error
+
+            auth = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+            err = auth_error(auth)
+            if err is not None:
+                return await self._reject(scope, receive, send, err.status, err.detail, err.error, err.headers)
         if length is not None and length > limit:
             return await self._reject(scope, receive, send, 413, _too_large(limit))
         if scope.get("method") not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
+        if is_admin:
+            return await self._stream(scope, receive, send, limit)
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -239,6 +331,10 @@ class LimitsMiddleware:
             return await receive()
 
         return await self.app(scope, replay, send)
+
+
+class _BodyTooLarge(Exception):
+    """Raised inside the app's ``receive`` when an upload passes its limit."""
 
 
 def _too_large(limit: int) -> str:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from huiqi.web.errors import ApiError
+from huiqi.web.errors import ApiError, check_id
 from huiqi.web.render import fact_spans, query_terms, render
 
 router = APIRouter(include_in_schema=False)
@@ -110,6 +110,7 @@ def _get_clause(st, clause_id: int) -> dict:
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_clause
 
+    check_id(clause_id, "条款")
     with session_scope(st.engine) as s:
         c = get_clause(s, clause_id)
     if c is None:
@@ -165,6 +166,7 @@ def document_page(request: Request, doc_id: int):
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_document
 
+    check_id(doc_id, "文档")
     st = _state(request)
     with session_scope(st.engine) as s:
         doc = get_document(s, doc_id)
