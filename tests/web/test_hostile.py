@@ -95,3 +95,22 @@ def test_openapi_documents_error_bodies(client):
         assert match[code]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
     upload = spec["paths"]["/api/admin/documents"]["post"]["responses"]
     assert {"401", "403", "415"} <= set(upload)
+
+
+def test_calculator_page_with_an_untitled_document(tmp_path):
+    """Defect 8: a document without a title made every calculator page 500."""
+    from huiqi.kb.db import get_engine, upgrade
+    from huiqi.kb.ingest import ingest_paths
+
+    f = tmp_path / "t.txt"
+    f.write_text("一、对企业给予最高100万元奖励。\n", encoding="utf-8")
+    engine = get_engine(f"sqlite:///{tmp_path / 'admin.db'}")
+    upgrade(engine)
+    assert ingest_paths(engine, [f]).ok
+    with TestClient(_app(tmp_path), raise_server_exceptions=False) as c:
+        for show in ("", "likely", "needs_info", "ineligible"):
+            r = c.post(f"/calc?show={show}", data={"region": "伊金霍洛旗"})
+            assert r.status_code == 200, (show, r.text[:300])
+        assert "100万元" in r.text or "1,000,000" in r.text or "100 万元" in r.text
+        docs = c.get("/api/documents").json()
+        assert c.get(f"/document/{docs[0]['id']}").status_code == 200
