@@ -34,3 +34,16 @@ def test_ordinary_docx_with_a_long_run_still_reads(tmp_path: Path) -> None:
     path.write_bytes(docx_bomb(200_000, char="企"))  # 600 KB of text, within every limit
     src = read_source(path)
     assert src.lines[0].startswith("企企企") and len(src.lines[0]) == 200_000
+
+
+def test_nul_bytes_are_stripped(tmp_path: Path) -> None:
+    """Defect 11: a NUL byte ingested on SQLite and failed on PostgreSQL."""
+    from huiqi.normalize.text import normalize_chars
+
+    path = tmp_path / "nul.txt"
+    body = "关于支持企业发展的通知\n" + "一、对企业给予奖励。\n" * 400  # past the 8000-byte binary sniff
+    path.write_bytes((body + "二、对企业\x00给予奖励。\n").encode("utf-8"))
+    src = read_source(path)
+    assert all("\x00" not in line for line in src.lines)
+    assert src.lines[401] == "二、对企业给予奖励。"
+    assert normalize_chars("a\x00b") == "ab"

@@ -77,7 +77,11 @@ def read_source(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceT
         raise SourceError(path, f"{reason}；{hint}" if hint else reason)
     data = load_bytes(path, max_bytes)
     try:
-        return reader(path, data)
+        source = reader(path, data)
+        if any("\x00" in line for line in source.lines):
+            # NUL bytes carry no text and PostgreSQL refuses them in text columns
+            source.lines = [line.replace("\x00", "") for line in source.lines]
+        return source
     except SourceError:
         raise
     except MemoryError:
