@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
+import anyio
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -29,6 +31,8 @@ MAX_BODY_BYTES = 1 * 1024 * 1024
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 #: longest query string in bytes (a search query is cut to 200 characters anyway)
 MAX_QUERY_BYTES = 4096
+#: seconds allowed to receive a (buffered, at most 1 MB) request body
+BODY_TIMEOUT = 30.0
 
 CODES = {
     400: "bad_request",
@@ -36,6 +40,7 @@ CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "payload_too_large",
     414: "uri_too_long",
     415: "unsupported_media_type",
@@ -50,6 +55,7 @@ _DEFAULT_DETAIL = {
     403: "无权访问",
     404: "未找到",
     405: "该地址不支持此请求方法",
+    408: "请求体发送超时",
     413: "请求内容过大",
     414: "查询字符串过长",
     415: "不支持的文件类型",
@@ -310,17 +316,21 @@ class LimitsMiddleware:
             return await self._stream(scope, receive, send, limit)
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > limit:
-                return await self._reject(scope, receive, send, 413, _too_large(limit))
-            chunks.append(body)
-            if not message.get("more_body", False):
-                break
+        with anyio.move_on_after(BODY_TIMEOUT) as deadline:  # slow bodies (slowloris on the body)
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                body = message.get("body", b"")
+                size += len(body)
+                if size > limit:
+                    return await self._reject(scope, receive, send, 413, _too_large(limit))
+                chunks.append(body)
+                if not message.get("more_body", False):
+                    break
+        if deadline.cancelled_caught:
+            return await self._reject(scope, receive, send, 408,
+                                      f"请求体发送超时（{BODY_TIMEOUT:g} 秒内未收完）", None, {"Connection": "close"})
         data = b"".join(chunks)
         sent = {"done": False}
 
