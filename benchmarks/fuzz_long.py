@@ -61,6 +61,12 @@ def pipeline_fuzz(n_files: int) -> dict:
                 return
             stats["refused"] += r.error is not None
             stats["clauses"] += r.clauses
+            if r.seconds > stats["max_seconds"]:
+                stats["slowest"] = {"kind": kind, "traced": r.peak_mb is not None, "chars": len(text),
+                                    "seconds": round(r.seconds, 3)}
+                out = ROOT / "benchmarks" / "out"
+                out.mkdir(exist_ok=True)
+                (out / "fuzz_slowest.txt").write_text(text, encoding="utf-8", errors="replace")
             stats["max_seconds"] = max(stats["max_seconds"], r.seconds)
             stats["max_peak_mb"] = max(stats["max_peak_mb"], r.peak_mb or 0.0)
             stats["max_chars"] = max(stats["max_chars"], len(text))
@@ -165,6 +171,7 @@ def main() -> None:
     print(f"pipeline fuzz: {p['files']} files, {p['n_exceptions']} uncaught exceptions, {p['refused']} clean refusals, "
           f"{p['clauses']} clauses; slowest {p['max_seconds']:.2f} s, largest traced peak {p['max_peak_mb']:.0f} MB, "
           f"longest input {p['max_chars']} characters")
+    print(f"  slowest: {p.get('slowest')} (text in benchmarks/out/fuzz_slowest.txt)")
     for e in p["exceptions"][:10]:
         print("   ", e)
     for s in p["seeds"]:
