@@ -121,7 +121,7 @@ def growth(doublings: int) -> list[dict]:
 
     rows = []
     for name in sorted(CASES):
-        fn, make, n = CASES[name]
+        fn, make, n, *_ = CASES[name]
         times = [best_time(fn, make(n * 2**k)) for k in range(doublings)]
         rows.append({"case": name, "n": n, "seconds": [round(t, 4) for t in times],
                      "last_ratio": round(times[-1] / max(times[-2], 1e-6), 2)})

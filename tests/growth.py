@@ -21,10 +21,11 @@ def best_time(fn: Callable[[str], object], text: str, repeats: int = 3) -> float
     return best
 
 
-def growth_ratio(fn: Callable[[str], object], make: Callable[[int], str], n: int, floor: float = 0.005) -> float:
-    """``time(make(4n)) / time(make(n))`` (best of 3 each; times below
+def growth_ratio(fn: Callable[[str], object], make: Callable[[int], str], n: int, floor: float = 0.005,
+                 factor: int = 4) -> float:
+    """``time(make(factor·n)) / time(make(n))`` (best of 3 each; times below
     ``floor`` seconds count as ``floor`` so noise on tiny inputs cannot fail
-    the check). Linear code gives ~4, quadratic ~16."""
+    the check). Linear code gives ~factor, quadratic ~factor²."""
     small = max(best_time(fn, make(n)), floor)
-    big = max(best_time(fn, make(4 * n)), floor)
+    big = max(best_time(fn, make(factor * n)), floor)
     return big / small
