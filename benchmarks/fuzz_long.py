@@ -42,7 +42,8 @@ def pipeline_fuzz(n_files: int) -> dict:
     from tests.fuzz.harness import policy_text, run_pipeline, warm_up, write_variant
 
     kinds = ["txt", "gb18030", "html", "docx"]
-    stats = {"files": 0, "refused": 0, "exceptions": [], "max_seconds": 0.0, "max_peak_mb": 0.0,
+    stats = {"files": 0, "refused": 0, "exceptions": [], "max_seconds": 0.0, "max_seconds_untraced": 0.0,
+             "max_peak_mb": 0.0,
              "max_chars": 0, "clauses": 0}
     with tempfile.TemporaryDirectory() as d:
         directory = Path(d)
@@ -61,6 +62,8 @@ def pipeline_fuzz(n_files: int) -> dict:
                 return
             stats["refused"] += r.error is not None
             stats["clauses"] += r.clauses
+            if r.peak_mb is None:  # untraced runs: wall time comparable to production
+                stats["max_seconds_untraced"] = max(stats["max_seconds_untraced"], r.seconds)
             if r.seconds > stats["max_seconds"]:
                 stats["slowest"] = {"kind": kind, "traced": r.peak_mb is not None, "chars": len(text),
                                     "seconds": round(r.seconds, 3)}
@@ -169,7 +172,8 @@ def main() -> None:
         return
     p, a = figures["pipeline"], figures["api"]
     print(f"pipeline fuzz: {p['files']} files, {p['n_exceptions']} uncaught exceptions, {p['refused']} clean refusals, "
-          f"{p['clauses']} clauses; slowest {p['max_seconds']:.2f} s, largest traced peak {p['max_peak_mb']:.0f} MB, "
+          f"{p['clauses']} clauses; slowest {p['max_seconds_untraced']:.2f} s ({p['max_seconds']:.2f} s with memory "
+          f"tracing, every 5th file), largest traced peak {p['max_peak_mb']:.0f} MB, "
           f"longest input {p['max_chars']} characters")
     print(f"  slowest: {p.get('slowest')} (text in benchmarks/out/fuzz_slowest.txt)")
     for e in p["exceptions"][:10]:
