@@ -118,7 +118,7 @@ def api_ask(
     return json_response(result)
 
 
-@router.post("/api/match", tags=["政策计算器"], summary="按企业画像匹配政策并测算金额", responses=error_responses(503))
+@router.post("/api/match", tags=["政策计算器"], summary="按企业画像匹配政策并测算金额", responses=error_responses(408, 503))
 async def api_match(
     request: Request,
     profile: dict[str, Any] = Body(..., description="企业画像（issue 4 画像格式；金额单位：元）", examples=[PROFILE_EXAMPLE]),

@@ -3,8 +3,9 @@
 Every error of the JSON API is ``{"error": code, "detail": 中文说明}`` (plus
 ``"errors": [...]`` when there are several problems) with the right HTTP
 status: 400 bad input or malformed JSON, 401 missing/wrong admin token, 403
-admin disabled, 404 unknown id or path, 405 wrong method, 413 request body
-too large, 414 query string too long, 415 unsupported upload type, 422
+admin disabled, 404 unknown id or path (also ids beyond 2^31 − 1), 405 wrong
+method, 408 request body not received within :data:`BODY_TIMEOUT`, 413
+request body too large, 414 query string too long, 415 unsupported upload type, 422
 invalid values, 500 internal error (no stack trace, logged server-side),
 503 calculator unavailable. Page requests (paths outside ``/api``) get the
 same status with a Chinese HTML error page.
@@ -75,6 +76,7 @@ class ErrorBody(BaseModel):
 
 _RESPONSE_TEXT = {
     400: "请求无效（参数或 JSON 格式错误）",
+    408: "请求体发送超时",
     401: "缺少或错误的管理令牌",
     403: "管理接口未启用",
     404: "未找到",
