@@ -29,3 +29,27 @@ def growth_ratio(fn: Callable[[str], object], make: Callable[[int], str], n: int
     small = max(best_time(fn, make(n)), floor)
     big = max(best_time(fn, make(factor * n)), floor)
     return big / small
+
+
+def run_async_in_thread(func, *args):
+    """``anyio.run(func, *args)`` in a fresh thread (the calling thread may
+    already run an event loop, e.g. Playwright's sync API in the browser
+    tests); returns its result, re-raises its exception."""
+    import threading
+
+    import anyio
+
+    box: dict = {}
+
+    def target():
+        try:
+            box["result"] = anyio.run(func, *args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below
+            box["error"] = exc
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")

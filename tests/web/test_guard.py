@@ -81,6 +81,7 @@ def test_slow_body_gets_408(monkeypatch):
 
     from huiqi.web import errors
     from huiqi.web.errors import LimitsMiddleware
+    from tests.growth import run_async_in_thread
 
     monkeypatch.setattr(errors, "BODY_TIMEOUT", 0.2)
     called = {"app": False}
@@ -98,5 +99,5 @@ def test_slow_body_gets_408(monkeypatch):
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": "/api/match", "query_string": b"", "headers": []}
-    anyio.run(LimitsMiddleware(app), scope, receive, send)
+    run_async_in_thread(LimitsMiddleware(app), scope, receive, send)
     assert sent[0]["status"] == 408 and not called["app"]

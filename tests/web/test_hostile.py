@@ -3,10 +3,10 @@ uploads with a limit, sanitised names, ids out of range, OpenAPI errors."""
 
 from __future__ import annotations
 
-import anyio
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.growth import run_async_in_thread
 from tests.web.test_admin import AUTH, POLICY, TOKEN, _app, _upload
 
 
@@ -27,7 +27,7 @@ def _raw_post(app, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, 
     scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "query_string": b"",
              "headers": headers, "http_version": "1.1", "scheme": "http", "server": ("t", 80), "client": ("c", 1),
              "root_path": "", "app": app}
-    anyio.run(app, scope, receive, send)
+    run_async_in_thread(app, scope, receive, send)
     return status["code"], read["body"]
 
 
