@@ -83,3 +83,26 @@ def test_identity_rules():
     assert not same_document(a, b) and same_document(b, c)
     assert same_document(a, Identity.of([{"title": "关于支持 种植大户 发展的通知"}]))
     assert not same_document(Identity.of([{"title": "通知"}]), Identity.of([{"title": "通知"}]))
+
+
+def test_migration_fills_lineage_of_existing_rows(tmp_path):
+    """0003 on a database written before it: each file name is one lineage."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    from huiqi.kb.db import get_engine, upgrade
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0001_initial")
+    with engine.begin() as conn:
+        for i, (name, version, current) in enumerate([("a.txt", 1, False), ("a.txt", 2, True), ("b.txt", 1, True)]):
+            conn.execute(text(
+                "INSERT INTO source_files (id, name, path, sha256, version, is_current, kind, n_lines, text, ingested_at) "
+                "VALUES (:id, :n, :p, :sha, :v, :c, 'txt', 1, 'x', :t)"),
+                {"id": i + 1, "n": name, "p": name, "sha": f"{i:064d}", "v": version, "c": current, "t": datetime(2025, 1, 1)})
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT id, lineage_id, lineage_version, superseded_by_id FROM source_files ORDER BY id")).all()
+    assert [tuple(r) for r in rows] == [(1, 1, 1, 2), (2, 1, 2, None), (3, 3, 1, None)]
