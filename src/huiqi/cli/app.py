@@ -116,8 +116,10 @@ def _print_json(data) -> None:
     sys.stdout.flush()
 
 
-def _run_ingest(engine, paths: list[Path]):
-    """Ingest with a Rich progress bar on stderr; returns the report."""
+def _run_ingest(engine, paths: list[Path], budget=None):
+    """Ingest with a Rich progress bar on stderr; returns the report.
+    ``budget``: a :class:`huiqi.kb.budget.Budget` to process each file in a
+    worker process within it (``huiqi ingest --budget``)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from huiqi.kb.ingest import expand_paths, ingest_paths
@@ -139,7 +141,7 @@ def _run_ingest(engine, paths: list[Path]):
             else:
                 bar.advance(task)
 
-        return ingest_paths(engine, files, progress=progress)
+        return ingest_paths(engine, files, progress=progress, budget=budget)
 
 
 def _print_failures(report) -> None:
@@ -175,8 +177,12 @@ def ingest(
     ] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
+    budget: Annotated[
+        bool,
+        typer.Option("--budget", help="每个文件在受限子进程中处理（时间与内存上限：HUIQI_INGEST_TIMEOUT、HUIQI_INGEST_MEMORY_MB），用于来源不可信的文件"),
+    ] = False,
 ) -> None:
-    """导入政策文件到知识库（内容未变化的文件跳过，变化的文件保存为新版本）。"""
+    """导入政策文件到知识库（内容未变化的文件跳过；同名且发文字号或标题相同的文件保存为新版本，其余为新文件）。"""
     from huiqi.config import corpus_dir, corpus_files
 
     if not paths:
@@ -184,7 +190,12 @@ def ingest(
         if not paths:
             raise CliError(f"内置语料目录不存在或为空：{corpus_dir()}")
     engine = _open(db, autofill=False)
-    report = _run_ingest(engine, list(paths))
+    limits = None
+    if budget:
+        from huiqi.kb.budget import Budget
+
+        limits = Budget.from_env()
+    report = _run_ingest(engine, list(paths), budget=limits)
     from huiqi.cli.search_cmd import refresh_after_ingest
 
     refresh_after_ingest(db)  # persisted search index beside the database

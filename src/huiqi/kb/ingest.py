@@ -442,7 +442,7 @@ def ingest_source(engine: Engine, source: SourceText, manifest_entry: dict | Non
 
 
 def ingest_paths(
-    engine: Engine, paths: list[Path], progress: ProgressFn | None = None
+    engine: Engine, paths: list[Path], progress: ProgressFn | None = None, budget=None
 ) -> IngestReport:
     """Ingest files into the knowledge base (schema must be at head, see
     :func:`huiqi.kb.db.upgrade`).
@@ -454,7 +454,9 @@ def ingest_paths(
     Never raises for a bad input file: unreadable files (``SourceError``) and
     any error during parsing, extraction or writing are recorded as
     ``failed`` with a one-line message, and that file's transaction is rolled
-    back (no partial rows).
+    back (no partial rows). With a ``budget``
+    (:class:`huiqi.kb.budget.Budget`) every file is processed in a worker
+    process within that time and memory (:func:`huiqi.kb.budget.ingest_with_budget`).
     """
     report = IngestReport()
     manifests: dict[Path, dict] = {}
@@ -462,6 +464,16 @@ def ingest_paths(
         if progress:
             progress("start", path, None)
         t0 = time.perf_counter()
+        if budget is not None:
+            from huiqi.kb.budget import ingest_with_budget
+
+            fr = ingest_with_budget(engine.url.render_as_string(hide_password=False), path, budget)
+            fr.path = str(path)
+            fr.seconds = time.perf_counter() - t0
+            report.files.append(fr)
+            if progress:
+                progress("done", path, fr)
+            continue
         try:
             source = _read(path)
         except Exception as exc:
