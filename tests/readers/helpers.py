@@ -80,3 +80,40 @@ def write(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` and return the path."""
     path.write_bytes(data)
     return path
+
+
+def docx_bomb(n_chars: int, char: str = "a") -> bytes:
+    """A minimal .docx whose ``word/document.xml`` is one paragraph with a single
+    text run of ``n_chars`` repeated ``char``: deflate shrinks it ~1000×, so
+    a few KB on disk declare megabytes (the shape of a decompression bomb)."""
+    import zipfile
+
+    ct = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+        "</Types>"
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+        "</Relationships>"
+    )
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>"
+    ).encode()
+    tail = b"</w:t></w:r></w:p></w:body></w:document>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", ct)
+        zf.writestr("_rels/.rels", rels)
+        with zf.open("word/document.xml", "w") as f:
+            f.write(head)
+            left = n_chars
+            while left > 0:
+                f.write((char * min(left, 65536)).encode())
+                left -= 65536
+            f.write(tail)
+    return buf.getvalue()

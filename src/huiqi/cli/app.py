@@ -53,8 +53,12 @@ def ingest(
     ] = None,
     db: DbOption = None,
     json_out: JsonOption = False,
+    budget: Annotated[
+        bool,
+        typer.Option("--budget", help="每个文件在受限子进程中处理（时间与内存上限：HUIQI_INGEST_TIMEOUT、HUIQI_INGEST_MEMORY_MB），用于来源不可信的文件"),
+    ] = False,
 ) -> None:
-    """导入政策文件到知识库（内容未变化的文件跳过，变化的文件保存为新版本）。"""
+    """导入政策文件到知识库（内容未变化的文件跳过；同名且发文字号或标题相同的文件保存为新版本，其余为新文件）。"""
     from huiqi.config import corpus_dir, corpus_files, rules_dir
 
     bundled = not paths
@@ -63,8 +67,13 @@ def ingest(
         if not paths:
             raise CliError(f"内置语料目录不存在或为空：{corpus_dir()}")
     engine = open_db(db, autofill=False)
+    limits = None
+    if budget:
+        from huiqi.kb.budget import Budget
+
+        limits = Budget.from_env()
     # the bundled corpus comes with its reviewed rules (data/rules)
-    report = run_ingest(engine, list(paths), rules_dir=rules_dir() if bundled else None).ingest
+    report = run_ingest(engine, list(paths), rules_dir=rules_dir() if bundled else None, budget=limits).ingest
     if json_out:
         print_json(report.to_json())
     else:

@@ -105,12 +105,14 @@ def print_json(data) -> None:
     sys.stdout.flush()
 
 
-def run_ingest(engine, paths: list[Path], *, rules_dir: Path | None = None):
+def run_ingest(engine, paths: list[Path], *, rules_dir: Path | None = None, budget=None):
     """Ingest with a Rich progress bar on stderr through
     :func:`huiqi.services.ingest.ingest_and_refresh` (knowledge base, stored
     rules, reviewed rules of ``rules_dir`` when given, search index);
     returns the :class:`~huiqi.services.ingest.ServiceReport`. Warnings
-    (index refresh, rule problems) go to stderr in yellow."""
+    (index refresh, rule problems) go to stderr in yellow. ``budget``: a
+    :class:`huiqi.kb.budget.Budget` to process each file in a worker process
+    within it (``huiqi ingest --budget``)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -139,7 +141,7 @@ def run_ingest(engine, paths: list[Path], *, rules_dir: Path | None = None):
             else:
                 bar.advance(task)
 
-        result = ingest_and_refresh(engine, files, progress=progress, rules_dir=rules_dir)
+        result = ingest_and_refresh(engine, files, progress=progress, rules_dir=rules_dir, budget=budget)
     for w in result.warnings:
         console_err().print(f"[yellow]{escape(_one_line(w))}[/yellow]")
     return result

@@ -42,6 +42,7 @@ from huiqi.cli.common import (
     guard,
     open_db,
 )
+from huiqi.safecell import safe_row, safe_rows
 
 #: Outcome code (huiqi.screen.sql.CODE_STATUS) → Chinese status for officers.
 STATUS_ZH = {3: "符合", 2: "待确认", 1: "需补充信息", 0: "不符合"}
@@ -260,15 +261,15 @@ def write_xlsx(path: Path, run: dict, reg: Any, day: date, progress: Any = None)
     cur = run["con"].execute(list_sql([c for c, _ in LIST_COLUMNS]))  # fails (if at all) before the workbook exists
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("汇总")
-    summary.append([f"免申即享批量筛查 · 名录 {reg.path.name} · 计算日期 {day.isoformat()} · "
-                    f"企业 {len(reg.rows)} 家（跳过 {len({p.row for p in reg.errors})} 行）"])
+    summary.append(safe_row([f"免申即享批量筛查 · 名录 {reg.path.name} · 计算日期 {day.isoformat()} · "
+                    f"企业 {len(reg.rows)} 家（跳过 {len({p.row for p in reg.errors})} 行）"]))
     summary.append(["条款ID", "条款", "所属文件", "层级", "地区", "原文出处", "审核规则",
                     "符合", "待确认", "需补充信息", "不符合"])
     for s in run["summary"]:
         i = run["info"].get(s.clause_id, {})
-        summary.append([s.clause_id, i.get("title"), i.get("document"), i.get("level"), i.get("region"),
-                        _source(i) if i else "", "是" if i.get("reviewed") else "否",
-                        s.eligible, s.likely, s.needs_info, s.ineligible])
+        summary.append(safe_row([s.clause_id, i.get("title"), i.get("document"), i.get("level"), i.get("region"),
+                                 _source(i) if i else "", "是" if i.get("reviewed") else "否",
+                                 s.eligible, s.likely, s.needs_info, s.ineligible]))
     _layout(summary, [8, 40, 40, 8, 12, 34, 8, 8, 8, 10, 8], "A3")
     sheet = wb.create_sheet("按政策")
     _layout(sheet, [8, 40, 30, 10, 8, 30, 20, 18, 30, 34], "A2")
@@ -283,14 +284,14 @@ def write_xlsx(path: Path, run: dict, reg: Any, day: date, progress: Any = None)
     firms.append(["名录行号", "企业名称", "统一社会信用代码", "注册地", "行业", "企业规模", "符合", "待确认",
                   "需补充信息", "符合的条款", "待确认的条款", "需补充信息的条款"])
     for r in run["firm_rows"]:
-        firms.append(r)
+        firms.append(safe_row(r))
     errors = wb.create_sheet("错误")
     _layout(errors, [8, 16, 80, 18], "A2")
     errors.append(["名录行号", "列", "问题", "处理"])
     for r in _problem_rows(reg):
-        errors.append(r)
+        errors.append(safe_row(r))
     for w in reg.warnings:
-        errors.append([None, None, w, "提示"])
+        errors.append(safe_row([None, None, w, "提示"]))
     wb.save(path)
     return written
 
@@ -319,13 +320,13 @@ def write_long(path: Path, run: dict, reg: Any) -> int:
             w.writerow([zh for _, zh in LIST_COLUMNS])
             cur = con.execute(list_sql([c for c, _ in LIST_COLUMNS]))
             while batch := cur.fetchmany(50_000):
-                w.writerows(batch)
+                w.writerows(safe_rows(batch))
     if reg.problems or reg.warnings:
         with (path.parent / f"{path.stem}_错误.csv").open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["名录行号", "列", "问题", "处理"])
-            w.writerows(_problem_rows(reg))
-            w.writerows([["", "", x, "提示"] for x in reg.warnings])
+            w.writerows(safe_rows(_problem_rows(reg)))
+            w.writerows(safe_rows([["", "", x, "提示"] for x in reg.warnings]))
     return con.execute("SELECT count(*) FROM screen_long").fetchone()[0]
 
 

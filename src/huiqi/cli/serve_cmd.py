@@ -103,6 +103,7 @@ def register(app: typer.Typer) -> None:
         from huiqi.config import resolve_db
         from huiqi.kb.db import get_engine, upgrade
         from huiqi.web import create_app
+        from huiqi.web.guard import server_options  # header deadline, keep-alive, connection limit
         from huiqi.web.state import fill_if_empty
 
         workers = workers or default_workers()
@@ -123,6 +124,7 @@ def register(app: typer.Typer) -> None:
 
             os.environ["HUIQI_DB"] = url
             uvicorn.run("huiqi.web.app:create_app", factory=True, host=host, port=port, workers=workers,
-                        log_level="info", access_log=False)
+                        log_level="info", access_log=False, **server_options())
         else:
-            uvicorn.run(create_app(db), host=host, port=port, log_level="info", access_log=False)
+            uvicorn.run(create_app(db), host=host, port=port, log_level="info", access_log=False,
+                        **server_options())

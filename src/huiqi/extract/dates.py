@@ -28,6 +28,8 @@ import calendar
 import contextlib
 import io
 import re
+from bisect import bisect_left
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -343,15 +345,38 @@ class _Cand:
     dur: tuple[int, str] | None = None  # duration: (n, "年"|"月")
 
 
+@lru_cache(maxsize=16)
+def _sentence_ends(text: str) -> list[int]:
+    """Sorted positions of the sentence delimiters 。；！？ and line breaks of ``text``."""
+    return [m.start() for m in _SENTENCE_END.finditer(text)]
+
+
+def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(a, b)``: the sentence (between 。；！？ or line breaks) around
+    ``text[start:end]``, found by binary search (a backward scan per phrase
+    made validity extraction quadratic on long sentences)."""
+    ends = _sentence_ends(text)
+    i = bisect_left(ends, start)
+    a = ends[i - 1] + 1 if i else 0
+    j = bisect_left(ends, end)
+    b = ends[j] if j < len(ends) else len(text)
+    return a, b
+
+
 def _sentence(text: str, start: int, end: int) -> str:
     """The sentence (between 。；！？ or line breaks) around ``text[start:end]``."""
-    a = max(text.rfind(ch, 0, start) for ch in "。；！？\n") + 1
-    b = _SENTENCE_END.search(text, end)
-    return text[a : b.start() if b else len(text)]
+    a, b = _sentence_span(text, start, end)
+    return text[a:b]
+
+
+@lru_cache(maxsize=4096)
+def _self_ref_in(text: str, a: int, b: int) -> bool:
+    return bool(_SELF.search(text[a:b]))
 
 
 def _self_ref(text: str, start: int, end: int) -> bool:
-    return bool(_SELF.search(_sentence(text, start, end)))
+    """The sentence around the phrase names this document itself (本政策…); cached per sentence."""
+    return _self_ref_in(text, *_sentence_span(text, start, end))
 
 
 def _clause_start(text: str, pos: int) -> bool:
@@ -410,10 +435,27 @@ def _scan(text: str) -> tuple[list[_Cand], list[tuple[int, int, date, date, str]
     """Validity candidates, and windows that read as conditions (在…之间) or periods."""
     cands: list[_Cand] = []
     between: list[tuple[int, int, date, date, str]] = []
-    taken: list[tuple[int, int]] = []
+    # spans already used, kept sorted and non-overlapping (every span is
+    # either free when added or from the same finditer as the others), so
+    # "free?" is a binary search instead of a scan of all of them
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
+
+    class _Taken:
+        @staticmethod
+        def append(span: tuple[int, int]) -> None:
+            i = bisect_left(taken_starts, span[0])
+            taken_starts.insert(i, span[0])
+            taken_ends.insert(i, span[1])
+
+    taken = _Taken()
 
     def free(s: int, e: int) -> bool:
-        return not any(s < b and a < e for a, b in taken)
+        i = bisect_left(taken_starts, e)  # spans starting before e
+        if i == 0:
+            return True
+        # non-overlapping spans sorted by start have sorted ends: the last one decides
+        return not (taken_ends[i - 1] > s)
 
     def add(c: _Cand) -> None:
         cands.append(c)

@@ -19,7 +19,9 @@ returned (``value_yuan`` would be meaningless); thresholds keep them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from huiqi.extract.numbers import SCALES, parse_number, to_halfwidth
 from huiqi.extract.types import Amount, Span
@@ -30,7 +32,7 @@ from huiqi.extract.types import Amount, Span
 #: A full-width comma counts as a separator only before 万/亿/元: 5，000万元.
 NUM = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:，\d{3})+(?=\s*[万亿千元])|\d+)(?:\.\d+)?"
 #: Chinese number with at least one digit character: 两千, 三十, 一千五百.
-CNNUM = r"[零〇一二两三四五六七八九十百千]*[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
+CNNUM = r"(?<![零〇一二两三四五六七八九十百千])(?=[零〇百千]*+[一二两三四五六七八九十])[零〇一二两三四五六七八九十百千]++"
 #: Scale characters after an Arabic number (数位).
 SCALE = r"(?:千万|百万|十万|万亿|万|亿|千|百)"
 #: Currencies (币种); only 元 gives a ``value_yuan``.
@@ -45,12 +47,12 @@ MEASURE = (
 )
 
 _MONEY_RE = re.compile(
-    rf"(?<![\d.A-Za-z])(?P<num>{NUM}|{CNNUM})\s*(?P<scale>{SCALE})?\s*(?P<cur>{CURRENCY})(?!化)"
-    rf"(?:\s*/\s*(?P<per>{MEASURE}(?:\s*[·/]\s*{MEASURE})*))?"
+    rf"(?<![\d.A-Za-z])(?P<num>{NUM}|{CNNUM})\s*+(?P<scale>{SCALE})?\s*+(?P<cur>{CURRENCY})(?!化)"
+    rf"(?:\s*+/\s*+(?P<per>{MEASURE}(?:\s*+[·/]\s*+{MEASURE})*))?"
 )
 _RANGE_LEFT_RE = re.compile(
-    rf"(?<![\d.A-Za-z])(?P<num>{NUM}|{CNNUM})\s*(?P<scale>{SCALE})?\s*(?P<cur>元)?"
-    rf"\s*(?P<incl>[（(][^）)]{{0,10}}[）)])?\s*{RANGE_SEP}\s*$"
+    rf"(?<![\d.A-Za-z])(?P<num>{NUM}|{CNNUM})\s*+(?P<scale>{SCALE})?\s*+(?P<cur>元)?"
+    rf"\s*+(?P<incl>[（(][^）)]{{0,10}}[）)])?\s*+{RANGE_SEP}\s*+$"
 )
 #: Parenthesised inclusivity notes that restate a number: （含100万元）.
 _INCL_PAREN_LEFT_RE = re.compile(r"[（(]\s*(?:含|包含|包括|不含|不包含|不包括)\s*$")
@@ -107,8 +109,8 @@ _NUMERIC_COND_RE = re.compile(r"\d[^，；。]{0,10}?(?:以上|以下|以内|（
 
 #: 每 … (per-unit) phrases: 每亩, 每节约1吨标准煤, 每人每年, 每增加500头.
 _PER_LEFT_RE = re.compile(
-    rf"每\s*(?:[\u4e00-\u9fff]{{0,8}}?)\s*(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)?\s*"
-    rf"(?P<scale>万|千|百)?\s*(?P<unit>{MEASURE})"
+    rf"每\s*+(?:[\u4e00-\u9fff]{{0,8}}?)\s*+(?P<num>\d++(?:\.\d+)?|[一二两三四五六七八九十]++)?\s*+"
+    rf"(?P<scale>万|千|百)?\s*+(?P<unit>{MEASURE})"
 )
 
 
@@ -139,27 +141,60 @@ def _num_value(num: str, scale: str | None) -> float | None:
     return v
 
 
+class _Delims:
+    """Sorted delimiter positions of one text, so that "start of the piece
+    containing ``pos``" is a binary search instead of a backward scan (the
+    scan made extraction quadratic on long sentences with many amounts).
+
+    ``has(regex, start, pos)`` caches, per sentence start, the end of the
+    first ``regex`` match in that sentence, so ``regex.search(text[start:pos])``
+    becomes ``first_end <= pos`` in O(1) for every amount of the sentence.
+    """
+
+    def __init__(self, text: str, delims: str) -> None:
+        self.text = text
+        self.pos = [i for i, ch in enumerate(text) if ch in delims]
+        self._first: dict[tuple[object, int], int | None] = {}
+
+    def start(self, pos: int) -> int:
+        """Index just after the last delimiter before ``pos`` (0 if none)."""
+        i = bisect_left(self.pos, pos)
+        return self.pos[i - 1] + 1 if i else 0
+
+    def end(self, pos: int) -> int:
+        """Index of the first delimiter at or after ``pos`` (``len(text)`` if none)."""
+        i = bisect_left(self.pos, pos)
+        return self.pos[i] if i < len(self.pos) else len(self.text)
+
+    def has(self, regex: re.Pattern, start: int, pos: int) -> bool:
+        """True when ``regex`` matches inside ``text[start:pos]`` (``start`` a piece start)."""
+        key = (regex, start)
+        if key not in self._first:
+            m = regex.search(self.text, start, self.end(start))
+            self._first[key] = m.end() if m else None
+        end = self._first[key]
+        return end is not None and end <= pos
+
+
+@lru_cache(maxsize=16)
+def _delims(text: str, delims: str) -> _Delims:
+    return _Delims(text, delims)
+
+
 def _soft_start(text: str, pos: int) -> int:
     """Index just after the last soft delimiter before ``pos``."""
-    i = pos - 1
-    while i >= 0 and text[i] not in _SOFT_DELIMS:
-        i -= 1
-    return i + 1
+    return _delims(text, _SOFT_DELIMS).start(pos)
 
 
 def _hard_start(text: str, pos: int) -> int:
-    i = pos - 1
-    while i >= 0 and text[i] not in _HARD_DELIMS:
-        i -= 1
-    return i + 1
+    """Index just after the last hard delimiter (sentence end) before ``pos``."""
+    return _delims(text, _HARD_DELIMS).start(pos)
 
 
-def _soft_end(text: str, pos: int) -> int:
-    n = len(text)
-    i = pos
-    while i < n and text[i] not in _SOFT_DELIMS:
-        i += 1
-    return i
+def _sent_has(text: str, regex: re.Pattern, pos: int) -> bool:
+    """``regex`` matches in the sentence part before ``pos`` (``text[_hard_start(pos):pos]``)."""
+    idx = _delims(text, _HARD_DELIMS)
+    return idx.has(regex, idx.start(pos), pos)
 
 
 def _strip_cmp(attr: str) -> str:
@@ -243,16 +278,31 @@ def _scan(text: str) -> list[_Tok]:
 # -------------------------------------------------------------- classify --
 
 
-def _context(text: str, tok: _Tok, prev_end: int) -> tuple[str, str, str, str]:
-    """(pre, post, sentence_pre, sentence_pre_since_previous_amount)."""
+def _context(text: str, tok: _Tok, prev_end: int) -> tuple[str, str, "_SentPre", str]:
+    """(pre, post, sentence_pre, sentence_pre_since_previous_amount).
+
+    ``sentence_pre`` is a :class:`_SentPre` (the sentence before the amount,
+    searched through the cached sentence index rather than copied).
+    """
     seg = _soft_start(text, tok.start)
     pre = text[max(seg, prev_end) : tok.start]
     post_end = min(len(text), tok.end + 40)
     post = text[tok.end : post_end]
     hard = _hard_start(text, tok.start)
-    sent = text[hard : tok.start]
     since = text[max(hard, prev_end) : tok.start]
-    return pre, post, sent, since
+    return pre, post, _SentPre(text, tok.start), since
+
+
+@dataclass(frozen=True)
+class _SentPre:
+    """The sentence before position ``pos`` of ``text``, without copying it."""
+
+    text: str
+    pos: int
+
+    def has(self, regex: re.Pattern) -> bool:
+        """``regex.search(sentence_before_pos)`` is not None."""
+        return _sent_has(self.text, regex, self.pos)
 
 
 def _is_condition_attr(pre_before_cmp: str) -> bool:
@@ -262,9 +312,9 @@ def _is_condition_attr(pre_before_cmp: str) -> bool:
     return bool(_COND_ATTR_RE.search(a))
 
 
-def _classify(pre: str, post: str, sent: str, since: str, whole_progressive: bool) -> str:
+def _classify(pre: str, post: str, sent: _SentPre, since: str, whole_progressive: bool) -> str:
     """Role of a single (non-range) amount; see module docstring."""
-    target = bool(_TARGET_RE.search(sent))
+    target = sent.has(_TARGET_RE)
     # bracket: 超过500万元的部分 / 500万元以下（包括500万元）部分 / 超额累进 bands
     if _PART_RE.match(post) or (whole_progressive and _PROGRESSIVE_AFTER_RE.match(post)):
         return "bracket"
@@ -287,7 +337,7 @@ def _classify(pre: str, post: str, sent: str, since: str, whole_progressive: boo
     if _REACH_CMP_RE.search(pre) and not re.search(r"最高[^，；。]{0,3}(达到|达)\s*$", pre):
         if target:
             return "total"
-        if _COND_DE_RE.match(post) or _CONDITION_INTRO_RE.search(sent):
+        if _COND_DE_RE.match(post) or sent.has(_CONDITION_INTRO_RE):
             return "threshold"
         return "fixed"
     if _CAP_AFTER_RE.match(post):
@@ -316,8 +366,8 @@ def _is_list_continuation(text: str, prev: _Tok | None, tok: _Tok) -> bool:
     if prev is None:
         return False
     gap = text[prev.end : tok.start]
-    return bool(re.fullmatch(r"\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:、|和|或|及|与|或者)\s*", gap)) or bool(
-        re.fullmatch(r"\s*[（(]\s*按[\u4e00-\u9fff]{1,2}\s*", gap)
+    return bool(re.fullmatch(r"\s*+(?:[（(][^）)]{0,8}[）)])?\s*+(?:、|和|或|及|与|或者)\s*+", gap)) or bool(
+        re.fullmatch(r"\s*+[（(]\s*+按[\u4e00-\u9fff]{1,2}\s*+", gap)
     )
 
 
@@ -375,7 +425,7 @@ def extract_amounts(text: str) -> list[Amount]:
         else:
             role = _classify(pre, post, sent, since, whole_progressive)
             tok.increment = bool(_INCREMENT_LEFT_RE.search(pre))
-            if role in ("threshold", "floor") and _TARGET_RE.search(sent):
+            if role in ("threshold", "floor") and sent.has(_TARGET_RE):
                 role = "total"  # 力争…规模不低于100亿元 is a target, not a condition
             if role == "fixed" and per:
                 role = "per_unit"
@@ -391,6 +441,10 @@ def extract_amounts(text: str) -> list[Amount]:
     return result
 
 
+#: Characters before a benefit searched for its step condition (…10万亩以上的，…).
+_STEP_WINDOW = 120
+
+
 def _step_tiers(text: str, toks: list[_Tok]) -> None:
     """Turn ``fixed`` benefits of a step table into ``tier`` (in place).
 
@@ -401,10 +455,11 @@ def _step_tiers(text: str, toks: list[_Tok]) -> None:
     for t in toks:
         if t.role != "fixed":
             continue
-        sent = text[_hard_start(text, t.start) : t.start]
-        seg_start = max(_hard_start(text, t.start), _soft_start(text, _soft_start(text, t.start) - 1))
+        hard = _hard_start(text, t.start)
+        # this piece and the one before, at most _STEP_WINDOW characters back
+        seg_start = max(hard, _soft_start(text, _soft_start(text, t.start) - 1), t.start - _STEP_WINDOW)
         local = text[seg_start : t.start]
-        if _NUMERIC_COND_RE.search(local) or _NUMERIC_COND_RE.search(sent[-40:]):
+        if _NUMERIC_COND_RE.search(local) or _NUMERIC_COND_RE.search(text[max(hard, t.start - 40) : t.start]):
             cands.append(t)
     if len(cands) >= 2:
         for t in cands:

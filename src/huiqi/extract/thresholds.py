@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from huiqi.extract.money import NUM, RANGE_SEP, SCALE, extract_amounts
+from huiqi.extract.money import NUM, RANGE_SEP, SCALE, _delims, _sent_has, extract_amounts
 from huiqi.extract.numbers import SCALES, parse_number, to_halfwidth
 from huiqi.extract.types import Threshold
 
@@ -39,23 +39,27 @@ _UNIT = (
     r"匹|羽|人次|人|周岁|岁|个月|个工作日|工作日|年|天|日|小时|分钟|件|项|个|家|户|名|次|分|倍|%|台|套|"
     r"辆|座|张|位|公里|千米|床|株)"
 )
-_UNIT_FULL = rf"{_UNIT}(?:\s*/\s*(?:年|日|月|天|站|人|台))?"
+_UNIT_FULL = rf"{_UNIT}(?:\s*+/\s*+(?:年|日|月|天|站|人|台))?"
 #: Units a Chinese numeral may carry here (成立两年以上, 满一年, 三次).
 _CN_UNITS = {"年", "个月", "人", "项", "次", "倍", "家", "个", "周岁", "岁", "天", "名", "件"}
 _PAREN = r"[（(][^）)]{0,20}[）)]"
 
+#: Possessive ``\s*+`` everywhere: every optional part starts with a
+#: non-space, so giving whitespace back can never help a match, and plain
+#: ``\s*`` around optional groups backtracked polynomially on long runs of
+#: whitespace (unit tags masked as newlines: 1 KB took 26 s).
 _QTY_RE = re.compile(
     rf"(?<![\d.A-Za-z第])"
-    rf"(?:(?P<n1>{NUM}|{_CN_SMALL})\s*(?P<s1>{SCALE})?\s*(?P<u1>{_UNIT_FULL})?\s*(?P<p1>{_PAREN})?\s*"
-    rf"{RANGE_SEP}\s*)?"
-    rf"(?P<n>{NUM}|{_CN_SMALL})\s*(?P<s>{SCALE})?\s*(?P<p0>{_PAREN})?\s*(?P<u>{_UNIT_FULL})(?!民币)"
+    rf"(?:(?P<n1>{NUM}|{_CN_SMALL})\s*+(?P<s1>{SCALE})?\s*+(?P<u1>{_UNIT_FULL})?\s*+(?P<p1>{_PAREN})?\s*+"
+    rf"{RANGE_SEP}\s*+)?"
+    rf"(?P<n>{NUM}|{_CN_SMALL})\s*+(?P<s>{SCALE})?\s*+(?P<p0>{_PAREN})?\s*+(?P<u>{_UNIT_FULL})(?!民币)"
 )
 _SUFFIX_RE = re.compile(
-    rf"\s*(?P<p1>{_PAREN})?\s*(?P<suf>及以上|以上|之上|及以下|以下|之下|以内|之内)?\s*(?P<p2>{_PAREN})?"
+    rf"\s*+(?P<p1>{_PAREN})?\s*+(?P<suf>及以上|以上|之上|及以下|以下|之下|以内|之内)?\s*+(?P<p2>{_PAREN})?"
 )
 _PREFIX_RE = re.compile(
     r"(?P<cmp>不低于|不少于|不超过|不高于|未超过|未达到|未达|未满|不超|不足|不满|超过|超出|超|高于|大于|多于|低于|小于|"
-    r"少于|(?<![下到送传抵表发直])达到|(?<![下到送传抵表发直])达|满|≥|≤|＞|＜|>|<)\s*(?:为|在)?\s*$"
+    r"少于|(?<![下到送传抵表发直])达到|(?<![下到送传抵表发直])达|满|≥|≤|＞|＜|>|<)\s*+(?:为|在)?\s*+$"
 )
 _CMP_OPS = {
     "不低于": (">=", True), "不少于": (">=", True), "达到": (">=", True), "达": (">=", True),
@@ -75,7 +79,7 @@ _SUFFIX_OPS = {
 _NEUTRAL_CMP = {"达到", "达", "满"}
 _LIMIT_WORDS_RE = re.compile(r"(最高|最多|最长|上限|最大|封顶|最低|最少)[^，；。]{0,2}$")
 _BENEFIT_AFTER_RE = re.compile(
-    r"\s*(?:[）)])?\s*的?[\u4e00-\u9fff]{0,2}(?:利率|标准|比例给予|补助|补贴|奖励|额度|贴息|支持|奖补|拨付|发放|兑现)"
+    r"\s*+(?:[）)])?\s*+的?[\u4e00-\u9fff]{0,2}(?:利率|标准|比例给予|补助|补贴|奖励|额度|贴息|支持|奖补|拨付|发放|兑现)"
 )
 _BENEFIT_ATTR_RE = re.compile(r"(支持|补贴|补助|奖励|奖补|贴息|资助|扶持)$")
 _TARGET_STAT_RE = re.compile(r"(到20\d\d年|20\d\d年底|截至|截止)")
@@ -107,11 +111,15 @@ def _norm_unit(unit: str) -> str:
     return unit
 
 
+#: Characters of left context read before a number (the comparator, the
+#: attribute noun phrase: the attribute keeps at most 20 characters).
+_LEFT_WINDOW = 100
+
+
 def _seg_start(text: str, pos: int, delims: str) -> int:
-    i = pos - 1
-    while i >= 0 and text[i] not in delims:
-        i -= 1
-    return i + 1
+    """Index just after the last of ``delims`` before ``pos`` (binary search
+    over cached delimiter positions, not a backward scan)."""
+    return _delims(text, delims).start(pos)
 
 
 def _attribute(left: str) -> str:
@@ -202,9 +210,8 @@ def _one(work, text, m, money_roles, money_starts, prev_out) -> Threshold | None
             return None
     start = m.start() if is_range else m.start("n")
     end = m.end()
-    seg = _seg_start(work, start, _SOFT_DELIMS)
-    sent = work[_seg_start(work, start, _HARD_DELIMS) : start]
-    if _TARGET_RE.search(sent):
+    seg = max(_seg_start(work, start, _SOFT_DELIMS), start - _LEFT_WINDOW)
+    if _sent_has(work, _TARGET_RE, start):
         return None
     if base_unit == "年" and (value >= 1900 or (lo is not None and lo >= 1900)):
         return None  # a calendar year, not a duration
@@ -250,7 +257,7 @@ def _one(work, text, m, money_roles, money_starts, prev_out) -> Threshold | None
             return None  # 连续支持不超过3年: a limit of the benefit itself
         if cmp_word in ("达到", "达") and not suf and base_unit != "元":
             # 达到 without 以上: a condition only in 对…达到X(的) sentences
-            if not (work[after_pos : after_pos + 1] == "的" or _COND_INTRO_RE.search(sent)):
+            if not (work[after_pos : after_pos + 1] == "的" or _sent_has(work, _COND_INTRO_RE, start)):
                 return None
     if sm and (suf or any(_is_incl_paren(p) for p in parens[1:])):
         end = sm.end("p2") if _is_incl_paren(sm.group("p2")) else (sm.end("suf") if suf else sm.end("p1"))
@@ -276,7 +283,7 @@ def _inherit_attr(work: str, start: int, prev_out: list[Threshold]) -> str | Non
         return None
     prev = prev_out[-1]
     gap = work[prev.end : start]
-    if re.fullmatch(r"[，,、]?\s*(?:且|或|并且|但)?\s*(?:不超过|不高于|不低于|不少于|低于|高于|超过|小于|大于|在|为)?\s*", gap):
+    if re.fullmatch(r"[，,、]?\s*+(?:且|或|并且|但)?\s*+(?:不超过|不高于|不低于|不少于|低于|高于|超过|小于|大于|在|为)?\s*+", gap):
         return prev.attribute
     return None
 
@@ -287,7 +294,7 @@ def _alternative(work: str, start: int, prev_out: list[Threshold], text: str):
         return None
     prev = prev_out[-1]
     gap = work[prev.end : start]
-    gm = re.fullmatch(r"\s*[（(]\s*按([\u4e00-\u9fff]{1,2})\s*", gap)
+    gm = re.fullmatch(r"\s*+[（(]\s*+按([\u4e00-\u9fff]{1,2})\s*+", gap)
     if not gm:
         return None
 

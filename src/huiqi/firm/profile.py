@@ -311,6 +311,12 @@ def _region(v: Any) -> str:
 _QUOTES_RE = re.compile(r"[\"'“”‘’「」『』]")
 
 
+#: known names without quotes → the canonical name (one dict look-up per item)
+_KNOWN_BY_BARE = {}
+for _canon in KNOWN_QUALIFICATIONS:
+    _KNOWN_BY_BARE.setdefault(_QUOTES_RE.sub("", _canon), _canon)
+
+
 def normalise_qualification(name: str) -> str:
     """Canonical qualification name (资质名称): ``高企`` → ``高新技术企业``,
     ``小巨人`` / ``专精特新"小巨人"企业`` → ``专精特新“小巨人”企业``,
@@ -318,10 +324,8 @@ def normalise_qualification(name: str) -> str:
     Unknown names are returned stripped, unchanged otherwise."""
     s = name.strip()
     bare = _QUOTES_RE.sub("", s)
-    for canon in KNOWN_QUALIFICATIONS:
-        if _QUOTES_RE.sub("", canon) == bare:
-            return canon
-    return QUALIFICATION_ALIASES.get(bare, s)
+    canon = _KNOWN_BY_BARE.get(bare)
+    return canon if canon is not None else QUALIFICATION_ALIASES.get(bare, s)
 
 
 def _qualifications(v: Any) -> list[str]:
@@ -333,14 +337,12 @@ def _qualifications(v: Any) -> list[str]:
         items = list(v)
     else:
         raise ValueError(f"应为资质名称列表，收到 {_show(v)}")
-    out: list[str] = []
+    out: dict[str, None] = {}  # ordered set: linear de-duplication
     for it in items:
         if not isinstance(it, str) or not it.strip():
             raise ValueError(f"资质名称应为文字，收到 {_show(it)}")
-        q = normalise_qualification(it)
-        if q not in out:
-            out.append(q)
-    return out
+        out.setdefault(normalise_qualification(it))
+    return list(out)
 
 
 def _facts(v: Any) -> dict[str, Any]:
@@ -549,7 +551,10 @@ def load_profile(source: str | Path | dict) -> tuple[EnterpriseProfile, list[str
     ``从业人员`` are accepted). Raises :class:`ProfileError` listing every
     problem: missing file, malformed JSON/YAML/TOML (with file name, line and
     column), a non-mapping document, missing ``region``, wrong types
-    (``3200万`` for ``employees``), negative numbers, impossible dates.
+    (``3200万`` for ``employees``), negative numbers, impossible dates, lists
+    longer than :data:`huiqi.firm.bounds.MAX_ITEMS` and values beyond the hard
+    bounds of :mod:`huiqi.firm.bounds`; values above the plausible bounds
+    are kept with a warning naming the field.
     """
     if isinstance(source, dict):
         data: Any = source
@@ -562,6 +567,11 @@ def load_profile(source: str | Path | dict) -> tuple[EnterpriseProfile, list[str
             raise ProfileError([f"{path.name}: 顶层应为键值映射（如 region: 伊金霍洛旗），收到 {type(data).__name__}"])
     else:
         raise ProfileError([f"无法读取企业画像：应为文件路径或字典，收到 {type(source).__name__}"])
+    from huiqi.firm.bounds import check_bounds, check_lengths
+
+    too_long = check_lengths({CHINESE_KEYS.get(str(k).strip(), str(k).strip()): v for k, v in data.items()})
+    if too_long:
+        raise ProfileError(too_long)
     warnings: list[str] = []
     fields = set(EnterpriseProfile.model_fields)
     clean = _strip_unknown(data, fields, "", warnings)
@@ -575,4 +585,7 @@ def load_profile(source: str | Path | dict) -> tuple[EnterpriseProfile, list[str
         profile = EnterpriseProfile.model_validate(clean)
     except ValidationError as e:
         raise ProfileError(_messages(e)) from None
-    return profile, warnings + profile_warnings(profile)
+    out_of_range, implausible = check_bounds(profile)
+    if out_of_range:
+        raise ProfileError(out_of_range)
+    return profile, warnings + implausible + profile_warnings(profile)

@@ -36,7 +36,9 @@ def get_engine(url: str) -> Engine:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    is_sqlite = url.startswith("sqlite")
+    # SQLite: wait up to 30 s for another writer's lock instead of 5 s
+    engine = create_engine(url, connect_args={"timeout": 30} if is_sqlite else {})
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -66,8 +68,23 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         return  # already at head: skip loading Alembic (a CLI call's start-up time)
     from alembic import command
 
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from huiqi.kb.identity import PG_LOCK_KEY
+
     cfg = alembic_config(engine)
+    if revision == "head":
+        with engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+        if current and current == set(ScriptDirectory.from_config(cfg).get_heads()):
+            return  # already there: no write lock for read-only commands
     with engine.begin() as conn:
+        # one migrating process at a time (two first `huiqi ingest` runs on a new database)
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_LOCK_KEY})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

@@ -1,10 +1,12 @@
 """Ingest pipeline (入库): files → parsed documents → facts → database rows.
 
 Per file: read it (``huiqi.readers.read_source``), hash it, skip it when the
-same content is already the current version of that file name, otherwise
-parse (``huiqi.structure.parse_source``) and extract
-(``huiqi.extract``) everything in memory, then write the new version in ONE
-transaction. Older versions stay in the database with ``is_current`` false.
+same content is already current (under any name), otherwise parse
+(``huiqi.structure.parse_source``) and extract (``huiqi.extract``)
+everything in memory, then write it in ONE transaction that holds the ingest
+write lock and decides there whether it is unchanged, a new version of a
+recognisably same document, or a new document (:mod:`huiqi.kb.identity`).
+Superseded versions stay in the database with ``is_current`` false.
 Any error while processing one file rolls back that file only and is recorded
 as a one-line message ``<file>: <reason>``; the other files go on.
 """
@@ -20,11 +22,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from huiqi.config import MANIFEST_NAME, corpus_files, load_manifest
 from huiqi.messages import one_line as _one_line
 from huiqi.extract import extract_clause_facts, extract_document_facts
 from huiqi.kb.db import session_scope
+from huiqi.kb.identity import Identity, current_with_sha, lock_for_write, predecessor
 from huiqi.kb.models import Clause, ClauseUnit, Document, Node, SourceFile
 from huiqi.readers.base import SourceError, SourceText
 
@@ -325,17 +329,52 @@ def _write_nodes(session, plans: list[_DocPlan], doc_ids: list[int]) -> dict[int
 #: documents draft there, so they are never public, not even for a moment).
 WriteHook = Callable[[object, int], None]
 
+#: How long a writer waits for another ingest's write lock before giving up (seconds).
+LOCK_WAIT_SECONDS = 120.0
+
+
+def _is_lock_timeout(exc: BaseException) -> bool:
+    """SQLite's "database is locked" (busy timeout ran out), worth a retry."""
+    return isinstance(exc, OperationalError) and "locked" in str(exc).lower()
+
 
 def _write(engine: Engine, source: SourceText, plans: list[_DocPlan], report: FileReport,
            on_write: WriteHook | None = None) -> None:
-    """Write one file version and everything in it in a single transaction."""
+    """Write one file version and everything in it in a single transaction.
+
+    The transaction starts with the ingest write lock
+    (:func:`huiqi.kb.identity.lock_for_write`), then decides inside it
+    whether the content is already current (→ ``report.status`` unchanged,
+    nothing written) and which lineage and version the file gets
+    (:func:`huiqi.kb.identity.predecessor`), so concurrent ingests of the same
+    file give one version and no error. A busy SQLite database is retried
+    for up to :data:`LOCK_WAIT_SECONDS`. ``on_write`` (see :data:`WriteHook`)
+    runs in the same transaction once the new version is written.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        try:
+            _write_locked(engine, source, plans, report, on_write)
+            return
+        except OperationalError as exc:
+            if not _is_lock_timeout(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _write_locked(engine: Engine, source: SourceText, plans: list[_DocPlan], report: FileReport,
+                  on_write: WriteHook | None = None) -> None:
     with session_scope(engine) as s:
+        lock_for_write(s)
+        same = current_with_sha(s, source.sha256)
+        if same is not None:
+            report.status = STATUS_UNCHANGED
+            report.version = same.lineage_version or same.version
+            report.source_file_id = same.id
+            return
+        identity = Identity.of([p.row for p in plans])
+        old = predecessor(s, source.name, identity)
         latest = s.scalar(select(func.max(SourceFile.version)).where(SourceFile.name == source.name))
-        s.execute(
-            update(SourceFile)
-            .where(SourceFile.name == source.name, SourceFile.is_current.is_(True))
-            .values(is_current=False)
-        )
         sf = SourceFile(
             name=source.name,
             path=str(source.path),
@@ -347,9 +386,17 @@ def _write(engine: Engine, source: SourceText, plans: list[_DocPlan], report: Fi
             n_lines=len(source.lines),
             text=source.text,
             ingested_at=datetime.now(timezone.utc).replace(tzinfo=None),
+            lineage_version=((old.lineage_version or old.version) + 1) if old is not None else 1,
         )
         s.add(sf)
         s.flush()
+        sf.lineage_id = (old.lineage_id or old.id) if old is not None else sf.id
+        if old is not None:
+            s.execute(
+                update(SourceFile)
+                .where(SourceFile.id == old.id)
+                .values(is_current=False, superseded_by_id=sf.id)
+            )
         doc_ids = _insert_returning_ids(
             s, Document, [dict(p.row, source_file_id=sf.id) for p in plans]
         )
@@ -366,18 +413,17 @@ def _write(engine: Engine, source: SourceText, plans: list[_DocPlan], report: Fi
         ]
         if unit_rows:
             s.execute(insert(ClauseUnit), unit_rows)
-        report.version = sf.version
+        report.version = sf.lineage_version
         report.source_file_id = sf.id
         if on_write is not None:
             on_write(s, sf.id)
 
 
-def _current_sha(engine: Engine, name: str) -> str | None:
-    """SHA-256 of the current version of file ``name``, or ``None``."""
+def _current_sha(engine: Engine, sha256: str) -> bool:
+    """True when a current file version has exactly these bytes (a fast
+    pre-check before parsing; :func:`_write` decides again under the lock)."""
     with session_scope(engine) as s:
-        return s.scalar(
-            select(SourceFile.sha256).where(SourceFile.name == name, SourceFile.is_current.is_(True))
-        )
+        return current_with_sha(s, sha256) is not None
 
 
 def ingest_source(engine: Engine, source: SourceText, manifest_entry: dict | None = None,
@@ -387,7 +433,7 @@ def ingest_source(engine: Engine, source: SourceText, manifest_entry: dict | Non
     t0 = time.perf_counter()
     report = FileReport(path=str(source.path), name=source.name, status=STATUS_ADDED)
     try:
-        if _current_sha(engine, source.name) == source.sha256:
+        if _current_sha(engine, source.sha256):
             report.status = STATUS_UNCHANGED
         else:
             docs = _parse(source)
@@ -405,7 +451,8 @@ def ingest_source(engine: Engine, source: SourceText, manifest_entry: dict | Non
 
 
 def ingest_paths(
-    engine: Engine, paths: list[Path], progress: ProgressFn | None = None, on_write: WriteHook | None = None
+    engine: Engine, paths: list[Path], progress: ProgressFn | None = None, on_write: WriteHook | None = None,
+    budget=None,
 ) -> IngestReport:
     """Ingest files into the knowledge base (schema must be at head, see
     :func:`huiqi.kb.db.upgrade`).
@@ -419,6 +466,10 @@ def ingest_paths(
     ``failed`` with a one-line message, and that file's transaction is rolled
     back (no partial rows). ``on_write`` (see :data:`WriteHook`) runs in the
     transaction of each new file version; an error in it fails that file.
+    With a ``budget`` (:class:`huiqi.kb.budget.Budget`) every file is
+    processed in a worker process within that time and memory
+    (:func:`huiqi.kb.budget.ingest_with_budget`); ``on_write`` then runs
+    right after the worker's commit, in a transaction of its own.
     """
     report = IngestReport()
     manifests: dict[Path, dict] = {}
@@ -426,6 +477,19 @@ def ingest_paths(
         if progress:
             progress("start", path, None)
         t0 = time.perf_counter()
+        if budget is not None:
+            from huiqi.kb.budget import ingest_with_budget
+
+            fr = ingest_with_budget(engine.url.render_as_string(hide_password=False), path, budget)
+            if on_write is not None and fr.status == STATUS_ADDED and fr.source_file_id:
+                with session_scope(engine) as s:
+                    on_write(s, fr.source_file_id)
+            fr.path = str(path)
+            fr.seconds = time.perf_counter() - t0
+            report.files.append(fr)
+            if progress:
+                progress("done", path, fr)
+            continue
         try:
             source = _read(path)
         except Exception as exc:

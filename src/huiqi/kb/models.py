@@ -41,8 +41,15 @@ class SourceFile(Base):
     """One version of one input file (源文件).
 
     ``name`` is the file name (the ``source.file`` of citations); ``version``
-    counts 1, 2, … per name; exactly the newest ingested version has
-    ``is_current`` true, older versions stay queryable. ``text`` is the whole
+    counts 1, 2, … per file name (a storage sequence: unrelated files may
+    share a name). The logical document (文件身份) is the *lineage*:
+    ``lineage_id`` is the id of its first version, ``lineage_version`` counts
+    1, 2, … within it (the version users see), and ``superseded_by_id`` names
+    the file version that replaced this one (``None`` while current). A new
+    file joins a lineage only when it is recognisably the same document (same
+    name and the same 发文字号 or normalised title, see
+    :mod:`huiqi.kb.identity`). ``is_current`` is true for the newest version
+    of every lineage; older versions stay queryable. ``text`` is the whole
     original text (lines joined by ``\\n``) so citations can show original
     lines; ``kind`` the reader (txt/pdf/docx/html); ``sha256`` the hex digest
     of the file bytes.
@@ -52,6 +59,7 @@ class SourceFile(Base):
     __table_args__ = (
         UniqueConstraint("name", "version", name="uq_source_files_name_version"),
         Index("ix_source_files_name_current", "name", "is_current"),
+        Index("ix_source_files_lineage_id", "lineage_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -65,6 +73,9 @@ class SourceFile(Base):
     n_lines: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
+    lineage_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    lineage_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    superseded_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     documents: Mapped[list["Document"]] = relationship(
         back_populates="source_file", order_by="Document.seq", passive_deletes=True

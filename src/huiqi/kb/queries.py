@@ -4,8 +4,12 @@ Shapes (all plain JSON-ready dicts; dates as ISO strings, money in yuan 元):
 
 * document (``list_documents``): ``id, title, issuer, level, region,
   doc_number, issued, source_file, kind, has_body, clause_count,
-  source{file, start_line, end_line}`` plus ``version, is_current, context,
-  validity{start, end, basis, relative}, supersedes, cited``;
+  source{file, start_line, end_line}`` plus ``version`` (within the logical
+  document), ``is_current``, ``lineage`` (id of the logical document's first
+  file version), ``superseded`` (bool) and ``superseded_by_file`` (id of the
+  file version that replaced it), ``context,
+  validity{start, end, basis, relative}, supersedes, cited``; ``get_document``
+  adds ``superseded_by_documents`` [{id, title}] of the newer version;
 * clause (``list_policies``): ``id, key, document{id, title, issuer, level,
   region, doc_number, issued, source_file}, path, kind, text,
   source{file, start_line, end_line}, responsible_units, amounts, rates,
@@ -61,7 +65,13 @@ def _doc_brief(doc: Document, file_name: str) -> dict:
     }
 
 
-def _doc_dict(doc: Document, file_name: str, version: int, is_current: bool, n_clauses: int) -> dict:
+#: Version within the logical document (lineage); rows from before the lineage columns use ``version``.
+_VERSION = func.coalesce(SourceFile.lineage_version, SourceFile.version)
+_LINEAGE = func.coalesce(SourceFile.lineage_id, SourceFile.id)
+
+
+def _doc_dict(doc: Document, file_name: str, version: int, is_current: bool, n_clauses: int,
+              lineage: int | None = None, superseded_by: int | None = None) -> dict:
     d = _doc_brief(doc, file_name)
     d.update(
         {
@@ -71,6 +81,9 @@ def _doc_dict(doc: Document, file_name: str, version: int, is_current: bool, n_c
             "source": {"file": file_name, "start_line": doc.start_line, "end_line": doc.end_line},
             "version": version,
             "is_current": bool(is_current),
+            "lineage": lineage,
+            "superseded": superseded_by is not None,
+            "superseded_by_file": superseded_by,
             "context": list(doc.context or []),
             "validity": {
                 "start": _iso(doc.validity_start),
@@ -141,7 +154,8 @@ def list_documents(session: Session, current_only: bool = True, include_hidden: 
     See the module docstring for the dict shape."""
     counts = _clause_counts()
     stmt = (
-        select(Document, SourceFile.name, SourceFile.version, SourceFile.is_current, counts.c.n)
+        select(Document, SourceFile.name, _VERSION, SourceFile.is_current, counts.c.n, _LINEAGE,
+               SourceFile.superseded_by_id)
         .join(SourceFile, Document.source_file_id == SourceFile.id)
         .outerjoin(counts, counts.c.document_id == Document.id)
         .order_by(SourceFile.name, SourceFile.version, Document.seq)
@@ -150,7 +164,7 @@ def list_documents(session: Session, current_only: bool = True, include_hidden: 
         stmt = stmt.where(SourceFile.is_current.is_(True))
     stmt = _visible(stmt, include_hidden)
     rows = _by_file_name(session.execute(stmt).all(), lambda r: r[1])
-    return [_doc_dict(d, name, ver, cur, n or 0) for d, name, ver, cur, n in rows]
+    return [_doc_dict(d, name, ver, cur, n or 0, lin, sup) for d, name, ver, cur, n, lin, sup in rows]
 
 
 def list_policies(
@@ -228,15 +242,22 @@ def get_document(session: Session, doc_id: int, include_hidden: bool = False) ->
     if not valid_id(doc_id):
         return None
     row = session.execute(_visible(
-        select(Document, SourceFile.name, SourceFile.version, SourceFile.is_current)
+        select(Document, SourceFile.name, _VERSION, SourceFile.is_current, _LINEAGE, SourceFile.superseded_by_id)
         .join(SourceFile, Document.source_file_id == SourceFile.id)
         .where(Document.id == doc_id), include_hidden)
     ).first()
     if row is None:
         return None
-    doc, name, ver, cur = row
+    doc, name, ver, cur, lineage, sup = row
     clauses = list_policies(session, doc_id=doc_id, include_hidden=include_hidden)
-    out = _doc_dict(doc, name, ver, cur, len(clauses))
+    out = _doc_dict(doc, name, ver, cur, len(clauses), lineage, sup)
+    # the documents of the version that superseded this one (新版本)
+    out["superseded_by_documents"] = [
+        {"id": i, "title": t}
+        for i, t in session.execute(
+            select(Document.id, Document.title).where(Document.source_file_id == sup).order_by(Document.seq)
+        )
+    ] if sup is not None else []
     clause_of_node = dict(
         session.execute(
             select(Clause.node_id, Clause.id).where(

@@ -11,6 +11,7 @@ from docx.text.paragraph import Paragraph
 
 from huiqi.readers.base import SourceError, SourceText, sha256_bytes
 from huiqi.readers.common import ensure_not_blank, split_lines
+from huiqi.readers.zipguard import check_zip
 
 CORRUPT_REASON = "DOCX文件已损坏或格式无效"
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -92,12 +93,14 @@ def read_docx(path: Path, data: bytes) -> SourceText:
     counts top-level tables.
 
     Raises :class:`SourceError` for a legacy ``.doc`` renamed to ``.docx``, a
-    corrupt or non-DOCX file, or a document without any text (文件为空).
+    corrupt or non-DOCX file, a decompression bomb (limits of
+    :mod:`huiqi.readers.zipguard`), or a document without any text (文件为空).
     """
     if data.startswith(_OLE2_MAGIC):
         raise SourceError(path, "这是旧版Word（.doc）文件，请用Word另存为.docx后再导入")
     if not data.startswith(b"PK"):
         raise SourceError(path, "不是有效的DOCX文件（不是ZIP格式）")
+    check_zip(path, data)  # sizes from the zip directory, before decompressing anything
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body

@@ -61,10 +61,13 @@ from huiqi.screen.sql import (
     quote_ident,
     sql_literal,
 )
+from huiqi.safecell import safe_row
 
 #: Columns computed from other columns when a profile source lacks them.
 DERIVED_COLUMNS = ("industry_codes", "region_codes", "region_chain", "size_class", "sme", "small_low_profit",
                    "above_scale_industrial", "age_years")
+
+
 
 
 EXCEL_ROWS = 1_048_575
@@ -82,7 +85,7 @@ def append_rows(sheet, cursor, limit: int = EXCEL_ROWS, chunk: int = 10_000, pro
         if not batch:
             break
         for row in batch[: limit - written]:
-            sheet.append(list(row))
+            sheet.append(safe_row(row))  # register text never becomes a formula
         written += min(len(batch), limit - written)
         if progress is not None:
             progress(written)
@@ -819,7 +822,8 @@ class ScreenResult:
         summary = wb.create_sheet("汇总")
         summary.append(["条款ID", "条款", "符合", "待确认", "缺信息", "不符合"])
         for s in self.summary:
-            summary.append([s.clause_id, titles.get(s.clause_id, ""), s.eligible, s.likely, s.needs_info, s.ineligible])
+            summary.append(safe_row([s.clause_id, titles.get(s.clause_id, ""), s.eligible, s.likely, s.needs_info,
+                                     s.ineligible]))
         sheet = wb.create_sheet("企业名单")
         sheet.append(["条款ID", "条款", "企业ID", "企业名称", "状态"])
         written = append_rows(sheet, self.con.execute(query), limit)

@@ -59,15 +59,17 @@ def sync_rules(engine: Engine) -> SyncReport:
 
 
 def ingest_and_refresh(engine: Engine, paths: list[Path], progress: ProgressFn | None = None, *,
-                       rules_dir: Path | None = None, refresh_index: bool = True) -> ServiceReport:
+                       rules_dir: Path | None = None, refresh_index: bool = True, budget=None) -> ServiceReport:
     """Ingest ``paths`` (files, in order) into ``engine``
     (:func:`huiqi.kb.ingest.ingest_paths`: one transaction per file, a bad
     file is reported and skipped), then store the extracted rules of the new
     clauses, import the reviewed rules of ``rules_dir`` when given (the
     bundled ``data/rules`` when the bundled corpus is ingested), and refresh
-    the persisted search index. Raises only for database errors; a failed
-    index refresh is a warning."""
-    report = ingest_paths(engine, paths, progress=progress)
+    the persisted search index. ``budget`` (a :class:`huiqi.kb.budget.Budget`)
+    parses each file in a worker process within its time and memory limits
+    (untrusted uploads). Raises only for database errors; a failed index
+    refresh is a warning."""
+    report = ingest_paths(engine, paths, progress=progress, budget=budget)
     rules = sync_rules(engine)
     reviewed = import_rules(engine, rules_dir) if rules_dir is not None else None
     out = ServiceReport(report, rules, reviewed)

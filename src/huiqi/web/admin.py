@@ -10,26 +10,33 @@ admin endpoints are disabled (403 ``admin_disabled``); a missing or wrong
 zip container for docx, no NUL bytes in text/HTML), else 415; empty file →
 400; size limit (:data:`huiqi.web.errors.MAX_UPLOAD_BYTES`, env
 ``HUIQI_MAX_UPLOAD_MB``) → 413; a file the readers or the parser reject →
-422 with the reader's Chinese message. On success the file is kept under
-``<derived dir>/uploads/`` and ingested with :func:`huiqi.services.ingest.ingest_and_refresh`
-(a changed file of the same name becomes a new version), then the search
-engine, calculator rules and caches are refreshed. Answer: 201 with the
+422 with the reader's Chinese message. The token is checked before any byte
+of the body is read (:class:`huiqi.web.errors.LimitsMiddleware`), and the
+body is streamed (spooled to disk by the multipart parser, never buffered
+whole), so unauthenticated posts cost nothing. On success the file is kept
+under ``<derived dir>/uploads/<content hash>/<name>`` and ingested by
+:func:`huiqi.services.ingest.ingest_and_refresh` with a budget (a worker process
+with a time and memory budget, :mod:`huiqi.kb.budget`; a new version only of a recognisably same document, see
+:mod:`huiqi.kb.identity`), then the search engine, calculator rules and
+caches are refreshed. Answer: 201 with the
 ingest report (``status`` ``added``), or 200 when the same content was
 already current (``unchanged``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import re
+import tempfile
 from typing import Optional
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from huiqi.web.errors import ApiError
+from huiqi.web.errors import ApiError, error_responses
 
 router = APIRouter(prefix="/api/admin", tags=["管理"])
 
@@ -39,18 +46,31 @@ ALLOWED_SUFFIXES = (".txt", ".pdf", ".docx", ".html", ".htm")
 _bearer = HTTPBearer(auto_error=False, description="环境变量 HUIQI_ADMIN_TOKEN 中配置的管理令牌")
 
 
-def require_admin(credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer)) -> None:
-    """Check the bearer token against ``$HUIQI_ADMIN_TOKEN`` (constant-time
-    comparison). Raises :class:`ApiError` 403 when no token is configured,
-    401 when the header is missing or the token differs."""
+def auth_error(authorization: str | None) -> ApiError | None:
+    """The error for an ``Authorization`` header value, or ``None`` when it
+    carries the admin token (constant-time comparison): 403 when no token is
+    configured, 401 when the header is missing, not Bearer, or the token
+    differs. Used by :class:`huiqi.web.errors.LimitsMiddleware` before any
+    request body is read, and again by :func:`require_admin`."""
     expected = os.environ.get(ENV_TOKEN, "").strip()
     if not expected:
-        raise ApiError(403, f"管理接口未启用：服务器未设置环境变量 {ENV_TOKEN}", "admin_disabled")
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise ApiError(401, "需要管理令牌：请求头应为 Authorization: Bearer <令牌>", "unauthorized",
-                       headers={"WWW-Authenticate": "Bearer"})
-    if not hmac.compare_digest(credentials.credentials.encode("utf-8"), expected.encode("utf-8")):
-        raise ApiError(401, "管理令牌无效", "unauthorized", headers={"WWW-Authenticate": "Bearer"})
+        return ApiError(403, f"管理接口未启用：服务器未设置环境变量 {ENV_TOKEN}", "admin_disabled")
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return ApiError(401, "需要管理令牌：请求头应为 Authorization: Bearer <令牌>", "unauthorized",
+                        headers={"WWW-Authenticate": "Bearer"})
+    if not hmac.compare_digest(token.encode("utf-8"), expected.encode("utf-8")):
+        return ApiError(401, "管理令牌无效", "unauthorized", headers={"WWW-Authenticate": "Bearer"})
+    return None
+
+
+def require_admin(request: Request, credentials: Optional[HTTPAuthorizationCredentials] = Depends(_bearer)) -> None:
+    """Check the bearer token against ``$HUIQI_ADMIN_TOKEN`` (see
+    :func:`auth_error`); raises that :class:`ApiError`."""
+    err = auth_error(request.headers.get("authorization"))
+    if err is not None:
+        raise err
 
 
 _UNSAFE_RE = re.compile(r"[^\w\u3400-\u9fff.\-（）()【】]+")
@@ -88,10 +108,11 @@ def check_type(name: str, head: bytes) -> None:
 
 
 @router.post("/documents", summary="上传并导入一个政策文件", dependencies=[Depends(require_admin)],
-             status_code=201)
+             status_code=201, responses=error_responses(400, 401, 403, 413, 415, 422))
 def upload_document(request: Request, file: Optional[UploadFile] = File(None, description="政策文件（txt/pdf/docx/html）")):
     """Upload one document (multipart field ``file``) and ingest it; see the
     module docstring for checks and answers."""
+    from huiqi.kb.budget import Budget
     from huiqi.services.ingest import ingest_and_refresh
     from huiqi.web.api import state_of
 
@@ -101,15 +122,30 @@ def upload_document(request: Request, file: Optional[UploadFile] = File(None, de
         raise ApiError(400, "缺少上传文件：表单字段 file 应为一个文件")
     st = state_of(request)
     name = safe_name(file.filename)
-    data = file.file.read()
-    if not data:
+    head = file.file.read(8192)
+    if not head:
         raise ApiError(400, f"{name}：文件为空")
-    check_type(name, data[:8192])
+    check_type(name, head)
     with st.ingest_lock:
-        path = st.upload_dir() / name
-        path.write_bytes(data)
-        report = ingest_and_refresh(st.engine, [path], refresh_index=False).ingest
-        fr = report.files[0]
+        # stream the (already size-limited, disk-spooled) upload to its own
+        # directory: unrelated uploads of the same name never overwrite each other
+        digest = hashlib.sha256(head)
+        tmp = tempfile.NamedTemporaryFile(dir=st.upload_dir(), prefix=".upload-", delete=False)
+        try:
+            with tmp:
+                tmp.write(head)
+                while chunk := file.file.read(1024 * 1024):
+                    digest.update(chunk)
+                    tmp.write(chunk)
+            folder = st.upload_dir() / digest.hexdigest()[:16]
+            folder.mkdir(exist_ok=True)
+            path = folder / name
+            os.replace(tmp.name, path)
+        finally:
+            if os.path.exists(tmp.name):
+                os.unlink(tmp.name)
+        # read, parse, extract and write in a worker with a time and memory budget
+        fr = ingest_and_refresh(st.engine, [path], refresh_index=False, budget=Budget.from_env()).ingest.files[0]
         if fr.status == "failed":
             detail = (fr.error or f"{name}：导入失败").replace(str(path), name).replace(str(path.parent), "")
             raise ApiError(422, detail, "ingest_failed")

@@ -22,7 +22,7 @@ from fastapi.responses import Response
 
 from huiqi.calc.schema import MatchResult
 from huiqi.kb.schema import ClauseOut
-from huiqi.web.errors import ApiError
+from huiqi.web.errors import ApiError, check_id, error_responses
 from huiqi.web.state import WebState
 
 router = APIRouter()
@@ -121,7 +121,7 @@ def api_ask(
 
 
 @router.post("/api/match", tags=["政策计算器"], summary="按企业画像匹配政策并测算金额",
-             responses={200: {"model": MatchResult, "description": "计算结果（金额单位：元）"}})
+             responses={200: {"model": MatchResult, "description": "计算结果（金额单位：元）"}, **error_responses(408, 503)})
 async def api_match(
     request: Request,
     profile: dict[str, Any] = Body(..., description="企业画像（issue 4 画像格式；金额单位：元）", examples=[PROFILE_EXAMPLE]),
@@ -132,14 +132,42 @@ async def api_match(
     A profile with bad values → 422 listing every problem; a bad ``as_of``
     → 400; calculator not available → 503.
 
-    Runs on the event loop (``async def``) although it computes for ~10 ms:
+    A profile with more than :data:`LARGE_PROFILE_ITEMS` list items or keys
+    is validated and matched in the thread pool (list lengths are limited,
+    see :mod:`huiqi.firm.bounds`, and validation is linear). An ordinary
+    profile runs on the event loop (``async def``) although it computes for ~10 ms:
     the work is pure CPU under the GIL, and a thread pool only added thread
     switches and GIL hand-overs between the loop and the workers (measured
     with ``benchmarks/web_load.py`` at 20 clients, 2 workers: p95 205–229 ms
     before, 146–205 ms after). Scale with ``huiqi serve --workers``."""
     from huiqi.web.calcform import run_match
 
-    return json_response(run_match(state_of(request), profile, as_of))
+    st = state_of(request)
+    if _is_large(profile):
+        # an unusually large profile (long lists, many facts) is validated and
+        # matched in the thread pool so it cannot hold up the event loop
+        from starlette.concurrency import run_in_threadpool
+
+        return json_response(await run_in_threadpool(run_match, st, profile, as_of))
+    return json_response(run_match(st, profile, as_of))
+
+
+#: Items (list entries, mapping keys) above which a profile is matched off the event loop.
+LARGE_PROFILE_ITEMS = 64
+
+
+def _is_large(profile: dict) -> bool:
+    """True when ``profile`` holds more than :data:`LARGE_PROFILE_ITEMS` list
+    items or keys at its first two levels (counted without walking deeper)."""
+    if not isinstance(profile, dict):
+        return False
+    n = len(profile)
+    for v in profile.values():
+        if isinstance(v, (list, dict)):
+            n += len(v)
+        if n > LARGE_PROFILE_ITEMS:
+            return True
+    return False
 
 
 @router.get("/api/documents", tags=["文档"], summary="文档列表")
@@ -160,6 +188,7 @@ def api_document(request: Request, doc_id: int):
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_document
 
+    check_id(doc_id, "文档")
     st = state_of(request)
     with session_scope(st.engine) as s:
         doc = get_document(s, doc_id)
@@ -176,6 +205,7 @@ def api_policies(request: Request, doc: Optional[int] = Query(None, description=
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import document_exists, list_policies
 
+    check_id(doc, "文档")
     st = state_of(request)
     with session_scope(st.engine) as s:
         from huiqi.kb.lifecycle import is_hidden
@@ -194,6 +224,7 @@ def api_policy(request: Request, clause_id: int):
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_clause
 
+    check_id(clause_id, "条款")
     st = state_of(request)
     with session_scope(st.engine) as s:
         c = get_clause(s, clause_id)

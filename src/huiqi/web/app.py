@@ -15,7 +15,14 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from huiqi.web.compress import PageCompressionMiddleware
-from huiqi.web.errors import MAX_BODY_BYTES, MAX_QUERY_BYTES, LimitsMiddleware, install_error_handlers
+from huiqi.web.errors import (
+    COMMON_ERRORS,
+    MAX_BODY_BYTES,
+    MAX_QUERY_BYTES,
+    LimitsMiddleware,
+    error_responses,
+    install_error_handlers,
+)
 from huiqi.web.render import STATIC_DIR
 from huiqi.web.state import WebState
 
@@ -68,6 +75,7 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        responses=error_responses(*COMMON_ERRORS),
     )
     app.state.huiqi = state
     install_error_handlers(app)

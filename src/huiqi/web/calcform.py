@@ -318,12 +318,11 @@ def _reason_text(reasons: list[dict]) -> str:
 
 
 def _safe_cell(value: Any) -> Any:
-    """Text from documents and users must not become a spreadsheet formula
-    (OWASP "CSV injection"): strings starting with = + - @ get a leading
-    apostrophe; other values are kept."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    """Text from documents and users must not become a spreadsheet formula:
+    :func:`huiqi.safecell.safe_cell`."""
+    from huiqi.safecell import safe_cell
+
+    return safe_cell(value)
 
 
 def workbook_bytes(result: dict, values: dict) -> bytes:

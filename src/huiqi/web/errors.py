@@ -3,8 +3,9 @@
 Every error of the JSON API is ``{"error": code, "detail": 中文说明}`` (plus
 ``"errors": [...]`` when there are several problems) with the right HTTP
 status: 400 bad input or malformed JSON, 401 missing/wrong admin token, 403
-admin disabled, 404 unknown id or path, 405 wrong method, 413 request body
-too large, 414 query string too long, 415 unsupported upload type, 422
+admin disabled, 404 unknown id or path (also ids beyond 2^31 − 1), 405 wrong
+method, 408 request body not received within :data:`BODY_TIMEOUT`, 413
+request body too large, 414 query string too long, 415 unsupported upload type, 422
 invalid values, 500 internal error (no stack trace, logged server-side),
 503 calculator unavailable. Page requests (paths outside ``/api``) get the
 same status with a Chinese HTML error page.
@@ -13,10 +14,14 @@ same status with a Chinese HTML error page.
 from __future__ import annotations
 
 import logging
+from typing import Optional
+
+import anyio
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("huiqi.web")
@@ -29,6 +34,8 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_PREFIXES = ("/api/admin/", "/api/officer/documents", "/officer/upload", "/api/documents/", "/officer/documents/")
 #: longest query string in bytes (a search query is cut to 200 characters anyway)
 MAX_QUERY_BYTES = 4096
+#: seconds allowed to receive a (buffered, at most 1 MB) request body
+BODY_TIMEOUT = 30.0
 
 CODES = {
     400: "bad_request",
@@ -36,6 +43,7 @@ CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "payload_too_large",
     414: "uri_too_long",
     415: "unsupported_media_type",
@@ -52,6 +60,7 @@ _DEFAULT_DETAIL = {
     403: "无权访问",
     404: "未找到",
     405: "该地址不支持此请求方法",
+    408: "请求体发送超时",
     413: "请求内容过大",
     414: "查询字符串过长",
     415: "不支持的文件类型",
@@ -59,6 +68,52 @@ _DEFAULT_DETAIL = {
     500: "服务器内部错误，请稍后再试",
     503: "服务暂不可用",
 }
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer (错误响应体), documented in OpenAPI."""
+
+    error: str = Field(description="机器可读的错误代码，如 invalid_input、not_found")
+    detail: str = Field(description="中文说明（指出字段与原因）")
+    errors: Optional[list[str]] = Field(None, description="多个问题时逐条列出")
+
+
+_RESPONSE_TEXT = {
+    400: "请求无效（参数或 JSON 格式错误）",
+    408: "请求体发送超时",
+    401: "缺少或错误的管理令牌",
+    403: "管理接口未启用",
+    404: "未找到",
+    405: "该地址不支持此请求方法",
+    413: "请求内容过大",
+    414: "查询字符串过长",
+    415: "不支持的文件类型",
+    422: "输入的值无效（指出字段）",
+    500: "服务器内部错误",
+    503: "服务暂不可用",
+}
+
+#: Error statuses every route can answer (limits checked before routing, bad ids, bad input).
+COMMON_ERRORS = (400, 404, 413, 414, 422, 500)
+
+
+def error_responses(*codes: int) -> dict:
+    """OpenAPI ``responses=`` for error ``codes``: each documented with the
+    :class:`ErrorBody` schema in JSON (what the API really sends)."""
+    return {c: {"model": ErrorBody, "description": _RESPONSE_TEXT.get(c, "错误")} for c in codes}
+
+
+#: Largest id a path or query parameter may name (PostgreSQL ``integer``).
+MAX_ID = 2**31 - 1
+
+
+def check_id(value: int | None, what: str = "记录") -> int | None:
+    """``value`` when it can be a row id (1 … 2^31−1), else :class:`ApiError`
+    404 naming it (a bigger number cannot exist, and PostgreSQL would
+    refuse it with a 500). ``None`` passes through."""
+    if value is not None and not 0 < value <= MAX_ID:
+        raise ApiError(404, f"未找到 ID 为 {value} 的{what}")
+    return value
 
 
 class ApiError(Exception):
@@ -180,8 +235,10 @@ class LimitsMiddleware:
     request: query string longer than ``max_query`` bytes → 414; body
     larger than ``max_body`` bytes (``max_upload`` under :data:`UPLOAD_PREFIXES`) →
     413, checked on ``Content-Length`` and on the bytes actually received
-    (chunked uploads); a malformed ``Content-Length`` → 400. Bodies are
-    buffered (at most the limit) and replayed to the app."""
+    (chunked uploads); a malformed ``Content-Length`` → 400. Writes to
+    ``/api/admin/`` are authenticated from the headers first (401/403 before
+    any body byte is read) and their bodies streamed through with a byte
+    count; other bodies are buffered (at most the limit) and replayed."""
 
     def __init__(self, app, max_body: int = MAX_BODY_BYTES, max_upload: int = MAX_UPLOAD_BYTES,
                  max_query: int = MAX_QUERY_BYTES) -> None:
@@ -190,15 +247,47 @@ class LimitsMiddleware:
         self.max_upload = max_upload
         self.max_query = max_query
 
-    async def _reject(self, scope, receive, send, status: int, detail: str) -> None:
+    async def _reject(self, scope, receive, send, status: int, detail: str, error: str | None = None,
+                      headers: dict | None = None) -> None:
         path = scope.get("path", "")
         if wants_html(path):
             from huiqi.web.render import render_error
 
-            response = render_error(None, status, detail, None, None)
+            response = render_error(None, status, detail, None, headers)
         else:
-            response = JSONResponse(error_body(status, detail), status_code=status)
+            response = JSONResponse(error_body(status, detail, error), status_code=status, headers=headers)
         await response(scope, receive, send)
+
+    async def _stream(self, scope, receive, send, limit: int) -> None:
+        """Pass an (authenticated) upload body through without buffering it,
+        counting bytes: past ``limit`` the app's read fails and the answer is
+        413 (the multipart parser spools file parts to disk)."""
+        state = {"size": 0, "started": False, "over": False}
+
+        async def counted():
+            message = await receive()
+            if message["type"] == "http.request":
+                state["size"] += len(message.get("body", b""))
+                if state["size"] > limit:
+                    state["over"] = True
+                    raise _BodyTooLarge()
+            return message
+
+        async def tracked(message):
+            if message["type"] == "http.response.start":
+                if state["over"]:
+                    return  # the app answered an error for the cut body: ours replaces it
+                state["started"] = True
+            elif state["over"] and not state["started"]:
+                return
+            await send(message)
+
+        try:
+            await self.app(scope, counted, tracked)
+        except _BodyTooLarge:
+            pass
+        if state["over"] and not state["started"]:
+            await self._reject(scope, receive, send, 413, _too_large(limit))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -216,23 +305,38 @@ class LimitsMiddleware:
                     return await self._reject(scope, receive, send, 400, "请求头 Content-Length 无效")
                 if length < 0:
                     return await self._reject(scope, receive, send, 400, "请求头 Content-Length 无效")
+        is_admin = scope.get("path", "").startswith("/api/admin/")
+        if is_admin and scope.get("method") not in ("GET", "HEAD", "OPTIONS"):
+            # authenticate from the headers before a single body byte is read
+            from huiqi.web.admin import auth_error
+
+            auth = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+            err = auth_error(auth)
+            if err is not None:
+                return await self._reject(scope, receive, send, err.status, err.detail, err.error, err.headers)
         if length is not None and length > limit:
             return await self._reject(scope, receive, send, 413, _too_large(limit))
         if scope.get("method") not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
+        if is_admin:
+            return await self._stream(scope, receive, send, limit)
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body = message.get("body", b"")
-            size += len(body)
-            if size > limit:
-                return await self._reject(scope, receive, send, 413, _too_large(limit))
-            chunks.append(body)
-            if not message.get("more_body", False):
-                break
+        with anyio.move_on_after(BODY_TIMEOUT) as deadline:  # slow bodies (slowloris on the body)
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                body = message.get("body", b"")
+                size += len(body)
+                if size > limit:
+                    return await self._reject(scope, receive, send, 413, _too_large(limit))
+                chunks.append(body)
+                if not message.get("more_body", False):
+                    break
+        if deadline.cancelled_caught:
+            return await self._reject(scope, receive, send, 408,
+                                      f"请求体发送超时（{BODY_TIMEOUT:g} 秒内未收完）", None, {"Connection": "close"})
         data = b"".join(chunks)
         sent = {"done": False}
 
@@ -243,6 +347,10 @@ class LimitsMiddleware:
             return await receive()
 
         return await self.app(scope, replay, send)
+
+
+class _BodyTooLarge(Exception):
+    """Raised inside the app's ``receive`` when an upload passes its limit."""
 
 
 def _too_large(limit: int) -> str:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from huiqi.web.errors import ApiError
+from huiqi.web.errors import ApiError, check_id
 from huiqi.web.render import fact_spans, query_terms, render
 
 router = APIRouter(include_in_schema=False)
@@ -110,6 +110,7 @@ def _get_clause(st, clause_id: int) -> dict:
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_clause
 
+    check_id(clause_id, "条款")
     with session_scope(st.engine) as s:
         c = get_clause(s, clause_id)
     if c is None:
@@ -147,7 +148,7 @@ def supersession(doc: dict, documents: list[dict]) -> tuple[list[dict], list[dic
     ``doc`` the matching document dict when one is known, else ``None``);
     ``superseded_by`` the documents whose supersedes list names this one (by
     document number or title); ``versions`` the other versions of the same
-    document (same file name and title) with ``version`` and
+    document (same lineage, see :mod:`huiqi.kb.identity`, and title) with ``version`` and
     ``is_current``."""
     current = [d for d in documents if d["is_current"] and d["id"] != doc["id"]]
     by_key: dict[str, dict] = {}
@@ -159,7 +160,7 @@ def supersession(doc: dict, documents: list[dict]) -> tuple[list[dict], list[dic
     mine = {k for k in (doc.get("doc_number"), _norm_title(doc.get("title"))) if k}
     by = [d for d in current if mine & ({s for s in d.get("supersedes") or []} |
                                          {_norm_title(s) for s in d.get("supersedes") or []})]
-    versions = [d for d in documents if d["id"] != doc["id"] and d["source_file"] == doc["source_file"]
+    versions = [d for d in documents if d["id"] != doc["id"] and d.get("lineage") == doc.get("lineage")
                 and _norm_title(d.get("title")) == _norm_title(doc.get("title"))]
     return replaced, by, sorted(versions, key=lambda d: d["version"])
 
@@ -170,6 +171,7 @@ def document_page(request: Request, doc_id: int):
     from huiqi.kb.db import session_scope
     from huiqi.kb.queries import get_document
 
+    check_id(doc_id, "文档")
     st = _state(request)
     with session_scope(st.engine) as s:
         doc = get_document(s, doc_id)

@@ -237,6 +237,29 @@ def tel_href(phone: str | None) -> str:
     return f"tel:{digits}"
 
 
+def _none_tolerant(name: str, filt):
+    """Wrap a Jinja string filter so ``None`` (a document without a title, a
+    missing field) renders as an empty string instead of raising."""
+
+    pass_arg = getattr(filt, "jinja_pass_arg", None)  # @pass_environment / @pass_eval_context
+    if pass_arg is None:
+        def wrapped(value, *args, **kwargs):
+            return filt("" if value is None else value, *args, **kwargs)
+    else:
+        def wrapped(first, value, *args, **kwargs):
+            return filt(first, "" if value is None else value, *args, **kwargs)
+
+        wrapped.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
+    wrapped.__name__ = name
+    return wrapped
+
+
+#: Built-in string filters that raise on ``None`` (``truncate(None)`` made the
+#: calculator page 500 once a document without a title was ingested).
+_STRING_FILTERS = ("truncate", "wordwrap", "center", "indent", "replace", "trim", "striptags", "title",
+                   "capitalize", "upper", "lower", "urlencode", "wordcount")
+
+
 def _make_env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
@@ -244,6 +267,9 @@ def _make_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    for name in _STRING_FILTERS:
+        if name in env.filters:
+            env.filters[name] = _none_tolerant(name, env.filters[name])
     env.filters.update(
         highlight=highlight, snippet=snippet, yuan=yuan, tel=tel_href, validity_badge=validity_badge,
         plain_amount=plain_amount,
