@@ -86,7 +86,12 @@ from huiqi.rules.model import (
 )
 
 #: Status order used to sort results (most useful first).
-STATUS_ORDER = ("eligible", "likely", "needs_info", "ineligible", "expired")
+STATUS_ORDER = ("eligible", "likely", "needs_info", "unchecked", "ineligible", "expired")
+#: Statuses a firm is asked to act on (可享受 / 很可能 / 需补充信息).
+ACTIONABLE = ("eligible", "likely", "needs_info")
+#: Leaf kinds that say nothing about the firm itself: a text to confirm by
+#: hand, and the region (every firm of the area meets it).
+GENERIC_KINDS = frozenset({"text", "region"})
 _OUTCOME_STATUS = {"met": "eligible", "to_confirm": "likely", "unknown": "needs_info", "unmet": "ineligible"}
 _RANK = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
 #: Document kinds whose clauses the calculator reads.
@@ -629,6 +634,33 @@ def is_checked(status: str, kinds: list[str], reasons: list[Reason], reviewed_un
     return False
 
 
+def refine_status(status: str, kinds: list[str], reasons: list[Reason], *, reviewed: bool,
+                  unconditional: bool = False) -> str:
+    """The honest status of a clause from its Kleene status (状态含义):
+
+    * ``eligible`` stays only when some condition about the firm itself
+      (not a text to confirm, not — for an extracted rule — the region) was
+      checked and met; a reviewed rule without conditions applies to every
+      firm of its region and stays ``eligible``;
+    * ``likely`` likewise needs such a met condition (only named
+      to-confirm conditions remain);
+    * otherwise nothing about the firm could be checked: ``unchecked``
+      (listed last, never in totals or headline counts).
+
+    ``needs_info``, ``ineligible`` and ``expired`` are returned unchanged.
+    ``kinds`` are the leaf kinds aligned with ``reasons`` (one reason per
+    leaf, tree order)."""
+    if status not in ("eligible", "likely"):
+        return status
+    if unconditional:
+        return status
+    generic = {"text"} if reviewed else GENERIC_KINDS
+    for k, r in zip(kinds, reasons):
+        if k not in generic and r.outcome == "met":
+            return status
+    return "unchecked"
+
+
 def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evaluation, Benefit | None, str, list[str]]:
     """Evaluate the rule's tracks (申报类别) on top of the main conditions.
 
@@ -717,7 +749,8 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
     elif state in ("expired", "not_yet"):
         status = "expired"
     else:
-        status = _OUTCOME_STATUS[combine_all([region_out, ev.outcome])]
+        status = refine_status(_OUTCOME_STATUS[combine_all([region_out, ev.outcome])], kinds, ev.reasons,
+                               reviewed=rule.origin == "reviewed", unconditional=st["unconditional"])
     missing = list(ev.missing)
     if benefit is not None and status not in ("ineligible", "expired"):
         missing.extend(m for m in benefit.missing if m not in missing)

@@ -52,6 +52,7 @@ from huiqi.rules.model import (
     Reason,
     combine_all,
     combine_any,
+    is_generic_branch,
     negate,
 )
 from huiqi.rules.vocab import (  # noqa: F401  (re-exported: the vocabulary of conditions)
@@ -478,6 +479,8 @@ def _walk(node: Condition, ctx: FactContext, reasons: list[Reason], negated: boo
             _reason(c, group[id(c)], reasons, negated)
             continue
         o, m = _walk(c, ctx, reasons, negated)
+        if op == "any" and o == "met" and is_generic_branch(c):
+            o = "to_confirm"  # 注册地在本旗 alone does not make an OR met: its subject must match
         outs.append(o)
         missing_lists.append(m if o == "unknown" else [])
     out = combine_all(outs) if op == "all" else combine_any(outs)

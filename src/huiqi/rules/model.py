@@ -379,3 +379,17 @@ class Rule:
     title: str = ""
     reviewer_note: str = ""
     validity: dict | None = None
+
+
+#: Leaf kinds that say nothing about who the firm is (generic subjects): a
+#: branch of an OR made only of these (注册地在本旗) does not by itself make
+#: the OR met — its own subject must match the firm (issue 11).
+GENERIC_BRANCH_KINDS = frozenset({"region"})
+
+
+def is_generic_branch(node: "Condition") -> bool:
+    """Whether an OR branch (``any`` child) tests nothing but generic
+    subjects (:data:`GENERIC_BRANCH_KINDS`): its ``met`` counts as
+    ``to_confirm`` in the OR (evaluator and batch SQL alike)."""
+    leaves = [leaf for leaf in node.leaves() if leaf.kind != "text"]
+    return bool(leaves) and all(leaf.kind in GENERIC_BRANCH_KINDS for leaf in leaves)

@@ -64,7 +64,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from huiqi.rules.model import Condition
+from huiqi.rules.model import Condition, is_generic_branch
 
 #: Outcome → integer code (rank order of the Kleene combination).
 OUTCOME_CODES: dict[str, int] = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
@@ -379,7 +379,10 @@ class Compiler:
                 rest.append(self._project_group(proj))
             return _combine("LEAST", rest, "3")
         if c.op == "any":
-            return _combine("GREATEST", [self._node(k) for k in c.children], "0")
+            # a branch testing only generic subjects (注册地) counts at most
+            # as to confirm (2): evaluate.py's rule, model.is_generic_branch
+            return _combine("GREATEST", [f"LEAST({self._node(k)}, 2)" if is_generic_branch(k) else self._node(k)
+                                         for k in c.children], "0")
         raise CompileError(f"未知的条件连接词 {c.op!r}")
 
     @staticmethod
