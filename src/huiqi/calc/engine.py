@@ -340,6 +340,21 @@ def apply_validity_override(validity: dict, override: Mapping | None) -> dict:
     return out
 
 
+def _with_subjects(rule: Rule, row: Mapping) -> Rule:
+    """An extracted rule with the clause's product/species subject
+    (:func:`huiqi.calc.subjects.product_condition`: 养殖300只以上鸵鸟 is for
+    ostrich farms) AND-ed to its conditions; the rule unchanged when the
+    clause names none. Returns a copy; the cached rule is not touched."""
+    from huiqi.calc.subjects import product_condition
+
+    leaf = product_condition(row.get("text") or "")
+    if leaf is None:
+        return rule
+    out = copy.copy(rule)
+    out.conditions = leaf if rule.conditions is None else Condition.all_of([rule.conditions, leaf])
+    return out
+
+
 def _spread_document_stacking(entries: list[RuleEntry]) -> None:
     """A document-wide stacking principle (本政策与其他政策交叉重复的按就高不
     重复…, :func:`huiqi.calc.stacking.is_document_wide`) stated in one clause
@@ -400,6 +415,7 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
                 extracted[row["key"]] = rule
             else:
                 rule = copy.copy(rule)  # document-wide stacking is filled in per entry
+            rule = _with_subjects(rule, row)
         compiled.append(_entry(row, rule))
     _spread_document_stacking(compiled)
     entries, skipped, n_reviewed = [], 0, 0

@@ -42,6 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from huiqi.calc.derived import DerivedFact, derive_all
+from huiqi.calc.subjects import products_outcome
 from huiqi.extract.numbers import parse_number
 from huiqi.firm.profile import EnterpriseProfile, Project, parse_money_value
 from huiqi.reference.industries import Industry, resolve_industry
@@ -289,6 +290,10 @@ def _membership(leaf: Condition, ctx: FactContext, attr: str) -> _Result:
         r = _industry(values, ctx)
     elif attr == "size_class":
         r = _size(values, ctx)
+    elif attr == "owner_groups":
+        r = _owner_groups(values, ctx)
+    elif attr == "products":
+        r = products_outcome(values, ctx.profile, ctx.industry)
     else:
         x, missing = _fact(ctx, attr)
         if x is None and attr == "entity_type" and values and set(values) <= NON_FIRM_TYPES:
@@ -327,6 +332,21 @@ def _qualification(values: Any, ctx: FactContext) -> _Result:
         have = "、".join(quals) if quals else "无"
         return "unmet", f"资质认定：{have}", []
     return "unknown", _missing_detail(["qualifications"]), ["qualifications"]
+
+
+def _owner_groups(values: Any, ctx: FactContext) -> _Result:
+    """创办人身份: met when the founder/operator is one of ``values`` (a
+    自主就业退役士兵 is also a 退役军人); unmet when the firm stated its
+    groups (an empty list = none); unknown otherwise."""
+    have = list(ctx.profile.owner_groups)
+    if "自主就业退役士兵" in have and "退役军人" not in have:
+        have.append("退役军人")
+    hit = [v for v in values if v in have]
+    if hit:
+        return "met", f"创办人身份：{'、'.join(hit)}", []
+    if ctx.known_list("owner_groups"):
+        return "unmet", f"创办人身份：{'、'.join(ctx.profile.owner_groups) or '无'}", []
+    return "unknown", _missing_detail(["owner_groups"]), ["owner_groups"]
 
 
 def _industry(values: Any, ctx: FactContext) -> _Result:

@@ -1,0 +1,110 @@
+"""Subjects of a clause checked against the firm (主体核对): products,
+species and crops (品种、作物).
+
+A farming clause speaks of what is raised or grown (养殖300只以上鸵鸟,
+奶牛规模养殖场, 种植苜蓿). An extracted rule rarely turns those words into a
+condition, so a beef-cattle farm passed 养殖300只以上鸵鸟 (issue 11). This
+module reads the vocabulary ``huiqi/data/products.yaml`` (canonical names,
+the words texts and profiles use, and the wider names: 肉牛 is a 牛) and
+
+* :func:`product_condition` — for a clause text that speaks of raising or
+  growing (the file's ``context`` words) and names products, one
+  ``membership`` leaf ``products in [...]`` (the canonical names found);
+* :func:`firm_products` — the products a firm states (``products`` of the
+  profile and of its projects, and product words in project names);
+* :func:`products_outcome` — the leaf's outcome for a firm: ``met`` when
+  one of its products is, or is a kind of, a product of the clause;
+  ``unmet`` when the firm states products and none fits, or when its
+  industry is known and outside agriculture (GB/T 4754 门类 A) and it states
+  none; ``unknown`` otherwise (the missing fact is ``products``).
+
+The engine adds the leaf to extracted rules only (a reviewed rule states
+its own conditions). Speed: the vocabulary and its regular expression are
+built once (``lru_cache``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from huiqi.rules.model import Condition
+
+#: Profile key of the firm's products (产品/品种/作物).
+PRODUCTS = "products"
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> tuple[re.Pattern[str], dict[str, str], dict[str, frozenset[str]], re.Pattern[str]]:
+    """``(word regex, word → canonical, canonical → itself and its wider
+    names, context regex)`` from ``huiqi/data/products.yaml``."""
+    raw = yaml.safe_load(resources.files("huiqi").joinpath("data/products.yaml").read_text(encoding="utf-8"))
+    word_to: dict[str, str] = {}
+    wider: dict[str, frozenset[str]] = {}
+    for name, spec in (raw.get("products") or {}).items():
+        for w in spec.get("words") or [name]:
+            word_to[str(w)] = str(name)
+        wider[str(name)] = frozenset([str(name), *(str(x) for x in spec.get("is_a") or [])])
+    words = sorted(word_to, key=len, reverse=True)
+    rx = re.compile("|".join(re.escape(w) for w in words))
+    return rx, word_to, wider, re.compile(str(raw.get("context") or "养殖|种植"))
+
+
+def products_in(text: str) -> list[str]:
+    """Canonical products named in ``text`` (longest word first, in text
+    order, each once)."""
+    rx, word_to, _, _ = vocabulary()
+    out: list[str] = []
+    for m in rx.finditer(text or ""):
+        name = word_to[m.group(0)]
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def product_condition(text: str) -> Condition | None:
+    """The ``products`` membership leaf of a clause about raising or
+    growing named products, or ``None``."""
+    _, _, _, context = vocabulary()
+    if not text or not context.search(text):
+        return None
+    names = products_in(text)
+    if not names:
+        return None
+    return Condition.leaf("membership", PRODUCTS, "in", names, source_text="、".join(names),
+                          label=f"品种/作物：{'、'.join(names)}")
+
+
+def firm_products(profile) -> list[str]:
+    """Canonical products of a firm (its ``products``, its projects'
+    ``products`` and product words in project names)."""
+    out: list[str] = []
+    texts = list(getattr(profile, "products", None) or [])
+    for p in getattr(profile, "projects", None) or []:
+        texts.extend(getattr(p, "products", None) or [])
+        if p.name:
+            texts.append(p.name)
+    for t in texts:
+        for name in products_in(str(t)) or ([str(t)] if t in (getattr(profile, "products", None) or []) else []):
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def products_outcome(values, profile, industry) -> tuple[str, str, list[str]]:
+    """(outcome, detail, missing keys) of ``products in values`` for a firm
+    (``industry``: the resolved :class:`~huiqi.reference.industries.Industry`
+    or ``None``)."""
+    _, _, wider, _ = vocabulary()
+    want = {str(v) for v in values}
+    have = firm_products(profile)
+    if have:
+        hit = [h for h in have if wider.get(h, frozenset([h])) & want]
+        shown = f"企业品种/作物：{'、'.join(have)}"
+        return ("met" if hit else "unmet"), shown, []
+    if industry is not None and not str(industry.code).upper().startswith("A"):
+        return "unmet", f"本条面向{'、'.join(sorted(want))}的养殖/种植，企业行业为{industry.name}", []
+    return "unknown", "缺少：品种/作物", [PRODUCTS]
