@@ -69,6 +69,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from huiqi.calc.apply import apply_info
 from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
 from huiqi.calc.evaluate import evaluate  # hot path: imported once, not per clause
@@ -144,6 +145,7 @@ class RuleEntry:
     contacts: list
     source: dict
     document: dict
+    apply: dict = field(default_factory=dict)
     _static: dict | None = field(default=None, init=False, repr=False, compare=False)
     _validity_memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -182,6 +184,7 @@ class RuleEntry:
             st = {
                 "result": {"id": self.id, "key": self.key, "title": self.title, "text": self.text,
                            "contacts": self.contacts, "source": self.source, "origin": rule.origin,
+                           "apply": self.apply,
                            "document": {k: doc.get(k) for k in ("id", "title", "level", "region")},
                            "path": self.path},
                 "where": "，".join(x for x in (doc.get("title"), doc.get("level"), doc.get("region")) if x),
@@ -303,7 +306,7 @@ def _short_title(path: list[str], doc_title: str | None) -> str:
     return head if len(head) <= _TITLE_MAX else head[: _TITLE_MAX - 1] + "…"
 
 
-def _entry(row: dict, rule: Rule) -> RuleEntry:
+def _entry(row: dict, rule: Rule, doc_contacts: list | None = None) -> RuleEntry:
     """The :class:`RuleEntry` of one clause row (:func:`huiqi.rules.store.clause_rows`)
     and its rule."""
     doc = row["document"]
@@ -319,6 +322,8 @@ def _entry(row: dict, rule: Rule) -> RuleEntry:
         contacts=list(row.get("contacts") or []),
         source=dict(row["source"]),
         document={k: doc.get(k) for k in ("id", "title", "level", "region", "kind")},
+        apply=apply_info(row.get("text") or "", row.get("fields"), row.get("responsible_units"),
+                         row.get("contacts"), doc_contacts),
     )
 
 
@@ -405,6 +410,10 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
     if not reviewed:
         chosen = {}
     compiled = []
+    doc_contacts: dict[Any, list] = {}
+    for row in rows:  # a document's contacts (联系方式) stand for clauses that name none
+        if row.get("contacts"):
+            doc_contacts.setdefault(row["document"].get("id"), list(row["contacts"]))
     for row in rows:
         rule = chosen.get(row["key"])
         if rule is None:
@@ -416,7 +425,7 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
             else:
                 rule = copy.copy(rule)  # document-wide stacking is filled in per entry
             rule = _with_subjects(rule, row)
-        compiled.append(_entry(row, rule))
+        compiled.append(_entry(row, rule, doc_contacts.get(row["document"].get("id"))))
     _spread_document_stacking(compiled)
     entries, skipped, n_reviewed = [], 0, 0
     for entry in compiled:
@@ -792,6 +801,7 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
         "source": dict(base["source"]),
         "origin": base["origin"],
         "checked": checked,
+        "apply": base["apply"],
         "document": dict(base["document"]),
         "path": list(base["path"]),
     }
@@ -807,10 +817,29 @@ def _derived_json(derived: dict[str, DerivedFact]) -> dict:
     return out
 
 
+#: Weight of a result's amount in the expected yuan for the firm (期望金额):
+#: what is certain counts fully, what is likely half, what needs a fact a
+#: quarter (the firm may not qualify), nothing else.
+EXPECT_WEIGHT = {"eligible": 1.0, "likely": 0.5, "needs_info": 0.25}
+
+
+def expected_yuan(r: dict) -> float:
+    """Expected yuan of a result for this firm: the mid-point of its
+    ``min_yuan``..``max_yuan`` (the known end when one is open) × the
+    weight of its status (:data:`EXPECT_WEIGHT`); 0 without an amount."""
+    b = r.get("benefit") or {}
+    lo, hi = b.get("min_yuan"), b.get("max_yuan")
+    if lo is None and hi is None:
+        return 0.0
+    mid = ((lo if lo is not None else hi) + (hi if hi is not None else lo)) / 2.0
+    return round(mid * EXPECT_WEIGHT.get(r["status"], 0.0), 2)
+
+
 def _sort_key(r: dict) -> tuple:
-    b = r["benefit"] or {}
-    money = b.get("max_yuan")
-    return (STATUS_ORDER.index(r["status"]), not r["checked"], -(money if money is not None else -1.0), r["id"])
+    """Status group (eligible first), then expected yuan for this firm
+    (largest first), then deadline (soonest first; none last), then id."""
+    end = (r.get("validity") or {}).get("end") or "9999-12-31"
+    return (STATUS_ORDER.index(r["status"]), -r.get("expected_yuan", 0.0), end, r["id"])
 
 
 def match(
@@ -821,6 +850,10 @@ def match(
     ruleset: RuleSet | None = None,
     all_regions: bool = False,
     clause_ids: Iterable[int | str] | None = None,
+    view: str = "all",
+    limit: int | None = 30,
+    include: Iterable[str] = ACTIONABLE,
+    offset: int = 0,
 ) -> dict:
     """Evaluate an enterprise profile against the knowledge base.
 
@@ -829,7 +862,20 @@ def match(
     (a ``date`` or an ISO string; default today); ``ruleset`` — a :class:`RuleSet` (default
     :func:`load_ruleset` of ``db``); ``all_regions`` — also list clauses of
     other regions (as ``ineligible``); ``clause_ids`` — only these clauses
-    (ids or clause keys), listed even when of another region.
+    (ids or clause keys), listed even when of another region; ``view``
+    ``"all"`` (every result, the default for library callers and
+    benchmarks) or ``"firm"`` (:func:`firm_view`: the results of statuses
+    ``include`` — default eligible, likely, needs_info — from ``offset``,
+    at most ``limit``; ``counts`` still count everything).
+
+    Results are ordered by status (eligible, likely, needs_info,
+    unchecked, ineligible, expired), then by ``expected_yuan`` for this
+    firm (:func:`expected_yuan`), then by validity end (deadline). Each
+    carries ``apply`` (:mod:`huiqi.calc.apply`: 免申即享/需申报, 受理机构,
+    申报材料, 办理时限, 申报时间, 咨询电话). ``total`` keeps what is certain
+    (``eligible``: {min_yuan, max_yuan}) apart from what is likely
+    (``likely``: the extra a confirmation could add); its ``min_yuan`` is
+    the certain minimum and ``max_yuan`` the maximum with likely clauses.
 
     Returns the dict described in the module docstring (JSON-ready: dates
     ISO, money yuan). Raises :class:`huiqi.firm.profile.ProfileError` for a
@@ -878,34 +924,76 @@ def match(
             check = scope_cache[sk] = entry.scope.check(firm)
         if check[0] == "unmet" and not explicit:
             continue
-        results.append(_evaluate_entry(entry, ctx, prof, as_of, check))
+        r = _evaluate_entry(entry, ctx, prof, as_of, check)
+        r["expected_yuan"] = expected_yuan(r)
+        results.append(r)
     results.sort(key=_sort_key)
 
-    # clauses whose conditions could not be checked at all are listed but
-    # not summed: the total is money the firm was actually matched to
-    items = [{"id": r["id"], "status": r["status"], "benefit": r["benefit"],
-              "stacking": rs.get(r["id"]).rule.stacking} for r in results if r["checked"]]
-    stacked = apply_stacking(items)
+    # only eligible (确定) and likely (可能) clauses are summed, separately;
+    # unchecked clauses (nothing about the firm checked) never are
+    def _items(statuses: tuple[str, ...]) -> list[dict]:
+        return [{"id": r["id"], "status": r["status"], "benefit": r["benefit"],
+                 "stacking": rs.get(r["id"]).rule.stacking} for r in results if r["status"] in statuses]
+
+    certain = apply_stacking(_items(("eligible",)))
+    stacked = apply_stacking(_items(("eligible", "likely")))
     notes = list(stacked.get("notes") or [])
-    n_unchecked = sum(1 for r in results if not r["checked"] and r["benefit"] is not None
-                      and r["status"] in ("eligible", "likely"))
+    n_unchecked = sum(1 for r in results if r["status"] == "unchecked" and r["benefit"] is not None)
     if n_unchecked:
-        notes.append(f"另有 {n_unchecked} 条条款的条件只能人工核对（未能与企业信息自动比对），其金额未计入合计")
+        notes.append(f"另有 {n_unchecked} 条条款的条件未能与企业信息自动比对（未核对），其金额未计入合计")
     total = {
-        "min_yuan": stacked.get("min_yuan"),
+        "min_yuan": certain.get("min_yuan"),
         "max_yuan": stacked.get("max_yuan"),
+        "eligible": {"min_yuan": certain.get("min_yuan"), "max_yuan": certain.get("max_yuan")},
+        "likely": {"min_yuan": max(0.0, (stacked.get("min_yuan") or 0.0) - (certain.get("min_yuan") or 0.0)),
+                   "max_yuan": max(0.0, (stacked.get("max_yuan") or 0.0) - (certain.get("max_yuan") or 0.0))},
         "excluded_by_stacking": list(stacked.get("excluded_by_stacking") or []),
         "notes": notes,
     }
+    counts = {s: 0 for s in STATUS_ORDER}
+    for r in results:
+        counts[r["status"]] += 1
     if rs.problems:
         warnings = [*warnings, f"知识库中有 {len(rs.problems)} 处规则无法读取或抽取失败，相关条款按无条件、无金额处理"]
     if not firm.inner_mongolia:
         warnings = [*warnings, f"region: 注册地“{firm.name}”不在内蒙古自治区，只适用国家政策"]
+    questions = next_questions(results, limit=None)
+    shown = results
+    if view == "firm":
+        shown = firm_view(results, limit=limit, include=include, offset=offset)
     return {
         "as_of": as_of.isoformat(),
         "derived": _derived_json(ctx.derived),
-        "results": results,
+        "results": shown,
+        "counts": counts,
+        "actionable": counts["eligible"] + counts["likely"] + counts["needs_info"],
         "total": total,
-        "next_questions": next_questions(results, limit=None),
+        "next_questions": questions,
         "warnings": warnings,
     }
+
+
+#: Results a firm sees by default (the rest one request away).
+DEFAULT_LIMIT = 30
+
+
+def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include: Iterable[str] = ACTIONABLE,
+              offset: int = 0) -> list[dict]:
+    """What a firm is shown (企业视图): the results whose status is in
+    ``include`` (default the actionable ones: eligible, likely, needs_info),
+    in result order, from ``offset``, at most ``limit`` (``None``: all);
+    results of other statuses are replaced by nothing — their number is
+    in ``counts``. ``unchecked`` / ``ineligible`` / ``expired`` come only
+    when asked for (``include``), page by page (``offset``, ``limit``).
+    Shown results are trimmed for size: reasons keep their condition,
+    outcome and detail, quotes are cut at 120 characters."""
+    want = set(include)
+    picked = [r for r in results if r["status"] in want]
+    picked = picked[offset:] if limit is None else picked[offset:offset + limit]
+    out = []
+    for r in picked:
+        r = dict(r)
+        r["text"] = r["text"] if len(r["text"]) <= 300 else r["text"][:299] + "…"
+        r["reasons"] = [{**x, "source_text": (x.get("source_text") or "")[:120]} for x in r["reasons"]]
+        out.append(r)
+    return out

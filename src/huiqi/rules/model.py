@@ -70,10 +70,13 @@ from typing import Any, Literal
 Outcome = Literal["met", "unmet", "unknown", "to_confirm"]
 """Outcome of evaluating a condition against a profile."""
 
-Status = Literal["eligible", "likely", "needs_info", "ineligible", "expired"]
-"""Status of a clause for a profile (issue 4's ``status`` field):
-``eligible`` all conditions met; ``likely`` nothing unmet or unknown but some
-``to_confirm`` text; ``needs_info`` some fact missing and nothing unmet;
+Status = Literal["eligible", "likely", "needs_info", "unchecked", "ineligible", "expired"]
+"""Status of a clause for a profile (issue 4's ``status`` field, issue 11's
+meanings): ``eligible`` every condition checked against the firm's facts and
+met; ``likely`` at least one condition about the firm checked and met,
+nothing unmet or unknown, only named ``to_confirm`` conditions left;
+``unchecked`` nothing about the firm could be checked (listed last, never
+in totals or headline counts); ``needs_info`` some fact missing and nothing unmet;
 ``ineligible`` some condition unmet; ``expired`` the clause is out of its
 validity window on the evaluation date."""
 
