@@ -986,14 +986,15 @@ def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include
     in ``counts``. ``unchecked`` / ``ineligible`` / ``expired`` come only
     when asked for (``include``), page by page (``offset``, ``limit``).
     Shown results are trimmed for size: reasons keep their condition,
-    outcome and detail, quotes are cut at 120 characters."""
+    outcome and detail, quotes are cut at 60 characters and the clause
+    text at 160 (the full text is one request away: ``/api/clauses/{id}``)."""
     want = set(include)
     picked = [r for r in results if r["status"] in want]
     picked = picked[offset:] if limit is None else picked[offset:offset + limit]
     out = []
     for r in picked:
         r = dict(r)
-        r["text"] = r["text"] if len(r["text"]) <= 300 else r["text"][:299] + "…"
-        r["reasons"] = [{**x, "source_text": (x.get("source_text") or "")[:120]} for x in r["reasons"]]
+        r["text"] = r["text"] if len(r["text"]) <= 160 else r["text"][:159] + "…"
+        r["reasons"] = [{**x, "source_text": (x.get("source_text") or "")[:60]} for x in r["reasons"]]
         out.append(r)
     return out

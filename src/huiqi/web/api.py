@@ -123,9 +123,19 @@ async def api_match(
     request: Request,
     profile: dict[str, Any] = Body(..., description="企业画像（issue 4 画像格式；金额单位：元）", examples=[PROFILE_EXAMPLE]),
     as_of: Optional[str] = Query(None, description="评估日期（YYYY-MM-DD，默认今天）", max_length=30),
+    show: Optional[str] = Query(None, max_length=80,
+                                description="要列出的状态，逗号分隔（默认 eligible,likely,needs_info；"
+                                            "另可选 unchecked、ineligible、expired；all = 全部）"),
+    limit: int = Query(30, ge=1, le=2000, description="最多列出的结果数（默认 30）"),
+    offset: int = Query(0, ge=0, description="从第几条开始（分页）"),
 ):
     """Match the profile against every clause with a rule: issue 4's result
-    object ``{as_of, derived, results, total, next_questions, warnings}``.
+    object ``{as_of, derived, results, counts, actionable, total,
+    next_questions, warnings}``. By default only the results a firm acts
+    on (eligible, likely, needs_info), at most ``limit`` = 30; ``show``
+    names other statuses (``unchecked``, ``ineligible``, ``expired``, or
+    ``all``), paged by ``offset``/``limit``; ``counts`` always counts
+    every status. An unknown status in ``show`` → 400.
     A profile with bad values → 422 listing every problem; a bad ``as_of``
     → 400; calculator not available → 503.
 
@@ -136,7 +146,17 @@ async def api_match(
     before, 146–205 ms after). Scale with ``huiqi serve --workers``."""
     from huiqi.web.calcform import run_match
 
-    return json_response(run_match(state_of(request), profile, as_of))
+    from huiqi.calc.engine import STATUS_ORDER, firm_view
+
+    want = [x.strip() for x in (show or "eligible,likely,needs_info").split(",") if x.strip()]
+    if want == ["all"]:
+        want = list(STATUS_ORDER)
+    bad = [x for x in want if x not in STATUS_ORDER]
+    if bad:
+        raise ApiError(400, f"参数 show：未知的状态 {'、'.join(bad)}（可选 {'、'.join(STATUS_ORDER)} 或 all）")
+    result = run_match(state_of(request), profile, as_of)
+    result["results"] = firm_view(result["results"], limit=limit, include=want, offset=offset)
+    return json_response(result)
 
 
 @router.get("/api/documents", tags=["文档"], summary="文档列表")

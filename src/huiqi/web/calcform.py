@@ -103,8 +103,26 @@ def _scalar(value: str) -> Any:
     return s
 
 
+_GROUPED_RE = re.compile(r"^\s*\d{1,3}(?:[,，_' ]\d{3})+(?:\.\d+)?\s*$")
+
+
+def plain_number(raw: str) -> str:
+    """A typed number with full-width digits or thousands separators
+    (``20,000``, ``２０，０００``, ``1 250.5``) → its plain digits
+    (``20000``): every digit is read, never cut at the comma; other text
+    is returned stripped and unchanged."""
+    from huiqi.extract.numbers import to_halfwidth
+
+    s = to_halfwidth(str(raw)).strip()
+    if _GROUPED_RE.match(s):
+        return re.sub(r"[,，_' ]", "", s)
+    return s
+
+
 def _convert(kind: str, raw: str) -> Any:
     s = raw.strip()
+    if kind in ("money", "int", "float", "percent"):
+        s = plain_number(s)
     if kind == "money":
         return f"{s}万元" if _PLAIN_NUMBER_RE.match(s) else s
     if kind == "percent":
@@ -147,8 +165,7 @@ def form_to_profile(form) -> tuple[dict, dict, str | None]:
             if raw.strip():
                 values["facts"][target[6:]] = raw.strip()
             continue
-        if key.startswith("nq.") and _money_field(target) and _PLAIN_NUMBER_RE.match(raw):
-            raw = _wan(float(raw))  # next questions ask in yuan (元); the form shows 万元
+        # next questions ask in the form's own units (万元 for money): no conversion here
         if key.startswith("nq.") or target not in values:
             values[target] = raw
     for q in list(form.getlist("qualifications")) + list(form.getlist("nq.qualifications")):
