@@ -39,6 +39,8 @@ PROFILE_FIELDS: dict[str, tuple[str, str, Any]] = {
     "unemployment_insurance_months": ("失业保险缴费月数", "int", "个月"),
     "layoff_rate": ("上年度裁员率", "percent", "%"),
     "listed": ("是否上市", "bool", None),
+    "owner_groups": ("创办人身份（退役军人、高校毕业生、登记失业人员等，多项用顿号分隔）", "text", None),
+    "products": ("养殖/种植/生产的品种（如肉牛、苜蓿，多项用顿号分隔）", "text", None),
 }
 PROJECT_FIELDS: dict[str, tuple[str, str, Any]] = {
     "kind": ("项目类型", "text", None),
@@ -224,11 +226,11 @@ def run_match(state, profile: dict, as_of: str | date | None) -> dict:
         raise ApiError(422, f"企业画像有误：{exc}", "invalid_profile", [str(exc)]) from None
 
 
-STATUS_ORDER = ("eligible", "likely", "needs_info", "ineligible", "expired")
+STATUS_ORDER = ("eligible", "likely", "needs_info", "unchecked", "ineligible", "expired")
 #: groups shown first (open, with their totals) on the results page
 OPEN_STATUSES = ("eligible", "likely", "needs_info")
-#: groups collapsed and loaded only when opened (不符合, 已过期)
-LAZY_STATUSES = ("ineligible", "expired")
+#: groups collapsed and loaded only when opened (未核对, 不符合, 已过期)
+LAZY_STATUSES = ("unchecked", "ineligible", "expired")
 #: results listed at first in the groups 可能符合 and 需补充信息; the rest load on request
 FIRST_ITEMS = 5
 #: results listed at first in the group 符合 (usually all of them)
