@@ -105,6 +105,6 @@ def products_outcome(values, profile, industry) -> tuple[str, str, list[str]]:
         hit = [h for h in have if wider.get(h, frozenset([h])) & want]
         shown = f"企业品种/作物：{'、'.join(have)}"
         return ("met" if hit else "unmet"), shown, []
-    if industry is not None and not str(industry.code).upper().startswith("A"):
+    if industry is not None and not any(str(c).upper().startswith("A") for c in industry.covered_codes()):
         return "unmet", f"本条面向{'、'.join(sorted(want))}的养殖/种植，企业行业为{industry.name}", []
     return "unknown", "缺少：品种/作物", [PRODUCTS]

@@ -831,6 +831,21 @@ class ScreenResult:
         return written
 
 
+def batch_status(code: int, checkable: bool = True) -> str:
+    """The calculator status (:func:`huiqi.calc.engine.refine_status`) of an
+    outcome code for a clause: codes 2/3 of a clause with no checkable
+    condition (``checkable`` false, :func:`is_machine_checkable` with the
+    engine's generic kinds) are ``unchecked``; otherwise
+    :data:`~huiqi.screen.sql.CODE_STATUS`. Code 3 is exactly the engine's
+    ``eligible``; code 2 is ``likely`` — it also holds the firms for which
+    the engine says ``unchecked`` because none of the clause's checkable
+    conditions was met for them (a per-firm distinction the outcome code
+    does not carry)."""
+    if code >= 2 and not checkable:
+        return "unchecked"
+    return CODE_STATUS[code]
+
+
 def is_machine_checkable(cond: Condition | None, generic: Sequence[str] = ("text",)) -> bool:
     """Whether a condition tree has at least one leaf whose kind is not in
     ``generic`` (default ``text``: a clause whose conditions are all text

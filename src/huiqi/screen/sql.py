@@ -418,6 +418,13 @@ class Compiler:
                 return self._negated(c, self._size(c))
             if attr.startswith("facts."):
                 return self._negated(c, self._fact_membership(c, attr[6:]))
+            if attr == "products":
+                # calc/subjects.py: a firm outside agriculture (GB/T 4754 门类 A)
+                # stating no products is unmet; the table holds no products, so
+                # otherwise unknown (a firm listing products is screened one by one)
+                return self._negated(c, "(CASE WHEN \"industry_codes\" IS NOT NULL AND "
+                                        "len(list_filter(\"industry_codes\", lambda x: starts_with(x, 'A'))) = 0 "
+                                        "THEN 0 ELSE 1 END)")
             col = self._col(attr)
             if col is None:
                 return "1"
