@@ -346,12 +346,17 @@ def apply_validity_override(validity: dict, override: Mapping | None) -> dict:
 
 
 def _with_subjects(rule: Rule, row: Mapping) -> Rule:
-    """An extracted rule with the clause's product/species subject
+    """A rule with the clause's product/species subject
     (:func:`huiqi.calc.subjects.product_condition`: 养殖300只以上鸵鸟 is for
     ostrich farms) AND-ed to its conditions; the rule unchanged when the
-    clause names none. Returns a copy; the cached rule is not touched."""
+    clause names none or a reviewed rule already tests ``products``. Applies
+    to reviewed rules too (a reviewer states the numbers; the species words
+    are the clause's own). Returns a copy; the cached rule is not touched."""
     from huiqi.calc.subjects import product_condition
 
+    trees = [rule.conditions, *(t.get("conditions") for t in rule.tracks)]
+    if any(t is not None and any(leaf.attribute == "products" for leaf in t.leaves()) for t in trees):
+        return rule
     leaf = product_condition(row.get("text") or "")
     if leaf is None:
         return rule
@@ -424,7 +429,7 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
                 extracted[row["key"]] = rule
             else:
                 rule = copy.copy(rule)  # document-wide stacking is filled in per entry
-            rule = _with_subjects(rule, row)
+        rule = _with_subjects(rule, row)
         compiled.append(_entry(row, rule, doc_contacts.get(row["document"].get("id"))))
     _spread_document_stacking(compiled)
     entries, skipped, n_reviewed = [], 0, 0
@@ -711,7 +716,9 @@ def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evalu
             both = parts[0] if len(parts) == 1 else (Condition.all_of(parts) if parts else None)
         b = _benefit_for(spec, both, ctx, profile, with_projects)
         money = (b.max_yuan or 0.0) if b is not None else 0.0
-        done.append(((_RANK[out], money), out, ev, b, t.get("name") or "", tcond))
+        # ties of the combined outcome go to the track whose own conditions
+        # hold best (a sure 1万元 before an open 3万元), then to the money
+        done.append(((_RANK[out], _RANK[ev.outcome], money), out, ev, b, t.get("name") or "", tcond))
     best = max(done, key=lambda d: d[0])
     _, out, ev, b, name, cond = best
     reasons = list(main.reasons) + [Reason(f"【{name}】{r.condition}", r.outcome, r.source_text, r.detail)
