@@ -72,7 +72,7 @@ from typing import Any
 from huiqi.calc.apply import apply_info
 from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
-from huiqi.calc.evaluate import evaluate  # hot path: imported once, not per clause
+from huiqi.calc.evaluate import evaluate, supported  # hot path: imported once, not per clause
 from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
 from huiqi.firm.profile import EnterpriseProfile, load_profile
 from huiqi.rules.model import (
@@ -781,8 +781,14 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
     elif state in ("expired", "not_yet"):
         status = "expired"
     else:
-        status = refine_status(_OUTCOME_STATUS[combine_all([region_out, ev.outcome])], kinds, ev.reasons,
-                               reviewed=rule.origin == "reviewed", unconditional=st["unconditional"])
+        status = _OUTCOME_STATUS[combine_all([region_out, ev.outcome])]
+        if status in ("eligible", "likely") and not st["unconditional"]:
+            generic = {"text"} if rule.origin == "reviewed" else GENERIC_KINDS
+            trees = [rule.conditions] if not entry.unchecked else []
+            if track:
+                trees += [t.get("conditions") for t in rule.tracks if (t.get("name") or "") == track]
+            if not any(supported(t, ctx, generic) for t in trees):
+                status = "unchecked"
     missing = list(ev.missing)
     if benefit is not None and status not in ("ineligible", "expired"):
         missing.extend(m for m in benefit.missing if m not in missing)

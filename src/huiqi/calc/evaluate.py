@@ -522,6 +522,36 @@ def _reason(leaf: Condition, r: _Result, reasons: list[Reason], negated: bool) -
     reasons.append(Reason(label, out, leaf.source_text, detail))
 
 
+def supported(cond: Condition | None, ctx: FactContext, generic: frozenset[str] | set[str] = frozenset({"text"})) -> bool:
+    """Whether some leaf about the firm itself (kind not in ``generic``) is
+    met, on the eligibility side, in a part of ``cond`` that carries its
+    outcome: inside an ``all`` or ``any``, children whose outcome is unmet
+    (on the eligibility side) are skipped — a 小微企业 met inside an OR branch
+    that fails does not make the clause "checked" (issue 11). Used by
+    :func:`huiqi.calc.engine.refine_status` for ``eligible`` / ``likely``.
+    ``None`` → ``False``."""
+    if cond is None:
+        return False
+    return _support(cond, ctx, generic, False)
+
+
+def _support(node: Condition, ctx: FactContext, generic, negated: bool) -> bool:
+    if node.op == "leaf":
+        if node.kind in generic:
+            return False
+        out, _ = _walk(node, ctx, [], negated)
+        return (negate(out) if negated else out) == "met"
+    if node.op == "not":
+        return bool(node.children) and _support(node.children[0], ctx, generic, not negated)
+    for c in node.children:
+        out, _ = _walk(c, ctx, [], negated)
+        if (negate(out) if negated else out) == "unmet":
+            continue
+        if _support(c, ctx, generic, negated):
+            return True
+    return False
+
+
 def evaluate(cond: Condition | None, ctx: FactContext) -> Evaluation:
     """Evaluate a condition tree for the firm in ``ctx``.
 
