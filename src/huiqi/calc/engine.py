@@ -357,7 +357,7 @@ def _with_subjects(rule: Rule, row: Mapping) -> Rule:
     trees = [rule.conditions, *(t.get("conditions") for t in rule.tracks)]
     if any(t is not None and any(leaf.attribute == "products" for leaf in t.leaves()) for t in trees):
         return rule
-    leaf = product_condition(row.get("text") or "")
+    leaf = product_condition(" ".join([*(row.get("path") or [])[-2:], row.get("text") or ""]))
     if leaf is None:
         return rule
     out = copy.copy(rule)

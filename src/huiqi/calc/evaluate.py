@@ -522,6 +522,12 @@ def _reason(leaf: Condition, r: _Result, reasons: list[Reason], negated: bool) -
     reasons.append(Reason(label, out, leaf.source_text, detail))
 
 
+#: Attributes that filter who a clause is about but say nothing of whether
+#: the firm qualifies (品种/作物: a beef farm meets "肉牛" in a clause on
+#: 调出大县奖励 without being the county): never "checked" on their own.
+SUBJECT_ONLY = frozenset({"products"})
+
+
 def supported(cond: Condition | None, ctx: FactContext, generic: frozenset[str] | set[str] = frozenset({"text"})) -> bool:
     """Whether some leaf about the firm itself (kind not in ``generic``) is
     met, on the eligibility side, in a part of ``cond`` that carries its
@@ -537,7 +543,7 @@ def supported(cond: Condition | None, ctx: FactContext, generic: frozenset[str] 
 
 def _support(node: Condition, ctx: FactContext, generic, negated: bool) -> bool:
     if node.op == "leaf":
-        if node.kind in generic:
+        if node.kind in generic or (node.attribute or "") in SUBJECT_ONLY:
             return False
         out, _ = _walk(node, ctx, [], negated)
         return (negate(out) if negated else out) == "met"

@@ -66,14 +66,18 @@ def products_in(text: str) -> list[str]:
 
 
 def product_condition(text: str) -> Condition | None:
-    """The ``products`` membership leaf of a clause about raising or
-    growing named products, or ``None``."""
-    _, _, _, context = vocabulary()
+    """The ``products`` membership leaf of a clause about raising,
+    growing or processing named products (``context`` words of the
+    vocabulary), or ``None``. A wider name is dropped when a narrower one
+    of it is named too (种公牛 in a clause on 奶牛育种 is a 奶牛, not any 牛)."""
+    _, _, wider, context = vocabulary()
     if not text or not context.search(text):
         return None
     names = products_in(text)
     if not names:
         return None
+    covered = {w for n in names for w in wider.get(n, ()) if w != n}
+    names = [n for n in names if n not in covered]
     return Condition.leaf("membership", PRODUCTS, "in", names, source_text="、".join(names),
                           label=f"品种/作物：{'、'.join(names)}")
 
