@@ -88,6 +88,12 @@ from huiqi.rules.model import (
 
 #: Status order used to sort results (most useful first).
 STATUS_ORDER = ("eligible", "likely", "needs_info", "unchecked", "ineligible", "expired")
+#: Attributes that only say who a clause is about (品种/作物; for an
+#: extracted rule also the entity type 企业/个体工商户/合作社, which the
+#: extractor reads from the subject noun): met alone, they never make a
+#: clause "checked" (:func:`huiqi.calc.evaluate.supported`).
+SUBJECT_ONLY_REVIEWED = frozenset({"products"})
+SUBJECT_ONLY_EXTRACTED = frozenset({"products", "entity_type"})
 #: Statuses a firm is asked to act on (可享受 / 很可能 / 需补充信息).
 ACTIONABLE = ("eligible", "likely", "needs_info")
 #: Leaf kinds that say nothing about the firm itself: a text to confirm by
@@ -352,8 +358,13 @@ def _with_subjects(rule: Rule, row: Mapping) -> Rule:
     clause names none or a reviewed rule already tests ``products``. Applies
     to reviewed rules too (a reviewer states the numbers; the species words
     are the clause's own). Returns a copy; the cached rule is not touched."""
-    from huiqi.calc.subjects import product_condition
+    from huiqi.calc.subjects import founder_conditions, product_condition
 
+    if rule.origin == "extracted":
+        founders = founder_conditions(rule.conditions, row.get("text") or "")
+        if founders is not rule.conditions:
+            rule = copy.copy(rule)
+            rule.conditions = founders
     trees = [rule.conditions, *(t.get("conditions") for t in rule.tracks)]
     if any(t is not None and any(leaf.attribute == "products" for leaf in t.leaves()) for t in trees):
         return rule
@@ -784,10 +795,11 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
         status = _OUTCOME_STATUS[combine_all([region_out, ev.outcome])]
         if status in ("eligible", "likely") and not st["unconditional"]:
             generic = {"text"} if rule.origin == "reviewed" else GENERIC_KINDS
+            subject = SUBJECT_ONLY_REVIEWED if rule.origin == "reviewed" else SUBJECT_ONLY_EXTRACTED
             trees = [rule.conditions] if not entry.unchecked else []
             if track:
                 trees += [t.get("conditions") for t in rule.tracks if (t.get("name") or "") == track]
-            if not any(supported(t, ctx, generic) for t in trees):
+            if not any(supported(t, ctx, generic, subject) for t in trees):
                 status = "unchecked"
     missing = list(ev.missing)
     if benefit is not None and status not in ("ineligible", "expired"):

@@ -528,32 +528,34 @@ def _reason(leaf: Condition, r: _Result, reasons: list[Reason], negated: bool) -
 SUBJECT_ONLY = frozenset({"products"})
 
 
-def supported(cond: Condition | None, ctx: FactContext, generic: frozenset[str] | set[str] = frozenset({"text"})) -> bool:
+def supported(cond: Condition | None, ctx: FactContext, generic: frozenset[str] | set[str] = frozenset({"text"}),
+              subject_only: frozenset[str] | set[str] = SUBJECT_ONLY) -> bool:
     """Whether some leaf about the firm itself (kind not in ``generic``) is
     met, on the eligibility side, in a part of ``cond`` that carries its
     outcome: inside an ``all`` or ``any``, children whose outcome is unmet
     (on the eligibility side) are skipped — a 小微企业 met inside an OR branch
-    that fails does not make the clause "checked" (issue 11). Used by
-    :func:`huiqi.calc.engine.refine_status` for ``eligible`` / ``likely``.
+    that fails does not make the clause "checked" (issue 11). Leaves on
+    ``subject_only`` attributes never count. Used by
+    :func:`huiqi.calc.engine.match` for ``eligible`` / ``likely``.
     ``None`` → ``False``."""
     if cond is None:
         return False
-    return _support(cond, ctx, generic, False)
+    return _support(cond, ctx, generic, False, subject_only)
 
 
-def _support(node: Condition, ctx: FactContext, generic, negated: bool) -> bool:
+def _support(node: Condition, ctx: FactContext, generic, negated: bool, subject_only=SUBJECT_ONLY) -> bool:
     if node.op == "leaf":
-        if node.kind in generic or (node.attribute or "") in SUBJECT_ONLY:
+        if node.kind in generic or (node.attribute or "") in subject_only:
             return False
         out, _ = _walk(node, ctx, [], negated)
         return (negate(out) if negated else out) == "met"
     if node.op == "not":
-        return bool(node.children) and _support(node.children[0], ctx, generic, not negated)
+        return bool(node.children) and _support(node.children[0], ctx, generic, not negated, subject_only)
     for c in node.children:
         out, _ = _walk(c, ctx, [], negated)
         if (negate(out) if negated else out) == "unmet":
             continue
-        if _support(c, ctx, generic, negated):
+        if _support(c, ctx, generic, negated, subject_only):
             return True
     return False
 

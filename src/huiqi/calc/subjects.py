@@ -112,3 +112,66 @@ def products_outcome(values, profile, industry) -> tuple[str, str, list[str]]:
     if industry is not None and not any(str(c).upper().startswith("A") for c in industry.covered_codes()):
         return "unmet", f"本条面向{'、'.join(sorted(want))}的养殖/种植，企业行业为{industry.name}", []
     return "unknown", "缺少：品种/作物", [PRODUCTS]
+
+
+# ---------------------------------------------------------------------------
+# founders (创办人身份)
+
+#: Words of a clause about founding or running a business (创办/创业/个体经营).
+FOUNDER_CONTEXT = re.compile(r"创办|创业|个体经营|自主就业退役士兵从事|经营者|创办人")
+#: Words of a clause about hiring people (招用/吸纳): a group named there is
+#: who is hired, not who founded the firm.
+HIRE_CONTEXT = re.compile(r"招用|吸纳|招收|招聘|新招")
+#: Owner group words in texts → the profile's canonical groups
+#: (:data:`huiqi.firm.profile.OWNER_GROUPS`).
+OWNER_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"自主就业退役士兵"), "自主就业退役士兵"),
+    (re.compile(r"退役军人|退役士兵|军转干部|复员干部|退出现役"), "退役军人"),
+    (re.compile(r"高校毕业生|大学生|毕业生"), "高校毕业生"),
+    (re.compile(r"登记失业|失业人员"), "登记失业人员"),
+    (re.compile(r"脱贫人口|脱贫劳动力|脱贫户"), "脱贫人口"),
+    (re.compile(r"返乡|入乡"), "返乡创业人员"),
+    (re.compile(r"残疾人"), "残疾人"),
+    (re.compile(r"就业困难人员"), "就业困难人员"),
+)
+
+
+def owner_groups_in(text: str) -> list[str]:
+    """Canonical owner groups named in ``text``, in table order."""
+    out: list[str] = []
+    for rx, g in OWNER_WORDS:
+        if rx.search(text or "") and g not in out:
+            out.append(g)
+    return out
+
+
+def founder_conditions(cond: Condition | None, clause_text: str) -> Condition | None:
+    """``cond`` with its to-confirm text leaves that name who founded the
+    business (离校2年内高校毕业生、退役军人 … in a clause about 创办/创业 and
+    not about 招用) AND-ed with an ``owner_groups in [...]`` leaf, checked
+    against the profile's ``owner_groups`` (the text itself stays to confirm:
+    it usually says more than the group). Returns ``cond`` itself when
+    nothing changes (a new tree otherwise; the input is not modified)."""
+    if cond is None or not FOUNDER_CONTEXT.search(clause_text or "") or HIRE_CONTEXT.search(clause_text or ""):
+        return cond
+    changed = False
+
+    def walk(node: Condition) -> Condition:
+        nonlocal changed
+        if node.op == "leaf":
+            if node.kind != "text":
+                return node
+            groups = owner_groups_in(f"{node.source_text} {node.label}")
+            if not groups:
+                return node
+            changed = True
+            # the group is checked; the rest of the words (入驻孵化园的初创企业 …) stay to confirm
+            who = Condition.leaf("membership", "owner_groups", "in", groups, source_text=node.source_text,
+                                 label=f"创办人为{'、'.join(groups)}")
+            return Condition.all_of([who, node], source_text=node.source_text, label=node.label)
+        kids = [walk(k) for k in node.children]
+        return Condition(node.op, kids, node.kind, node.attribute, node.operator, node.value, node.unit,
+                         node.inclusive, node.source_text, node.label)
+
+    out = walk(cond)
+    return out if changed else cond
