@@ -89,11 +89,13 @@ from huiqi.rules.model import (
 #: Status order used to sort results (most useful first).
 STATUS_ORDER = ("eligible", "likely", "needs_info", "unchecked", "ineligible", "expired")
 #: Attributes that only say who a clause is about (品种/作物; for an
-#: extracted rule also the entity type 企业/个体工商户/合作社, which the
-#: extractor reads from the subject noun): met alone, they never make a
-#: clause "checked" (:func:`huiqi.calc.evaluate.supported`).
+#: extracted rule also the entity type 企业/个体工商户/合作社 and the size
+#: 小微企业/中小企业, which the extractor reads from the subject noun — also
+#: when the clause tells a bank or a government what to do for 小微企业):
+#: met alone, they never make a clause "checked"
+#: (:func:`huiqi.calc.evaluate.supported`).
 SUBJECT_ONLY_REVIEWED = frozenset({"products"})
-SUBJECT_ONLY_EXTRACTED = frozenset({"products", "entity_type"})
+SUBJECT_ONLY_EXTRACTED = frozenset({"products", "entity_type", "size_class"})
 #: Statuses a firm is asked to act on (可享受 / 很可能 / 需补充信息).
 ACTIONABLE = ("eligible", "likely", "needs_info")
 #: Leaf kinds that say nothing about the firm itself: a text to confirm by
