@@ -147,14 +147,24 @@ def owner_groups_in(text: str) -> list[str]:
 
 def founder_conditions(cond: Condition | None, clause_text: str) -> Condition | None:
     """``cond`` with its to-confirm text leaves that name who founded the
-    business (离校2年内高校毕业生、退役军人 … in a clause about 创办/创业 and
-    not about 招用) AND-ed with an ``owner_groups in [...]`` leaf, checked
+    business (离校2年内高校毕业生、退役军人 … in a clause about 创办/创业,
+    where the words are not about hiring: no 招用/吸纳 in the leaf or just
+    before it in the clause) AND-ed with an ``owner_groups in [...]`` leaf, checked
     against the profile's ``owner_groups`` (the text itself stays to confirm:
     it usually says more than the group). Returns ``cond`` itself when
     nothing changes (a new tree otherwise; the input is not modified)."""
-    if cond is None or not FOUNDER_CONTEXT.search(clause_text or "") or HIRE_CONTEXT.search(clause_text or ""):
+    text = clause_text or ""
+    if cond is None or not FOUNDER_CONTEXT.search(text):
         return cond
     changed = False
+
+    def hired(leaf_text: str) -> bool:
+        # 招用自主就业退役士兵: the group is who is hired (in the leaf, or
+        # just before where the leaf's words stand in the clause)
+        if HIRE_CONTEXT.search(leaf_text):
+            return True
+        at = text.find(leaf_text) if leaf_text else -1
+        return at < 0 or bool(HIRE_CONTEXT.search(text[max(0, at - 12):at]))
 
     def walk(node: Condition) -> Condition:
         nonlocal changed
@@ -162,7 +172,7 @@ def founder_conditions(cond: Condition | None, clause_text: str) -> Condition | 
             if node.kind != "text":
                 return node
             groups = owner_groups_in(f"{node.source_text} {node.label}")
-            if not groups:
+            if not groups or hired(node.source_text or node.label):
                 return node
             changed = True
             # the group is checked; the rest of the words (入驻孵化园的初创企业 …) stay to confirm
