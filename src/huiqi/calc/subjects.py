@@ -15,8 +15,8 @@ the words texts and profiles use, and the wider names: 肉牛 is a 牛) and
 * :func:`products_outcome` — the leaf's outcome for a firm: ``met`` when
   one of its products is, or is a kind of, a product of the clause;
   ``unmet`` when the firm states products and none fits, or when its
-  industry is known and outside agriculture (GB/T 4754 门类 A) and it states
-  none; ``unknown`` otherwise (the missing fact is ``products``).
+  industry is known and outside farming and farm-product processing (the
+  file's ``farm_industries``: 门类 A, C13 农副食品加工 …) and it states none; ``unknown`` otherwise (the missing fact is ``products``).
 
 The engine adds the leaf to extracted rules only (a reviewed rule states
 its own conditions). Speed: the vocabulary and its regular expression are
@@ -38,10 +38,15 @@ PRODUCTS = "products"
 
 
 @lru_cache(maxsize=1)
+def _raw() -> dict:
+    return yaml.safe_load(resources.files("huiqi").joinpath("data/products.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def vocabulary() -> tuple[re.Pattern[str], dict[str, str], dict[str, frozenset[str]], re.Pattern[str]]:
     """``(word regex, word → canonical, canonical → itself and its wider
     names, context regex)`` from ``huiqi/data/products.yaml``."""
-    raw = yaml.safe_load(resources.files("huiqi").joinpath("data/products.yaml").read_text(encoding="utf-8"))
+    raw = _raw()
     word_to: dict[str, str] = {}
     wider: dict[str, frozenset[str]] = {}
     for name, spec in (raw.get("products") or {}).items():
@@ -105,11 +110,13 @@ def products_outcome(values, profile, industry) -> tuple[str, str, list[str]]:
     _, _, wider, _ = vocabulary()
     want = {str(v) for v in values}
     have = firm_products(profile)
+    raw = _raw()
     if have:
-        hit = [h for h in have if wider.get(h, frozenset([h])) & want]
+        hit = [h for h in have if wider.get(h, frozenset([h])) & want or raw.get("any_product") in want]
         shown = f"企业品种/作物：{'、'.join(have)}"
         return ("met" if hit else "unmet"), shown, []
-    if industry is not None and not any(str(c).upper().startswith("A") for c in industry.covered_codes()):
+    farm = tuple(str(x) for x in raw.get("farm_industries") or ["A"])
+    if industry is not None and not any(str(c).upper().startswith(farm) for c in industry.covered_codes()):
         return "unmet", f"本条面向{'、'.join(sorted(want))}的养殖/种植，企业行业为{industry.name}", []
     return "unknown", "缺少：品种/作物", [PRODUCTS]
 

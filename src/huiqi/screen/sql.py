@@ -419,11 +419,15 @@ class Compiler:
             if attr.startswith("facts."):
                 return self._negated(c, self._fact_membership(c, attr[6:]))
             if attr == "products":
-                # calc/subjects.py: a firm outside agriculture (GB/T 4754 门类 A)
-                # stating no products is unmet; the table holds no products, so
+                # calc/subjects.py: a firm outside farming and farm-product
+                # processing (products.yaml farm_industries) stating no products is unmet; the table holds no products, so
                 # otherwise unknown (a firm listing products is screened one by one)
+                from huiqi.calc.subjects import _raw
+
+                farm = " OR ".join(f"starts_with(x, {sql_literal(str(f))})"
+                                   for f in (_raw().get("farm_industries") or ["A"]))
                 return self._negated(c, "(CASE WHEN \"industry_codes\" IS NOT NULL AND "
-                                        "len(list_filter(\"industry_codes\", lambda x: starts_with(x, 'A'))) = 0 "
+                                        f"len(list_filter(\"industry_codes\", lambda x: {farm})) = 0 "
                                         "THEN 0 ELSE 1 END)")
             col = self._col(attr)
             if col is None:
