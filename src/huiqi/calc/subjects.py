@@ -124,8 +124,9 @@ def products_outcome(values, profile, industry) -> tuple[str, str, list[str]]:
 # ---------------------------------------------------------------------------
 # founders (创办人身份)
 
-#: Words of a clause about founding or running a business (创办/创业/个体经营).
-FOUNDER_CONTEXT = re.compile(r"创办|创业|个体经营|自主就业退役士兵从事|经营者|创办人")
+#: Words of a clause about founding or running a business (创办/自主创业/个体经营;
+#: not a bare 创业, which also names policies: 创业就业税收政策).
+FOUNDER_CONTEXT = re.compile(r"创办|从事个体经营|自主创业|创业实体|创业者|经营者")
 #: Words of a clause about hiring people (招用/吸纳): a group named there is
 #: who is hired, not who founded the firm.
 HIRE_CONTEXT = re.compile(r"招用|吸纳|招收|招聘|新招")
@@ -187,6 +188,45 @@ def founder_conditions(cond: Condition | None, clause_text: str) -> Condition | 
                                  label=f"创办人为{'、'.join(groups)}")
             return Condition.all_of([who, node], source_text=node.source_text, label=node.label)
         kids = [walk(k) for k in node.children]
+        return Condition(node.op, kids, node.kind, node.attribute, node.operator, node.value, node.unit,
+                         node.inclusive, node.source_text, node.label)
+
+    out = walk(cond)
+    return out if changed else cond
+
+
+# ---------------------------------------------------------------------------
+# OR branches whose subject was never checked
+
+
+def prune_unchecked_branches(cond: Condition | None) -> Condition | None:
+    """``cond`` without the OR branches (``any`` children) that test
+    nothing about the firm — only text to confirm or the region — when a
+    sibling branch does test the firm: "an OR branch only counts when its own
+    subject matches the firm" (issue 11). In 对辖区内金融机构…的贷款按利差补贴；
+    对正常运营2年以上…的中小微企业给予30万元 the bank's branch cannot make
+    the clause "likely" for a one-year-old firm. Used on extracted rules only
+    (a reviewer's text alternative is deliberate). Returns ``cond`` itself
+    when nothing is pruned."""
+    if cond is None:
+        return None
+    changed = False
+
+    def generic(node: Condition) -> bool:
+        return all(leaf.kind in ("text", "region") for leaf in node.leaves())
+
+    def walk(node: Condition) -> Condition:
+        nonlocal changed
+        if node.op == "leaf":
+            return node
+        kids = [walk(k) for k in node.children]
+        if node.op == "any" and len(kids) > 1:
+            keep = [k for k in kids if not generic(k)]
+            if keep and len(keep) < len(kids):
+                changed = True
+                kids = keep
+                if len(kids) == 1:
+                    return kids[0]
         return Condition(node.op, kids, node.kind, node.attribute, node.operator, node.value, node.unit,
                          node.inclusive, node.source_text, node.label)
 

@@ -303,6 +303,10 @@ class BenefitSpec:
     formula: str = ""
     per_item_cap_yuan: float | None = None
     annual_cap_yuan: float | None = None
+    #: a profile key (``facts.当年实际缴纳税费``) whose yuan value bounds the
+    #: amount each year: tax relief never exceeds the tax the firm pays
+    #: (以实际缴纳的税款为限); ``None`` = no such bound
+    bounded_by: str | None = None
 
     def to_dict(self) -> dict:
         """YAML/JSON form: non-empty fields only."""
