@@ -72,7 +72,13 @@ def duplicates(results: list[dict]) -> list[tuple[int, int]]:
 
 def run(db: str | None, cases_dir: Path) -> dict:
     """Run every case; returns the figures (JSON-ready)."""
-    from huiqi.calc.engine import firm_view, load_ruleset, match
+    from huiqi.calc.engine import load_ruleset, match
+
+    try:
+        from huiqi.calc.engine import firm_view
+    except ImportError:  # an older engine (the "before" figures): the same rule here
+        def firm_view(results, limit=30):
+            return [r for r in results if r["status"] in POSITIVE][:limit]
     from huiqi.config import to_url
     from huiqi.kb.db import get_engine, session_scope
     from huiqi.kb.queries import list_policies
@@ -132,9 +138,13 @@ def run(db: str | None, cases_dir: Path) -> dict:
                                 f"得到 {b.get('min_yuan')}–{b.get('max_yuan')}")
         dups = duplicates(res["results"])
         tot["dups"] += len(dups)
-        actionable.append(res["actionable"])
-        out_cases.append({"file": c.file, "name": c.name, "actionable": res["actionable"], "duplicates": dups,
-                          "total": {k: res["total"][k] for k in ("eligible", "likely")}, "problems": rows})
+        n_act = res.get("actionable", sum(r["status"] in POSITIVE for r in res["results"]))
+        actionable.append(n_act)
+        tot_ = res["total"]
+        out_cases.append({"file": c.file, "name": c.name, "actionable": n_act, "duplicates": dups,
+                          "total": {k: tot_.get(k) or {"min_yuan": tot_["min_yuan"] if k == "eligible" else 0.0,
+                                                       "max_yuan": tot_["max_yuan"] if k == "eligible" else 0.0}
+                                    for k in ("eligible", "likely")}, "problems": rows})
 
     def ratio(a: int, b: int) -> float | None:
         return round(a / b, 3) if b else None
