@@ -989,8 +989,9 @@ def match(
         warnings = [*warnings, f"region: 注册地“{firm.name}”不在内蒙古自治区，只适用国家政策"]
     questions = next_questions(results, limit=None)
     shown = results
-    if view == "firm":
+    if view == "firm":  # the firm's short list: also the ten questions that unlock the most money
         shown = firm_view(results, limit=limit, include=include, offset=offset)
+        questions = questions[:FIRM_QUESTIONS]
     return {
         "as_of": as_of.isoformat(),
         "derived": _derived_json(ctx.derived),
@@ -1005,6 +1006,15 @@ def match(
 
 #: Results a firm sees by default (the rest one request away).
 DEFAULT_LIMIT = 30
+#: Next questions in the firm view (ranked by the money they settle).
+FIRM_QUESTIONS = 10
+#: To-confirm reasons listed per result in the firm view (the rest counted).
+FIRM_CONFIRM_REASONS = 4
+
+
+def _cut(s: str | None, n: int) -> str:
+    s = s or ""
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include: Iterable[str] = ACTIONABLE,
@@ -1015,8 +1025,10 @@ def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include
     results of other statuses are replaced by nothing — their number is
     in ``counts``. ``unchecked`` / ``ineligible`` / ``expired`` come only
     when asked for (``include``), page by page (``offset``, ``limit``).
-    Shown results are trimmed for size: reasons keep their condition,
-    outcome and detail, quotes are cut at 60 characters and the clause
+    Shown results are trimmed for size: every checked reason and the first
+    :data:`FIRM_CONFIRM_REASONS` to-confirm ones are kept (the rest counted
+    in one line); reasons keep their condition,
+    outcome and detail, each cut at 60 characters, and the clause
     text at 160 (the full text is one request away: ``/api/clauses/{id}``)."""
     want = set(include)
     picked = [r for r in results if r["status"] in want]
@@ -1025,6 +1037,17 @@ def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include
     for r in picked:
         r = dict(r)
         r["text"] = r["text"] if len(r["text"]) <= 160 else r["text"][:159] + "…"
-        r["reasons"] = [{**x, "source_text": (x.get("source_text") or "")[:60]} for x in r["reasons"]]
+        reasons, confirm = [], 0
+        for x in r["reasons"]:  # every checked reason; the first few to-confirm ones
+            if x["outcome"] == "to_confirm":
+                confirm += 1
+                if confirm > FIRM_CONFIRM_REASONS:
+                    continue
+            reasons.append({**x, "condition": _cut(x.get("condition"), 60), "detail": _cut(x.get("detail"), 60),
+                            "source_text": _cut(x.get("source_text"), 60)})
+        if confirm > FIRM_CONFIRM_REASONS:
+            reasons.append({"condition": f"另有 {confirm - FIRM_CONFIRM_REASONS} 项须人工确认的条件，见条款原文",
+                            "outcome": "to_confirm", "source_text": "", "detail": ""})
+        r["reasons"] = reasons
         out.append(r)
     return out

@@ -146,7 +146,7 @@ async def api_match(
     before, 146–205 ms after). Scale with ``huiqi serve --workers``."""
     from huiqi.web.calcform import run_match
 
-    from huiqi.calc.engine import STATUS_ORDER, firm_view
+    from huiqi.calc.engine import FIRM_QUESTIONS, STATUS_ORDER, firm_view
 
     want = [x.strip() for x in (show or "eligible,likely,needs_info").split(",") if x.strip()]
     if want == ["all"]:
@@ -156,6 +156,7 @@ async def api_match(
         raise ApiError(400, f"参数 show：未知的状态 {'、'.join(bad)}（可选 {'、'.join(STATUS_ORDER)} 或 all）")
     result = run_match(state_of(request), profile, as_of)
     result["results"] = firm_view(result["results"], limit=limit, include=want, offset=offset)
+    result["next_questions"] = result["next_questions"][:FIRM_QUESTIONS]
     return json_response(result)
 
 
