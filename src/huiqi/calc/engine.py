@@ -293,6 +293,16 @@ class RuleSet:
     build_seconds: float = 0.0
     _by_id: dict[int, RuleEntry] = field(default_factory=dict, repr=False)
     _by_key: dict[str, RuleEntry] = field(default_factory=dict, repr=False)
+    _by_scope: dict[tuple, list[RuleEntry]] = field(default_factory=dict, repr=False)
+
+    def by_scope(self) -> dict[tuple, list[RuleEntry]]:
+        """Entries grouped by region scope ``(kind, code, caveat)`` (the
+        region index :func:`match` uses: a firm's region is checked once per
+        scope, and only the groups that can apply are evaluated)."""
+        if not self._by_scope:
+            for e in self.entries:
+                self._by_scope.setdefault((e.scope.kind, e.scope.code, e.scope.caveat), []).append(e)
+        return self._by_scope
 
     def __post_init__(self) -> None:
         self._by_id = {e.id: e for e in self.entries}
@@ -947,13 +957,21 @@ def match(
 
     scope_cache: dict[tuple, tuple[str, str]] = {}
     results = []
-    for entry in entries:
-        sk = (entry.scope.kind, entry.scope.code, entry.scope.caveat)
-        check = scope_cache.get(sk)
-        if check is None:
-            check = scope_cache[sk] = entry.scope.check(firm)
-        if check[0] == "unmet" and not explicit:
-            continue
+    if explicit:
+        pairs = []
+        for entry in entries:
+            sk = (entry.scope.kind, entry.scope.code, entry.scope.caveat)
+            check = scope_cache.get(sk)
+            if check is None:
+                check = scope_cache[sk] = entry.scope.check(firm)
+            pairs.append((entry, check))
+    else:  # region index: only the scopes that can apply to the firm are evaluated
+        pairs = []
+        for sk, group in rs.by_scope().items():
+            check = group[0].scope.check(firm)
+            if check[0] != "unmet":
+                pairs.extend((entry, check) for entry in group)
+    for entry, check in pairs:
         r = _evaluate_entry(entry, ctx, prof, as_of, check)
         r["expected_yuan"] = expected_yuan(r)
         results.append(r)
