@@ -126,9 +126,14 @@ def print_report(res: dict, out) -> None:
             out.print(f"[dim]…另有 {len(rows) - limit} 条，用 --json 查看全部[/dim]")
     t = res["total"]
     el, li = t.get("eligible") or {}, t.get("likely") or {}
-    head = (f"确定可得 {_yuan(el.get('min_yuan'))}" + (f"–{_yuan(el.get('max_yuan'))}"
-                                                       if el.get("max_yuan") != el.get("min_yuan") else "")
-            if el.get("max_yuan") else "确定可得 0 元（暂无全部条件均已核对满足的政策）")
+    n_el = sum(1 for r in res["results"] if r["status"] == "eligible")
+    if el.get("max_yuan"):
+        head = f"确定可得 {_yuan(el.get('min_yuan'))}" + (
+            f"–{_yuan(el.get('max_yuan'))}" if el.get("max_yuan") != el.get("min_yuan") else "")
+    elif n_el:
+        head = f"确定可享受 {n_el} 项（金额取决于应纳税额等，条款未给出，未计入）"
+    else:
+        head = "确定可得 0 元（暂无全部条件均已核对满足的政策）"
     if li.get("max_yuan"):
         head += f"；经人工确认后可能另有最多 {_yuan(li.get('max_yuan'))}"
     out.print(f"[bold]合计[/bold]：{head}"
