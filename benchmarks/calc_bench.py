@@ -42,7 +42,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CASES = ROOT / "benchmarks" / "gold" / "profiles"
-STATUSES = ("eligible", "likely", "needs_info", "ineligible", "expired", "absent")
+STATUSES = ("eligible", "likely", "needs_info", "unchecked", "ineligible", "expired", "absent")
 TOLERANCE = 0.5  # yuan
 
 

@@ -15,6 +15,7 @@ import yaml
 
 from huiqi.calc.engine import (
     MatchError,
+    refine_status,
     RuleSet,
     clear_cache,
     is_checked,
@@ -214,34 +215,37 @@ def test_validity_state():
 
 def test_result_contract(ruleset):
     res = match(SHOP, DAY, ruleset=ruleset)
-    assert set(res) == {"as_of", "derived", "results", "total", "next_questions", "warnings"}
+    assert set(res) == {"as_of", "derived", "results", "counts", "actionable", "total", "next_questions", "warnings"}
     assert res["as_of"] == "2025-06-01"
     assert res["derived"]["size_class"] == "微型" and res["derived"]["small_low_profit"] is True
     assert "source" in res["derived"]["details"]["size_class"]
-    order = ["eligible", "likely", "needs_info", "ineligible", "expired"]
+    order = ["eligible", "likely", "needs_info", "unchecked", "ineligible", "expired"]
     statuses = [r["status"] for r in res["results"]]
     assert statuses == sorted(statuses, key=order.index)
     for r in res["results"]:
         assert {"id", "title", "text", "status", "reasons", "missing", "benefit", "validity", "contacts",
-                "source", "origin", "document"} <= set(r)
+                "source", "origin", "document", "apply", "expected_yuan"} <= set(r)
+        assert r["apply"]["mode"] in ("免申即享", "需申报", "待确认")
         assert r["reasons"][0]["condition"].startswith("适用地区")
         if r["benefit"] is not None:
             assert {"min_yuan", "max_yuan", "formula"} <= set(r["benefit"])
         if r["status"] == "needs_info":
             assert r["missing"]
-    assert set(res["total"]) >= {"min_yuan", "max_yuan", "excluded_by_stacking"}
+    assert set(res["total"]) >= {"min_yuan", "max_yuan", "eligible", "likely", "excluded_by_stacking"}
+    assert res["counts"]["unchecked"] >= 1 and res["actionable"] == sum(
+        res["counts"][s] for s in ("eligible", "likely", "needs_info"))
     for q in res["next_questions"]:
         assert q["prompt"] and q["settles_clauses"] >= 1
 
 
-def test_unchecked_extracted_clause_is_likely_and_not_summed(ruleset):
+def test_unchecked_extracted_clause_is_unchecked_and_not_summed(ruleset):
     unchecked = [e for e in ruleset.entries if e.origin == "extracted" and e.rule.conditions is None
                  and not e.rule.tracks and e.rule.benefit is not None and e.scope.kind == "national"]
     if not unchecked:
         pytest.skip("extraction found a condition in every clause with money")
     res = match(SHOP, DAY, ruleset=ruleset, clause_ids=[e.id for e in unchecked[:3]])
     for r in res["results"]:
-        assert r["status"] == "likely" and r["checked"] is False
+        assert r["status"] == "unchecked" and r["checked"] is False
         assert any(x["condition"] == "申请条件" and x["outcome"] == "to_confirm" for x in r["reasons"])
     assert res["total"]["max_yuan"] == 0
 
@@ -252,6 +256,17 @@ def test_is_checked():
     assert not is_checked("likely", ["text", "text"], [text, text])
     assert is_checked("needs_info", ["threshold"], [Reason("a", "unknown")])
     assert is_checked("eligible", [], [], reviewed_unconditional=True)
+
+
+def test_refine_status():
+    met, text, region = Reason("a", "met"), Reason("b", "to_confirm"), Reason("r", "met")
+    assert refine_status("likely", ["membership", "text"], [met, text], reviewed=False) == "likely"
+    assert refine_status("likely", ["text"], [text], reviewed=False) == "unchecked"
+    # a region met is nothing about the firm for an extracted rule
+    assert refine_status("eligible", ["region"], [region], reviewed=False) == "unchecked"
+    assert refine_status("eligible", ["region"], [region], reviewed=True) == "eligible"
+    assert refine_status("eligible", [], [], reviewed=True, unconditional=True) == "eligible"
+    assert refine_status("needs_info", ["text"], [text], reviewed=False) == "needs_info"
 
 
 def test_profile_as_path_and_model(ruleset, tmp_path):

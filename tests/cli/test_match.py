@@ -47,7 +47,7 @@ def test_json_contract(db, tmp_path):
     assert data["derived"]["size_class"] == "微型"
     assert {"min_yuan", "max_yuan", "excluded_by_stacking"} <= set(data["total"])
     statuses = {r["status"] for r in data["results"]}
-    assert statuses <= {"eligible", "likely", "needs_info", "ineligible", "expired"}
+    assert statuses <= {"eligible", "likely", "needs_info", "unchecked", "ineligible", "expired"}
     r = data["results"][0]
     assert {"id", "title", "text", "status", "reasons", "missing", "benefit", "validity", "contacts",
             "source", "origin", "document"} <= set(r)

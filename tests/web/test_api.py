@@ -154,7 +154,7 @@ def test_match_contract(client):
     assert body["as_of"] == "2025-06-30"
     assert set(body) >= {"derived", "results", "total", "next_questions", "warnings"}
     assert body["results"]
-    statuses = {"eligible", "likely", "needs_info", "ineligible", "expired"}
+    statuses = {"eligible", "likely", "needs_info", "unchecked", "ineligible", "expired"}
     for res in body["results"][:20]:
         assert res["status"] in statuses
         assert {"file", "start_line", "end_line"} <= set(res["source"])
@@ -168,10 +168,29 @@ def test_match_same_as_engine(client, corpus_url):
     from huiqi.calc.engine import match
 
     profile = {"region": "伊金霍洛旗", "qualifications": ["高新技术企业"], "employees": 30}
-    api = client.post("/api/match", params={"as_of": "2025-01-01"}, json=profile).json()
+    api = client.post("/api/match", params={"as_of": "2025-01-01", "show": "all", "limit": 2000},
+                      json=profile).json()
     direct = match(profile, date(2025, 1, 1), db=corpus_url)
     assert [(r["id"], r["status"]) for r in api["results"]] == [(r["id"], r["status"]) for r in direct["results"]]
     assert api["total"]["max_yuan"] == direct["total"]["max_yuan"]
+
+
+def test_match_default_is_the_firms_short_list(client, corpus_url):
+    import json
+
+    profile = {"region": "阿拉善左旗", "industry": "F52", "employees": 5, "revenue": 1_000_000}
+    r = client.post("/api/match", params={"as_of": "2025-06-01"}, json=profile)
+    body = r.json()
+    assert len(body["results"]) <= 30
+    assert {x["status"] for x in body["results"]} <= {"eligible", "likely", "needs_info"}
+    assert body["actionable"] == sum(body["counts"][s] for s in ("eligible", "likely", "needs_info"))
+    assert len(r.content) <= 100_000  # one answer ≤ 100 KB for a typical firm
+    assert all(x["apply"]["mode"] in ("免申即享", "需申报", "待确认") for x in body["results"])
+    page2 = client.post("/api/match", params={"as_of": "2025-06-01", "show": "ineligible,expired",
+                                              "limit": 5, "offset": 5}, json=profile).json()
+    assert len(page2["results"]) <= 5 and {x["status"] for x in page2["results"]} <= {"ineligible", "expired"}
+    assert client.post("/api/match", params={"show": "bogus"}, json=profile).status_code == 400
+    assert json.dumps(body, ensure_ascii=False)
 
 
 def test_match_bad_inputs(client):

@@ -33,14 +33,14 @@ def test_chinese_amount_text_is_passed_through():
     assert load_profile(profile)[0].revenue == 120_000_000.0
 
 
-def test_next_question_answers_override_and_money_is_yuan():
+def test_next_question_answers_override_and_money_is_wan_like_the_form():
     profile, values, _ = form_to_profile(_form([
-        ("region", "阿拉善左旗"), ("revenue", ""), ("nq.revenue", "2500000"),
+        ("region", "阿拉善左旗"), ("revenue", ""), ("nq.revenue", "250"),
         ("nq.facts.登记失业人员招用人数", "12"), ("nq.listed", "否"), ("nq.qualifications", "高新技术企业"),
-        ("nq.project.equipment_investment", "1500000"),
+        ("nq.project.equipment_investment", "150"),
     ]))
     p, _w = load_profile(profile)
-    assert p.revenue == 2_500_000.0 and values["revenue"] == "250"  # shown back in 万元
+    assert p.revenue == 2_500_000.0 and values["revenue"] == "250"  # asked and shown in 万元
     assert p.facts == {"登记失业人员招用人数": 12}
     assert p.listed is False
     assert p.qualifications == ["高新技术企业"]
@@ -89,3 +89,17 @@ def test_workbook_has_one_row_per_result_and_no_formulas():
     assert rows[1][0] == "需补充信息" and rows[1][8] == "revenue"
     assert wb["待补充信息"]["A2"].value == "营业收入？"
     assert ("注册地", "乌海市") in list(wb["企业画像"].iter_rows(values_only=True))
+
+
+def test_thousands_separators_are_read_not_cut():
+    from huiqi.web.calcform import plain_number
+
+    assert plain_number("20,000") == "20000"
+    assert plain_number("２０，０００") == "20000"
+    assert plain_number("1,250.5") == "1250.5"
+    assert plain_number("3200万元") == "3200万元"
+    profile, _v, _d = form_to_profile(_form([("region", "阿拉善左旗"), ("revenue", "20,000"),
+                                             ("nq.project.investment", "1,500")]))
+    p, _w = load_profile(profile)
+    assert p.revenue == 200_000_000.0  # 20,000 万元 = 2亿元, never 2万元
+    assert p.projects[0].investment == 15_000_000.0

@@ -173,16 +173,14 @@ def test_calculator_results_grouped_with_inline_next_questions(client):
     html = _calc(client, data).text
     api = client.post("/api/match", params={"as_of": "2025-06-30"},
                       json={"region": "阿拉善左旗", "industry": "C", "employees": 80}).json()
-    from collections import Counter
-
-    counts = Counter(r["status"] for r in api["results"])
+    counts = {s: n for s, n in api["counts"].items() if n}
     for status, n in counts.items():
         assert re.search(rf'id="g-{status}"[^>]*>\s*<summary><span class="badge s-{status}">[^<]+</span> {n} 项', html), status
     assert api["next_questions"]
     # every next question has an input bound to the main form (answered inline)
     assert html.count('form="calc-form"') >= len(api["next_questions"])
-    for q in api["next_questions"]:
-        assert q["prompt"] in unescape(html)
+    for q in api["next_questions"]:  # money is asked in the form's unit (万元)
+        assert q["prompt"].replace("（元）", "（万元）") in unescape(html)
     # the form keeps the values entered
     assert '<option value="阿拉善左旗" selected>' in html and 'name="employees" value="80"' in html
 
@@ -192,7 +190,7 @@ def test_answering_a_next_question_refines_without_starting_over(client):
     first = client.post("/api/match", params={"as_of": "2025-06-30"},
                         json={"region": "阿拉善左旗", "industry": "C", "employees": 80}).json()
     fact = next(q["fact"] for q in first["next_questions"] if q["fact"] == "revenue")
-    html = _calc(client, {**base, f"nq.{fact}": "20000000"}).text  # asked in yuan
+    html = _calc(client, {**base, f"nq.{fact}": "2000"}).text  # asked in 万元, like the form
     assert 'name="revenue" value="2000"' in html  # merged into the form, in 万元
     after = client.post("/api/match", params={"as_of": "2025-06-30"},
                         json={"region": "阿拉善左旗", "industry": "C", "employees": 80, "revenue": 20_000_000}).json()
@@ -216,7 +214,7 @@ def test_calculator_excel_export(client):
     assert r.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in r.headers["content-disposition"]
     wb = load_workbook(io.BytesIO(r.content))
-    api = client.post("/api/match", params={"as_of": "2025-01-01"},
+    api = client.post("/api/match", params={"as_of": "2025-01-01", "show": "all", "limit": 2000},
                       json={"region": "伊金霍洛旗", "qualifications": ["高新技术企业"]}).json()
     ws = wb["测算结果"]
     ids = [row[1] for row in ws.iter_rows(min_row=2, values_only=True) if isinstance(row[1], int)]
@@ -240,7 +238,8 @@ def test_calculator_page_is_light_and_loads_the_rest_on_request(client):
     from huiqi.web.calcform import FIRST_ELIGIBLE, FIRST_ITEMS, LAZY_STATUSES, PAGE_ITEMS
 
     data = {"region": "伊金霍洛旗", "as_of": "2025-06-30"}
-    api = client.post("/api/match", params={"as_of": "2025-06-30"}, json={"region": "伊金霍洛旗"}).json()
+    api = client.post("/api/match", params={"as_of": "2025-06-30", "show": "all", "limit": 2000},
+                      json={"region": "伊金霍洛旗"}).json()
     by_status: dict[str, list[int]] = {}
     for r in api["results"]:
         by_status.setdefault(r["status"], []).append(r["id"])
@@ -285,7 +284,8 @@ def test_calculator_page_is_light_and_loads_the_rest_on_request(client):
 
 def test_calculator_result_cards_are_readable(client):
     data = {"region": "伊金霍洛旗", "as_of": "2025-06-30"}
-    api = client.post("/api/match", params={"as_of": "2025-06-30"}, json={"region": "伊金霍洛旗"}).json()
+    api = client.post("/api/match", params={"as_of": "2025-06-30", "show": "all", "limit": 2000},
+                      json={"region": "伊金霍洛旗"}).json()
     html = unescape(client.post("/calc?show=needs_info", data=data).text)
     # missing facts are named in Chinese, never as profile keys
     from huiqi.web.calcform import field_spec

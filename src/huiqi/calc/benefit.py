@@ -127,6 +127,32 @@ def _in_tier(t: dict, v: float) -> bool:
 
 def compute_benefit(spec: BenefitSpec | None, profile: EnterpriseProfile,
                     projects: list[Project] | None = None) -> Benefit | None:
+    """Amount of a benefit for a profile — :func:`_compute` (see there),
+    then bounded by the firm's own figure named by ``spec.bounded_by``
+    (以实际缴纳的税款为限: each year's amount never exceeds the tax the firm
+    pays; ``years`` × that figure over several years). An unknown bound
+    figure leaves the amount as the text gives it and names the key in
+    ``missing``."""
+    b = _compute(spec, profile, projects)
+    if b is None or spec is None or not spec.bounded_by:
+        return b
+    vals = _values(spec.bounded_by, profile, None)
+    label = attribute_label(spec.bounded_by)
+    if not vals:
+        return Benefit(b.min_yuan, b.max_yuan, f"{b.formula}（以{label}为限，画像未提供）",
+                       list(dict.fromkeys([*b.missing, spec.bounded_by])))
+    bound = max(vals) * (spec.years or 1)
+    lo = None if b.min_yuan is None else min(b.min_yuan, bound)
+    hi = bound if b.max_yuan is None else min(b.max_yuan, bound)
+    if (b.max_yuan is None or b.max_yuan > bound):
+        return Benefit(lo, hi, f"{b.formula}；以{label} {fmt_yuan(max(vals))}" +
+                       (f" × {spec.years}年" if (spec.years or 1) > 1 else "") + f" 为限 = {fmt_yuan(hi)}",
+                       list(b.missing))
+    return b
+
+
+def _compute(spec: BenefitSpec | None, profile: EnterpriseProfile,
+             projects: list[Project] | None = None) -> Benefit | None:
     """Amount of a benefit for a profile (享受金额), in yuan.
 
     ``spec`` ``None`` → ``None``. ``projects`` restricts project bases to

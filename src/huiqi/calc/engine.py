@@ -65,13 +65,15 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from huiqi.calc.apply import apply_info
 from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
-from huiqi.calc.evaluate import evaluate  # hot path: imported once, not per clause
+from huiqi.calc.evaluate import evaluate, supported  # hot path: imported once, not per clause
 from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
 from huiqi.firm.profile import EnterpriseProfile, load_profile
 from huiqi.rules.model import (
@@ -86,7 +88,20 @@ from huiqi.rules.model import (
 )
 
 #: Status order used to sort results (most useful first).
-STATUS_ORDER = ("eligible", "likely", "needs_info", "ineligible", "expired")
+STATUS_ORDER = ("eligible", "likely", "needs_info", "unchecked", "ineligible", "expired")
+#: Attributes that only say who a clause is about (品种/作物; for an
+#: extracted rule also the entity type 企业/个体工商户/合作社 and the size
+#: 小微企业/中小企业, which the extractor reads from the subject noun — also
+#: when the clause tells a bank or a government what to do for 小微企业):
+#: met alone, they never make a clause "checked"
+#: (:func:`huiqi.calc.evaluate.supported`).
+SUBJECT_ONLY_REVIEWED = frozenset({"products"})
+SUBJECT_ONLY_EXTRACTED = frozenset({"products", "entity_type", "size_class"})
+#: Statuses a firm is asked to act on (可享受 / 很可能 / 需补充信息).
+ACTIONABLE = ("eligible", "likely", "needs_info")
+#: Leaf kinds that say nothing about the firm itself: a text to confirm by
+#: hand, and the region (every firm of the area meets it).
+GENERIC_KINDS = frozenset({"text", "region"})
 _OUTCOME_STATUS = {"met": "eligible", "to_confirm": "likely", "unknown": "needs_info", "unmet": "ineligible"}
 _RANK = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
 #: Document kinds whose clauses the calculator reads.
@@ -139,6 +154,7 @@ class RuleEntry:
     contacts: list
     source: dict
     document: dict
+    apply: dict = field(default_factory=dict)
     _static: dict | None = field(default=None, init=False, repr=False, compare=False)
     _validity_memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -177,6 +193,7 @@ class RuleEntry:
             st = {
                 "result": {"id": self.id, "key": self.key, "title": self.title, "text": self.text,
                            "contacts": self.contacts, "source": self.source, "origin": rule.origin,
+                           "apply": self.apply,
                            "document": {k: doc.get(k) for k in ("id", "title", "level", "region")},
                            "path": self.path},
                 "where": "，".join(x for x in (doc.get("title"), doc.get("level"), doc.get("region")) if x),
@@ -277,6 +294,16 @@ class RuleSet:
     build_seconds: float = 0.0
     _by_id: dict[int, RuleEntry] = field(default_factory=dict, repr=False)
     _by_key: dict[str, RuleEntry] = field(default_factory=dict, repr=False)
+    _by_scope: dict[tuple, list[RuleEntry]] = field(default_factory=dict, repr=False)
+
+    def by_scope(self) -> dict[tuple, list[RuleEntry]]:
+        """Entries grouped by region scope ``(kind, code, caveat)`` (the
+        region index :func:`match` uses: a firm's region is checked once per
+        scope, and only the groups that can apply are evaluated)."""
+        if not self._by_scope:
+            for e in self.entries:
+                self._by_scope.setdefault((e.scope.kind, e.scope.code, e.scope.caveat), []).append(e)
+        return self._by_scope
 
     def __post_init__(self) -> None:
         self._by_id = {e.id: e for e in self.entries}
@@ -298,7 +325,7 @@ def _short_title(path: list[str], doc_title: str | None) -> str:
     return head if len(head) <= _TITLE_MAX else head[: _TITLE_MAX - 1] + "…"
 
 
-def _entry(row: dict, rule: Rule) -> RuleEntry:
+def _entry(row: dict, rule: Rule, doc_contacts: list | None = None) -> RuleEntry:
     """The :class:`RuleEntry` of one clause row (:func:`huiqi.rules.store.clause_rows`)
     and its rule."""
     doc = row["document"]
@@ -314,6 +341,8 @@ def _entry(row: dict, rule: Rule) -> RuleEntry:
         contacts=list(row.get("contacts") or []),
         source=dict(row["source"]),
         document={k: doc.get(k) for k in ("id", "title", "level", "region", "kind")},
+        apply=apply_info(row.get("text") or "", row.get("fields"), row.get("responsible_units"),
+                         row.get("contacts"), doc_contacts),
     )
 
 
@@ -332,6 +361,34 @@ def apply_validity_override(validity: dict, override: Mapping | None) -> dict:
             out[k] = str(override[k])
     out["basis"] = override.get("text") or out.get("basis")
     out["reviewed"] = True
+    return out
+
+
+def _with_subjects(rule: Rule, row: Mapping) -> Rule:
+    """A rule with the clause's subjects checked against the firm: for an
+    extracted rule, founder groups (:func:`~huiqi.calc.subjects.founder_conditions`)
+    and OR branches testing nothing about the firm pruned
+    (:func:`~huiqi.calc.subjects.prune_unchecked_branches`); for every rule, the product/species subject
+    (:func:`huiqi.calc.subjects.product_condition`: 养殖300只以上鸵鸟 is for
+    ostrich farms) AND-ed to its conditions; the rule unchanged when the
+    clause names none or a reviewed rule already tests ``products``. Applies
+    to reviewed rules too (a reviewer states the numbers; the species words
+    are the clause's own). Returns a copy; the cached rule is not touched."""
+    from huiqi.calc.subjects import founder_conditions, product_condition, prune_unchecked_branches
+
+    if rule.origin == "extracted":
+        founders = prune_unchecked_branches(founder_conditions(rule.conditions, row.get("text") or ""))
+        if founders is not rule.conditions:
+            rule = copy.copy(rule)
+            rule.conditions = founders
+    trees = [rule.conditions, *(t.get("conditions") for t in rule.tracks)]
+    if any(t is not None and any(leaf.attribute == "products" for leaf in t.leaves()) for t in trees):
+        return rule
+    leaf = product_condition(" ".join([*(row.get("path") or [])[-2:], row.get("text") or ""]))
+    if leaf is None:
+        return rule
+    out = copy.copy(rule)
+    out.conditions = leaf if rule.conditions is None else Condition.all_of([rule.conditions, leaf])
     return out
 
 
@@ -385,6 +442,10 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
     if not reviewed:
         chosen = {}
     compiled = []
+    doc_contacts: dict[Any, list] = {}
+    for row in rows:  # a document's contacts (联系方式) stand for clauses that name none
+        if row.get("contacts"):
+            doc_contacts.setdefault(row["document"].get("id"), list(row["contacts"]))
     for row in rows:
         rule = chosen.get(row["key"])
         if rule is None:
@@ -395,7 +456,8 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
                 extracted[row["key"]] = rule
             else:
                 rule = copy.copy(rule)  # document-wide stacking is filled in per entry
-        compiled.append(_entry(row, rule))
+        rule = _with_subjects(rule, row)
+        compiled.append(_entry(row, rule, doc_contacts.get(row["document"].get("id"))))
     _spread_document_stacking(compiled)
     entries, skipped, n_reviewed = [], 0, 0
     for entry in compiled:
@@ -527,8 +589,21 @@ def _stored_path(url: str, fingerprint: str) -> Path:
     from huiqi.config import derived_dir
     from huiqi.rules.store import extractor_version
 
-    digest = hashlib.sha1(f"{RULESET_FORMAT}|{extractor_version()}|{fingerprint}".encode()).hexdigest()[:20]
-    return derived_dir(url) / "rules" / f"ruleset-{digest}.pickle"
+    digest = hashlib.sha1(f"{RULESET_FORMAT}|{extractor_version()}|{_code_version()}|{fingerprint}".encode())
+    return derived_dir(url) / "rules" / f"ruleset-{digest.hexdigest()[:20]}.pickle"
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """Fingerprint of the calculator and rules code (their module sources):
+    a stored rule set compiled by other code is never read back."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for pkg in ("calc", "rules"):
+        for f in sorted((Path(__file__).resolve().parents[1] / pkg).glob("*.py")):
+            h.update(f.read_bytes())
+    return h.hexdigest()[:12]
 
 
 def _read_stored(path: Path, fingerprint: str) -> RuleSet | None:
@@ -683,6 +758,33 @@ def is_checked(status: str, kinds: list[str], reasons: list[Reason], reviewed_un
     return False
 
 
+def refine_status(status: str, kinds: list[str], reasons: list[Reason], *, reviewed: bool,
+                  unconditional: bool = False) -> str:
+    """The honest status of a clause from its Kleene status (状态含义):
+
+    * ``eligible`` stays only when some condition about the firm itself
+      (not a text to confirm, not — for an extracted rule — the region) was
+      checked and met; a reviewed rule without conditions applies to every
+      firm of its region and stays ``eligible``;
+    * ``likely`` likewise needs such a met condition (only named
+      to-confirm conditions remain);
+    * otherwise nothing about the firm could be checked: ``unchecked``
+      (listed last, never in totals or headline counts).
+
+    ``needs_info``, ``ineligible`` and ``expired`` are returned unchanged.
+    ``kinds`` are the leaf kinds aligned with ``reasons`` (one reason per
+    leaf, tree order)."""
+    if status not in ("eligible", "likely"):
+        return status
+    if unconditional:
+        return status
+    generic = {"text"} if reviewed else GENERIC_KINDS
+    for k, r in zip(kinds, reasons):
+        if k not in generic and r.outcome == "met":
+            return status
+    return "unchecked"
+
+
 def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evaluation, Benefit | None, str, list[str]]:
     """Evaluate the rule's tracks (申报类别) on top of the main conditions.
 
@@ -708,7 +810,9 @@ def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evalu
             both = parts[0] if len(parts) == 1 else (Condition.all_of(parts) if parts else None)
         b = _benefit_for(spec, both, ctx, profile, with_projects)
         money = (b.max_yuan or 0.0) if b is not None else 0.0
-        done.append(((_RANK[out], money), out, ev, b, t.get("name") or "", tcond))
+        # ties of the combined outcome go to the track whose own conditions
+        # hold best (a sure 1万元 before an open 3万元), then to the money
+        done.append(((_RANK[out], _RANK[ev.outcome], money), out, ev, b, t.get("name") or "", tcond))
     best = max(done, key=lambda d: d[0])
     _, out, ev, b, name, cond = best
     reasons = list(main.reasons) + [Reason(f"【{name}】{r.condition}", r.outcome, r.source_text, r.detail)
@@ -772,6 +876,14 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
         status = "expired"
     else:
         status = _OUTCOME_STATUS[combine_all([region_out, ev.outcome])]
+        if status in ("eligible", "likely") and not st["unconditional"]:
+            generic = {"text"} if rule.origin == "reviewed" else GENERIC_KINDS
+            subject = SUBJECT_ONLY_REVIEWED if rule.origin == "reviewed" else SUBJECT_ONLY_EXTRACTED
+            trees = [rule.conditions] if not entry.unchecked else []
+            if track:
+                trees += [t.get("conditions") for t in rule.tracks if (t.get("name") or "") == track]
+            if not any(supported(t, ctx, generic, subject) for t in trees):
+                status = "unchecked"
     missing = list(ev.missing)
     if benefit is not None and status not in ("ineligible", "expired"):
         missing.extend(m for m in benefit.missing if m not in missing)
@@ -797,6 +909,7 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
         "source": dict(base["source"]),
         "origin": base["origin"],
         "checked": checked,
+        "apply": base["apply"],
         "document": dict(base["document"]),
         "path": list(base["path"]),
     }
@@ -812,10 +925,29 @@ def _derived_json(derived: dict[str, DerivedFact]) -> dict:
     return out
 
 
+#: Weight of a result's amount in the expected yuan for the firm (期望金额):
+#: what is certain counts fully, what is likely half, what needs a fact a
+#: quarter (the firm may not qualify), nothing else.
+EXPECT_WEIGHT = {"eligible": 1.0, "likely": 0.5, "needs_info": 0.25}
+
+
+def expected_yuan(r: dict) -> float:
+    """Expected yuan of a result for this firm: the mid-point of its
+    ``min_yuan``..``max_yuan`` (the known end when one is open) × the
+    weight of its status (:data:`EXPECT_WEIGHT`); 0 without an amount."""
+    b = r.get("benefit") or {}
+    lo, hi = b.get("min_yuan"), b.get("max_yuan")
+    if lo is None and hi is None:
+        return 0.0
+    mid = ((lo if lo is not None else hi) + (hi if hi is not None else lo)) / 2.0
+    return round(mid * EXPECT_WEIGHT.get(r["status"], 0.0), 2)
+
+
 def _sort_key(r: dict) -> tuple:
-    b = r["benefit"] or {}
-    money = b.get("max_yuan")
-    return (STATUS_ORDER.index(r["status"]), not r["checked"], -(money if money is not None else -1.0), r["id"])
+    """Status group (eligible first), then expected yuan for this firm
+    (largest first), then deadline (soonest first; none last), then id."""
+    end = (r.get("validity") or {}).get("end") or "9999-12-31"
+    return (STATUS_ORDER.index(r["status"]), -r.get("expected_yuan", 0.0), end, r["id"])
 
 
 def match(
@@ -826,6 +958,10 @@ def match(
     ruleset: RuleSet | None = None,
     all_regions: bool = False,
     clause_ids: Iterable[int | str] | None = None,
+    view: str = "all",
+    limit: int | None = 30,
+    include: Iterable[str] = ACTIONABLE,
+    offset: int = 0,
 ) -> dict:
     """Evaluate an enterprise profile against the knowledge base.
 
@@ -834,7 +970,20 @@ def match(
     (a ``date`` or an ISO string; default today); ``ruleset`` — a :class:`RuleSet` (default
     :func:`load_ruleset` of ``db``); ``all_regions`` — also list clauses of
     other regions (as ``ineligible``); ``clause_ids`` — only these clauses
-    (ids or clause keys), listed even when of another region.
+    (ids or clause keys), listed even when of another region; ``view``
+    ``"all"`` (every result, the default for library callers and
+    benchmarks) or ``"firm"`` (:func:`firm_view`: the results of statuses
+    ``include`` — default eligible, likely, needs_info — from ``offset``,
+    at most ``limit``; ``counts`` still count everything).
+
+    Results are ordered by status (eligible, likely, needs_info,
+    unchecked, ineligible, expired), then by ``expected_yuan`` for this
+    firm (:func:`expected_yuan`), then by validity end (deadline). Each
+    carries ``apply`` (:mod:`huiqi.calc.apply`: 免申即享/需申报, 受理机构,
+    申报材料, 办理时限, 申报时间, 咨询电话). ``total`` keeps what is certain
+    (``eligible``: {min_yuan, max_yuan}) apart from what is likely
+    (``likely``: the extra a confirmation could add); its ``min_yuan`` is
+    the certain minimum and ``max_yuan`` the maximum with likely clauses.
 
     Returns the dict described in the module docstring (JSON-ready: dates
     ISO, money yuan). Raises :class:`huiqi.firm.profile.ProfileError` for a
@@ -876,41 +1025,115 @@ def match(
 
     scope_cache: dict[tuple, tuple[str, str]] = {}
     results = []
-    for entry in entries:
-        sk = (entry.scope.kind, entry.scope.code, entry.scope.caveat)
-        check = scope_cache.get(sk)
-        if check is None:
-            check = scope_cache[sk] = entry.scope.check(firm)
-        if check[0] == "unmet" and not explicit:
-            continue
-        results.append(_evaluate_entry(entry, ctx, prof, as_of, check))
+    if explicit:
+        pairs = []
+        for entry in entries:
+            sk = (entry.scope.kind, entry.scope.code, entry.scope.caveat)
+            check = scope_cache.get(sk)
+            if check is None:
+                check = scope_cache[sk] = entry.scope.check(firm)
+            pairs.append((entry, check))
+    else:  # region index: only the scopes that can apply to the firm are evaluated
+        pairs = []
+        for sk, group in rs.by_scope().items():
+            check = group[0].scope.check(firm)
+            if check[0] != "unmet":
+                pairs.extend((entry, check) for entry in group)
+    for entry, check in pairs:
+        r = _evaluate_entry(entry, ctx, prof, as_of, check)
+        r["expected_yuan"] = expected_yuan(r)
+        results.append(r)
     results.sort(key=_sort_key)
 
-    # clauses whose conditions could not be checked at all are listed but
-    # not summed: the total is money the firm was actually matched to
-    items = [{"id": r["id"], "status": r["status"], "benefit": r["benefit"],
-              "stacking": rs.get(r["id"]).rule.stacking} for r in results if r["checked"]]
-    stacked = apply_stacking(items)
+    # only eligible (确定) and likely (可能) clauses are summed, separately;
+    # unchecked clauses (nothing about the firm checked) never are
+    def _items(statuses: tuple[str, ...]) -> list[dict]:
+        return [{"id": r["id"], "status": r["status"], "benefit": r["benefit"],
+                 "stacking": rs.get(r["id"]).rule.stacking} for r in results if r["status"] in statuses]
+
+    certain = apply_stacking(_items(("eligible",)))
+    stacked = apply_stacking(_items(("eligible", "likely")))
     notes = list(stacked.get("notes") or [])
-    n_unchecked = sum(1 for r in results if not r["checked"] and r["benefit"] is not None
-                      and r["status"] in ("eligible", "likely"))
+    n_unchecked = sum(1 for r in results if r["status"] == "unchecked" and r["benefit"] is not None)
     if n_unchecked:
-        notes.append(f"另有 {n_unchecked} 条条款的条件只能人工核对（未能与企业信息自动比对），其金额未计入合计")
+        notes.append(f"另有 {n_unchecked} 条条款的条件未能与企业信息自动比对（未核对），其金额未计入合计")
     total = {
-        "min_yuan": stacked.get("min_yuan"),
+        "min_yuan": certain.get("min_yuan"),
         "max_yuan": stacked.get("max_yuan"),
+        "eligible": {"min_yuan": certain.get("min_yuan"), "max_yuan": certain.get("max_yuan")},
+        "likely": {"min_yuan": max(0.0, (stacked.get("min_yuan") or 0.0) - (certain.get("min_yuan") or 0.0)),
+                   "max_yuan": max(0.0, (stacked.get("max_yuan") or 0.0) - (certain.get("max_yuan") or 0.0))},
         "excluded_by_stacking": list(stacked.get("excluded_by_stacking") or []),
         "notes": notes,
     }
+    counts = {s: 0 for s in STATUS_ORDER}
+    for r in results:
+        counts[r["status"]] += 1
     if rs.problems:
         warnings = [*warnings, f"知识库中有 {len(rs.problems)} 处规则无法读取或抽取失败，相关条款按无条件、无金额处理"]
     if not firm.inner_mongolia:
         warnings = [*warnings, f"region: 注册地“{firm.name}”不在内蒙古自治区，只适用国家政策"]
+    questions = next_questions(results, limit=None)
+    shown = results
+    if view == "firm":  # the firm's short list: also the ten questions that unlock the most money
+        shown = firm_view(results, limit=limit, include=include, offset=offset)
+        questions = questions[:FIRM_QUESTIONS]
     return {
         "as_of": as_of.isoformat(),
         "derived": _derived_json(ctx.derived),
-        "results": results,
+        "results": shown,
+        "counts": counts,
+        "actionable": counts["eligible"] + counts["likely"] + counts["needs_info"],
         "total": total,
-        "next_questions": next_questions(results, limit=None),
+        "next_questions": questions,
         "warnings": warnings,
     }
+
+
+#: Results a firm sees by default (the rest one request away).
+DEFAULT_LIMIT = 30
+#: Next questions in the firm view (ranked by the money they settle).
+FIRM_QUESTIONS = 10
+#: To-confirm reasons listed per result in the firm view (the rest counted).
+FIRM_CONFIRM_REASONS = 4
+
+
+def _cut(s: str | None, n: int) -> str:
+    s = s or ""
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include: Iterable[str] = ACTIONABLE,
+              offset: int = 0) -> list[dict]:
+    """What a firm is shown (企业视图): the results whose status is in
+    ``include`` (default the actionable ones: eligible, likely, needs_info),
+    in result order, from ``offset``, at most ``limit`` (``None``: all);
+    results of other statuses are replaced by nothing — their number is
+    in ``counts``. ``unchecked`` / ``ineligible`` / ``expired`` come only
+    when asked for (``include``), page by page (``offset``, ``limit``).
+    Shown results are trimmed for size: every checked reason and the first
+    :data:`FIRM_CONFIRM_REASONS` to-confirm ones are kept (the rest counted
+    in one line); reasons keep their condition,
+    outcome and detail, each cut at 60 characters, and the clause
+    text at 160 (the full text is one request away: ``/api/clauses/{id}``)."""
+    want = set(include)
+    picked = [r for r in results if r["status"] in want]
+    picked = picked[offset:] if limit is None else picked[offset:offset + limit]
+    out = []
+    for r in picked:
+        r = dict(r)
+        r["text"] = r["text"] if len(r["text"]) <= 160 else r["text"][:159] + "…"
+        reasons, confirm = [], 0
+        for x in r["reasons"]:  # every checked reason; the first few to-confirm ones
+            if x["outcome"] == "to_confirm":
+                confirm += 1
+                if confirm > FIRM_CONFIRM_REASONS:
+                    continue
+            reasons.append({**x, "condition": _cut(x.get("condition"), 60), "detail": _cut(x.get("detail"), 60),
+                            "source_text": _cut(x.get("source_text"), 60)})
+        if confirm > FIRM_CONFIRM_REASONS:
+            reasons.append({"condition": f"另有 {confirm - FIRM_CONFIRM_REASONS} 项须人工确认的条件，见条款原文",
+                            "outcome": "to_confirm", "source_text": "", "detail": ""})
+        r["reasons"] = reasons
+        out.append(r)
+    return out

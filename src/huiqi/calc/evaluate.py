@@ -42,6 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from huiqi.calc.derived import DerivedFact, derive_all
+from huiqi.calc.subjects import products_outcome
 from huiqi.extract.numbers import parse_number
 from huiqi.firm.profile import EnterpriseProfile, Project, parse_money_value
 from huiqi.reference.industries import Industry, resolve_industry
@@ -52,6 +53,7 @@ from huiqi.rules.model import (
     Reason,
     combine_all,
     combine_any,
+    is_generic_branch,
     negate,
 )
 from huiqi.rules.vocab import (  # noqa: F401  (re-exported: the vocabulary of conditions)
@@ -288,6 +290,10 @@ def _membership(leaf: Condition, ctx: FactContext, attr: str) -> _Result:
         r = _industry(values, ctx)
     elif attr == "size_class":
         r = _size(values, ctx)
+    elif attr == "owner_groups":
+        r = _owner_groups(values, ctx)
+    elif attr == "products":
+        r = products_outcome(values, ctx.profile, ctx.industry)
     else:
         x, missing = _fact(ctx, attr)
         if x is None and attr == "entity_type" and values and set(values) <= NON_FIRM_TYPES:
@@ -326,6 +332,21 @@ def _qualification(values: Any, ctx: FactContext) -> _Result:
         have = "、".join(quals) if quals else "无"
         return "unmet", f"资质认定：{have}", []
     return "unknown", _missing_detail(["qualifications"]), ["qualifications"]
+
+
+def _owner_groups(values: Any, ctx: FactContext) -> _Result:
+    """创办人身份: met when the founder/operator is one of ``values`` (a
+    自主就业退役士兵 is also a 退役军人); unmet when the firm stated its
+    groups (an empty list = none); unknown otherwise."""
+    have = list(ctx.profile.owner_groups)
+    if "自主就业退役士兵" in have and "退役军人" not in have:
+        have.append("退役军人")
+    hit = [v for v in values if v in have]
+    if hit:
+        return "met", f"创办人身份：{'、'.join(hit)}", []
+    if ctx.known_list("owner_groups"):
+        return "unmet", f"创办人身份：{'、'.join(ctx.profile.owner_groups) or '无'}", []
+    return "unknown", _missing_detail(["owner_groups"]), ["owner_groups"]
 
 
 def _industry(values: Any, ctx: FactContext) -> _Result:
@@ -478,6 +499,8 @@ def _walk(node: Condition, ctx: FactContext, reasons: list[Reason], negated: boo
             _reason(c, group[id(c)], reasons, negated)
             continue
         o, m = _walk(c, ctx, reasons, negated)
+        if op == "any" and o == "met" and is_generic_branch(c):
+            o = "to_confirm"  # 注册地在本旗 alone does not make an OR met: its subject must match
         outs.append(o)
         missing_lists.append(m if o == "unknown" else [])
     out = combine_all(outs) if op == "all" else combine_any(outs)
@@ -497,6 +520,44 @@ def _reason(leaf: Condition, r: _Result, reasons: list[Reason], negated: bool) -
         out = negate(out)
         label = f"不属于：{label}"
     reasons.append(Reason(label, out, leaf.source_text, detail))
+
+
+#: Attributes that filter who a clause is about but say nothing of whether
+#: the firm qualifies (品种/作物: a beef farm meets "肉牛" in a clause on
+#: 调出大县奖励 without being the county): never "checked" on their own.
+SUBJECT_ONLY = frozenset({"products"})
+
+
+def supported(cond: Condition | None, ctx: FactContext, generic: frozenset[str] | set[str] = frozenset({"text"}),
+              subject_only: frozenset[str] | set[str] = SUBJECT_ONLY) -> bool:
+    """Whether some leaf about the firm itself (kind not in ``generic``) is
+    met, on the eligibility side, in a part of ``cond`` that carries its
+    outcome: inside an ``all`` or ``any``, children whose outcome is unmet
+    (on the eligibility side) are skipped — a 小微企业 met inside an OR branch
+    that fails does not make the clause "checked" (issue 11). Leaves on
+    ``subject_only`` attributes never count. Used by
+    :func:`huiqi.calc.engine.match` for ``eligible`` / ``likely``.
+    ``None`` → ``False``."""
+    if cond is None:
+        return False
+    return _support(cond, ctx, generic, False, subject_only)
+
+
+def _support(node: Condition, ctx: FactContext, generic, negated: bool, subject_only=SUBJECT_ONLY) -> bool:
+    if node.op == "leaf":
+        if node.kind in generic or (node.attribute or "") in subject_only:
+            return False
+        out, _ = _walk(node, ctx, [], negated)
+        return (negate(out) if negated else out) == "met"
+    if node.op == "not":
+        return bool(node.children) and _support(node.children[0], ctx, generic, not negated, subject_only)
+    for c in node.children:
+        out, _ = _walk(c, ctx, [], negated)
+        if (negate(out) if negated else out) == "unmet":
+            continue
+        if _support(c, ctx, generic, negated, subject_only):
+            return True
+    return False
 
 
 def evaluate(cond: Condition | None, ctx: FactContext) -> Evaluation:

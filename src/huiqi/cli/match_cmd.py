@@ -38,11 +38,13 @@ STATUS_LABELS = {
     "eligible": ("可享受", "green"),
     "likely": ("很可能可享受（有条件待人工确认）", "cyan"),
     "needs_info": ("需补充信息", "yellow"),
+    "unchecked": ("未核对（条件无法与企业信息自动比对，请对照原文）", "dim"),
     "ineligible": ("不符合", "red"),
     "expired": ("已过期或未生效", "dim"),
 }
-#: Rows shown per status group in the table (the JSON has all).
-GROUP_LIMIT = {"eligible": None, "likely": None, "needs_info": 30, "ineligible": 15, "expired": 10}
+#: Rows shown per status group in the table (the JSON has all); ``0``:
+#: only the count (collapsed).
+GROUP_LIMIT = {"eligible": None, "likely": None, "needs_info": 30, "unchecked": 0, "ineligible": 15, "expired": 10}
 
 
 def _yuan(v: float | None) -> str:
@@ -116,20 +118,25 @@ def print_report(res: dict, out) -> None:
         if not rows:
             continue
         limit = GROUP_LIMIT[status]
-        unchecked = [r for r in rows if r.get("checked") is False]
-        if status in ("eligible", "likely") and unchecked:
-            rows = [r for r in rows if r.get("checked") is not False]
-        if rows:
-            _print_group(out, f"[{colour}]{label}（{len(rows)} 条）[/{colour}]", rows[:limit])
-        else:
-            out.print(f"[{colour}]{label}[/{colour}]")
+        if limit == 0:  # collapsed: never in totals or headline counts
+            out.print(f"[{colour}]{label}：{len(rows)} 条，金额未计入合计，用 --json 查看[/{colour}]")
+            continue
+        _print_group(out, f"[{colour}]{label}（{len(rows)} 条）[/{colour}]", rows[:limit])
         if limit is not None and len(rows) > limit:
             out.print(f"[dim]…另有 {len(rows) - limit} 条，用 --json 查看全部[/dim]")
-        if status in ("eligible", "likely") and unchecked:
-            out.print(f"[dim]另有 {len(unchecked)} 条条款的申请条件只能人工核对（未能与企业信息自动比对），"
-                      f"金额未计入合计，用 --json 查看全部[/dim]")
     t = res["total"]
-    out.print(f"[bold]合计[/bold]：确定可得 {_yuan(t['min_yuan'])}，最多可得 {_yuan(t['max_yuan'])}"
+    el, li = t.get("eligible") or {}, t.get("likely") or {}
+    n_el = sum(1 for r in res["results"] if r["status"] == "eligible")
+    if el.get("max_yuan"):
+        head = f"确定可得 {_yuan(el.get('min_yuan'))}" + (
+            f"–{_yuan(el.get('max_yuan'))}" if el.get("max_yuan") != el.get("min_yuan") else "")
+    elif n_el:
+        head = f"确定可享受 {n_el} 项（金额取决于应纳税额等，条款未给出，未计入）"
+    else:
+        head = "确定可得 0 元（暂无全部条件均已核对满足的政策）"
+    if li.get("max_yuan"):
+        head += f"；经人工确认后可能另有最多 {_yuan(li.get('max_yuan'))}"
+    out.print(f"[bold]合计[/bold]：{head}"
               + (f"（因不得重复享受/就高不叠加，未计入条款 {', '.join(map(str, t['excluded_by_stacking']))}）"
                  if t["excluded_by_stacking"] else ""))
     for note in t.get("notes") or []:

@@ -345,6 +345,44 @@ def _qualifications(v: Any) -> list[str]:
     return list(out)
 
 
+#: What the founder or operator of the firm is (创办人/经营者身份), the
+#: groups start-up and employment rules turn on.
+OWNER_GROUPS: tuple[str, ...] = ("退役军人", "自主就业退役士兵", "高校毕业生", "登记失业人员", "脱贫人口",
+                                 "返乡创业人员", "残疾人", "就业困难人员")
+#: Informal names of :data:`OWNER_GROUPS` → canonical name.
+OWNER_GROUP_ALIASES: dict[str, str] = {
+    "退伍军人": "退役军人", "退役士兵": "自主就业退役士兵", "大学毕业生": "高校毕业生", "毕业生": "高校毕业生",
+    "应届毕业生": "高校毕业生", "失业人员": "登记失业人员", "脱贫劳动力": "脱贫人口", "脱贫户": "脱贫人口",
+    "返乡入乡农牧民工": "返乡创业人员", "返乡农牧民工": "返乡创业人员", "返乡创业农牧民": "返乡创业人员",
+    "残疾": "残疾人",
+}
+
+
+def _owner_groups(v: Any) -> list[str]:
+    if _blank(v):
+        return []
+    items = [p for p in re.split(r"[、,，;；\n]", v) if p.strip()] if isinstance(v, str) else v
+    if not isinstance(items, (list, tuple)):
+        raise ValueError(f"应为创办人身份列表，收到 {_show(v)}")
+    out: list[str] = []
+    for it in items:
+        g = OWNER_GROUP_ALIASES.get(str(it).strip(), str(it).strip())
+        if g not in OWNER_GROUPS:
+            raise ValueError(f"未知的创办人身份 {_show(it)}（可选：{'、'.join(OWNER_GROUPS)}）")
+        if g not in out:
+            out.append(g)
+    return out
+
+
+def _words(v: Any) -> list[str]:
+    if _blank(v):
+        return []
+    items = [p for p in re.split(r"[、,，;；\n]", v) if p.strip()] if isinstance(v, str) else v
+    if not isinstance(items, (list, tuple)):
+        raise ValueError(f"应为名称列表，收到 {_show(v)}")
+    return [str(x).strip() for x in items if str(x).strip()]
+
+
 def _facts(v: Any) -> dict[str, Any]:
     if _blank(v):
         return {}
@@ -383,6 +421,7 @@ class Project(BaseModel):
     water_saving_t: Annotated[float | None, BeforeValidator(_quantity("吨数"))] = None
     area_mu: Annotated[float | None, BeforeValidator(_quantity("亩数"))] = None
     head_count: Annotated[int | None, BeforeValidator(_count("整数头/只数"))] = None
+    products: Annotated[list[str], BeforeValidator(_words)] = Field(default_factory=list)
 
 
 def _projects(v: Any) -> list[Any]:
@@ -404,7 +443,10 @@ class EnterpriseProfile(BaseModel):
     ``monthly_sales`` 月销售额, ``rd_expense`` 上年度研发费用) are yuan floats;
     ``employees`` (从业人员) persons; ``established`` (成立日期) a date;
     ``layoff_rate`` (裁员率) 0–1; ``qualifications`` canonical names (see
-    :func:`normalise_qualification`); ``facts`` any further fact keyed by its
+    :func:`normalise_qualification`); ``owner_groups`` what the founder or
+    operator is (:data:`OWNER_GROUPS`: 退役军人, 高校毕业生 …; an explicitly
+    empty list = none of them); ``products`` the firm's products, species or
+    crops; ``facts`` any further fact keyed by its
     Chinese name. ``None`` always means unknown. Constructing the model
     directly raises ``pydantic.ValidationError``; use :func:`load_profile`
     for Chinese messages and warnings.
@@ -431,6 +473,8 @@ class EnterpriseProfile(BaseModel):
     layoff_rate: Annotated[float | None, BeforeValidator(_rate)] = None
     listed: Annotated[bool | None, BeforeValidator(_bool)] = None
     projects: Annotated[list[Project], BeforeValidator(_projects)] = Field(default_factory=list)
+    owner_groups: Annotated[list[str], BeforeValidator(_owner_groups)] = Field(default_factory=list)
+    products: Annotated[list[str], BeforeValidator(_words)] = Field(default_factory=list)
     facts: Annotated[dict[str, Any], BeforeValidator(_facts)] = Field(default_factory=dict)
 
     def has(self, key: str) -> bool:

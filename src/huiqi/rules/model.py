@@ -70,10 +70,13 @@ from typing import Any, Literal
 Outcome = Literal["met", "unmet", "unknown", "to_confirm"]
 """Outcome of evaluating a condition against a profile."""
 
-Status = Literal["eligible", "likely", "needs_info", "ineligible", "expired"]
-"""Status of a clause for a profile (issue 4's ``status`` field):
-``eligible`` all conditions met; ``likely`` nothing unmet or unknown but some
-``to_confirm`` text; ``needs_info`` some fact missing and nothing unmet;
+Status = Literal["eligible", "likely", "needs_info", "unchecked", "ineligible", "expired"]
+"""Status of a clause for a profile (issue 4's ``status`` field, issue 11's
+meanings): ``eligible`` every condition checked against the firm's facts and
+met; ``likely`` at least one condition about the firm checked and met,
+nothing unmet or unknown, only named ``to_confirm`` conditions left;
+``unchecked`` nothing about the firm could be checked (listed last, never
+in totals or headline counts); ``needs_info`` some fact missing and nothing unmet;
 ``ineligible`` some condition unmet; ``expired`` the clause is out of its
 validity window on the evaluation date."""
 
@@ -300,6 +303,10 @@ class BenefitSpec:
     formula: str = ""
     per_item_cap_yuan: float | None = None
     annual_cap_yuan: float | None = None
+    #: a profile key (``facts.当年实际缴纳税费``) whose yuan value bounds the
+    #: amount each year: tax relief never exceeds the tax the firm pays
+    #: (以实际缴纳的税款为限); ``None`` = no such bound
+    bounded_by: str | None = None
 
     def to_dict(self) -> dict:
         """YAML/JSON form: non-empty fields only."""
@@ -379,3 +386,17 @@ class Rule:
     title: str = ""
     reviewer_note: str = ""
     validity: dict | None = None
+
+
+#: Leaf kinds that say nothing about who the firm is (generic subjects): a
+#: branch of an OR made only of these (注册地在本旗) does not by itself make
+#: the OR met — its own subject must match the firm (issue 11).
+GENERIC_BRANCH_KINDS = frozenset({"region"})
+
+
+def is_generic_branch(node: "Condition") -> bool:
+    """Whether an OR branch (``any`` child) tests nothing but generic
+    subjects (:data:`GENERIC_BRANCH_KINDS`): its ``met`` counts as
+    ``to_confirm`` in the OR (evaluator and batch SQL alike)."""
+    leaves = [leaf for leaf in node.leaves() if leaf.kind != "text"]
+    return bool(leaves) and all(leaf.kind in GENERIC_BRANCH_KINDS for leaf in leaves)

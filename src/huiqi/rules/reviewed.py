@@ -24,7 +24,7 @@ File format (one file per topic or document, e.g. ``data/rules/tax.yaml``)::
           - name: …
             as_of: 2024-06-01
             profile: {region: …, …}  # issue 4's profile contract
-            status: eligible         # eligible/likely/needs_info/ineligible/expired
+            status: eligible         # eligible/likely/needs_info/unchecked/ineligible/expired
             min_yuan: 100000         # optional; null = no amount
             max_yuan: 100000
 
@@ -56,6 +56,7 @@ PROFILE_ATTRIBUTES = frozenset({
     "employees", "revenue", "total_assets", "taxable_income", "monthly_sales", "rd_expense",
     "established", "entity_type", "ownership", "industry", "taxpayer_type", "tax_credit_grade",
     "qualifications", "unemployment_insurance_months", "layoff_rate", "listed",
+    "owner_groups", "products",
 })
 #: Derived facts (派生事实, :mod:`huiqi.calc.derived`).
 DERIVED_ATTRIBUTES = frozenset({"size_class", "sme", "small_low_profit", "age_years"})
@@ -64,7 +65,7 @@ PROJECT_FIELDS = frozenset({
     "investment", "equipment_investment", "kind", "status", "completed",
     "energy_saving_tce", "water_saving_t", "area_mu", "head_count",
 })
-STATUSES = ("eligible", "likely", "needs_info", "ineligible", "expired")
+STATUSES = ("eligible", "likely", "needs_info", "unchecked", "ineligible", "expired")
 STACKING_MODES = ("exclusive", "highest")
 
 #: Beneficiary (受益对象) of a rule: who receives the benefit.

@@ -323,6 +323,8 @@ PROMPTS: dict[str, str] = {
     "project.water_saving_t": "贵企业项目的年节水量是多少吨？",
     "project.area_mu": "贵企业项目的面积是多少亩？",
     "project.head_count": "贵企业项目的养殖规模是多少头（只）？",
+    "owner_groups": "贵企业的创办人或经营者是否属于以下人员：退役军人、自主就业退役士兵、高校毕业生、登记失业人员、脱贫人口、返乡创业人员、残疾人？",
+    "products": "贵企业养殖、种植或生产的是什么品种（如肉牛、奶牛、鸵鸟、苜蓿）？",
 }
 
 #: Chinese names (名称) of attributes, used in reasons.
@@ -339,6 +341,7 @@ ATTRIBUTE_NAMES: dict[str, str] = {
     "project.status": "项目状态", "project.completed": "建成投产日期",
     "project.energy_saving_tce": "年节能量", "project.water_saving_t": "年节水量",
     "project.area_mu": "项目面积", "project.head_count": "养殖规模",
+    "owner_groups": "创办人身份", "products": "品种/作物",
 }
 
 _UNITS = {

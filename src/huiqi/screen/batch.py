@@ -835,10 +835,26 @@ class ScreenResult:
         return written
 
 
-def is_machine_checkable(cond: Condition | None) -> bool:
-    """Whether a condition tree has at least one leaf that is not ``text``
-    (a clause whose conditions are all text can only be "to confirm")."""
-    return cond is not None and any(leaf.kind != "text" for leaf in cond.leaves())
+def batch_status(code: int, checkable: bool = True) -> str:
+    """The calculator status (:func:`huiqi.calc.engine.refine_status`) of an
+    outcome code for a clause: codes 2/3 of a clause with no checkable
+    condition (``checkable`` false, :func:`is_machine_checkable` with the
+    engine's generic kinds) are ``unchecked``; otherwise
+    :data:`~huiqi.screen.sql.CODE_STATUS`. Code 3 is exactly the engine's
+    ``eligible``; code 2 is ``likely`` — it also holds the firms for which
+    the engine says ``unchecked`` because none of the clause's checkable
+    conditions was met for them (a per-firm distinction the outcome code
+    does not carry)."""
+    if code >= 2 and not checkable:
+        return "unchecked"
+    return CODE_STATUS[code]
+
+
+def is_machine_checkable(cond: Condition | None, generic: Sequence[str] = ("text",)) -> bool:
+    """Whether a condition tree has at least one leaf whose kind is not in
+    ``generic`` (default ``text``: a clause whose conditions are all text
+    can only be "to confirm")."""
+    return cond is not None and any(leaf.kind not in generic for leaf in cond.leaves())
 
 
 def screen(profiles: Any, rules: Sequence[tuple], as_of: date | None = None, *,
@@ -971,14 +987,17 @@ def rules_from_ruleset(ruleset: Any, as_of: date | None = None,
     included) are left out — every firm would be ``expired`` for them. With
     ``machine_checkable_only`` clauses whose conditions (tracks included)
     have no machine-checkable leaf are left out: they can only be
-    "to confirm" (or region-only).
+    "to confirm" (or region-only) — the calculator's ``unchecked`` status
+    (issue 11): for an extracted rule a region leaf does not count either,
+    as in :func:`huiqi.calc.engine.refine_status`.
     """
     out = []
     for entry in ruleset.entries:
         item = entry.screening_rule(as_of)
         if item is None:
             continue
-        if machine_checkable_only and not is_machine_checkable(item[1]):
+        if machine_checkable_only and not is_machine_checkable(
+                item[1], generic=("text",) if entry.origin == "reviewed" else ("text", "region")):
             continue
         out.append(item)
     return out

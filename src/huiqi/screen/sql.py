@@ -64,7 +64,7 @@ import math
 from datetime import date, datetime
 from typing import Any
 
-from huiqi.rules.model import Condition
+from huiqi.rules.model import Condition, is_generic_branch
 
 #: Outcome → integer code (rank order of the Kleene combination).
 OUTCOME_CODES: dict[str, int] = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
@@ -379,7 +379,10 @@ class Compiler:
                 rest.append(self._project_group(proj))
             return _combine("LEAST", rest, "3")
         if c.op == "any":
-            return _combine("GREATEST", [self._node(k) for k in c.children], "0")
+            # a branch testing only generic subjects (注册地) counts at most
+            # as to confirm (2): evaluate.py's rule, model.is_generic_branch
+            return _combine("GREATEST", [f"LEAST({self._node(k)}, 2)" if is_generic_branch(k) else self._node(k)
+                                         for k in c.children], "0")
         raise CompileError(f"未知的条件连接词 {c.op!r}")
 
     @staticmethod
@@ -415,6 +418,17 @@ class Compiler:
                 return self._negated(c, self._size(c))
             if attr.startswith("facts."):
                 return self._negated(c, self._fact_membership(c, attr[6:]))
+            if attr == "products":
+                # calc/subjects.py: a firm outside farming and farm-product
+                # processing (products.yaml farm_industries) stating no products is unmet; the table holds no products, so
+                # otherwise unknown (a firm listing products is screened one by one)
+                from huiqi.calc.subjects import _raw
+
+                farm = " OR ".join(f"starts_with(x, {sql_literal(str(f))})"
+                                   for f in (_raw().get("farm_industries") or ["A"]))
+                return self._negated(c, "(CASE WHEN \"industry_codes\" IS NOT NULL AND "
+                                        f"len(list_filter(\"industry_codes\", lambda x: {farm})) = 0 "
+                                        "THEN 0 ELSE 1 END)")
             col = self._col(attr)
             if col is None:
                 return "1"

@@ -126,9 +126,19 @@ async def api_match(
     request: Request,
     profile: dict[str, Any] = Body(..., description="企业画像（issue 4 画像格式；金额单位：元）", examples=[PROFILE_EXAMPLE]),
     as_of: Optional[str] = Query(None, description="评估日期（YYYY-MM-DD，默认今天）", max_length=30),
+    show: Optional[str] = Query(None, max_length=80,
+                                description="要列出的状态，逗号分隔（默认 eligible,likely,needs_info；"
+                                            "另可选 unchecked、ineligible、expired；all = 全部）"),
+    limit: int = Query(30, ge=1, le=2000, description="最多列出的结果数（默认 30）"),
+    offset: int = Query(0, ge=0, description="从第几条开始（分页）"),
 ):
     """Match the profile against every clause with a rule: issue 4's result
-    object ``{as_of, derived, results, total, next_questions, warnings}``.
+    object ``{as_of, derived, results, counts, actionable, total,
+    next_questions, warnings}``. By default only the results a firm acts
+    on (eligible, likely, needs_info), at most ``limit`` = 30; ``show``
+    names other statuses (``unchecked``, ``ineligible``, ``expired``, or
+    ``all``), paged by ``offset``/``limit``; ``counts`` always counts
+    every status. An unknown status in ``show`` → 400.
     A profile with bad values → 422 listing every problem; a bad ``as_of``
     → 400; calculator not available → 503.
 
@@ -142,14 +152,26 @@ async def api_match(
     before, 146–205 ms after). Scale with ``huiqi serve --workers``."""
     from huiqi.web.calcform import run_match
 
+    from huiqi.calc.engine import FIRM_QUESTIONS, STATUS_ORDER, firm_view
+
+    want = [x.strip() for x in (show or "eligible,likely,needs_info").split(",") if x.strip()]
+    if want == ["all"]:
+        want = list(STATUS_ORDER)
+    bad = [x for x in want if x not in STATUS_ORDER]
+    if bad:
+        raise ApiError(400, f"参数 show：未知的状态 {'、'.join(bad)}（可选 {'、'.join(STATUS_ORDER)} 或 all）")
     st = state_of(request)
     if _is_large(profile):
         # an unusually large profile (long lists, many facts) is validated and
         # matched in the thread pool so it cannot hold up the event loop
         from starlette.concurrency import run_in_threadpool
 
-        return json_response(await run_in_threadpool(run_match, st, profile, as_of))
-    return json_response(run_match(st, profile, as_of))
+        result = await run_in_threadpool(run_match, st, profile, as_of)
+    else:
+        result = run_match(st, profile, as_of)
+    result["results"] = firm_view(result["results"], limit=limit, include=want, offset=offset)
+    result["next_questions"] = result["next_questions"][:FIRM_QUESTIONS]
+    return json_response(result)
 
 
 #: Items (list entries, mapping keys) above which a profile is matched off the event loop.

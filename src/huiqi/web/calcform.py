@@ -39,6 +39,8 @@ PROFILE_FIELDS: dict[str, tuple[str, str, Any]] = {
     "unemployment_insurance_months": ("失业保险缴费月数", "int", "个月"),
     "layoff_rate": ("上年度裁员率", "percent", "%"),
     "listed": ("是否上市", "bool", None),
+    "owner_groups": ("创办人身份（退役军人、高校毕业生、登记失业人员等，多项用顿号分隔）", "text", None),
+    "products": ("养殖/种植/生产的品种（如肉牛、苜蓿，多项用顿号分隔）", "text", None),
 }
 PROJECT_FIELDS: dict[str, tuple[str, str, Any]] = {
     "kind": ("项目类型", "text", None),
@@ -103,8 +105,26 @@ def _scalar(value: str) -> Any:
     return s
 
 
+_GROUPED_RE = re.compile(r"^\s*\d{1,3}(?:[,，_' ]\d{3})+(?:\.\d+)?\s*$")
+
+
+def plain_number(raw: str) -> str:
+    """A typed number with full-width digits or thousands separators
+    (``20,000``, ``２０，０００``, ``1 250.5``) → its plain digits
+    (``20000``): every digit is read, never cut at the comma; other text
+    is returned stripped and unchanged."""
+    from huiqi.extract.numbers import to_halfwidth
+
+    s = to_halfwidth(str(raw)).strip()
+    if _GROUPED_RE.match(s):
+        return re.sub(r"[,，_' ]", "", s)
+    return s
+
+
 def _convert(kind: str, raw: str) -> Any:
     s = raw.strip()
+    if kind in ("money", "int", "float", "percent"):
+        s = plain_number(s)
     if kind == "money":
         return f"{s}万元" if _PLAIN_NUMBER_RE.match(s) else s
     if kind == "percent":
@@ -147,8 +167,7 @@ def form_to_profile(form) -> tuple[dict, dict, str | None]:
             if raw.strip():
                 values["facts"][target[6:]] = raw.strip()
             continue
-        if key.startswith("nq.") and _money_field(target) and _PLAIN_NUMBER_RE.match(raw):
-            raw = _wan(float(raw))  # next questions ask in yuan (元); the form shows 万元
+        # next questions ask in the form's own units (万元 for money): no conversion here
         if key.startswith("nq.") or target not in values:
             values[target] = raw
     for q in list(form.getlist("qualifications")) + list(form.getlist("nq.qualifications")):
@@ -207,11 +226,11 @@ def run_match(state, profile: dict, as_of: str | date | None) -> dict:
         raise ApiError(422, f"企业画像有误：{exc}", "invalid_profile", [str(exc)]) from None
 
 
-STATUS_ORDER = ("eligible", "likely", "needs_info", "ineligible", "expired")
+STATUS_ORDER = ("eligible", "likely", "needs_info", "unchecked", "ineligible", "expired")
 #: groups shown first (open, with their totals) on the results page
 OPEN_STATUSES = ("eligible", "likely", "needs_info")
-#: groups collapsed and loaded only when opened (不符合, 已过期)
-LAZY_STATUSES = ("ineligible", "expired")
+#: groups collapsed and loaded only when opened (未核对, 不符合, 已过期)
+LAZY_STATUSES = ("unchecked", "ineligible", "expired")
 #: results listed at first in the groups 可能符合 and 需补充信息; the rest load on request
 FIRST_ITEMS = 5
 #: results listed at first in the group 符合 (usually all of them)

@@ -25,6 +25,7 @@ STATUS_LABELS = {
     "eligible": "符合",
     "likely": "可能符合（需人工确认）",
     "needs_info": "需补充信息",
+    "unchecked": "未核对（请对照原文）",
     "ineligible": "不符合",
     "expired": "已过期",
 }

@@ -1,0 +1,205 @@
+#!/usr/bin/env python
+"""Consultant benchmark (政策顾问基准): can a firm rely on the calculator?
+
+Usage::
+
+    python benchmarks/consultant_bench.py [--db URL] [--cases DIR] [--json] [--details]
+
+Cases are ``benchmarks/gold/consultant/*.yaml`` in the format of
+``benchmarks/gold/profiles/README.md`` (read by :mod:`calc_bench`), written
+the way a policy consultant works: for each firm *every* policy of the
+corpus that applies (status ``eligible`` / ``likely`` / ``needs_info``) and
+several that must not (``ineligible``, ``expired``, ``unchecked``,
+``absent``), each with a ``why`` quoting the clause. Because the positive
+list of a case is complete, a result the engine calls ``eligible`` or
+``likely`` that the case does not name counts against precision.
+
+Printed figures (the targets of issue 11):
+
+* ``eligible`` precision — results the engine calls eligible whose
+  expected status is eligible (unnamed ones count as wrong); target ≥ 0.95;
+* ``likely`` precision — results called likely whose expected status is
+  likely or eligible; target ≥ 0.85;
+* recall — expected positives (eligible / likely / needs_info) that the
+  firm sees among its actionable results (the firm view: eligible, likely,
+  needs_info, first 30, :func:`huiqi.calc.engine.firm_view`); target ≥ 0.9;
+* amount accuracy — named results with an expected ``min_yuan`` /
+  ``max_yuan`` whose amounts match (±0.5 yuan);
+* duplicate policies among positive results — pairs of eligible/likely
+  results of one firm whose texts are near-identical (character 3-gram
+  Jaccard ≥ 0.8: the same policy shown twice);
+* results to act on — ``actionable`` per firm (eligible + likely +
+  needs_info), median; target ≤ 30.
+
+Exit code 0 (figures are reported, not enforced); 2 for a malformed case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "src"))
+
+import calc_bench as cb  # noqa: E402
+
+DEFAULT_CASES = ROOT / "benchmarks" / "gold" / "consultant"
+POSITIVE = ("eligible", "likely", "needs_info")
+
+
+def _grams(text: str) -> set[str]:
+    s = "".join((text or "").split())
+    return {s[i:i + 3] for i in range(max(0, len(s) - 2))}
+
+
+def duplicates(results: list[dict]) -> list[tuple[int, int]]:
+    """Pairs of eligible/likely results with near-identical text (3-gram
+    Jaccard ≥ 0.8)."""
+    pos = [(r["id"], _grams(r["text"])) for r in results if r["status"] in ("eligible", "likely")]
+    out = []
+    for i in range(len(pos)):
+        for j in range(i + 1, len(pos)):
+            a, b = pos[i][1], pos[j][1]
+            if a and b and len(a & b) / len(a | b) >= 0.8:
+                out.append((pos[i][0], pos[j][0]))
+    return out
+
+
+def run(db: str | None, cases_dir: Path) -> dict:
+    """Run every case; returns the figures (JSON-ready)."""
+    from huiqi.calc.engine import load_ruleset, match
+
+    try:
+        from huiqi.calc.engine import firm_view
+    except ImportError:  # an older engine (the "before" figures): the same rule here
+        def firm_view(results, limit=30):
+            return [r for r in results if r["status"] in POSITIVE][:limit]
+    from huiqi.config import to_url
+    from huiqi.kb.db import get_engine, session_scope
+    from huiqi.kb.queries import list_policies
+
+    url = to_url(db) if db else cb._corpus_db()
+    cases = cb.load_cases(cases_dir)
+    engine = get_engine(url)
+    with session_scope(engine) as s:
+        clauses = list_policies(s)
+    rs = load_ruleset(engine)
+    for c in cases:
+        for e in c.expect:
+            e.clause_id = cb.resolve(e.ref, clauses)
+    tot = {"el_tp": 0, "el_n": 0, "li_tp": 0, "li_n": 0, "rec_hit": 0, "rec_n": 0, "amt_ok": 0, "amt_n": 0,
+           "dups": 0, "status_ok": 0, "status_n": 0}
+    actionable, out_cases = [], []
+    for c in cases:
+        res = match(c.profile, c.as_of, ruleset=rs, all_regions=c.all_regions)
+        by_id = {r["id"]: r for r in res["results"]}
+        want = {e.clause_id: e for e in c.expect}
+        shown = {r["id"] for r in firm_view(res["results"])}
+        rows = []
+        for r in res["results"]:
+            e = want.get(r["id"])
+            exp = e.status if e else None
+            if r["status"] == "eligible":
+                tot["el_n"] += 1
+                tot["el_tp"] += exp == "eligible"
+                if exp != "eligible":
+                    rows.append(f"  FP eligible #{r['id']} {r['title'][:30]}（期望 {exp or '未列出'}）")
+            elif r["status"] == "likely":
+                tot["li_n"] += 1
+                tot["li_tp"] += exp in ("likely", "eligible")
+                if exp not in ("likely", "eligible"):
+                    rows.append(f"  FP likely #{r['id']} {r['title'][:30]}（期望 {exp or '未列出'}）")
+        for e in c.expect:
+            r = by_id.get(e.clause_id)
+            got = r["status"] if r else "absent"
+            tot["status_n"] += 1
+            tot["status_ok"] += got == e.status
+            if got != e.status:
+                rows.append(f"  状态 #{e.clause_id}: 期望 {e.status}，得到 {got}")
+            if e.status in POSITIVE:
+                tot["rec_n"] += 1
+                hit = e.clause_id in shown
+                tot["rec_hit"] += hit
+                if not hit:
+                    rows.append(f"  漏报 #{e.clause_id}（期望 {e.status}，得到 {got}，不在企业的前 30 条待办中）")
+            if (e.has_min or e.has_max) and r is not None:
+                tot["amt_n"] += 1
+                b = r.get("benefit") or {}
+                ok = (not e.has_min or cb._close(e.min_yuan, b.get("min_yuan"))) and (
+                    not e.has_max or cb._close(e.max_yuan, b.get("max_yuan")))
+                tot["amt_ok"] += ok
+                if not ok:
+                    rows.append(f"  金额 #{e.clause_id}: 期望 {e.min_yuan}–{e.max_yuan}，"
+                                f"得到 {b.get('min_yuan')}–{b.get('max_yuan')}")
+        dups = duplicates(res["results"])
+        tot["dups"] += len(dups)
+        n_act = res.get("actionable", sum(r["status"] in POSITIVE for r in res["results"]))
+        actionable.append(n_act)
+        tot_ = res["total"]
+        out_cases.append({"file": c.file, "name": c.name, "actionable": n_act, "duplicates": dups,
+                          "total": {k: tot_.get(k) or {"min_yuan": tot_["min_yuan"] if k == "eligible" else 0.0,
+                                                       "max_yuan": tot_["max_yuan"] if k == "eligible" else 0.0}
+                                    for k in ("eligible", "likely")}, "problems": rows})
+
+    def ratio(a: int, b: int) -> float | None:
+        return round(a / b, 3) if b else None
+
+    return {
+        "cases": out_cases,
+        "n_cases": len(cases),
+        "eligible_precision": ratio(tot["el_tp"], tot["el_n"]), "eligible_n": tot["el_n"],
+        "likely_precision": ratio(tot["li_tp"], tot["li_n"]), "likely_n": tot["li_n"],
+        "recall": ratio(tot["rec_hit"], tot["rec_n"]), "recall_n": tot["rec_n"],
+        "amount_accuracy": ratio(tot["amt_ok"], tot["amt_n"]), "amount_n": tot["amt_n"],
+        "status_accuracy": ratio(tot["status_ok"], tot["status_n"]), "status_n": tot["status_n"],
+        "duplicate_pairs": tot["dups"],
+        "actionable_median": statistics.median(actionable) if actionable else None,
+        "actionable_max": max(actionable) if actionable else None,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--db", help="SQLAlchemy URL or SQLite path of an ingested knowledge base")
+    ap.add_argument("--cases", type=Path, default=DEFAULT_CASES)
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--details", action="store_true", help="print every problem of every case")
+    args = ap.parse_args(argv)
+    try:
+        fig = run(args.db, args.cases)
+    except cb.CaseError as exc:
+        print(f"用例错误：{exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(fig, ensure_ascii=False, indent=2))
+        return 0
+    for c in fig["cases"]:
+        el, li = c["total"]["eligible"], c["total"]["likely"]
+        print(f"{c['file']}  {c['name']}：待办 {c['actionable']} 条，确定 {el['max_yuan']:,.0f} 元，"
+              f"可能另有 {li['max_yuan']:,.0f} 元，重复 {len(c['duplicates'])} 对，问题 {len(c['problems'])} 处")
+        if args.details:
+            for p in c["problems"]:
+                print(p)
+
+    def f(x):
+        return "-" if x is None else f"{x:.2f}"
+
+    print()
+    print(f"用例 {fig['n_cases']} 个")
+    print(f"eligible precision {f(fig['eligible_precision'])}（{fig['eligible_n']} 条，目标 ≥ 0.95）")
+    print(f"likely precision {f(fig['likely_precision'])}（{fig['likely_n']} 条，目标 ≥ 0.85）")
+    print(f"recall {f(fig['recall'])}（{fig['recall_n']} 条应享政策在企业前 30 条待办中，目标 ≥ 0.9）")
+    print(f"amount accuracy {f(fig['amount_accuracy'])}（{fig['amount_n']} 条有金额期望）")
+    print(f"status accuracy {f(fig['status_accuracy'])}（{fig['status_n']} 条期望）")
+    print(f"duplicate policies among positive results：{fig['duplicate_pairs']} 对")
+    print(f"results to act on：median {fig['actionable_median']}，max {fig['actionable_max']}（目标 median ≤ 30）")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

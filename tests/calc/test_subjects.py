@@ -1,0 +1,110 @@
+"""Subjects checked against the firm (issue 11): species/crops, founder
+groups, OR branches that test nothing about the firm, support of a status,
+tax relief bounded by the tax paid."""
+
+from datetime import date
+
+from huiqi.calc.benefit import compute_benefit
+from huiqi.calc.evaluate import FactContext, evaluate, supported
+from huiqi.calc.subjects import (
+    founder_conditions,
+    product_condition,
+    products_outcome,
+    prune_unchecked_branches,
+)
+from huiqi.firm.profile import load_profile
+from huiqi.reference.industries import resolve_industry
+from huiqi.rules.model import BenefitSpec, Condition
+
+L = Condition.leaf
+DAY = date(2025, 6, 1)
+
+
+def _ctx(**profile):
+    p, _ = load_profile({"region": "阿拉善左旗", **profile})
+    return FactContext.build(p, DAY)
+
+
+def test_species_of_a_farming_clause_are_checked():
+    leaf = product_condition("对新建和改造升级300只以上鸵鸟规模化养殖基地给予补贴")
+    assert leaf is not None and leaf.attribute == "products" and leaf.value == ["鸵鸟"]
+    beef, _ = load_profile({"region": "阿拉善左旗", "industry": "A03", "products": ["肉牛"]})
+    ostrich, _ = load_profile({"region": "阿拉善左旗", "industry": "A03",
+                               "projects": [{"name": "鸵鸟规模化养殖基地", "kind": "养殖"}]})
+    assert products_outcome(leaf.value, beef, resolve_industry("A03"))[0] == "unmet"
+    assert products_outcome(leaf.value, ostrich, resolve_industry("A03"))[0] == "met"  # from the project name
+    # a firm outside farming that states no products is not the subject; a farm that states none is asked
+    shop, _ = load_profile({"region": "阿拉善左旗", "industry": "F52"})
+    farm, _ = load_profile({"region": "阿拉善左旗", "industry": "A03"})
+    assert products_outcome(leaf.value, shop, resolve_industry("F52"))[0] == "unmet"
+    assert products_outcome(leaf.value, farm, resolve_industry("A03")) == ("unknown", "缺少：品种/作物", ["products"])
+
+
+def test_narrower_species_drop_the_wider_name():
+    leaf = product_condition("对育种能力评价达到良好等级以上的奶牛育种企业给予奖励，并根据种公牛每年排名结果奖励")
+    assert leaf.value == ["奶牛"]  # 种公牛 is a 奶牛 here, so a beef farm does not pass
+    beef, _ = load_profile({"region": "阿拉善左旗", "products": ["肉牛"]})
+    assert products_outcome(leaf.value, beef, None)[0] == "unmet"
+    assert product_condition("加强组织领导，落实责任") is None
+
+
+def test_founder_groups_in_a_start_up_clause_use_owner_groups():
+    text = "对首次创办小微企业的离校2年内高校毕业生、退役军人给予一次性创业补贴"
+    cond = Condition.all_of([L("text", source_text="离校2年内高校毕业生、退役军人", label="离校2年内高校毕业生、退役军人")])
+    out = founder_conditions(cond, text)
+    leaf = next(x for x in out.leaves() if x.attribute == "owner_groups")
+    assert leaf.value == ["退役军人", "高校毕业生"]
+    assert evaluate(out, _ctx(owner_groups=["退役军人"])).outcome == "to_confirm"  # the text stays to confirm
+    assert evaluate(out, _ctx(owner_groups=[])).outcome == "unmet"
+    assert evaluate(out, _ctx()).outcome == "unknown"
+    # a group that is hired is not a founder
+    hire = "招用自主就业退役士兵，与其签订1年以上劳动合同的企业，自主创业的除外"
+    c2 = Condition.all_of([L("text", source_text="招用自主就业退役士兵", label="招用自主就业退役士兵")])
+    assert founder_conditions(c2, hire) is c2
+
+
+def test_or_branch_testing_nothing_about_the_firm_is_pruned():
+    bank = L("text", source_text="对辖区内金融机构当年投向中小微企业的普惠金融贷款", label="金融机构贷款")
+    firm = Condition.all_of([L("region", value=["152921"]), L("threshold", "age_years", ">=", 2.0)])
+    pruned = prune_unchecked_branches(Condition.any_of([bank, firm]))
+    young = _ctx(established="2024-05-01")
+    assert evaluate(Condition.any_of([bank, firm]), young).outcome == "to_confirm"  # what misled the firm
+    assert evaluate(pruned, young).outcome == "unmet"  # 正常运营2年以上 is not overridden
+
+
+def test_a_met_condition_counts_only_where_it_carries_the_outcome():
+    person = L("text", source_text="离校两年内未就业的高校毕业生灵活就业", label="高校毕业生灵活就业")
+    hired = Condition.all_of([L("threshold", "facts.高校毕业生招用人数", ">=", 1),
+                              L("membership", "size_class", "in", ["小型", "微型"])])
+    cond = Condition.any_of([hired, person])
+    ctx = _ctx(employees=3, revenue=500000, facts={"高校毕业生招用人数": 0})
+    assert evaluate(cond, ctx).outcome == "to_confirm"
+    assert not supported(cond, ctx)  # 小微企业 met inside the failed branch does not count
+    ctx2 = _ctx(employees=3, revenue=500000, facts={"高校毕业生招用人数": 2})
+    assert supported(cond, ctx2)
+    assert not supported(L("membership", "size_class", "in", ["小型", "微型"]), ctx2,
+                         subject_only={"size_class"})
+
+
+def test_tax_relief_is_bounded_by_the_tax_paid():
+    spec = BenefitSpec("per_unit", unit_yuan=7800, quantity="facts.脱贫人口招用人数", years=3,
+                       bounded_by="facts.当年实际缴纳税费", formula="每人每年7800元 × 人数 × 3年")
+    p, _ = load_profile({"region": "阿拉善左旗", "facts": {"脱贫人口招用人数": 4, "当年实际缴纳税费": 20000}})
+    b = compute_benefit(spec, p)
+    assert (b.min_yuan, b.max_yuan) == (60000.0, 60000.0)  # 4 × 7800 × 3 = 93600, but 2万元 a year × 3
+    p2, _ = load_profile({"region": "阿拉善左旗", "facts": {"脱贫人口招用人数": 1, "当年实际缴纳税费": 20000}})
+    assert compute_benefit(spec, p2).max_yuan == 23400.0  # under the bound: unchanged
+    p3, _ = load_profile({"region": "阿拉善左旗", "facts": {"脱贫人口招用人数": 4}})
+    b3 = compute_benefit(spec, p3)
+    assert b3.max_yuan == 93600.0 and "facts.当年实际缴纳税费" in b3.missing
+
+
+def test_owner_groups_profile_key():
+    p, _ = load_profile({"region": "阿拉善左旗", "owner_groups": "退伍军人、大学毕业生"})
+    assert p.owner_groups == ["退役军人", "高校毕业生"]
+    import pytest
+
+    from huiqi.firm.profile import ProfileError
+
+    with pytest.raises(ProfileError, match="owner_groups"):
+        load_profile({"region": "阿拉善左旗", "owner_groups": ["宇航员"]})
