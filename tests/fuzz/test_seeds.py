@@ -57,7 +57,7 @@ def test_document_seeds_ingest_into_sqlite(tmp_path):
 
 
 def test_profile_seeds_are_refused_naming_the_field():
-    from huiqi.calc.profile import ProfileError, load_profile
+    from huiqi.firm.profile import ProfileError, load_profile
 
     for name, field in (("profile_many_qualifications.json", "qualifications"),
                         ("profile_absurd_cattle.json", "projects[0].head_count")):
@@ -67,7 +67,7 @@ def test_profile_seeds_are_refused_naming_the_field():
 
 
 def test_register_seed_skips_the_bad_row_with_its_line():
-    from huiqi.calc.register import read_register
+    from huiqi.screen.register import read_register
 
     reg = read_register(SEEDS / "register_hostile.csv")
     assert [e.line() for e in reg.errors] and reg.errors[0].row == 4 and reg.errors[0].column == "从业人员"

@@ -4,7 +4,7 @@ values beyond hard bounds refused."""
 
 from __future__ import annotations
 
-from huiqi.calc.profile import EnterpriseProfile
+from huiqi.firm.profile import EnterpriseProfile
 from tests.growth import growth_ratio
 
 

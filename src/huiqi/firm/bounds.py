@@ -81,7 +81,7 @@ def _check(key: str, value: Any, bounds: tuple[float, float, str], errors: list[
 
 def check_bounds(profile) -> tuple[list[str], list[str]]:
     """``(errors, warnings)`` of a validated
-    :class:`~huiqi.calc.profile.EnterpriseProfile` against :data:`BOUNDS`,
+    :class:`~huiqi.firm.profile.EnterpriseProfile` against :data:`BOUNDS`,
     :data:`PROJECT_BOUNDS` and :data:`FACT_BOUNDS`; every message starts with
     the field (``projects[0].head_count: 超出合理范围…``)."""
     errors: list[str] = []
