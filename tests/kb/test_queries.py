@@ -85,8 +85,8 @@ def test_listing_order_does_not_follow_the_database_collation(backend, fake_pars
     from huiqi.kb.db import get_engine, upgrade
 
     names = ["a.txt", "B.txt", "_x.txt", "中.txt", "001.txt"]
-    for n in names:
-        (tmp_path / n).write_text(POLICY_V1, encoding="utf-8")
+    for n in names:  # distinct contents: identical bytes would be one document (document identity)
+        (tmp_path / n).write_text(POLICY_V1 + f"\n（{n}）\n", encoding="utf-8")
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'kb.db'}"
     else:

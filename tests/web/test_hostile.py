@@ -37,13 +37,13 @@ def _raw_post(app, path: str, headers: list[tuple[bytes, bytes]]) -> tuple[int, 
 ])
 def test_unauthenticated_upload_is_refused_before_the_body(tmp_path, monkeypatch, headers, expected):
     monkeypatch.setenv("HUIQI_ADMIN_TOKEN", TOKEN)
-    code, body_read = _raw_post(_app(tmp_path), "/api/admin/documents", headers)
+    code, body_read = _raw_post(_app(str(tmp_path / "admin.db")), "/api/admin/documents", headers)
     assert (code, body_read) == (expected, False)
 
 
 def test_disabled_admin_refused_before_the_body(tmp_path, monkeypatch):
     monkeypatch.delenv("HUIQI_ADMIN_TOKEN", raising=False)
-    code, body_read = _raw_post(_app(tmp_path), "/api/admin/documents", [])
+    code, body_read = _raw_post(_app(str(tmp_path / "admin.db")), "/api/admin/documents", [])
     assert (code, body_read) == (403, False)
 
 
@@ -58,7 +58,7 @@ def test_chunked_upload_over_the_limit_is_413(tmp_path, monkeypatch):
             yield ("政策" * 2000).encode()
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    with TestClient(_app(tmp_path), raise_server_exceptions=False) as c:
+    with TestClient(_app(str(tmp_path / "admin.db")), raise_server_exceptions=False) as c:
         r = c.post("/api/admin/documents", content=body(),
                    headers={**AUTH, "Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert r.status_code == 413 and r.json()["error"] == "payload_too_large"
@@ -67,7 +67,7 @@ def test_chunked_upload_over_the_limit_is_413(tmp_path, monkeypatch):
 def test_upload_name_is_sanitised_and_same_named_files_coexist(tmp_path, monkeypatch):
     monkeypatch.setenv("HUIQI_ADMIN_TOKEN", TOKEN)
     other = "关于促进商贸流通企业发展的通知\n一、对新开业的连锁超市给予最高20万元奖励。\n"
-    with TestClient(_app(tmp_path), raise_server_exceptions=False) as c:
+    with TestClient(_app(str(tmp_path / "admin.db")), raise_server_exceptions=False) as c:
         r1 = _upload(c, "../../措施.txt", POLICY.encode())
         r2 = _upload(c, "..\\措施.txt", other.encode())
         assert (r1.status_code, r2.status_code) == (201, 201)
@@ -107,8 +107,8 @@ def test_calculator_page_with_an_untitled_document(tmp_path):
     engine = get_engine(f"sqlite:///{tmp_path / 'admin.db'}")
     upgrade(engine)
     assert ingest_paths(engine, [f]).ok
-    with TestClient(_app(tmp_path), raise_server_exceptions=False) as c:
-        for show in ("", "likely", "needs_info", "ineligible"):
+    with TestClient(_app(str(tmp_path / "admin.db")), raise_server_exceptions=False) as c:
+        for show in ("", "likely", "needs_info", "ineligible", "unchecked"):
             r = c.post(f"/calc?show={show}", data={"region": "伊金霍洛旗"})
             assert r.status_code == 200, (show, r.text[:300])
         assert "100万元" in r.text or "1,000,000" in r.text or "100 万元" in r.text

@@ -46,7 +46,7 @@ def _post(c, token, path, body=None):
 
 
 def _match_item(c, clause_id):
-    out = c.post("/api/match?as_of=2025-06-01", json=FIRM).json()
+    out = c.post("/api/match?as_of=2025-06-01&show=all&limit=2000", json=FIRM).json()
     return next((r for r in out["results"] if r["id"] == clause_id), None)
 
 

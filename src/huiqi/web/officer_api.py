@@ -229,6 +229,8 @@ def lifecycle_xlsx(board: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from huiqi.safecell import safe_row  # titles and reasons come from uploaded documents
+
     wb = Workbook()
     ws = wb.active
     ws.title = "台账"
@@ -241,9 +243,9 @@ def lifecycle_xlsx(board: dict) -> bytes:
     for sec in board["sections"].values():
         for d in sec["items"]:
             v = d.get("validity") or {}
-            ws.append([sec["label"], d["id"], d.get("title") or "", d.get("region") or "", d.get("doc_number") or "",
-                       v.get("start") or "", v.get("end") or "", d.get("status_label") or "", d.get("reason") or "",
-                       f"/officer/documents/{d['id']}"])
+            ws.append(safe_row([sec["label"], d["id"], d.get("title") or "", d.get("region") or "",
+                                d.get("doc_number") or "", v.get("start") or "", v.get("end") or "",
+                                d.get("status_label") or "", d.get("reason") or "", f"/officer/documents/{d['id']}"]))
     c = board["clauses"]
     ws.append([])
     ws.append(["条款总数", c["total"]])
