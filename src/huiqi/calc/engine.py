@@ -73,7 +73,7 @@ from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
 from huiqi.calc.evaluate import evaluate  # hot path: imported once, not per clause
 from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
-from huiqi.calc.validity import UNKNOWN_NOTE, blocks_eligible, cap_reprint, effective_validity
+from huiqi.rules.validity import UNKNOWN_NOTE, blocks_eligible, cap_reprint, effective_validity
 from huiqi.firm.profile import EnterpriseProfile, load_profile
 from huiqi.rules.model import (
     Benefit,
@@ -897,7 +897,7 @@ def _add_container_titles(session, rows: list[dict]) -> None:
     """Set ``container_title`` on clause rows whose document has no issue
     date: the title of the front matter of the same file (the cover of the
     compilation it is printed in), so its year can be read
-    (:func:`huiqi.calc.validity.effective_validity`)."""
+    (:func:`huiqi.rules.validity.effective_validity`)."""
     from sqlalchemy import select
 
     from huiqi.kb.models import Document
@@ -922,7 +922,7 @@ def _attach_policy_facts(session, rows: list[dict], entries: list[RuleEntry], re
     (:mod:`huiqi.kb.identity`: the stored clusters, or clusters detected in
     memory when none is stored): ``authority_id``, ``policy_sources``, and
     a reprint's validity capped by its original's
-    (:func:`huiqi.calc.validity.cap_reprint`)."""
+    (:func:`huiqi.rules.validity.cap_reprint`)."""
     from huiqi.kb.identity import detect_clusters, load_links
     from huiqi.rules.beneficiary import classify_beneficiary
     from huiqi.rules.store import published_beneficiaries
