@@ -204,7 +204,7 @@ def test_validity_state():
     state, note = validity_state({"start": "2025-03-01", "end": "2026-12-31"}, date(2025, 1, 1))
     assert state == "not_yet" and "2025-03-01" in note
     assert validity_state({}, date(2025, 1, 1))[0] == "unknown"
-    assert validity_state({"relative": "自发布之日起执行"}, date(2025, 1, 1))[1].startswith("有效期起止日期未知")
+    assert validity_state({"relative": "自发布之日起执行"}, date(2025, 1, 1))[1].startswith("有效期待确认：起止日期未知")
     assert validity_state({"start": "2023-01-01", "end": "2027-12-31"}, date(2025, 1, 1))[0] == "in_force"
 
 
@@ -214,7 +214,8 @@ def test_validity_state():
 
 def test_result_contract(ruleset):
     res = match(SHOP, DAY, ruleset=ruleset)
-    assert set(res) == {"as_of", "derived", "results", "total", "next_questions", "warnings"}
+    assert set(res) == {"as_of", "derived", "results", "total", "for_people", "not_for_firm", "next_questions",
+                        "warnings"}
     assert res["as_of"] == "2025-06-01"
     assert res["derived"]["size_class"] == "微型" and res["derived"]["small_low_profit"] is True
     assert "source" in res["derived"]["details"]["size_class"]

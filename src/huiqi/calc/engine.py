@@ -21,10 +21,22 @@ contract::
      results[{id, key, title, text, status, reasons[{condition, outcome,
               source_text, detail}], missing, benefit{min_yuan, max_yuan,
               formula}|null, validity, contacts, source{file, start_line,
-              end_line}, origin, document{id, title, level, region}, path}],
+              end_line}, origin, document{id, title, level, region}, path,
+              beneficiary, sources[{id, document, source}]}],
      total{min_yuan, max_yuan, excluded_by_stacking, notes},
+     for_people[result …], not_for_firm{beneficiary: n},
      next_questions[{fact, prompt, settles_yuan, settles_clauses}],
      warnings}
+
+Issue 11 (see :func:`split_by_beneficiary`, :func:`collapse_policies`):
+each policy is listed once — clauses stating the same policy in several
+documents (:mod:`huiqi.kb.identity`) show as the authority's result with
+``sources`` citing the others; benefits paid to the firm's people (受益对象
+个人) are in ``for_people`` ("惠及贵企业员工/人才", never in ``total``);
+money for parks, governments and financial institutions is not listed
+(``not_for_firm`` counts it). Validity follows :mod:`huiqi.rules.validity`:
+never before the issue date, a title's year, 有效期待确认 when nothing is
+known — such a clause is never ``eligible``; a reprint ends with its original.
 
 Status of a clause (:data:`huiqi.rules.model.Status`), decided in this order:
 

@@ -15,7 +15,8 @@ recipient (安排…亿元支持…, 设立…基金) are a government programme
 * ``金融机构`` — banks, guarantee and insurance institutions;
 * ``其他`` — a support sentence whose recipient is none of these.
 
-When several recipients are named, an enterprise wins (the firm gets its
+An explicit indirect object of 给予 (对工业园区实施的项目…给予园区补贴) decides
+over the 对 phrase. When several recipients are named, an enterprise wins (the firm gets its
 own money from the clause), then a person, a park or platform, a financial
 institution, a government. No support sentence at all gives ``None``.
 """
@@ -41,6 +42,8 @@ _RECIPIENT = [
     re.compile(r"(?:向|为)(?P<x>[^，。；;,]{1,25}?)(?:发放|提供|兑现|拨付)[^。；]{0,20}?(?:补贴|补助|奖励|资金|贷款|担保|津贴)"),
     re.compile(r"(?P<x>[^，。；;,、]{1,20}?)(?:可|均可|可以)?(?:享受|申请|获得)[^。；]{0,20}?(?:补贴|补助|奖励|贴息|优惠|减免)"),
 ]
+#: Index in :data:`_RECIPIENT` of the explicit indirect object (给予 X …补贴).
+_EXPLICIT = 1
 #: Money only a person receives.
 _PERSONAL_MONEY = re.compile(r"生活补贴|生活津贴|安家费|安家补贴|购房补贴|租房补贴|住房补贴|岗位津贴|学费|助学|薪酬补贴|一次性生活")
 #: A programme budget naming no recipient: 安排1.4亿元支持…, 设立…基金.
@@ -60,11 +63,14 @@ def _head(phrase: str) -> str | None:
     return best[1] if best else None
 
 
-def recipients(text: str) -> list[str]:
-    """Categories of the recipient phrases of ``text`` in order of
-    appearance (may repeat)."""
+def recipients(text: str, explicit_only: bool = False) -> list[str]:
+    """Categories of the recipient phrases of ``text`` in pattern order
+    (may repeat); ``explicit_only``: only the indirect objects of 给予
+    (给予园区5万元奖补), which name the recipient outright."""
     out = []
-    for pat in _RECIPIENT:
+    for n, pat in enumerate(_RECIPIENT):
+        if explicit_only and n != _EXPLICIT:
+            continue
         for m in pat.finditer(text or ""):
             cat = _head(m.group("x"))
             if cat is not None:
@@ -79,7 +85,7 @@ def classify_beneficiary(text: str) -> str | None:
     t = text or ""
     if not _SUPPORT.search(t) and not _BUDGET.search(t):
         return None
-    found = set(recipients(t))
+    found = set(recipients(t, explicit_only=True)) or set(recipients(t))
     if _PERSONAL_MONEY.search(t) and "企业" not in found:
         found.add("个人")
     if not found:

@@ -41,7 +41,8 @@ def title_year(title: str | None) -> int | None:
 def effective_validity(validity: Mapping, document: Mapping, container_title: str | None = None) -> dict:
     """The clause's ``validity`` {start, end, basis, relative} made
     consistent with its ``document`` {issued, title}: the start is moved to
-    the issue date when earlier (or set to it when missing); a clause with
+    the issue date when earlier (or set to it when missing) — without an
+    issue date, to January 1 of the title's year; a clause with
     neither start nor end takes the year of the document title, else of
     ``container_title`` (the compilation's title), as
     {start: YYYY-01-01, end: YYYY-12-31, basis: "标题：…"}. Sets
@@ -49,14 +50,14 @@ def effective_validity(validity: Mapping, document: Mapping, container_title: st
     out = dict(validity or {})
     issued = str(document.get("issued") or "")[:10] or None
     start, end = out.get("start"), out.get("end")
-    if not start and not end:
-        for title in (document.get("title"), container_title):
-            year = title_year(title)
-            if year is not None:
-                out["start"], out["end"] = f"{year}-01-01", f"{year}-12-31"
-                out["basis"] = out.get("basis") or f"标题：{title}"
-                out["inferred"] = "title_year"
-                break
+    year = next((y for y in (title_year(t) for t in (document.get("title"), container_title)) if y), None)
+    if not start and not end and year is not None:
+        title = document.get("title") if title_year(document.get("title")) else container_title
+        out["start"], out["end"] = f"{year}-01-01", f"{year}-12-31"
+        out["basis"] = out.get("basis") or f"标题：{title}"
+        out["inferred"] = "title_year"
+    if not issued and year is not None:
+        issued = f"{year}-01-01"  # a 2024 list was not issued before 2024
     if issued and (not out.get("start") or str(out["start"]) < issued):
         if not out.get("end") or str(out["end"]) >= issued:
             if out.get("start") is None and out.get("end") is None:
