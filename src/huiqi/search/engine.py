@@ -188,10 +188,11 @@ class SearchEngine:
     def one_per_policy(self, items: list[dict], past: bool = False) -> list[dict]:
         """Ranked results with each policy once (政策同一性): of the
         clauses stating the same policy, the first in-force one is kept
-        (the authority's when it ranks as well), with ``sources`` citing the
-        policy's other clauses (file and lines); unless ``past`` (the
-        question asks about the past), an in-force result ranks above an
-        expired one. Every item gets ``sources`` ([] outside a cluster)."""
+        (the authority's when it ranks as well) at the rank of the policy's
+        best clause, with ``sources`` citing the policy's other clauses
+        (file and lines): an in-force copy is shown rather than an expired
+        one unless ``past`` (the question asks about the past). Every item
+        gets ``sources`` ([] outside a cluster)."""
         groups: dict[int, list[dict]] = {}
         for it in items:
             auth = self.policy_links.get(it["id"])
@@ -210,8 +211,6 @@ class SearchEngine:
                 continue
             it["sources"] = self._sources(it["id"], auth)
             out.append(it)
-        if not past:
-            out.sort(key=lambda it: it["expired"])  # stable: relevance order kept within each
         return out
 
     def _sources(self, clause_id: int, auth: int) -> list[dict]:
