@@ -10,7 +10,8 @@ text similarity only (no document names, no line numbers):
    such as ``20.`` / ``（二十五）`` and a trailing responsible-unit bracket
    〔责任单位：…〕 removed, then only letters, digits and CJK kept) and cut
    into character 4-gram shingles;
-2. candidate pairs share shingles (inverted index); their Jaccard
+2. identical normalised texts are grouped and compared once (a reprint,
+   a corpus of copies); candidate pairs share shingles (inverted index); their Jaccard
    similarity is computed. A pair is kept only when the two documents'
    regions are compatible (one contains the other, or one is national or
    autonomous-region wide) and their amounts agree (:func:`amounts_agree`:
@@ -77,7 +78,10 @@ def normalise(text: str) -> str:
 def shingles(text: str, n: int = SHINGLE) -> frozenset[str]:
     """Character ``n``-grams of :func:`normalise` of ``text`` (empty for a
     text shorter than :data:`MIN_CHARS`)."""
-    t = normalise(text)
+    return _grams(normalise(text), n)
+
+
+def _grams(t: str, n: int = SHINGLE) -> frozenset[str]:
     if len(t) < MIN_CHARS:
         return frozenset()
     return frozenset(t[i:i + n] for i in range(max(1, len(t) - n + 1)))
@@ -158,45 +162,62 @@ def detect_clusters(rows: list[Mapping], compiled_docs: set | None = None) -> li
         for r in rows:
             per_file[r["document"].get("source_file") or ""].add(r["document"].get("id"))
         compiled_docs = {d for docs in per_file.values() if len(docs) > 1 for d in docs}
-    sh = [shingles(r["text"]) for r in rows]
+    # identical normalised texts (a reprint, a copied corpus) are compared once
     doc = [r["document"].get("id") for r in rows]
+    rep_of: dict[str, int] = {}
+    members: list[list[int]] = []
+    for i, r in enumerate(rows):
+        t = normalise(r["text"])
+        u = rep_of.setdefault(t, len(members))
+        if u == len(members):
+            members.append([])
+        members[u].append(i)
+    ush = [_grams(t) for t in rep_of]  # dict order = unique index order
     postings: dict[str, list[int]] = defaultdict(list)
-    for i, s in enumerate(sh):
-        for g in s:
-            postings[g].append(i)
+    for u, g_set in enumerate(ush):
+        for g in g_set:
+            postings[g].append(u)
     inter: Counter = Counter()
     for ids in postings.values():
         if len(ids) > MAX_POSTINGS:
             continue
         for x in range(len(ids)):
-            i = ids[x]
-            for j in ids[x + 1:]:
-                if doc[i] != doc[j]:
-                    inter[(i, j)] += 1
+            u = ids[x]
+            for v in ids[x + 1:]:
+                inter[(u, v)] += 1
+    candidates = [(u, u, 1.0, True) for u in range(len(members)) if len(members[u]) > 1 and ush[u]]
+    for (u, v), k in inter.items():
+        sim = _jaccard(ush[u], ush[v], k)
+        contained = k / min(len(ush[u]), len(ush[v])) >= CONTAINED
+        if sim >= LOW or contained:
+            candidates.append((u, v, sim, contained))
     n_doc = Counter(doc)
     pairs: list[tuple[int, int, float, bool]] = []
     compat: dict[tuple, bool] = {}
-    for (i, j), k in inter.items():
-        sim = _jaccard(sh[i], sh[j], k)
-        contained = k / min(len(sh[i]), len(sh[j])) >= CONTAINED
-        if sim < LOW and not contained:
-            continue
-        dk = (doc[i], doc[j]) if doc[i] < doc[j] else (doc[j], doc[i])
-        ok = compat.get(dk)
-        if ok is None:
-            ok = compat[dk] = regions_compatible(rows[i]["document"], rows[j]["document"])
-        if not ok:
-            continue
-        ma = [a["value_yuan"] for a in rows[i].get("amounts") or [] if a.get("value_yuan")]
-        mb = [a["value_yuan"] for a in rows[j].get("amounts") or [] if a.get("value_yuan")]
-        if not amounts_agree(ma, mb):
-            continue
-        pairs.append((i, j, sim, bool(contained and ma and mb)))
+    money = [[a["value_yuan"] for a in r.get("amounts") or [] if a.get("value_yuan")] for r in rows]
+    for u, v, sim, contained in candidates:
+        for i in members[u]:
+            for j in members[v]:
+                if (u == v and j <= i) or doc[i] == doc[j]:
+                    continue
+                dk = (doc[i], doc[j]) if doc[i] < doc[j] else (doc[j], doc[i])
+                ok = compat.get(dk)
+                if ok is None:
+                    ok = compat[dk] = regions_compatible(rows[i]["document"], rows[j]["document"])
+                if not ok or not amounts_agree(money[i], money[j]):
+                    continue
+                pairs.append((i, j, sim, bool(contained and money[i] and money[j])))
     copied: dict[tuple, set] = defaultdict(set)
     for i, j, sim, _ in pairs:
         if sim >= HIGH:
             dk = (doc[i], doc[j]) if doc[i] < doc[j] else (doc[j], doc[i])
             copied[dk].update((i, j))
+    supports: dict[tuple, float] = {}
+    for dk, side in copied.items():
+        smaller = min(n_doc[dk[0]], n_doc[dk[1]])
+        # clauses of the smaller document with a near copy in the other
+        n_copied = min(sum(1 for x in side if doc[x] == dk[0]), sum(1 for x in side if doc[x] == dk[1]))
+        supports[dk] = n_copied / smaller if smaller else 0.0
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -208,11 +229,7 @@ def detect_clusters(rows: list[Mapping], compiled_docs: set | None = None) -> li
     best: dict[int, float] = {}
     for i, j, sim, money_inside in pairs:
         dk = (doc[i], doc[j]) if doc[i] < doc[j] else (doc[j], doc[i])
-        smaller = min(n_doc[dk[0]], n_doc[dk[1]])
-        side = copied.get(dk, set())
-        # clauses of the smaller document with a near copy in the other
-        n_copied = min(sum(1 for x in side if doc[x] == dk[0]), sum(1 for x in side if doc[x] == dk[1]))
-        support = n_copied / smaller if smaller else 0.0
+        support = supports.get(dk, 0.0)
         if (sim >= HIGH and support >= MIN_SUPPORT) or (sim >= LOW and support >= STRONG_SUPPORT) \
                 or money_inside:
             parent[find(i)] = find(j)
