@@ -185,6 +185,20 @@ class SearchEngine:
                 items = [self._item(i, fused[i], filters) for i in order]
         return self.one_per_policy(items, past=asks_about_past(text))[:k]
 
+    def count(self, query: str, region: str | None = None, level: str | None = None, unit: str | None = None,
+              valid_at: date | str | None = None, doc: int | None = None) -> int:
+        """How many policies match ``query`` in keyword mode with the same
+        filters as :meth:`search` (共 N 条): clauses with a positive score,
+        clauses of one policy (政策同一性) counted once. Raises
+        :class:`SearchError` for bad input."""
+        text = clean_query(query)
+        filters = Filters.make(region=region, level=level, unit=unit, valid_at=valid_at, doc=doc)
+        if not self._ids.size or not text:
+            return 0
+        hit = np.flatnonzero(self._mask(filters) & (self.keyword_scores(text) > 0))
+        ids = self._ids[hit].tolist()
+        return len({self.policy_links.get(int(i), int(i)) for i in ids})
+
     def one_per_policy(self, items: list[dict], past: bool = False) -> list[dict]:
         """Ranked results with each policy once (政策同一性): of the
         clauses stating the same policy, the first in-force one is kept
