@@ -53,12 +53,12 @@ def run(db: str | None) -> dict:
     corpus database)."""
     from huiqi.config import to_url
     from huiqi.kb.db import get_engine, session_scope
-    from huiqi.kb.identity import _current_rows, detect_clusters, load_links
+    from huiqi.kb.identity import current_rows, detect_clusters, load_links
 
     url = to_url(db) if db else _corpus_db()
     engine = get_engine(url)
     with session_scope(engine) as s:
-        rows = _current_rows(s)
+        rows = current_rows(s)
         t0 = time.perf_counter()
         detected_now = detect_clusters(rows)
         seconds = time.perf_counter() - t0

@@ -14,10 +14,10 @@ from tests.search.kw_corpus import corpus_db_url
 def corpus():
     """(clause rows of the corpus, stored links {clause id: (authority, sim)})."""
     from huiqi.kb.db import get_engine, session_scope
-    from huiqi.kb.identity import _current_rows
+    from huiqi.kb.identity import current_rows
 
     with session_scope(get_engine(corpus_db_url())) as s:
-        return _current_rows(s), load_links(s)
+        return current_rows(s), load_links(s)
 
 
 def _at(rows, prefix: str, line: int) -> dict:

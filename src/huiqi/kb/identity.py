@@ -262,7 +262,10 @@ class IdentityReport:
     clauses: int = 0
 
 
-def _current_rows(session) -> list[dict]:
+def current_rows(session) -> list[dict]:
+    """Current clauses of documents of kind ``document`` / ``guide`` as
+    :func:`huiqi.kb.queries.list_policies` dicts (what clusters are
+    computed over)."""
     from sqlalchemy import select
 
     from huiqi.kb.models import Document, SourceFile
@@ -284,7 +287,7 @@ def refresh_identity(session) -> IdentityReport:
 
     from huiqi.kb.models import PolicyLink
 
-    clusters = detect_clusters(_current_rows(session))
+    clusters = detect_clusters(current_rows(session))
     session.execute(delete(PolicyLink))
     for c in clusters:
         for cid in c.members:
