@@ -569,6 +569,8 @@ def extractive(question: str, results: list[dict], engine) -> dict:
     best_score = results[0]["score"]
     cands = [_evaluate(it, best_score, terms, ask) for it in results[:CANDIDATES]]
     cands.sort(key=lambda c: -c.score)
+    # a candidate covering too little of the question never wins over one that covers enough
+    cands.sort(key=lambda c: c.coverage < MIN_COVERAGE)
     first = cands[0]
     if first.coverage < MIN_COVERAGE or absent_formal_terms(question, engine):
         return _not_found(question, results)
