@@ -195,18 +195,20 @@ def _percentile(xs: list[float], q: float) -> float:
 
 
 def _corpus_db() -> str:
-    from huiqi.config import corpus_files
+    """The bundled corpus ingested the way ``huiqi ingest`` does it (the one
+    ingest path, :func:`huiqi.services.ingest.ingest_bundled`: extracted
+    rules, the reviewed rules of ``data/rules`` and the policy clusters)."""
     from huiqi.kb.db import get_engine, upgrade
-    from huiqi.kb.ingest import ingest_paths
+    from huiqi.services.ingest import ingest_bundled
 
     tmp = Path(tempfile.mkdtemp(prefix="huiqi-calc-bench-"))
     url = f"sqlite:///{tmp / 'bench.db'}"
     engine = get_engine(url)
     upgrade(engine)
-    report = ingest_paths(engine, corpus_files())
+    report = ingest_bundled(engine, refresh_index=False)
     engine.dispose()
     if not report.ok:
-        raise SystemExit(f"导入失败：{[f.error for f in report.failed]}")
+        raise SystemExit(f"导入失败：{[f.error for f in report.ingest.failed]}")
     return url
 
 
