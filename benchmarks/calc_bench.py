@@ -195,6 +195,9 @@ def _percentile(xs: list[float], q: float) -> float:
 
 
 def _corpus_db() -> str:
+    """The bundled corpus ingested the way ``huiqi ingest`` does it (the one
+    ingest path, :func:`huiqi.services.ingest.ingest_bundled`: extracted
+    rules, the reviewed rules of ``data/rules`` and the policy clusters)."""
     from huiqi.kb.db import get_engine, upgrade
     from huiqi.services.ingest import ingest_bundled
 
@@ -202,7 +205,7 @@ def _corpus_db() -> str:
     url = f"sqlite:///{tmp / 'bench.db'}"
     engine = get_engine(url)
     upgrade(engine)
-    report = ingest_bundled(engine, refresh_index=False)  # corpus + its reviewed rules
+    report = ingest_bundled(engine, refresh_index=False)
     engine.dispose()
     if not report.ok:
         raise SystemExit(f"导入失败：{[f.error for f in report.ingest.failed]}")

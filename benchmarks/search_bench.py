@@ -116,12 +116,14 @@ def resolve_snippets(questions: list[dict], corpus: Path | None = None) -> None:
 
 
 def first_hit(results: list[dict], gold: list[dict]) -> int | None:
-    """1-based rank of the first result covering a gold line, else None."""
+    """1-based rank of the first result covering a gold line, else None. A
+    result shown once for a policy stated in several documents covers the
+    lines of its ``sources`` too (policy identity, issue 11)."""
     for rank, r in enumerate(results, start=1):
-        src = r["source"]
-        for g in gold:
-            if src["file"] == g["file"] and (src["start_line"] or 0) <= int(g["line"]) <= (src["end_line"] or 0):
-                return rank
+        for src in [r["source"], *(x["source"] for x in r.get("sources") or [])]:
+            for g in gold:
+                if src["file"] == g["file"] and (src["start_line"] or 0) <= int(g["line"]) <= (src["end_line"] or 0):
+                    return rank
     return None
 
 

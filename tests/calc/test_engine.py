@@ -30,6 +30,8 @@ SHOP = {"region": "阿拉善左旗", "entity_type": "企业", "industry": "F52",
         "revenue": 300000, "total_assets": 500000, "taxable_income": 50000,
         "monthly_sales": 25000, "taxpayer_type": "小规模纳税人"}
 DAY = date(2025, 6, 1)
+#: a day the 2024 list (000) is in force: its title's year, no other validity stated
+LIST_DAY = date(2024, 6, 1)
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +207,7 @@ def test_validity_state():
     state, note = validity_state({"start": "2025-03-01", "end": "2026-12-31"}, date(2025, 1, 1))
     assert state == "not_yet" and "2025-03-01" in note
     assert validity_state({}, date(2025, 1, 1))[0] == "unknown"
-    assert validity_state({"relative": "自发布之日起执行"}, date(2025, 1, 1))[1].startswith("有效期起止日期未知")
+    assert validity_state({"relative": "自发布之日起执行"}, date(2025, 1, 1))[1].startswith("有效期待确认：起止日期未知")
     assert validity_state({"start": "2023-01-01", "end": "2027-12-31"}, date(2025, 1, 1))[0] == "in_force"
 
 
@@ -215,7 +217,8 @@ def test_validity_state():
 
 def test_result_contract(ruleset):
     res = match(SHOP, DAY, ruleset=ruleset)
-    assert set(res) == {"as_of", "derived", "results", "counts", "actionable", "total", "next_questions", "warnings"}
+    assert set(res) == {"as_of", "derived", "results", "counts", "actionable", "total", "for_people",
+                        "not_for_firm", "next_questions", "warnings"}
     assert res["as_of"] == "2025-06-01"
     assert res["derived"]["size_class"] == "微型" and res["derived"]["small_low_profit"] is True
     assert "source" in res["derived"]["details"]["size_class"]
@@ -367,25 +370,25 @@ def test_project_benefit_counts_only_qualifying_projects(url, tmp_path):
          "benefit": TECH_BENEFIT}])
     rs = load_ruleset(url, rules_dir=rules_dir)
     firm = {"region": "包头市", "projects": [PROJECT_A, PROJECT_B]}
-    r = match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]
+    r = match(firm, LIST_DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]
     # A qualifies: 500万 × 20% = 100万; B (新建, 在建) would give the 500万 cap
     assert r["status"] == "eligible"
     assert r["benefit"]["min_yuan"] == r["benefit"]["max_yuan"] == 1000000
     # the order of the projects does not matter
     firm["projects"] = [PROJECT_B, PROJECT_A]
-    assert match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]["benefit"]["max_yuan"] == 1000000
+    assert match(firm, LIST_DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]["benefit"]["max_yuan"] == 1000000
     # a second qualifying project with more equipment investment counts (best single project)
     big = {**PROJECT_A, "name": "技改项目C", "equipment_investment": 10000000}
     firm["projects"] = [PROJECT_A, PROJECT_B, big]
-    assert match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]["benefit"]["max_yuan"] == 2000000
+    assert match(firm, LIST_DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]["benefit"]["max_yuan"] == 2000000
     # a project whose status is unknown still counts when no project is known to qualify
     open_a = {k: v for k, v in PROJECT_A.items() if k != "status"}
     firm["projects"] = [open_a, PROJECT_B]
-    r = match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]
+    r = match(firm, LIST_DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]
     assert r["status"] == "needs_info" and r["benefit"]["max_yuan"] == 1000000
     # only B: not eligible at all
     firm["projects"] = [PROJECT_B]
-    assert match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]["status"] == "ineligible"
+    assert match(firm, LIST_DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]["status"] == "ineligible"
 
 
 def test_project_benefit_of_a_track_counts_only_projects_of_that_track(url, tmp_path):
@@ -404,7 +407,7 @@ def test_project_benefit_of_a_track_counts_only_projects_of_that_track(url, tmp_
     firm = {"region": "包头市", "projects": [
         {"name": "节能项目", "kind": "节能改造", "energy_saving_tce": 3000},
         {"name": "养殖项目", "kind": "养殖", "energy_saving_tce": 9000}]}
-    r = match(firm, DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]
+    r = match(firm, LIST_DAY, ruleset=rs, clause_ids=[c["id"]])["results"][0]
     assert r["status"] == "eligible" and r["track"] == "节能"
     assert r["benefit"]["max_yuan"] == 600000  # 3000 吨 × 200元, not the 养殖 project's 9000 吨
 

@@ -281,9 +281,12 @@ def test_batch_status_equals_engine_match(synthetic, ruleset):
     from huiqi.calc.engine import match
 
     con, profiles = synthetic
-    rules = rules_from_ruleset(ruleset, AS_OF, machine_checkable_only=False)
+    # a day both lists are in force: 002 「政策有效期两年」 from 2022-05-20, and the
+    # 2024 list of 000 (its title's year; 2025-06-30 is after both)
+    day = date(2024, 3, 1)
+    rules = rules_from_ruleset(ruleset, day, machine_checkable_only=False)
     assert len(rules) >= 10
-    res = screen(con.table("profiles"), rules, AS_OF, con=con)
+    res = screen(con.table("profiles"), rules, day, con=con)
     got = res.outcome_map()
     ids = [cid for cid, _, _ in rules]
     checkable = {e.id: is_machine_checkable(e.screening_condition(),
@@ -291,7 +294,7 @@ def test_batch_status_equals_engine_match(synthetic, ruleset):
                  for e in ruleset.entries}
     statuses = set()
     for pid in list(profiles)[:40]:
-        m = match(profiles[pid], AS_OF, ruleset=ruleset, clause_ids=ids)
+        m = match(profiles[pid], day, ruleset=ruleset, clause_ids=ids)
         for r in m["results"]:
             got_status = batch_status(got[(pid, r["id"])], checkable[r["id"]])
             # the one documented difference (batch_status): code 2 also holds the engine's

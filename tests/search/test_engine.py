@@ -111,3 +111,20 @@ def test_hybrid_fusion_with_semantic_scorer():
     assert target in [r["id"] for r in rows]
     assert rrf([[1, 2], [2, 1]])[1] == pytest.approx(1 / 61 + 1 / 62)
     assert rrf([[1, 2], [2, 1]], weights=[1.0, 0.1])[1] == pytest.approx(1 / 61 + 0.1 / 62)
+
+
+def test_one_result_per_policy_with_sources_and_a_real_count():
+    """The 2024 list's item 47 and its reprint in the compilation are one policy."""
+    from tests.search.kw_corpus import corpus_engine
+
+    se = corpus_engine()
+    q = "专精特新中小企业和小巨人企业一次性奖励"
+    res = se.search(q, top=10)
+    hits = [r for r in res if "“专精特新”中小企业和“小巨人”企业，分别给予20万元" in r["text"]]
+    assert len(hits) == 1
+    assert {s["source"]["file"][:3] for s in hits[0]["sources"]} & {"000", "001"}
+    ids = {r["id"] for r in res}
+    assert not any(s["id"] in ids for r in res for s in r["sources"])  # no copy listed beside its policy
+    n = se.count(q)
+    assert n >= len(res)
+    assert n < int((se.keyword_scores(q) > 0).sum())  # copies are counted once

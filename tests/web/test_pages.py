@@ -234,6 +234,12 @@ def _articles(html: str) -> list[tuple[str, int]]:
         r'<article class="card result-item s-(\w+)">\s*<h3><a href="/clause/(\d+)"', html)]
 
 
+def test_calculator_page_shows_people_benefits_apart(client):
+    html = _calc(client, {"region": "伊金霍洛旗", "as_of": "2024-09-01"}).text
+    assert 'id="g-for-people"' in html and "惠及贵企业员工/人才" in html and "不计入企业合计" in html
+    assert "同一政策另见" in html  # a policy reprinted in the compilation cites its other sources
+
+
 def test_calculator_page_is_light_and_loads_the_rest_on_request(client):
     from huiqi.web.calcform import FIRST_ELIGIBLE, FIRST_ITEMS, LAZY_STATUSES, PAGE_ITEMS
 
@@ -247,7 +253,7 @@ def test_calculator_page_is_light_and_loads_the_rest_on_request(client):
     r = _calc(client, data)
     html = r.text
     assert r.status_code == 200 and len(r.content) < 150_000, len(r.content)
-    cards = _articles(html)
+    cards = _articles(html.split('id="g-for-people"')[0])  # the firm's own groups (not 惠及员工/人才)
     for status, ids in by_status.items():
         mine = [i for s, i in cards if s == status]
         if status in LAZY_STATUSES:

@@ -21,10 +21,22 @@ contract::
      results[{id, key, title, text, status, reasons[{condition, outcome,
               source_text, detail}], missing, benefit{min_yuan, max_yuan,
               formula}|null, validity, contacts, source{file, start_line,
-              end_line}, origin, document{id, title, level, region}, path}],
+              end_line}, origin, document{id, title, level, region}, path,
+              beneficiary, sources[{id, document, source}]}],
      total{min_yuan, max_yuan, excluded_by_stacking, notes},
+     for_people[result …], not_for_firm{beneficiary: n},
      next_questions[{fact, prompt, settles_yuan, settles_clauses}],
      warnings}
+
+Issue 11 (see :func:`split_by_beneficiary`, :func:`collapse_policies`):
+each policy is listed once — clauses stating the same policy in several
+documents (:mod:`huiqi.kb.policy_identity`) show as the authority's result with
+``sources`` citing the others; benefits paid to the firm's people (受益对象
+个人) are in ``for_people`` ("惠及贵企业员工/人才", never in ``total``);
+money for parks, governments and financial institutions is not listed
+(``not_for_firm`` counts it). Validity follows :mod:`huiqi.rules.validity`:
+never before the issue date, a title's year, 有效期待确认 when nothing is
+known — such a clause is never ``eligible``; a reprint ends with its original.
 
 Status of a clause (:data:`huiqi.rules.model.Status`), decided in this order:
 
@@ -75,6 +87,7 @@ from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
 from huiqi.calc.evaluate import evaluate, supported  # hot path: imported once, not per clause
 from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
+from huiqi.rules.validity import UNKNOWN_NOTE, blocks_eligible, cap_reprint, effective_validity
 from huiqi.firm.profile import EnterpriseProfile, load_profile
 from huiqi.rules.model import (
     Benefit,
@@ -155,6 +168,12 @@ class RuleEntry:
     source: dict
     document: dict
     apply: dict = field(default_factory=dict)
+    #: 受益对象 (企业 / 个人 / 园区/平台 / 政府部门 / 金融机构 / 其他; None = not known, read as 企业)
+    beneficiary: str | None = None
+    #: clause id of the authority of the entry's policy cluster (None = not in a cluster)
+    authority_id: int | None = None
+    #: citations of the other clauses stating the same policy [{id, document{id, title, level, region}, source}]
+    policy_sources: list = field(default_factory=list)
     _static: dict | None = field(default=None, init=False, repr=False, compare=False)
     _validity_memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -219,6 +238,9 @@ class RuleEntry:
         if hit is None:
             state, note = validity_state(self.validity, as_of)
             v = {k: self.validity.get(k) for k in ("start", "end", "basis", "relative")}
+            for k in ("inferred", "capped_by"):
+                if self.validity.get(k):
+                    v[k] = self.validity[k]
             v["state"] = state
             v["note"] = note
             if self.validity.get("reviewed"):
@@ -337,7 +359,8 @@ def _entry(row: dict, rule: Rule, doc_contacts: list | None = None) -> RuleEntry
         path=list(row.get("path") or []),
         rule=rule,
         scope=document_scope(doc),
-        validity=apply_validity_override(dict(row.get("validity") or {}), rule.validity),
+        validity=apply_validity_override(
+            effective_validity(row.get("validity") or {}, doc, row.get("container_title")), rule.validity),
         contacts=list(row.get("contacts") or []),
         source=dict(row["source"]),
         document={k: doc.get(k) for k in ("id", "title", "level", "region", "kind")},
@@ -432,6 +455,7 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
 
     t0 = time.perf_counter()
     rows = store.clause_rows(session)
+    _add_container_titles(session, rows)
     extracted, stored_reviewed, problems = store.published_rules(session)
     if rules_dir is not None:
         report = load_reviewed_rules_report(rules_dir)
@@ -459,6 +483,7 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
         rule = _with_subjects(rule, row)
         compiled.append(_entry(row, rule, doc_contacts.get(row["document"].get("id"))))
     _spread_document_stacking(compiled)
+    _attach_policy_facts(session, rows, compiled, chosen)
     entries, skipped, n_reviewed = [], 0, 0
     for entry in compiled:
         if not entry.has_offer():
@@ -665,7 +690,7 @@ def validity_state(validity: Mapping, as_of: date) -> tuple[str, str]:
     if s is not None and s > as_of:
         return "not_yet", f"自 {s.isoformat()} 起施行{quoted}，计算日期 {as_of.isoformat()} 尚未生效"
     if s is None and e is None:
-        return "unknown", f"有效期起止日期未知{quoted}，请向受理部门确认是否仍在执行" if basis else "有效期未知，请向受理部门确认是否仍在执行"
+        return "unknown", f"{UNKNOWN_NOTE}：起止日期未知{quoted}，请向受理部门确认是否仍在执行" if basis else f"{UNKNOWN_NOTE}：文件未载明有效期，请向受理部门确认是否仍在执行"
     span = f"{s.isoformat() if s else '?'} 至 {e.isoformat() if e else '长期'}"
     return "in_force", f"有效期 {span}{quoted}"
 
@@ -884,6 +909,9 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
                 trees += [t.get("conditions") for t in rule.tracks if (t.get("name") or "") == track]
             if not any(supported(t, ctx, generic, subject) for t in trees):
                 status = "unchecked"
+        if status == "eligible" and blocks_eligible(validity):  # 有效期待确认: never "eligible"
+            status = "likely"
+            reasons.append({"condition": "有效期", "outcome": "to_confirm", "source_text": "", "detail": note})
     missing = list(ev.missing)
     if benefit is not None and status not in ("ineligible", "expired"):
         missing.extend(m for m in benefit.missing if m not in missing)
@@ -1044,6 +1072,9 @@ def match(
         r["expected_yuan"] = expected_yuan(r)
         results.append(r)
     results.sort(key=_sort_key)
+    results, for_people, not_for_firm = split_by_beneficiary(results, rs)
+    results = collapse_policies(results, rs)
+    for_people = collapse_policies(for_people, rs)
 
     # only eligible (确定) and likely (可能) clauses are summed, separately;
     # unchecked clauses (nothing about the firm checked) never are
@@ -1085,6 +1116,8 @@ def match(
         "counts": counts,
         "actionable": counts["eligible"] + counts["likely"] + counts["needs_info"],
         "total": total,
+        "for_people": for_people,
+        "not_for_firm": not_for_firm,
         "next_questions": questions,
         "warnings": warnings,
     }
@@ -1136,4 +1169,136 @@ def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include
                             "outcome": "to_confirm", "source_text": "", "detail": ""})
         r["reasons"] = reasons
         out.append(r)
+    return out
+
+
+# --------------------------------------------------------------------------
+# policy identity and beneficiary (issue 11)
+
+#: Beneficiaries whose money is not the firm's: 园区/平台, government and
+#: financial-institution budgets (left out of a firm's results and totals).
+NOT_FOR_FIRM = ("园区/平台", "政府部门", "金融机构")
+#: Heading of the group of benefits for a firm's people (never in its total).
+FOR_PEOPLE_LABEL = "惠及贵企业员工/人才"
+
+
+def _add_container_titles(session, rows: list[dict]) -> None:
+    """Set ``container_title`` on clause rows whose document has no issue
+    date: the title of the front matter of the same file (the cover of the
+    compilation it is printed in), so its year can be read
+    (:func:`huiqi.rules.validity.effective_validity`)."""
+    from sqlalchemy import select
+
+    from huiqi.kb.models import Document
+
+    covers = {fid: t for fid, t in session.execute(
+        select(Document.source_file_id, Document.title).where(Document.kind == "front_matter")) if t}
+    if not covers:
+        return
+    file_of = dict(session.execute(select(Document.id, Document.source_file_id)).all())
+    for row in rows:
+        doc = row["document"]
+        if not doc.get("issued"):
+            t = covers.get(file_of.get(doc.get("id")))
+            if t:
+                row["container_title"] = t
+
+
+def _attach_policy_facts(session, rows: list[dict], entries: list[RuleEntry], reviewed: Mapping) -> None:
+    """Fill each entry's :attr:`RuleEntry.beneficiary` (the published rule
+    versions' 受益对象, else the clause text's, see
+    :func:`huiqi.rules.store.beneficiary_of`) and its policy identity
+    (:mod:`huiqi.kb.policy_identity`: the stored clusters, or clusters detected in
+    memory when none is stored): ``authority_id``, ``policy_sources``, and
+    a reprint's validity capped by its original's
+    (:func:`huiqi.rules.validity.cap_reprint`)."""
+    from huiqi.kb.policy_identity import detect_clusters, load_links
+    from huiqi.rules.beneficiary import classify_beneficiary
+    from huiqi.rules.store import published_beneficiaries
+
+    try:
+        stored = published_beneficiaries(session)
+    except Exception:  # an older schema: read the text
+        stored = {}
+    for e in entries:
+        e.beneficiary = stored.get(e.key) if e.key in stored else classify_beneficiary(e.text)
+    try:
+        links = load_links(session)
+    except Exception:  # database without the policy_links table
+        links = {}
+    if not links:
+        links = {cid: (c.authority, c.similarity.get(cid, 1.0)) for c in detect_clusters(rows) for cid in c.members}
+    if not links:
+        return
+    by_id = {r["id"]: r for r in rows}
+    members: dict[int, list[int]] = {}
+    for cid, (auth, _) in links.items():
+        members.setdefault(auth, []).append(cid)
+    entry_of = {e.id: e for e in entries}
+    for e in entries:
+        link = links.get(e.id)
+        if link is None:
+            continue
+        auth = link[0]
+        e.authority_id = auth
+        e.policy_sources = [_citation(by_id[c]) for c in sorted(members.get(auth, [])) if c != e.id and c in by_id]
+        original = entry_of.get(auth)
+        if auth != e.id and original is not None:
+            e.validity = cap_reprint(e.validity, original.validity)
+
+
+def _citation(row: Mapping) -> dict:
+    doc = row.get("document") or {}
+    return {"id": row["id"], "document": {k: doc.get(k) for k in ("id", "title", "level", "region")},
+            "source": dict(row["source"])}
+
+
+def split_by_beneficiary(results: list[dict], rs: RuleSet) -> tuple[list[dict], list[dict], dict]:
+    """``(firm results, for_people, not_for_firm)``: results whose clause
+    pays a person (受益对象 个人: 人才, 员工 …) go to ``for_people``
+    (shown as :data:`FOR_PEOPLE_LABEL`, never in the firm's total); those
+    paying a park, platform, government or financial institution
+    (:data:`NOT_FOR_FIRM`) are left out and counted in ``not_for_firm``
+    {beneficiary: n}. Each kept result gets its ``beneficiary``. Order is
+    kept."""
+    firm, people, other = [], [], {}
+    for r in results:
+        e = rs.get(r["id"])
+        ben = e.beneficiary if e is not None else None
+        r["beneficiary"] = ben or "企业"
+        if ben == "个人":
+            people.append(r)
+        elif ben in NOT_FOR_FIRM:
+            other[ben] = other.get(ben, 0) + 1
+        else:
+            firm.append(r)
+    return firm, people, other
+
+
+def collapse_policies(results: list[dict], rs: RuleSet) -> list[dict]:
+    """Each policy once: of the results stating the same policy (same
+    :attr:`RuleEntry.authority_id`), keep the authority's result when it
+    is listed, else the first (best-sorted) one, and give it ``sources``:
+    the citations of the policy's other clauses (reprints, restatements)
+    with file and lines. Results outside any cluster get ``sources: []``.
+    Order is kept."""
+    chosen: dict[int, dict] = {}
+    for r in results:
+        e = rs.get(r["id"])
+        auth = e.authority_id if e is not None else None
+        if auth is None:
+            continue
+        cur = chosen.get(auth)
+        if cur is None or (r["id"] == auth and cur["id"] != auth):
+            chosen[auth] = r
+    out = []
+    for r in results:
+        e = rs.get(r["id"])
+        auth = e.authority_id if e is not None else None
+        if auth is None:
+            r["sources"] = []
+            out.append(r)
+        elif chosen[auth] is r:
+            r["sources"] = list(e.policy_sources)
+            out.append(r)
     return out

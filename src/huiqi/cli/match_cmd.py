@@ -94,8 +94,11 @@ def _print_group(out, title: str, rows: list[dict]) -> None:
     for r in rows:
         src = r["source"]
         title = r["title"] + ("［审核］" if r.get("origin") == "reviewed" else "")
-        table.add_row(str(r["id"]), escape(title), _amount(r["benefit"]), escape(_why(r)),
-                      escape(f"{src['file'][:3]}:{src['start_line']}-{src['end_line']}"))
+        also = r.get("sources") or []
+        where = f"{src['file'][:3]}:{src['start_line']}-{src['end_line']}" + (
+            "；另见 " + "、".join(f"{x['source']['file'][:3]}:{x['source']['start_line']}" for x in also[:3])
+            + ("…" if len(also) > 3 else "") if also else "")
+        table.add_row(str(r["id"]), escape(title), _amount(r["benefit"]), escape(_why(r)), escape(where))
     out.print(table)
 
 
@@ -141,6 +144,11 @@ def print_report(res: dict, out) -> None:
                  if t["excluded_by_stacking"] else ""))
     for note in t.get("notes") or []:
         out.print(f"[dim]{escape(str(note))}[/dim]")
+    people = [r for r in res.get("for_people") or [] if r["status"] in ("eligible", "likely", "needs_info")]
+    if people:  # benefits for the firm's people: never in the firm's total
+        _print_group(out, f"[bold]惠及贵企业员工/人才（{len(people)} 条，不计入企业合计）[/bold]", people[:10])
+        if len(people) > 10:
+            out.print(f"[dim]…另有 {len(people) - 10} 条，用 --json 查看全部[/dim]")
     qs = res["next_questions"]
     if qs:
         q = qs[0]

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -248,6 +249,29 @@ class RuleVersion(Base):
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+class PolicyLink(Base):
+    """Policy identity (政策同一性): a clause that states the same policy as
+    clauses of other documents (a regional list reprinted in a compilation,
+    a city list restating a regional measure).
+
+    One row per clause of a cluster of at least two clauses; the cluster is
+    named by ``authority_id``, the clause of the issuing document (权威来源:
+    not a reprint inside a compilation, earliest issue date, highest level),
+    whose own row points at itself. ``similarity`` is the clause's best text
+    similarity (character-shingle Jaccard, 0..1) to another member. Written
+    by :func:`huiqi.kb.policy_identity.refresh_identity` after every ingest."""
+
+    __tablename__ = "policy_links"
+
+    clause_id: Mapped[int] = mapped_column(
+        ForeignKey("clauses.id", ondelete="CASCADE"), primary_key=True
+    )
+    authority_id: Mapped[int] = mapped_column(
+        ForeignKey("clauses.id", ondelete="CASCADE"), index=True
+    )
+    similarity: Mapped[float] = mapped_column(Float, default=1.0)
 
 
 # Officer-workspace tables (issue 12) live in their own modules; importing

@@ -58,7 +58,7 @@ EXTRACTOR_AUTHOR = "系统抽取"
 
 _EXTRACTION_MODULES = (
     "huiqi.rules.conditions", "huiqi.rules.benefits", "huiqi.rules.stacking", "huiqi.rules.vocab",
-    "huiqi.rules.model", "huiqi.extract.thresholds", "huiqi.extract.money", "huiqi.extract.numbers",
+    "huiqi.rules.model", "huiqi.rules.beneficiary", "huiqi.extract.thresholds", "huiqi.extract.money", "huiqi.extract.numbers",
 )
 
 
@@ -114,11 +114,14 @@ def body_cases(body: Mapping) -> list[RuleCase]:
     return [parse_case(c, f"cases[{i}]") for i, c in enumerate(body.get("cases") or [])]
 
 
-def beneficiary_of(rule: Rule) -> str | None:
-    """The beneficiary (受益对象) a rule's conditions state through the
-    entity type: every ``entity_type`` value 个人 → ``个人``, every value
-    地方政府 → ``政府部门``, any other value → ``企业``; ``None`` when no
-    condition names the entity type."""
+def beneficiary_of(rule: Rule, text: str | None = None) -> str | None:
+    """The beneficiary (受益对象) of a rule: first what its conditions state
+    through the entity type (every ``entity_type`` value 个人 → ``个人``,
+    every value 地方政府 → ``政府部门``, any other value → ``企业``); when no
+    condition names the entity type, what the clause ``text`` says about
+    who receives the money (:func:`huiqi.rules.beneficiary.classify_beneficiary`:
+    企业 / 个人 / 园区/平台 / 政府部门 / 金融机构 / 其他); ``None`` when
+    neither tells."""
     values: set[str] = set()
     for tree in (rule.conditions, *(t.get("conditions") for t in rule.tracks)):
         if tree is None:
@@ -128,6 +131,10 @@ def beneficiary_of(rule: Rule) -> str | None:
                 v = leaf.value
                 values.update(map(str, v if isinstance(v, (list, tuple, set)) else [v]))
     if not values:
+        if text:
+            from huiqi.rules.beneficiary import classify_beneficiary
+
+            return classify_beneficiary(text)
         return None
     if values <= {PERSON}:
         return "个人"
@@ -229,7 +236,7 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
             rep.problems.extend(problems)
             session.add(RuleVersion(
                 clause_key=key, clause_id=row["id"], version=(top.get(key) or 0) + 1, origin="extracted",
-                status="published", title=_title(row), beneficiary=beneficiary_of(rule),
+                status="published", title=_title(row), beneficiary=beneficiary_of(rule, row.get("text")),
                 body=rule_body(rule), extractor=ver, author=EXTRACTOR_AUTHOR,
                 created_at=now, updated_at=now))
             rep.written += 1
@@ -355,6 +362,23 @@ def published_rules(session: Session) -> tuple[dict[str, Rule], dict[str, Rule],
             continue
         (reviewed if origin == "reviewed" else extracted)[key] = rule
     return extracted, reviewed, problems
+
+
+def published_beneficiaries(session: Session) -> dict[str, str]:
+    """``{clause key: beneficiary}`` of the published versions (受益对象:
+    企业 / 个人 / 园区/平台 / 政府部门 / 金融机构 / 其他): the reviewed
+    version's where it states one, else the extracted version's (current
+    extractor). Keys without a beneficiary are absent."""
+    ver = extractor_version()
+    out: dict[str, str] = {}
+    rows = session.execute(
+        select(RuleVersion.clause_key, RuleVersion.origin, RuleVersion.beneficiary, RuleVersion.extractor)
+        .where(RuleVersion.status == "published", RuleVersion.beneficiary.is_not(None)))
+    for key, origin, ben, extractor in sorted(rows, key=lambda r: r[1] == "reviewed"):
+        if origin == "extracted" and extractor != ver:
+            continue
+        out[key] = ben  # reviewed rows come last and win
+    return out
 
 
 def rules_fingerprint(session: Session) -> str:

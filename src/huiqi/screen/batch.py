@@ -992,15 +992,50 @@ def rules_from_ruleset(ruleset: Any, as_of: date | None = None,
     as in :func:`huiqi.calc.engine.refine_status`.
     """
     out = []
+    present = {e.id for e in ruleset.entries}
     for entry in ruleset.entries:
+        if not screens_for_firms(entry, present):
+            continue
         item = entry.screening_rule(as_of)
         if item is None:
             continue
         if machine_checkable_only and not is_machine_checkable(
                 item[1], generic=("text",) if entry.origin == "reviewed" else ("text", "region")):
             continue
-        out.append(item)
+        out.append(validity_gate(entry, item))
     return out
+
+
+#: Beneficiaries (受益对象) whose money is not a firm's: never screened.
+_NOT_FIRM = ("个人", "园区/平台", "政府部门", "金融机构")
+
+
+def screens_for_firms(entry: Any, present: set[int]) -> bool:
+    """Whether batch screening lists ``entry`` (a
+    :class:`huiqi.calc.engine.RuleEntry`): not when its money goes to
+    someone other than a firm (a person, a park, a government, a financial
+    institution; see :func:`huiqi.rules.beneficiary.classify_beneficiary`),
+    and each policy once — a reprint or restatement is left out when the
+    clause of its issuing document (``authority_id``) is in the rule set
+    (``present``: its clause ids)."""
+    if getattr(entry, "beneficiary", None) in _NOT_FIRM:
+        return False
+    auth = getattr(entry, "authority_id", None)
+    return auth is None or auth == entry.id or auth not in present
+
+
+def validity_gate(entry: Any, item: tuple) -> tuple:
+    """The screening triple with a to-confirm leaf 有效期待确认 AND-ed in
+    when nothing is known of the clause's validity
+    (:func:`huiqi.rules.validity.is_unknown`): such a clause is never
+    ``eligible``, as in :func:`huiqi.calc.engine.match`."""
+    from huiqi.rules.validity import UNKNOWN_NOTE, is_unknown
+
+    if not is_unknown(entry.validity):
+        return item
+    cid, cond, scope = item
+    gate = Condition.leaf("text", label="有效期", source_text=UNKNOWN_NOTE)
+    return cid, (gate if cond is None else Condition.all_of([cond, gate])), scope
 
 
 def ruleset_titles(ruleset: Any) -> dict[int, str]:

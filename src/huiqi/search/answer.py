@@ -38,7 +38,8 @@ How an answer is chosen (rules, not per-question tuning):
 * **How / where to apply** (怎么申请, 找谁, 电话, 多久 …) and every service
   guide (服务指南): 受理机构 and 咨询电话 from the clause's fields/contacts,
   办理时限 / 申报材料 when asked.
-* **Expired** clauses are labelled ``（已过期，有效期至YYYY-MM-DD）``.
+* **Expired** clauses are labelled ``（已过期，有效期至YYYY-MM-DD）``; a clause
+  in force with a known window says it: ``（有效期2024-01-01至2024-12-31）``.
 
 "Found" rule, measured on ``benchmarks/gold/questions*.yaml`` with
 ``benchmarks/search_bench.py --answers``:
@@ -455,9 +456,12 @@ def _label(item: dict) -> str:
     title = item["document"].get("title") or "（无标题）"
     path = [_ENUM_RE.sub("", p) for p in item.get("path") or [] if p and p != title]
     where = f"《{title}》" + (f"（{' > '.join(path)[:40]}）" if path else "")
-    end = (item.get("validity") or {}).get("end")
+    v = item.get("validity") or {}
+    start, end = v.get("start"), v.get("end")
     if item.get("expired") and end:
         where += f"（已过期，有效期至{end}）"
+    elif start or end:  # a dated rule says its window
+        where += f"（有效期{start or ''}至{end or '长期'}）" if start else f"（有效期至{end}）"
     return where
 
 
@@ -565,6 +569,8 @@ def extractive(question: str, results: list[dict], engine) -> dict:
     best_score = results[0]["score"]
     cands = [_evaluate(it, best_score, terms, ask) for it in results[:CANDIDATES]]
     cands.sort(key=lambda c: -c.score)
+    # a candidate covering too little of the question never wins over one that covers enough
+    cands.sort(key=lambda c: c.coverage < MIN_COVERAGE)
     first = cands[0]
     if first.coverage < MIN_COVERAGE or absent_formal_terms(question, engine):
         return _not_found(question, results)

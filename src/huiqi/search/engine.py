@@ -105,8 +105,11 @@ class SearchEngine:
     """Search over one :class:`KeywordIndex`, optionally fused with a
     semantic scorer (``.scores(query) -> {clause_id: float}``)."""
 
-    def __init__(self, keyword: KeywordIndex, semantic=None, semantic_weight: float = SEMANTIC_WEIGHT) -> None:
+    def __init__(self, keyword: KeywordIndex, semantic=None, semantic_weight: float = SEMANTIC_WEIGHT,
+                 policy_links: dict[int, int] | None = None) -> None:
         self.keyword = keyword
+        #: clause id → clause id of its policy's authority (政策同一性, :mod:`huiqi.kb.policy_identity`)
+        self.policy_links = dict(policy_links or {})
         self.semantic = semantic
         self.semantic_weight = semantic_weight
         self._ids = np.array([r["id"] for r in keyword.records], dtype=np.int64)
@@ -165,18 +168,74 @@ class SearchEngine:
             return []
         mask = self._mask(filters)
         kw = self.keyword_scores(text) if mode != "semantic" else None
+        wide = k if not self.policy_links else min(MAX_TOP, k * 3 + 10)  # room for collapsed copies
         if mode == "keyword":
-            ranked = self._rank(kw, mask, k)
-            return [self._item(i, float(kw[i]), filters) for i in ranked]
-        sem = self._semantic_array(text)
-        if mode == "semantic":
-            ranked = self._rank(sem, mask, k, positive=False)
-            return [self._item(i, float(sem[i]), filters) for i in ranked]
-        depth = max(k, 50)
-        fused = rrf([self._rank(kw, mask, depth), self._rank(sem, mask, depth, positive=False)],
-                    weights=[1.0, self.semantic_weight])
-        order = sorted(fused, key=lambda i: (-fused[i], i))[:k]
-        return [self._item(i, fused[i], filters) for i in order]
+            ranked = self._rank(kw, mask, wide)
+            items = [self._item(i, float(kw[i]), filters) for i in ranked]
+        else:
+            sem = self._semantic_array(text)
+            if mode == "semantic":
+                ranked = self._rank(sem, mask, wide, positive=False)
+                items = [self._item(i, float(sem[i]), filters) for i in ranked]
+            else:
+                depth = max(wide, 50)
+                fused = rrf([self._rank(kw, mask, depth), self._rank(sem, mask, depth, positive=False)],
+                            weights=[1.0, self.semantic_weight])
+                order = sorted(fused, key=lambda i: (-fused[i], i))[:wide]
+                items = [self._item(i, fused[i], filters) for i in order]
+        return self.one_per_policy(items, past=asks_about_past(text))[:k]
+
+    def count(self, query: str, region: str | None = None, level: str | None = None, unit: str | None = None,
+              valid_at: date | str | None = None, doc: int | None = None) -> int:
+        """How many policies match ``query`` in keyword mode with the same
+        filters as :meth:`search` (共 N 条): clauses with a positive score,
+        clauses of one policy (政策同一性) counted once. Raises
+        :class:`SearchError` for bad input."""
+        text = clean_query(query)
+        filters = Filters.make(region=region, level=level, unit=unit, valid_at=valid_at, doc=doc)
+        if not self._ids.size or not text:
+            return 0
+        hit = np.flatnonzero(self._mask(filters) & (self.keyword_scores(text) > 0))
+        ids = self._ids[hit].tolist()
+        return len({self.policy_links.get(int(i), int(i)) for i in ids})
+
+    def one_per_policy(self, items: list[dict], past: bool = False) -> list[dict]:
+        """Ranked results with each policy once (政策同一性): of the
+        clauses stating the same policy, the first in-force one is kept
+        (the authority's when it ranks as well) at the rank of the policy's
+        best clause, with ``sources`` citing the policy's other clauses
+        (file and lines): an in-force copy is shown rather than an expired
+        one unless ``past`` (the question asks about the past). Every item
+        gets ``sources`` ([] outside a cluster)."""
+        groups: dict[int, list[dict]] = {}
+        for it in items:
+            auth = self.policy_links.get(it["id"])
+            if auth is not None:
+                groups.setdefault(auth, []).append(it)
+        out = []
+        for it in items:
+            auth = self.policy_links.get(it["id"])
+            if auth is None:
+                it["sources"] = []
+                out.append(it)
+                continue
+            members = groups[auth]
+            best = min(members, key=lambda m: ((m["expired"] and not past), m["id"] != auth, members.index(m)))
+            if best is not it:
+                continue
+            it["sources"] = self._sources(it["id"], auth)
+            out.append(it)
+        return out
+
+    def _sources(self, clause_id: int, auth: int) -> list[dict]:
+        """Citations of the other clauses of a policy cluster."""
+        out = []
+        for cid, a in self.policy_links.items():
+            if a == auth and cid != clause_id:
+                r = self.record(cid)
+                if r is not None:
+                    out.append({"id": cid, "document": dict(r["document"]), "source": dict(r["source"])})
+        return sorted(out, key=lambda x: x["id"])
 
     def _semantic_array(self, text: str) -> np.ndarray:
         raw = self.semantic.scores(text) or {}
@@ -212,6 +271,26 @@ class SearchEngine:
         }
 
 
+_PAST_RE = re.compile(r"过去|以前|之前|曾经|往年|当年|历史|已过期|已经过期|过期的|废止|原来|上一?轮|(?:19|20)[0-9]{2}年(?:的|时|那)")
+
+
+def asks_about_past(query: str) -> bool:
+    """Whether a question asks about the past (以前的政策, 2022年的…), so
+    expired clauses keep their relevance rank."""
+    return bool(_PAST_RE.search(query or ""))
+
+
+def _policy_links(session) -> dict[int, int]:
+    """``{clause id: authority clause id}`` of the stored policy clusters
+    (empty when the table is missing or empty)."""
+    try:
+        from huiqi.kb.policy_identity import load_links
+
+        return {cid: auth for cid, (auth, _) in load_links(session).items()}
+    except Exception:  # older database without policy_links
+        return {}
+
+
 _engines: dict[str, tuple[str, SearchEngine]] = {}
 _engines_lock = threading.Lock()
 
@@ -237,7 +316,7 @@ def open_engine(db: str | None = None, semantic=None, rebuild: bool = False) -> 
             if cached and cached[0] == fp and not rebuild and (semantic is None or cached[1].semantic is semantic):
                 return cached[1]
             index = build_or_load(url, s, rebuild=rebuild)
-            se = SearchEngine(index, semantic=semantic)
+            se = SearchEngine(index, semantic=semantic, policy_links=_policy_links(s))
             _engines[url] = (index.fingerprint, se)
     return se
 

@@ -28,9 +28,10 @@ from pathlib import Path
 
 import numpy as np
 
+from huiqi.rules.validity import effective_validity
 from huiqi.search import segment as seg
 
-INDEX_VERSION = "kw-2"
+INDEX_VERSION = "kw-3"
 """Bump when the indexed text or tokenisation changes (forces a rebuild)."""
 
 SEARCH_DIR = "search"
@@ -51,12 +52,15 @@ def clause_record(clause: dict, doc_validity: dict | None = None) -> dict:
     ``id, key, document{id, title, level, region}, path, text,
     source{file, start_line, end_line}, validity{start, end, basis, relative},
     responsible_units, fields, contacts, amounts, kind``. Clause validity
-    falls back to the document's (``doc_validity``) field by field."""
+    falls back to the document's (``doc_validity``) field by field, then
+    :func:`huiqi.rules.validity.effective_validity` applies the issue date
+    and a title's year (2024年…政策清单 → 2024)."""
     d = clause.get("document") or {}
     validity = dict(clause.get("validity") or {})
     for k, v in (doc_validity or {}).items():
         if validity.get(k) in (None, "") and v not in (None, ""):
             validity[k] = v
+    validity = effective_validity(validity, d)  # never before the issue date; a title's year
     return {
         "id": clause["id"],
         "key": clause.get("key"),

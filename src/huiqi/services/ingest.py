@@ -14,7 +14,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from huiqi.kb.db import session_scope
-from huiqi.kb.ingest import IngestReport, ProgressFn, ingest_paths
+from huiqi.kb.policy_identity import IdentityReport, has_links, refresh_identity
+from huiqi.kb.ingest import STATUS_ADDED, IngestReport, ProgressFn, ingest_paths
 from huiqi.rules.reviewed import load_reviewed_rules_report
 from huiqi.rules.store import ImportReport, SyncReport, import_reviewed, sync_extracted
 
@@ -25,13 +26,15 @@ log = logging.getLogger(__name__)
 class ServiceReport:
     """What :func:`ingest_and_refresh` did: the knowledge-base ``ingest``
     report, the extracted-rule ``rules`` sync, the reviewed-rule import
-    ``reviewed`` (``None`` when no rules directory was given), the search
+    ``reviewed`` (``None`` when no rules directory was given), the policy
+    clusters ``identity`` (``None`` when nothing changed), the search
     ``index`` refresh summary (``None`` when not refreshed or when it
     failed: then ``warnings`` says why; searches rebuild on first use)."""
 
     ingest: IngestReport
     rules: SyncReport
     reviewed: ImportReport | None = None
+    identity: IdentityReport | None = None
     index: dict | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -58,21 +61,33 @@ def sync_rules(engine: Engine) -> SyncReport:
         return sync_extracted(s)
 
 
+def refresh_policy_identity(engine: Engine, changed: bool = True) -> IdentityReport | None:
+    """Recompute the policy clusters (政策同一性, :func:`huiqi.kb.policy_identity.refresh_identity`)
+    in one transaction when ``changed`` (a file was added or changed) or
+    when none is stored yet; ``None`` when there was nothing to do."""
+    with session_scope(engine) as s:
+        if not changed and has_links(s):
+            return None
+        return refresh_identity(s)
+
+
 def ingest_and_refresh(engine: Engine, paths: list[Path], progress: ProgressFn | None = None, *,
                        rules_dir: Path | None = None, refresh_index: bool = True, budget=None) -> ServiceReport:
     """Ingest ``paths`` (files, in order) into ``engine``
     (:func:`huiqi.kb.ingest.ingest_paths`: one transaction per file, a bad
     file is reported and skipped), then store the extracted rules of the new
     clauses, import the reviewed rules of ``rules_dir`` when given (the
-    bundled ``data/rules`` when the bundled corpus is ingested), and refresh
-    the persisted search index. ``budget`` (a :class:`huiqi.kb.budget.Budget`)
-    parses each file in a worker process within its time and memory limits
-    (untrusted uploads). Raises only for database errors; a failed index
-    refresh is a warning."""
+    bundled ``data/rules`` when the bundled corpus is ingested), recompute
+    the policy clusters when a file changed (:func:`refresh_policy_identity`),
+    and refresh the persisted search index. ``budget`` (a
+    :class:`huiqi.kb.budget.Budget`) parses each file in a worker process
+    within its time and memory limits (untrusted uploads). Raises only for
+    database errors; a failed index refresh is a warning."""
     report = ingest_paths(engine, paths, progress=progress, budget=budget)
     rules = sync_rules(engine)
     reviewed = import_rules(engine, rules_dir) if rules_dir is not None else None
-    out = ServiceReport(report, rules, reviewed)
+    identity = refresh_policy_identity(engine, any(f.status == STATUS_ADDED for f in report.files))
+    out = ServiceReport(report, rules, reviewed, identity)
     out.warnings.extend(rules.problems)
     if reviewed is not None:
         out.warnings.extend(reviewed.errors)

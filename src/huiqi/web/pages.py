@@ -102,7 +102,9 @@ def search_page(
     except SearchError as exc:
         ctx["error"] = str(exc)
         return render("search.html", status=400, **ctx)
-    ctx.update(results=results, terms=query_terms(q))
+    total = st.search.count(q, region=region or None, level=level or None, unit=unit or None,
+                            valid_at=date.today() if valid else None)
+    ctx.update(results=results, terms=query_terms(q), total=max(total, len(results)))
     return render("search.html", **ctx)
 
 

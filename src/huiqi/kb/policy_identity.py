@@ -1,0 +1,316 @@
+"""Policy identity (政策同一性): near-identical clauses of different documents
+are one policy with several sources.
+
+A regional policy list is reprinted inside a compilation (汇编), a city list
+restates a regional measure with its own responsible units; the calculator,
+search and screening must show such a policy once. Detection uses general
+text similarity only (no document names, no line numbers):
+
+1. each clause text is normalised (:func:`normalise`: leading item labels
+   such as ``20.`` / ``（二十五）`` and a trailing responsible-unit bracket
+   〔责任单位：…〕 removed, then only letters, digits and CJK kept) and cut
+   into character 4-gram shingles;
+2. identical normalised texts are grouped and compared once (a reprint,
+   a corpus of copies); candidate pairs share shingles (inverted index); their Jaccard
+   similarity is computed. A pair is kept only when the two documents'
+   regions are compatible (one contains the other, or one is national or
+   autonomous-region wide) and their amounts agree (:func:`amounts_agree`:
+   the amounts of one are among the other's);
+3. a document pair supports reprinting when a share of the smaller
+   document's clauses have a near copy in the other (``support``). A clause
+   pair is the same policy when its similarity is at least
+   :data:`HIGH` with :data:`MIN_SUPPORT` support, or at least :data:`LOW`
+   with :data:`STRONG_SUPPORT` support (a restated list: most items copied,
+   some localised), or when one states the other with the same money (the
+   shorter's shingles :data:`CONTAINED` in the longer, both with amounts). Identical short lines of independent catalogues
+   (人才分类目录: 国家实验室主任) have little document support and stay apart.
+4. pairs are joined into clusters; the authority (权威来源) of a cluster is
+   the clause of the issuing document: a document that is not one of
+   several inside a compiled file first, then the earliest issue date, then
+   the highest level (国家 > 自治区 > 盟市 > 旗县), then the lowest id.
+
+Thresholds were chosen on the bundled corpus against
+``benchmarks/gold/policy_clusters.yaml`` (``benchmarks/identity_bench.py``
+prints precision and recall), so they are in-sample.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+#: Shingle length (characters).
+SHINGLE = 4
+#: Jaccard similarity of a copied clause (reprint, numbering changed).
+HIGH = 0.8
+#: Jaccard similarity of a restated clause inside a largely copied document.
+LOW = 0.5
+#: Share of the smaller document's clauses with a near copy (>= HIGH) in the
+#: other document for HIGH pairs, and for LOW pairs.
+MIN_SUPPORT = 0.25
+STRONG_SUPPORT = 0.3
+#: Share of the shorter clause's shingles found in the longer one for a
+#: clause restated inside a longer one with the same money (both state
+#: amounts, those of one all among the other's).
+CONTAINED = 0.9
+#: Shingles found in more clauses than this are boilerplate, not evidence.
+MAX_POSTINGS = 80
+#: Normalised texts shorter than this are never matched (a bare title line).
+MIN_CHARS = 8
+
+_LEVEL_RANK = {"国家": 0, "自治区": 1, "盟市": 2, "旗县": 3}
+_LABEL = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十百零〇0-9]{1,4}[)）、.．]\s*)+")
+_TAIL = re.compile(r"[（(〔【][^（(〔【）)〕】]{2,120}[）)〕】][。；;，,\s]*$")
+_KEEP = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]")
+
+
+def normalise(text: str) -> str:
+    """Clause text reduced for comparison: item label and trailing bracket
+    (the 责任单位 tag) removed, only digits, Latin letters and CJK kept."""
+    t = _LABEL.sub("", (text or "").strip())
+    t = _TAIL.sub("", t)
+    return _KEEP.sub("", t)
+
+
+def shingles(text: str, n: int = SHINGLE) -> frozenset[str]:
+    """Character ``n``-grams of :func:`normalise` of ``text`` (empty for a
+    text shorter than :data:`MIN_CHARS`)."""
+    return _grams(normalise(text), n)
+
+
+def _grams(t: str, n: int = SHINGLE) -> frozenset[str]:
+    if len(t) < MIN_CHARS:
+        return frozenset()
+    return frozenset(t[i:i + n] for i in range(max(1, len(t) - n + 1)))
+
+
+def amounts_agree(a: Iterable[float], b: Iterable[float]) -> bool:
+    """Whether two clauses' amounts (yuan) can belong to one policy: both
+    without amounts, or the amounts of one all among the other's."""
+    sa, sb = {round(float(x), 2) for x in a}, {round(float(x), 2) for x in b}
+    if not sa and not sb:
+        return True
+    if not sa or not sb:
+        return False
+    return sa <= sb or sb <= sa
+
+
+def _division(document: Mapping):
+    from huiqi.reference.regions import find_division
+
+    return find_division(document.get("region"))
+
+
+def regions_compatible(a: Mapping, b: Mapping) -> bool:
+    """Whether documents ``a`` and ``b`` ({level, region}) may state the same
+    policy: one is national or autonomous-region wide, or unknown, or one's
+    division contains the other's (鄂尔多斯市 ⊃ 伊金霍洛旗); a city of one
+    league and a league elsewhere are not."""
+    from huiqi.reference.regions import ancestors
+
+    if any(d.get("level") in ("国家", "自治区") or not d.get("region") for d in (a, b)):
+        return True
+    da, db = _division(a), _division(b)
+    if da is None or db is None:
+        return True
+    return da.code in ancestors(db.code) or db.code in ancestors(da.code)
+
+
+def _jaccard(a: frozenset, b: frozenset, inter: int) -> float:
+    return inter / (len(a) + len(b) - inter) if a and b else 0.0
+
+
+@dataclass
+class PolicyCluster:
+    """One policy stated by several clauses: ``authority`` (clause id of the
+    issuing document), ``members`` (all clause ids, authority included) and
+    ``similarity`` {clause id: best Jaccard to another member}."""
+
+    authority: int
+    members: list[int]
+    similarity: dict[int, float] = field(default_factory=dict)
+
+
+def authority_order(row: Mapping, compiled_docs: set) -> tuple:
+    """Sort key choosing the authority of a cluster among clause rows
+    (:func:`huiqi.kb.queries.list_policies` dicts): an issuing document
+    before a reprint inside a compiled file (``compiled_docs``: ids of
+    documents that share their file with other documents), then the earliest
+    issue date, the highest level, the lowest document and clause id."""
+    doc = row["document"]
+    issued = doc.get("issued")
+    try:
+        when = date.fromisoformat(str(issued)[:10]) if issued else date.max
+    except ValueError:
+        when = date.max
+    return (doc.get("id") in compiled_docs, when, _LEVEL_RANK.get(doc.get("level") or "", 4),
+            doc.get("id") or 0, row["id"])
+
+
+def detect_clusters(rows: list[Mapping], compiled_docs: set | None = None) -> list[PolicyCluster]:
+    """Clusters of clauses stating the same policy among ``rows`` (clause
+    dicts with ``id``, ``text``, ``amounts`` [{value_yuan}], ``document``
+    {id, level, region, issued}); see the module docstring for the method.
+    ``compiled_docs`` — ids of documents inside a compiled file (default:
+    documents sharing a ``document.source_file`` with another). Clusters
+    have at least two members from different documents; order is stable."""
+    if compiled_docs is None:
+        per_file: dict[str, set] = defaultdict(set)
+        for r in rows:
+            per_file[r["document"].get("source_file") or ""].add(r["document"].get("id"))
+        compiled_docs = {d for docs in per_file.values() if len(docs) > 1 for d in docs}
+    # identical normalised texts (a reprint, a copied corpus) are compared once
+    doc = [r["document"].get("id") for r in rows]
+    rep_of: dict[str, int] = {}
+    members: list[list[int]] = []
+    for i, r in enumerate(rows):
+        t = normalise(r["text"])
+        u = rep_of.setdefault(t, len(members))
+        if u == len(members):
+            members.append([])
+        members[u].append(i)
+    ush = [_grams(t) for t in rep_of]  # dict order = unique index order
+    postings: dict[str, list[int]] = defaultdict(list)
+    for u, g_set in enumerate(ush):
+        for g in g_set:
+            postings[g].append(u)
+    inter: Counter = Counter()
+    for ids in postings.values():
+        if len(ids) > MAX_POSTINGS:
+            continue
+        for x in range(len(ids)):
+            u = ids[x]
+            for v in ids[x + 1:]:
+                inter[(u, v)] += 1
+    candidates = [(u, u, 1.0, True) for u in range(len(members)) if len(members[u]) > 1 and ush[u]]
+    for (u, v), k in inter.items():
+        sim = _jaccard(ush[u], ush[v], k)
+        contained = k / min(len(ush[u]), len(ush[v])) >= CONTAINED
+        if sim >= LOW or contained:
+            candidates.append((u, v, sim, contained))
+    n_doc = Counter(doc)
+    pairs: list[tuple[int, int, float, bool]] = []
+    compat: dict[tuple, bool] = {}
+    money = [[a["value_yuan"] for a in r.get("amounts") or [] if a.get("value_yuan")] for r in rows]
+    for u, v, sim, contained in candidates:
+        for i in members[u]:
+            for j in members[v]:
+                if (u == v and j <= i) or doc[i] == doc[j]:
+                    continue
+                dk = (doc[i], doc[j]) if doc[i] < doc[j] else (doc[j], doc[i])
+                ok = compat.get(dk)
+                if ok is None:
+                    ok = compat[dk] = regions_compatible(rows[i]["document"], rows[j]["document"])
+                if not ok or not amounts_agree(money[i], money[j]):
+                    continue
+                pairs.append((i, j, sim, bool(contained and money[i] and money[j])))
+    copied: dict[tuple, set] = defaultdict(set)
+    for i, j, sim, _ in pairs:
+        if sim >= HIGH:
+            dk = (doc[i], doc[j]) if doc[i] < doc[j] else (doc[j], doc[i])
+            copied[dk].update((i, j))
+    supports: dict[tuple, float] = {}
+    for dk, side in copied.items():
+        smaller = min(n_doc[dk[0]], n_doc[dk[1]])
+        # clauses of the smaller document with a near copy in the other
+        n_copied = min(sum(1 for x in side if doc[x] == dk[0]), sum(1 for x in side if doc[x] == dk[1]))
+        supports[dk] = n_copied / smaller if smaller else 0.0
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    best: dict[int, float] = {}
+    for i, j, sim, money_inside in pairs:
+        dk = (doc[i], doc[j]) if doc[i] < doc[j] else (doc[j], doc[i])
+        support = supports.get(dk, 0.0)
+        if (sim >= HIGH and support >= MIN_SUPPORT) or (sim >= LOW and support >= STRONG_SUPPORT) \
+                or money_inside:
+            parent[find(i)] = find(j)
+            best[i] = max(best.get(i, 0.0), sim)
+            best[j] = max(best.get(j, 0.0), sim)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in best:
+        groups[find(i)].append(i)
+    out = []
+    for members in groups.values():
+        if len({doc[i] for i in members}) < 2:
+            continue
+        auth = min(members, key=lambda i: authority_order(rows[i], compiled_docs))
+        ids = sorted(rows[i]["id"] for i in members)
+        out.append(PolicyCluster(rows[auth]["id"], ids, {rows[i]["id"]: round(best[i], 4) for i in members}))
+    out.sort(key=lambda c: c.authority)
+    return out
+
+
+# --------------------------------------------------------------------------
+# storage
+
+
+@dataclass
+class IdentityReport:
+    """What :func:`refresh_identity` did: ``clusters`` found and ``clauses``
+    in them."""
+
+    clusters: int = 0
+    clauses: int = 0
+
+
+def current_rows(session) -> list[dict]:
+    """Current clauses of documents of kind ``document`` / ``guide`` as
+    :func:`huiqi.kb.queries.list_policies` dicts (what clusters are
+    computed over)."""
+    from sqlalchemy import select
+
+    from huiqi.kb.models import Document, SourceFile
+    from huiqi.kb.queries import list_policies
+
+    kinds = dict(session.execute(
+        select(Document.id, Document.kind).join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(SourceFile.is_current.is_(True))).all())
+    return [r for r in list_policies(session) if kinds.get(r["document"]["id"]) in ("document", "guide")]
+
+
+def refresh_identity(session) -> IdentityReport:
+    """Recompute the policy clusters of the current clauses and store them
+    in ``policy_links`` (:class:`huiqi.kb.models.PolicyLink`), replacing the
+    old ones, in the caller's transaction. About a second for 1,500 clauses;
+    :func:`huiqi.services.ingest.ingest_and_refresh` calls it only when an
+    ingest changed a file or no cluster is stored yet."""
+    from sqlalchemy import delete
+
+    from huiqi.kb.models import PolicyLink
+
+    clusters = detect_clusters(current_rows(session))
+    session.execute(delete(PolicyLink))
+    for c in clusters:
+        for cid in c.members:
+            session.add(PolicyLink(clause_id=cid, authority_id=c.authority, similarity=c.similarity.get(cid, 1.0)))
+    session.flush()
+    return IdentityReport(len(clusters), sum(len(c.members) for c in clusters))
+
+
+def has_links(session) -> bool:
+    """Whether any policy cluster is stored."""
+    from sqlalchemy import select
+
+    from huiqi.kb.models import PolicyLink
+
+    return session.execute(select(PolicyLink.clause_id).limit(1)).first() is not None
+
+
+def load_links(session) -> dict[int, tuple[int, float]]:
+    """``{clause id: (authority clause id, similarity)}`` of every stored
+    cluster member (authorities map to themselves)."""
+    from sqlalchemy import select
+
+    from huiqi.kb.models import PolicyLink
+
+    return {cid: (auth, sim) for cid, auth, sim in session.execute(
+        select(PolicyLink.clause_id, PolicyLink.authority_id, PolicyLink.similarity))}
