@@ -297,9 +297,11 @@ def test_batch_status_equals_engine_match(synthetic, ruleset):
         m = match(profiles[pid], day, ruleset=ruleset, clause_ids=ids)
         for r in m["results"]:
             got_status = batch_status(got[(pid, r["id"])], checkable[r["id"]])
-            # the one documented difference (batch_status): code 2 also holds the engine's
-            # "unchecked" of a checkable clause none of whose checkable conditions was met
-            assert got_status == r["status"] or (got_status, r["status"]) == ("likely", "unchecked"), (pid, r["id"])
+            # the documented differences (batch_status): the SQL outcome cannot tell whether a
+            # met fact of the firm carries the outcome (a met leaf inside a failed OR branch), so
+            # the engine's "unchecked" may be code 2 (likely) or 3 (eligible) in the batch
+            assert got_status == r["status"] or (
+                r["status"] == "unchecked" and got_status in ("likely", "eligible")), (pid, r["id"])
             statuses.add(r["status"])
     assert {"eligible", "ineligible", "needs_info"} <= statuses
 

@@ -994,7 +994,7 @@ def rules_from_ruleset(ruleset: Any, as_of: date | None = None,
     out = []
     present = {e.id for e in ruleset.entries}
     for entry in ruleset.entries:
-        if not screens_for_firms(entry, present):
+        if not screens_for_firms(entry, present) or not tests_the_firm(entry):
             continue
         item = entry.screening_rule(as_of)
         if item is None:
@@ -1004,6 +1004,27 @@ def rules_from_ruleset(ruleset: Any, as_of: date | None = None,
             continue
         out.append(validity_gate(entry, item))
     return out
+
+
+def tests_the_firm(entry: Any) -> bool:
+    """Whether some condition of ``entry`` (a :class:`huiqi.calc.engine.RuleEntry`,
+    tracks included) tests a fact of the firm itself — a leaf whose kind is
+    not generic (text, region) and whose attribute does not only name the
+    kind of subject (for extracted rules: entity type, size class,
+    products). Without one the calculator can only say ``unchecked`` (or
+    ``ineligible``), never ``eligible``, so batch screening does not list
+    the clause at all (issue 11: one generic condition must not make a
+    firm eligible)."""
+    from huiqi.calc.engine import GENERIC_KINDS, SUBJECT_ONLY_EXTRACTED, SUBJECT_ONLY_REVIEWED
+
+    reviewed = entry.origin == "reviewed"
+    if reviewed and entry.rule.conditions is None and not entry.rule.tracks:
+        return True  # a reviewed rule without conditions applies to every firm of its region
+    generic = {"text"} if reviewed else GENERIC_KINDS
+    subject = SUBJECT_ONLY_REVIEWED if reviewed else SUBJECT_ONLY_EXTRACTED
+    cond = entry.screening_condition()
+    return cond is not None and any(
+        leaf.kind not in generic and (leaf.attribute or "") not in subject for leaf in cond.leaves())
 
 
 #: Beneficiaries (受益对象) whose money is not a firm's: never screened.
