@@ -67,16 +67,25 @@ def test_calculator_results_then_answer_a_next_question(page, live_server):
     prompts = page.locator("#next-questions li.nq > label").all_inner_texts()
     assert prompts
     shot(page, "calculator-results", full_page=False)
-    # answer the first question that takes a typed value, inline, and refine
+    # answer the first shown question inline (typed value, choice or checkbox), and refine
     items = page.locator("#next-questions li.nq")
     for i in range(items.count()):
-        box = items.nth(i).locator("input[type=text]")
+        item = items.nth(i)
+        box = item.locator("input[type=text], input[type=number], input[inputmode]")
+        choice = item.locator("select")
+        checks = item.locator("input[type=checkbox]")
         if box.count() and box.first.is_visible():  # the first questions are shown, the rest folded
-            prompt = items.nth(i).locator("label").first.inner_text()
             box.first.fill("5000000")
-            with page.expect_navigation():
-                items.nth(i).locator("button").click()
-            break
+        elif choice.count() and choice.first.is_visible():
+            choice.first.select_option(index=1)
+        elif checks.count() and checks.first.is_visible():
+            checks.first.check()
+        else:
+            continue
+        prompt = item.locator("label").first.inner_text()
+        with page.expect_navigation():
+            item.locator("button").click()
+        break
     else:
         pytest.fail("没有可以直接填写的追问")
     page.wait_for_selector("#results")

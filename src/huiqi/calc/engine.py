@@ -1127,6 +1127,8 @@ def match(
 DEFAULT_LIMIT = 30
 #: Next questions in the firm view (ranked by the money they settle).
 FIRM_QUESTIONS = 10
+#: Citations of other copies of a policy listed per result in the firm view (the rest counted).
+FIRM_SOURCES = 3
 #: To-confirm reasons listed per result in the firm view (the rest counted).
 FIRM_CONFIRM_REASONS = 4
 
@@ -1148,14 +1150,14 @@ def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include
     :data:`FIRM_CONFIRM_REASONS` to-confirm ones are kept (the rest counted
     in one line); reasons keep their condition,
     outcome and detail, each cut at 60 characters, and the clause
-    text at 160 (the full text is one request away: ``/api/clauses/{id}``)."""
+    text at 100 (the full text is one request away: ``/api/clauses/{id}``)."""
     want = set(include)
     picked = [r for r in results if r["status"] in want]
     picked = picked[offset:] if limit is None else picked[offset:offset + limit]
     out = []
     for r in picked:
         r = dict(r)
-        r["text"] = r["text"] if len(r["text"]) <= 160 else r["text"][:159] + "…"
+        r["text"] = _cut(r["text"], 100)
         reasons, confirm = [], 0
         for x in r["reasons"]:  # every checked reason; the first few to-confirm ones
             if x["outcome"] == "to_confirm":
@@ -1163,11 +1165,17 @@ def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include
                 if confirm > FIRM_CONFIRM_REASONS:
                     continue
             reasons.append({**x, "condition": _cut(x.get("condition"), 60), "detail": _cut(x.get("detail"), 60),
-                            "source_text": _cut(x.get("source_text"), 60)})
+                            "source_text": _cut(x.get("source_text"), 40)})
         if confirm > FIRM_CONFIRM_REASONS:
             reasons.append({"condition": f"另有 {confirm - FIRM_CONFIRM_REASONS} 项须人工确认的条件，见条款原文",
                             "outcome": "to_confirm", "source_text": "", "detail": ""})
         r["reasons"] = reasons
+        if isinstance(r.get("validity"), dict):  # the window's words, cut (the clause page has them whole)
+            r["validity"] = {**r["validity"], "basis": _cut(r["validity"].get("basis"), 60) or None,
+                             "note": _cut(r["validity"].get("note"), 60)}
+        if len(r.get("sources") or []) > FIRM_SOURCES:  # other copies of the policy: the first few, counted
+            r["sources_total"] = len(r["sources"])
+            r["sources"] = r["sources"][:FIRM_SOURCES]
         out.append(r)
     return out
 

@@ -170,6 +170,8 @@ async def api_match(
     else:
         result = run_match(st, profile, as_of)
     result["results"] = firm_view(result["results"], limit=limit, include=want, offset=offset)
+    # benefits for the firm's people (惠及贵企业员工/人才): the same short, trimmed view
+    result["for_people"] = firm_view(result.get("for_people") or [], limit=limit, include=want, offset=offset)
     result["next_questions"] = result["next_questions"][:FIRM_QUESTIONS]
     return json_response(result)
 

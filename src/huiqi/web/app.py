@@ -44,6 +44,30 @@ def _upload_limit() -> int:
     return int(mb * 1024 * 1024) if mb > 0 else MAX_UPLOAD_BYTES
 
 
+#: Error codes of routes behind a login (huiqi.web.auth.require): not logged
+#: in, role lacks the permission or CSRF failed, outside the scope or
+#: unknown, stale edit, invalid values.
+AUTH_ERRORS = (401, 403, 404, 409, 422)
+
+
+def _document_auth_errors(router) -> None:
+    """Declare :data:`AUTH_ERRORS` (with the project's error body) on every
+    JSON API route of ``router`` that requires a login, so the OpenAPI
+    document lists every status code those routes really answer."""
+    from fastapi.routing import APIRoute
+
+    from huiqi.web.errors import error_responses
+
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.path.startswith("/api") and _requires_login(route):
+            for code, spec in error_responses(*AUTH_ERRORS).items():
+                route.responses.setdefault(code, spec)
+
+
+def _requires_login(route) -> bool:
+    return any(getattr(d.call, "__qualname__", "").startswith("require.") for d in route.dependant.dependencies)
+
+
 def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
     """Build the web application over the knowledge base ``db`` (a SQLAlchemy
     URL or SQLite path; default as in :func:`huiqi.config.resolve_db`).
@@ -85,6 +109,8 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
 
     from huiqi.web import admin, api, auth, officer_api, officer_pages, pages, review_pages, rules_api
 
+    for router in (api.router, admin.router, auth.router, officer_api.router, rules_api.router):
+        _document_auth_errors(router)
     app.include_router(api.router)
     app.include_router(admin.router)
     app.include_router(auth.router)

@@ -32,7 +32,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from huiqi.web.errors import ApiError, wants_html
+from huiqi.web.errors import ApiError, error_responses, wants_html
 
 router = APIRouter(tags=["账号"])
 
@@ -184,7 +184,7 @@ def do_login(request: Request, username: str, password: str, kind: str):
     return p, token, expires
 
 
-@router.post("/api/auth/token", summary="用用户名和密码获取访问令牌")
+@router.post("/api/auth/token", summary="用用户名和密码获取访问令牌", responses=error_responses(401, 422, 423, 429))
 def api_token(request: Request, body: dict = Body(..., examples=[{"username": "officer1", "password": "…"}])):
     """``{username, password}`` → ``{access_token, token_type: "bearer",
     role, expires_at}`` (ISO UTC). Wrong credentials → 401; locked → 423;
@@ -197,7 +197,7 @@ def api_token(request: Request, body: dict = Body(..., examples=[{"username": "o
                          "expires_at": expires.isoformat(timespec="seconds") + "Z"})
 
 
-@router.get("/api/auth/me", summary="当前登录的账号")
+@router.get("/api/auth/me", summary="当前登录的账号", responses=error_responses(401))
 def api_me(request: Request):
     """``{id, username, role, unit, region, region_name, firm_code,
     permissions}``; not logged in → 401."""
