@@ -315,5 +315,6 @@ def periodic_report(session: Session, p: Principal, start: date, end: date, toda
             r = session.get(m.Request, e.request_id)
             cands.append({"no": r.no, "unit": e.unit or "民营经济发展服务部门",
                           "region": region_name(r.region) if r.region else "", "overdue_days": e.overdue_days})
-    return {"start": start.isoformat(), "end": end.isoformat(), "total": stats(reqs), "by_region": by_region,
+    return {"start": start.isoformat(), "end": end.isoformat(), "total": {"name": "全部", **stats(reqs)},
+            "by_region": by_region,
             "by_unit": by_unit, "candidates": cands}
