@@ -73,7 +73,7 @@ CLOCK_REOPEN = "reopen_reply"
 CLOCK_OPINION = "opinion"
 CLOCK_REVISIT = "revisit"
 CLOCK_LABELS = {
-    CLOCK_TRIAGE: "分办转办（1个工作日）", CLOCK_SIGN: "签收", CLOCK_REPLY: "办结反馈", CLOCK_INTERIM: "阶段性反馈",
+    CLOCK_TRIAGE: "分办转办", CLOCK_SIGN: "签收", CLOCK_REPLY: "办结反馈", CLOCK_INTERIM: "阶段性反馈",
     CLOCK_FINAL: "承诺办结", CLOCK_REOPEN: "重新办理反馈", CLOCK_OPINION: "企业意见", CLOCK_REVISIT: "回访",
 }
 

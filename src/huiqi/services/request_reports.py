@@ -38,13 +38,24 @@ def clock_dict(c: m.RequestClock, today: date) -> dict:
     return {"id": c.id, "kind": c.kind, "label": m.CLOCK_LABELS.get(c.kind, c.kind), "n": c.n, "days": c.days,
             "unit": c.unit, "start": _iso(c.start_date), "due": _iso(c.due_date), "met": _iso(c.met_at),
             "breached": _iso(c.breached_at), "cancelled": _iso(c.cancelled_at), "on_time": on_time,
+            "met_local": beijing_time(c.met_at),
             "overdue": c.met_at is None and c.cancelled_at is None and today > c.due_date,
             "provisional": bool(c.provisional)}
 
 
+def beijing_time(utc: datetime | None) -> str:
+    """``YYYY-MM-DD HH:MM`` in Beijing time of a naive UTC datetime ('' for ``None``)."""
+    if utc is None:
+        return ""
+    from datetime import timezone
+
+    return utc.replace(tzinfo=timezone.utc).astimezone(svc.BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
 def event_dict(e: m.RequestEvent) -> dict:
-    """``{seq, at, kind, label, from_status, to_status, actor, unit, payload}``."""
-    return {"seq": e.seq, "at": _iso(e.at), "kind": e.kind, "label": svc.ACTION_LABELS.get(e.kind, e.kind),
+    """``{seq, at, at_local, kind, label, from_status, to_status, actor,
+    unit, payload}`` (``at`` ISO UTC, ``at_local`` Beijing time)."""
+    return {"seq": e.seq, "at": _iso(e.at), "at_local": beijing_time(e.at), "kind": e.kind, "label": svc.ACTION_LABELS.get(e.kind, e.kind),
             "from_status": e.from_status, "to_status": e.to_status, "actor": e.actor_name, "unit": e.actor_unit,
             "payload": e.payload or {}}
 
@@ -175,7 +186,7 @@ def public_status(session: Session, query_code: str, phone4: str) -> dict | None
                                                           m.RequestEvent.visible_to_firm.is_(True))
                              .order_by(m.RequestEvent.seq))
     return {"no": req.no, "title": req.title, "status_label": m.STATUS_LABELS.get(req.status, req.status),
-            "events": [{"at": _iso(e.at), "label": svc.ACTION_LABELS.get(e.kind, e.kind)} for e in events]}
+            "events": [{"at": _iso(e.at), "at_local": beijing_time(e.at), "label": svc.ACTION_LABELS.get(e.kind, e.kind)} for e in events]}
 
 
 # ---------------------------------------------------------------- 台账

@@ -700,7 +700,7 @@ def _tick_clock(session: Session, clock_id: int, at: datetime, today: date, repo
             _notify(session, req, rung, "unit", c.unit, text, at)
         _notify(session, req, rung, "region", req.region, text, at)
         _event(session, req, "escalate", None, at, req.status, req.status,
-               {"rung": rung, "clock": c.kind, "clock_n": c.n, "due": c.due_date, "overdue_days": over,
+               {"rung": rung, "clock": c.kind, "clock_label": label, "clock_n": c.n, "due": c.due_date, "overdue_days": over,
                 "unit": c.unit})
         report.issued.append((req.no or str(req.id), c.kind, rung))
     return report
