@@ -56,3 +56,38 @@ def test_calendar_import_and_tick(tmp_path, monkeypatch):
     r = runner.invoke(app, ["tick", "--now", "yesterday", "--db", db])
     assert r.exit_code == 2 and "时间格式无效" in r.output
     engine.dispose()
+
+
+def test_two_tick_processes_at_once(tmp_path):
+    """Two ``huiqi tick`` processes started together on one SQLite file:
+    every rung is issued once in total (the two outputs are disjoint)."""
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import func, select
+
+    from huiqi.kb.db import get_engine, session_scope, upgrade
+    from huiqi.kb.requests import RequestEscalation, RequestEvent
+    from huiqi.services import requests as svc
+    from tests.services.requests_env import REQUEST, bj, make_accounts
+
+    db = str(tmp_path / "r.db")
+    engine = get_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    P = make_accounts(engine)
+    with session_scope(engine) as s:
+        for _ in range(6):
+            svc.submit(s, P["firm"], REQUEST, bj("2026-06-01T09:00"))
+    env = {**os.environ, "HUIQI_NOW": "2026-06-12T09:00"}
+    cmd = [sys.executable, "-m", "huiqi", "tick", "--db", db, "--json"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [o[1].decode() for o in outs]
+    issued = [(i["no"], i["clock"], i["rung"]) for o in outs for i in json.loads(o[0])["issued"]]
+    # each triage clock (due 06-02, 8 wd over on 06-12): 催办, 督办, 通报
+    assert len(issued) == len(set(issued)) == 6 * 3
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count(RequestEscalation.id))) == 18
+        assert s.scalar(select(func.count(RequestEvent.id)).where(RequestEvent.kind == "escalate")) == 18
+    engine.dispose()
