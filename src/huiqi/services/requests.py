@@ -609,20 +609,22 @@ class TickReport:
     timeouts: int = 0
 
 
-def _rungs_due(cal: WorkCalendar, c: m.RequestClock, req: m.Request, today: date) -> list[tuple[str, int]]:
-    remind_on = c.due_date if (c.days or 0) <= 1 else cal.previous_workday(c.due_date)
+def _rungs_due(cal: WorkCalendar, kind: str, days: int | None, due: date, return_count: int, reopen_count: int,
+               today: date) -> list[tuple[str, int]]:
+    """The rungs due today on a clock (``[(rung, working days overdue)]``)."""
+    remind_on = due if (days or 0) <= 1 else cal.previous_workday(due)
     out = []
-    if remind_on <= today <= c.due_date:
+    if remind_on <= today <= due:
         out.append((m.RUNG_REMIND, 0))
-    if today > c.due_date:
-        over = cal.workdays_between(c.due_date, today)
+    if today > due:
+        over = cal.workdays_between(due, today)
         out.append((m.RUNG_URGE, over))
         if over >= SUPERVISE_AFTER:
             out.append((m.RUNG_SUPERVISE, over))
         if over >= NOTICE_AFTER:
             out.append((m.RUNG_NOTICE, over))
-    if (c.kind == m.CLOCK_TRIAGE and (req.return_count or 0) >= RETURNS_FOR_SUPERVISE) or (
-            c.kind == m.CLOCK_REOPEN and (req.reopen_count or 0) >= 2):
+    if (kind == m.CLOCK_TRIAGE and (return_count or 0) >= RETURNS_FOR_SUPERVISE) or (
+            kind == m.CLOCK_REOPEN and (reopen_count or 0) >= 2):
         if all(r != m.RUNG_SUPERVISE for r, _ in out):
             out.append((m.RUNG_SUPERVISE, 0))  # 推诿扯皮 risk: returned / dissatisfied twice
     return out
@@ -647,17 +649,44 @@ def tick(engine, at: datetime | None = None) -> TickReport:
     at = at or now_utc()
     today = local_date(at)
     report = TickReport(at, today)
-    ids = run_tx(engine, lambda s: list(s.scalars(select(m.RequestClock.id).where(
-        m.RequestClock.met_at.is_(None), m.RequestClock.cancelled_at.is_(None)).order_by(m.RequestClock.id))))
+    cal, ids = run_tx(engine, lambda s: _pending(s, today))
     for cid in ids:
-        part = run_tx(engine, lambda s, cid=cid: _tick_clock(s, cid, at, today, TickReport(at, today)))
+        part = run_tx(engine, lambda s, cid=cid: _tick_clock(s, cid, at, today, TickReport(at, today), cal))
         report.breached += part.breached
         report.timeouts += part.timeouts
         report.issued.extend(part.issued)
     return report
 
 
-def _tick_clock(session: Session, clock_id: int, at: datetime, today: date, report: TickReport) -> TickReport:
+def _pending(session: Session, today: date) -> tuple[WorkCalendar, list[int]]:
+    """The calendar and the ids of the open clocks with work due today (a
+    breach to mark, a rung not yet issued, an opinion timeout), found in
+    one read so that a pass with nothing to do writes nothing."""
+    cal = load_calendar(session)
+    rows = session.execute(
+        select(m.RequestClock.id, m.RequestClock.kind, m.RequestClock.days, m.RequestClock.due_date,
+               m.RequestClock.breached_at, m.Request.status, m.Request.return_count, m.Request.reopen_count)
+        .join(m.Request, m.Request.id == m.RequestClock.request_id)
+        .where(m.RequestClock.met_at.is_(None), m.RequestClock.cancelled_at.is_(None))
+        .order_by(m.RequestClock.id)).all()
+    issued = set(session.execute(
+        select(m.RequestEscalation.clock_id, m.RequestEscalation.rung)
+        .join(m.RequestClock, m.RequestClock.id == m.RequestEscalation.clock_id)
+        .where(m.RequestClock.met_at.is_(None), m.RequestClock.cancelled_at.is_(None))).all())
+    out = []
+    for cid, kind, days, due, breached, status, returns, reopens in rows:
+        if today > due and breached is None:
+            out.append(cid)
+        elif kind == m.CLOCK_OPINION:
+            if today > due and status == m.REPLIED:
+                out.append(cid)
+        elif any((cid, r) not in issued for r, _ in _rungs_due(cal, kind, days, due, returns, reopens, today)):
+            out.append(cid)
+    return cal, out
+
+
+def _tick_clock(session: Session, clock_id: int, at: datetime, today: date, report: TickReport,
+                cal: WorkCalendar) -> TickReport:
     c = session.get(m.RequestClock, clock_id)
     if c is None or c.met_at is not None or c.cancelled_at is not None:
         return report
@@ -666,7 +695,6 @@ def _tick_clock(session: Session, clock_id: int, at: datetime, today: date, repo
     session.refresh(c)
     if c.met_at is not None or c.cancelled_at is not None:
         return report
-    cal = load_calendar(session)
     if today > c.due_date and c.breached_at is None:
         res = session.execute(update(m.RequestClock).where(m.RequestClock.id == c.id,
                                                            m.RequestClock.breached_at.is_(None))
@@ -686,7 +714,7 @@ def _tick_clock(session: Session, clock_id: int, at: datetime, today: date, repo
                 _open_clock(session, cal, req, m.CLOCK_REVISIT, at, REVISIT_DAYS, None)
                 report.timeouts += 1
         return report
-    for rung, over in _rungs_due(cal, c, req, today):
+    for rung, over in _rungs_due(cal, c.kind, c.days, c.due_date, req.return_count, req.reopen_count, today):
         try:
             with session.begin_nested():
                 session.add(m.RequestEscalation(clock_id=c.id, request_id=req.id, rung=rung, unit=c.unit,
