@@ -81,7 +81,7 @@ def _submit(page, selector):
         page.click(selector)
 
 
-def test_request_path_firm_officer_handler_league(page, phone, requests_server):
+def test_request_path_firm_officer_handler_league(page, phone, requests_server, tmp_path):
     base, url = requests_server
     # 1. the firm submits on a phone
     _at("2026-09-30T09:00")
@@ -94,11 +94,15 @@ def test_request_path_firm_officer_handler_league(page, phone, requests_server):
     phone.select_option("#region", "152921")
     phone.fill("#contact-name", "王经理")
     phone.fill("#contact-phone", "13900001234")
+    material = tmp_path / "用地审批受理回执.pdf"
+    material.write_bytes(b"%PDF-1.4 receipt")
+    phone.set_input_files("#files", str(material))
     _fits(phone)
     _submit(phone, "#submit-request")
     assert "进度查询码" in phone.locator(".notice").inner_text()
     rid = int(re.search(r"/requests/(\d+)", phone.url).group(1))
     code = phone.locator("#query-code").inner_text()
+    assert "用地审批受理回执.pdf" in phone.locator("#attachments").inner_text()
     _fits(phone)
 
     # 2. the 旗区 service officer routes it within the working day (desktop)
@@ -192,7 +196,7 @@ def test_request_path_firm_officer_handler_league(page, phone, requests_server):
     ledger = list(wb["诉求台账"].iter_rows(values_only=True))
     events = [r for r in wb["办理过程"].iter_rows(values_only=True) if r[0] == ledger[1][0]]
     assert ledger[1][10] == "已办结" and ledger[1][18] == 1
-    assert [e[3] for e in events] == ["提交诉求", "分办转办", "督办提醒", "督办提醒", "签收", "办理反馈", "企业意见",
+    assert [e[3] for e in events] == ["提交诉求", "补充材料", "分办转办", "督办提醒", "督办提醒", "签收", "办理反馈", "企业意见",
                                       "办理反馈", "企业意见", "回访"]
     # the public status page answers to the code plus the phone's last 4 digits
     phone.context.clear_cookies()

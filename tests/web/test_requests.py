@@ -169,3 +169,26 @@ def test_pages_firm_and_officer(ws):
     login("right_banner")
     assert c.get(f"/officer/requests/{rid}").status_code == 404
     assert c.get("/requests/status?code=NOPE&phone4=1234").status_code == 404
+
+
+def test_attachments(ws):
+    c, t = ws
+    rid = c.post("/api/requests", json={**REQUEST, "title": "附件测试"}, headers=t["firm"]).json()["id"]
+    files = [("files", ("营业执照.pdf", b"%PDF-1.4 test")), ("files", ("说明.txt", "补充说明".encode()))]
+    r = c.post(f"/api/requests/{rid}/attachments", files=files, headers=t["firm"])
+    assert r.status_code == 201, r.text
+    ids = [a["id"] for a in r.json()]
+    view = c.get(f"/api/requests/{rid}", headers=t["intake"]).json()
+    assert [a["file_name"] for a in view["attachments"]] == ["营业执照.pdf", "说明.txt"]
+    assert [e["kind"] for e in view["events"]] == ["submit", "attachment", "attachment"]
+    got = c.get(f"/api/request-attachments/{ids[1]}", headers=t["intake"])
+    assert got.status_code == 200 and got.content == "补充说明".encode()
+    # scope: another 旗区 or another firm cannot fetch it, even by id
+    assert c.get(f"/api/request-attachments/{ids[0]}", headers=t["right_banner"]).status_code == 404
+    assert c.get(f"/api/request-attachments/{ids[0]}", headers=t["firm2"]).status_code == 404
+    assert c.post(f"/api/requests/{rid}/attachments", files=files, headers=t["firm2"]).status_code == 404
+    # a wrong type or an empty file: 422 naming the file, nothing stored
+    bad = c.post(f"/api/requests/{rid}/attachments", files=[("files", ("a.pdf", b"x")), ("files", ("run.exe", b"MZ"))],
+                 headers=t["firm"])
+    assert bad.status_code == 422 and "run.exe" in bad.json()["detail"]
+    assert len(c.get(f"/api/requests/{rid}", headers=t["firm"]).json()["attachments"]) == 2

@@ -218,6 +218,22 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class RequestAttachment(Base):
+    """A file of a request (材料): ``file_name`` as uploaded, ``stored_name``
+    the random name under ``<derived dir>/request_attachments``, ``size`` in
+    bytes, who uploaded it and when."""
+
+    __tablename__ = "request_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
+    file_name: Mapped[str] = mapped_column(Text)
+    stored_name: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class CalendarOverride(Base):
     """One day of the working-day calendar set by an officer or imported
     from the yearly 放假安排 notice: ``is_workday``, ``note`` (holiday name

@@ -93,6 +93,11 @@ def request_view(session: Session, p: Principal, req: m.Request, today: date | N
         "deadlines": [clock_dict(c, today) for c in clocks
                       if not firm or c.kind in (m.CLOCK_REPLY, m.CLOCK_INTERIM, m.CLOCK_FINAL, m.CLOCK_REOPEN)],
         "actions": svc.allowed_actions(session, p, req),
+        "attachments": [{"id": a.id, "file_name": a.file_name, "size": a.size, "uploaded_by": a.uploaded_by,
+                         "uploaded_at": _iso(a.uploaded_at)}
+                        for a in session.scalars(select(m.RequestAttachment).where(
+                            m.RequestAttachment.request_id == req.id).order_by(m.RequestAttachment.id))],
+        "can_attach": req.status in m.OPEN_STATES,
     })
     return out
 

@@ -81,9 +81,9 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 ACTION_LABELS = {"submit": "提交诉求", "route": "分办转办", "not_accept": "不予受理", "sign": "签收",
                  "give_back": "退回", "interim": "阶段性反馈", "reply": "办理反馈", "opinion": "企业意见",
                  "revisit": "回访", "withdraw": "撤回", "escalate": "督办提醒", "opinion_timeout": "企业未反馈意见",
-                 "clock_recomputed": "时限重算"}
+                 "clock_recomputed": "时限重算", "attachment": "补充材料"}
 #: events a firm sees on its timeline
-FIRM_VISIBLE = {"submit", "route", "not_accept", "sign", "interim", "reply", "opinion", "revisit", "withdraw",
+FIRM_VISIBLE = {"attachment", "submit", "route", "not_accept", "sign", "interim", "reply", "opinion", "revisit", "withdraw",
                 "opinion_timeout"}
 
 
@@ -592,6 +592,62 @@ def _withdraw(session, cal, p, req, data, at):
 
 _ACTIONS = {"route": _route, "not_accept": _not_accept, "sign": _sign, "give_back": _give_back,
             "interim": _interim, "reply": _reply, "opinion": _opinion, "revisit": _revisit, "withdraw": _withdraw}
+
+
+# ---------------------------------------------------------------- attachments
+
+#: accepted attachment types and limits
+ATTACHMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".txt", ".zip")
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 20
+
+
+def check_attachment(file_name: str, size: int) -> str:
+    """The lower-case suffix of an acceptable file; raises
+    :class:`RequestError` 422 naming the file for a wrong type, an empty
+    file or one over :data:`MAX_ATTACHMENT_BYTES`."""
+    import os.path
+
+    name = (file_name or "").strip()
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix not in ATTACHMENT_SUFFIXES:
+        raise RequestError(422, f"{name or '文件'}：不支持的类型（可上传 {'、'.join(ATTACHMENT_SUFFIXES)}）", "files")
+    if size <= 0:
+        raise RequestError(422, f"{name}：文件为空", "files")
+    if size > MAX_ATTACHMENT_BYTES:
+        raise RequestError(422, f"{name}：超过 {MAX_ATTACHMENT_BYTES // 1024 // 1024} MB", "files")
+    return suffix
+
+
+def add_attachment(session: Session, p: Principal, request_id: int, file_name: str, stored_name: str, size: int,
+                   at: datetime | None = None) -> m.RequestAttachment:
+    """Record an uploaded file (材料) of a request still open: by the firm
+    itself or an officer who may see it; one ``attachment`` event. Raises
+    :class:`RequestError` 404/409/422."""
+    at = at or now_utc()
+    req = get_request(session, p, request_id, lock=True)
+    if req.status not in m.OPEN_STATES:
+        raise RequestError(409, f"当前状态“{m.STATUS_LABELS.get(req.status, req.status)}”不能再补充材料")
+    if p.role != ROLE_ENTERPRISE and not p.can(PERM_REQUEST_HANDLE):
+        raise RequestError(403, "无权补充材料")
+    n = session.scalar(select(func.count(m.RequestAttachment.id)).where(m.RequestAttachment.request_id == req.id))
+    if (n or 0) >= MAX_ATTACHMENTS:
+        raise RequestError(422, f"每件诉求最多 {MAX_ATTACHMENTS} 个附件", "files")
+    a = m.RequestAttachment(request_id=req.id, file_name=file_name[:200], stored_name=stored_name, size=size,
+                            uploaded_by=p.username, uploaded_at=at)
+    session.add(a)
+    session.flush()
+    _event(session, req, "attachment", p, at, req.status, req.status, {"file": a.file_name, "size": size})
+    return a
+
+
+def get_attachment(session: Session, p: Principal, attachment_id: int) -> m.RequestAttachment:
+    """An attachment of a request ``p`` may see; otherwise 404."""
+    a = session.get(m.RequestAttachment, attachment_id) if 0 < attachment_id < 2**62 else None
+    if a is None:
+        raise RequestError(404, f"没有附件 {attachment_id}")
+    get_request(session, p, a.request_id)
+    return a
 
 
 # ---------------------------------------------------------------- tick

@@ -21,6 +21,8 @@ log and the audit log.
   ``/revisit`` ``{level, resolved, notes}``; ``/withdraw``. Optional
   ``version`` in the body (409 when stale) and header ``Idempotency-Key``
   (a repeated key returns the request unchanged: one event);
+* ``POST /api/requests/{id}/attachments`` (multipart ``files``) → 201;
+  ``GET /api/request-attachments/{id}`` → the file;
 * ``GET /api/requests-queues``, ``GET /api/requests-report?start=&end=``,
   ``GET /api/requests-ledger.xlsx`` (officers);
 * ``GET /api/requests-status?code=&phone4=`` (public 进度查询);
@@ -35,7 +37,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from huiqi.kb.accounts import PERM_CALENDAR_EDIT, PERM_REQUEST_HANDLE
@@ -148,6 +150,74 @@ def api_get(request: Request, request_id: int, principal=Depends(require(None)))
                           lambda s: request_view(s, principal, svc.get_request(s, principal, request_id)))
     except RequestError as exc:
         raise api_error(exc) from None
+
+
+def attachment_dir(request: Request):
+    """Where request files are stored (``<derived dir>/request_attachments``)."""
+    from huiqi.config import derived_dir
+    from huiqi.web.api import state_of
+
+    d = derived_dir(state_of(request).url) / "request_attachments"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def save_attachments(request: Request, principal, request_id: int, files: list[tuple[str, bytes]]) -> list[dict]:
+    """Check every file first (type, size; a bad one refuses all with 422
+    naming it), then store each under a random name and record it (one
+    ``attachment`` event each). Returns ``[{id, file_name, size}]``."""
+    import secrets
+
+    from huiqi.services import requests as svc
+
+    try:
+        suffixes = [svc.check_attachment(name, len(data)) for name, data in files]
+    except RequestError as exc:
+        raise api_error(exc) from None
+    folder = attachment_dir(request)
+    out = []
+    for (name, data), suffix in zip(files, suffixes):
+        stored = f"{secrets.token_hex(12)}{suffix}"
+        (folder / stored).write_bytes(data)
+
+        def tx(s, name=name, stored=stored, size=len(data)):
+            a = svc.add_attachment(s, principal, request_id, name, stored, size)
+            return {"id": a.id, "file_name": a.file_name, "size": a.size}
+        try:
+            out.append(svc.run_tx(engine_of(request), tx))
+        except RequestError as exc:
+            (folder / stored).unlink(missing_ok=True)
+            raise api_error(exc) from None
+    return out
+
+
+@router.post("/api/requests/{request_id}/attachments", summary="补充材料（附件，可多个）", status_code=201)
+async def api_attach(request: Request, request_id: int, files: list[UploadFile] = File(...),
+                     principal=Depends(require(None))):
+    """Multipart ``files`` → 201 ``[{id, file_name, size}]`` (pdf, images,
+    Office, txt, zip; at most 10 MB each)."""
+    data = [(f.filename or "", await f.read()) for f in files]
+    return JSONResponse(save_attachments(request, principal, request_id, data), status_code=201)
+
+
+@router.get("/api/request-attachments/{attachment_id}", summary="下载附件")
+def api_attachment(request: Request, attachment_id: int, principal=Depends(require(None))):
+    """The file, if the caller may see its request; else 404."""
+    import os
+
+    from fastapi.responses import FileResponse
+
+    from huiqi.services import requests as svc
+
+    try:
+        name, stored = svc.run_tx(engine_of(request), lambda s: (lambda a: (a.file_name, a.stored_name))(
+            svc.get_attachment(s, principal, attachment_id)))
+    except RequestError as exc:
+        raise api_error(exc) from None
+    path = attachment_dir(request) / os.path.basename(stored)
+    if not path.is_file():
+        raise ApiError(404, f"附件 {attachment_id} 的文件缺失", "not_found")
+    return FileResponse(path, filename=name)
 
 
 @router.post("/api/requests/{request_id}/{step}", summary="办理环节：route、not-accept、sign、give-back、interim、"

@@ -84,6 +84,42 @@ def _form_data(form) -> dict:
     return data
 
 
+async def _files(form) -> list[tuple[str, bytes]]:
+    """The non-empty uploaded files of a form (field ``files``), checked
+    before anything is saved."""
+    from huiqi.services import requests as svc
+
+    out = []
+    for f in form.getlist("files"):
+        if hasattr(f, "read") and getattr(f, "filename", ""):
+            data = await f.read()
+            if data:
+                out.append((f.filename, data))
+    for name, data in out:
+        try:
+            svc.check_attachment(name, len(data))
+        except RequestError as exc:
+            raise rapi.api_error(exc) from None
+    return out
+
+
+@router.post("/requests/{request_id}/attachments")
+async def firm_attach(request: Request, request_id: int, principal=Depends(require(None))):
+    """补充材料 from the request page (firm or officer)."""
+    form = await request.form()
+    back = f"/requests/{request_id}" if principal.role == ROLE_ENTERPRISE else f"/officer/requests/{request_id}"
+    try:
+        files = await _files(form)
+        if not files:
+            return _back(back, "请选择要上传的文件")
+        saved = rapi.save_attachments(request, principal, request_id, files)
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        return _back(back, f"未能上传：{exc.detail}")
+    return _back(back, f"已上传 {len(saved)} 个附件")
+
+
 # ---------------------------------------------------------------- firm pages
 
 @router.get("/requests")
@@ -110,7 +146,10 @@ async def firm_new_submit(request: Request, principal=Depends(require(PERM_REQUE
     """Submit; a bad field shows the form again (422) with the typed values."""
     form = await request.form()
     try:
+        files = await _files(form)
         view = rapi.submit_request(request, principal, _form_data(form), str(form.get("form_token") or "")[:64] or None)
+        if files and view.get("attachments") == []:  # not on a repeated submit of the same form
+            rapi.save_attachments(request, principal, view["id"], files)
     except ApiError as exc:
         return _firm_page("requests_new.html", principal, status=exc.status, form=dict(form), error=exc.detail,
                           token=str(form.get("form_token") or secrets.token_urlsafe(16)), officer=False, **_choices())
@@ -202,7 +241,10 @@ async def officer_new_submit(request: Request, principal=Depends(require(PERM_RE
     """Save the intake (422 page with the typed values on a bad field)."""
     form = await request.form()
     try:
+        files = await _files(form)
         view = rapi.submit_request(request, principal, _form_data(form), str(form.get("form_token") or "")[:64] or None)
+        if files and view.get("attachments") == []:
+            rapi.save_attachments(request, principal, view["id"], files)
     except ApiError as exc:
         return _page("requests_new.html", principal, status=exc.status, form=dict(form), error=exc.detail,
                      token=str(form.get("form_token") or secrets.token_urlsafe(16)), officer=True, **_choices())

@@ -1,4 +1,4 @@
-"""诉求 (firms' requests): requests, append-only events, clocks, escalations, inbox, calendar overrides.
+"""诉求 (firms' requests): requests, append-only events, clocks, escalations, inbox, attachments, calendar overrides.
 
 Revision ID: 0004_requests
 Revises: 0003_accounts
@@ -125,6 +125,18 @@ def upgrade() -> None:
     op.create_index("ix_notifications_recipient", "notifications", ["recipient_kind", "recipient"])
 
     op.create_table(
+        "request_attachments",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("request_id", sa.Integer(), sa.ForeignKey("requests.id", ondelete="CASCADE"), nullable=False),
+        sa.Column("file_name", sa.Text(), nullable=False),
+        sa.Column("stored_name", sa.String(64), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by", sa.String(64), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_request_attachments_request_id", "request_attachments", ["request_id"])
+
+    op.create_table(
         "work_calendar_overrides",
         sa.Column("day", sa.Date(), primary_key=True),
         sa.Column("is_workday", sa.Boolean(), nullable=False),
@@ -162,6 +174,7 @@ def downgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS request_events_append_only ON request_events")
         op.execute("DROP FUNCTION IF EXISTS request_events_append_only()")
     op.drop_table("work_calendar_overrides")
+    op.drop_table("request_attachments")
     op.drop_table("notifications")
     op.drop_table("request_escalations")
     op.drop_table("request_clocks")
