@@ -99,6 +99,10 @@ def test_api_whole_path_and_scope(ws):
     assert [e["kind"] for e in r.json()["events"]] == ["submit", "route", "sign", "reply", "opinion", "reply",
                                                        "opinion", "revisit"]
     assert c.post(f"/api/requests/{rid}/unknown", headers=t["league"]).status_code == 404
+    # inboxes: the unit got the transfer, the firm the reply, another 旗区 nothing of it
+    assert any("转办诉求" in n["text"] for n in c.get("/api/notifications", headers=t["handler"]).json())
+    assert any("已办理反馈" in n["text"] for n in c.get("/api/notifications", headers=t["firm"]).json())
+    assert not any(n["request_id"] == rid for n in c.get("/api/notifications", headers=t["right_banner"]).json())
     # bad input: clear Chinese message naming the field
     bad = c.post("/api/requests", json={**REQUEST, "region": "火星"}, headers=t["firm"])
     assert bad.status_code == 422 and "region" in bad.json()["detail"]

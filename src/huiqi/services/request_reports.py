@@ -334,3 +334,30 @@ def periodic_report(session: Session, p: Principal, start: date, end: date, toda
     return {"start": start.isoformat(), "end": end.isoformat(), "total": {"name": "全部", **stats(reqs)},
             "by_region": by_region,
             "by_unit": by_unit, "candidates": cands}
+
+
+def inbox(session: Session, p: Principal, limit: int = 100) -> list[dict]:
+    """The caller's notifications, newest first: a firm's (its 统一社会信用代码),
+    an officer's unit's, and those of the regions in the officer's scope.
+    ``[{id, request_id, kind, text, created_at, read}]``."""
+    from sqlalchemy import and_, or_
+
+    from huiqi.kb.accounts import in_scope
+
+    conds = []
+    if p.role == ROLE_ENTERPRISE:
+        conds.append(and_(m.Notification.recipient_kind == "firm", m.Notification.recipient == (p.firm_code or "-")))
+    else:
+        if p.unit:
+            conds.append(and_(m.Notification.recipient_kind == "unit", m.Notification.recipient == p.unit))
+        conds.append(m.Notification.recipient_kind == "region")
+    rows = session.scalars(select(m.Notification).where(or_(*conds)).order_by(m.Notification.id.desc()).limit(limit * 5))
+    out = []
+    for n in rows:
+        if n.recipient_kind == "region" and not (p.role == "admin" or in_scope(p.region, n.recipient)):
+            continue
+        out.append({"id": n.id, "request_id": n.request_id, "kind": n.kind, "text": n.text,
+                    "created_at": _iso(n.created_at), "read": n.read_at is not None})
+        if len(out) >= limit:
+            break
+    return out

@@ -23,6 +23,7 @@ log and the audit log.
   (a repeated key returns the request unchanged: one event);
 * ``POST /api/requests/{id}/attachments`` (multipart ``files``) → 201;
   ``GET /api/request-attachments/{id}`` → the file;
+* ``GET /api/notifications`` — the caller's inbox (unit, region scope, firm);
 * ``GET /api/requests-queues``, ``GET /api/requests-report?start=&end=``,
   ``GET /api/requests-ledger.xlsx`` (officers);
 * ``GET /api/requests-status?code=&phone4=`` (public 进度查询);
@@ -253,6 +254,15 @@ def parse_period(start: str | None, end: str | None) -> tuple[date, date]:
     if b < a:
         raise ApiError(422, "end: 结束日期早于开始日期")
     return a, b
+
+
+@router.get("/api/notifications", summary="站内通知（提醒、催办、督办、转办、反馈）")
+def api_notifications(request: Request, limit: int = Query(100, ge=1, le=1000), principal=Depends(require(None))):
+    """The caller's inbox, newest first (:func:`huiqi.services.request_reports.inbox`)."""
+    from huiqi.services.request_reports import inbox
+    from huiqi.services.requests import run_tx
+
+    return run_tx(engine_of(request), lambda s: inbox(s, principal, limit))
 
 
 @router.get("/api/requests-report", summary="定期通报：按旗区和承办单位统计")
