@@ -311,3 +311,30 @@ def test_scope_and_views(env):
     code, phone = v["query_code"], "1234"
     assert _do(engine, lambda s: public_status(s, code, phone))["status_label"] == "待分办"
     assert _do(engine, lambda s: public_status(s, code, "9999")) is None
+
+
+def test_double_submit_creates_one_request(env):
+    engine, P = env
+    at = bj("2026-06-01T09:00")
+    start = threading.Barrier(2)
+    out, errors = [], []
+
+    def go():
+        start.wait()
+        try:
+            out.append(_do(engine, lambda s: (lambda r: (r[0].id, r[1]))(svc.submit(s, P["firm"], REQUEST, at,
+                                                                                      dedupe_key="form-x"))))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+    ts = [threading.Thread(target=go) for _ in range(2)]
+    for th in ts:
+        th.start()
+    for th in ts:
+        th.join()
+    assert not errors, errors
+    assert len({rid for rid, _ in out}) == 1 and sorted(created for _, created in out) == [False, True]
+    assert _do(engine, lambda s: s.scalar(select(func.count(m.Request.id)))) == 1
+    # linked clauses must exist
+    with pytest.raises(svc.RequestError) as exc:
+        _do(engine, lambda s: svc.submit(s, P["firm"], {**REQUEST, "clause_ids": [999999]}, at))
+    assert exc.value.field == "clause_ids" and "999999" in exc.value.message

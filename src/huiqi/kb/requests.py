@@ -89,7 +89,8 @@ class Request(Base):
     """One 诉求. ``no`` the number shown to people (``SQ-2026-000001``);
     ``query_code`` the 进度查询码 (with the last 4 digits of
     ``contact_phone`` it opens the public status page); ``firm_code`` the
-    统一社会信用代码 of the firm; ``region`` the division code concerned (the
+    统一社会信用代码 of the firm; ``submit_key`` the form token of the
+    submission (unique: a double submit creates one request); ``region`` the division code concerned (the
     scope officers are checked against); ``unit`` the 承办 unit after
     routing; ``request_class`` one of :data:`CLASSES`; ``status`` one of
     :data:`STATUS_LABELS`; ``version`` the optimistic lock; counters
@@ -100,6 +101,7 @@ class Request(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     no: Mapped[str | None] = mapped_column(String(24), unique=True)
+    submit_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     query_code: Mapped[str] = mapped_column(String(16), unique=True)
     title: Mapped[str] = mapped_column(Text)
     content: Mapped[str] = mapped_column(Text)

@@ -140,16 +140,22 @@ def load_calendar(session: Session) -> WorkCalendar:
 T = TypeVar("T")
 
 
-def run_tx(engine, fn: Callable[[Session], T], attempts: int = 30) -> T:
+def run_tx(engine, fn: Callable[[Session], T], attempts: int = 30, retry_integrity: bool = False) -> T:
     """Run ``fn(session)`` in one transaction, retrying when the database
     reports a write conflict (SQLite ``database is locked``, PostgreSQL
-    serialization failure or deadlock). Other errors propagate."""
+    serialization failure or deadlock) and, with ``retry_integrity``, a
+    unique-constraint violation (a concurrent writer inserted the same row:
+    the retry sees it). Other errors propagate."""
     from huiqi.kb.db import session_scope
 
     for i in range(attempts):
         try:
             with session_scope(engine) as s:
                 return fn(s)
+        except IntegrityError:
+            if not retry_integrity or i == attempts - 1:
+                raise
+            time.sleep(0.01 * (i + 1))
         except OperationalError as exc:
             text = str(exc).lower()
             if i == attempts - 1 or not any(k in text for k in ("locked", "busy", "deadlock", "serializ")):
@@ -342,12 +348,11 @@ def submit(session: Session, p: Principal, data: dict, at: datetime | None = Non
 
     at = at or now_utc()
     if dedupe_key:
-        hit = session.scalar(select(m.RequestEvent).where(m.RequestEvent.kind == "submit",
-                                                          m.RequestEvent.dedupe_key == dedupe_key))
+        hit = session.scalar(select(m.Request).where(m.Request.submit_key == dedupe_key))
         if hit is not None:
-            req = session.get(m.Request, hit.request_id)
-            if req is not None and sees(p, req):
-                return req, False
+            if not sees(p, hit):
+                raise RequestError(409, "表单已提交过，请刷新页面后重试")
+            return hit, False
     title = _text(data, "title", "标题", limit=200)
     content = _text(data, "content", "诉求内容")
     category = _text(data, "category", "类别", required=False, limit=32)
@@ -365,8 +370,16 @@ def submit(session: Session, p: Principal, data: dict, at: datetime | None = Non
     if len(phone) < 7:
         raise RequestError(422, "请填写联系电话（contact.phone，至少 7 位数字）", "contact.phone")
     clause_ids = data.get("clause_ids") or []
-    if not isinstance(clause_ids, list) or not all(isinstance(x, int) and x > 0 for x in clause_ids):
+    if not isinstance(clause_ids, list) or not all(isinstance(x, int) and 0 < x < 2**62 for x in clause_ids):
         raise RequestError(422, "关联条款（clause_ids）应为条款编号列表", "clause_ids")
+    if clause_ids:
+        from huiqi.kb.models import Clause
+
+        known = set(session.scalars(select(Clause.id).where(Clause.id.in_(clause_ids))))
+        missing = [x for x in clause_ids if x not in known]
+        if missing:
+            raise RequestError(422, f"关联条款不存在：{'、'.join(map(str, missing[:5]))}", "clause_ids")
+        clause_ids = list(dict.fromkeys(clause_ids))[:20]
     if p.role == ROLE_ENTERPRISE:
         firm_code, firm_name, channel = p.firm_code, _text(data, "firm_name", "企业名称", False, 200), "网上"
     elif p.can(PERM_REQUEST_HANDLE):
@@ -382,18 +395,25 @@ def submit(session: Session, p: Principal, data: dict, at: datetime | None = Non
             raise RequestError(422, f"受理渠道应为：{'、'.join(INTAKE_CHANNELS)}", "channel")
     else:
         raise RequestError(403, "无权提交诉求")
-    req = m.Request(no=None, query_code=_query_code(), title=title, content=content, category=category,
+    req = m.Request(no=None, submit_key=dedupe_key, query_code=_query_code(), title=title, content=content, category=category,
                     region=region, firm_code=firm_code, firm_name=firm_name,
                     contact_name=str(contact.get("name") or "").strip()[:64] or None, contact_phone=phone[:32],
                     channel=channel, clause_ids=clause_ids, status=m.SUBMITTED, return_count=0, reopen_count=0,
                     submitted_by=p.id, submitted_at=at, updated_at=at, version=1)
     session.add(req)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same form submitted at the same moment: the other submission won
+        session.rollback()
+        hit = session.scalar(select(m.Request).where(m.Request.submit_key == dedupe_key)) if dedupe_key else None
+        if hit is None or not sees(p, hit):
+            raise
+        return hit, False
     req.no = f"SQ-{local_date(at).year}-{req.id:06d}"
     cal = load_calendar(session)
     _open_clock(session, cal, req, m.CLOCK_TRIAGE, at, TRIAGE_DAYS, None)
     _event(session, req, "submit", p, at, None, m.SUBMITTED,
-           {"title": title, "channel": channel, "category": category}, dedupe_key)
+           {"title": title, "channel": channel, "category": category})
     _notify(session, req, "new", "region", region, f"新诉求 {req.no}：{title}，请于 1 个工作日内分办转办", at)
     return req, True
 
@@ -700,14 +720,16 @@ def tick(engine, at: datetime | None = None) -> TickReport:
     ``(clock_id, rung)``; a concurrent tick's insert makes this one skip).
     The firm's opinion clock instead moves the request to 回访
     (``opinion_timeout``). Every clock is handled in its own short
-    transaction (:func:`run_tx`), so two ticks at once neither duplicate
-    nor block each other for long."""
+    transaction (:func:`run_tx`, retried on a write conflict or a unique
+    violation), so two ticks at once neither duplicate nor block each other
+    for long."""
     at = at or now_utc()
     today = local_date(at)
     report = TickReport(at, today)
     cal, ids = run_tx(engine, lambda s: _pending(s, today))
     for cid in ids:
-        part = run_tx(engine, lambda s, cid=cid: _tick_clock(s, cid, at, today, TickReport(at, today), cal))
+        part = run_tx(engine, lambda s, cid=cid: _tick_clock(s, cid, at, today, TickReport(at, today), cal),
+                      retry_integrity=True)
         report.breached += part.breached
         report.timeouts += part.timeouts
         report.issued.extend(part.issued)
@@ -770,14 +792,15 @@ def _tick_clock(session: Session, clock_id: int, at: datetime, today: date, repo
                 _open_clock(session, cal, req, m.CLOCK_REVISIT, at, REVISIT_DAYS, None)
                 report.timeouts += 1
         return report
+    done = set(session.scalars(select(m.RequestEscalation.rung).where(m.RequestEscalation.clock_id == c.id)))
     for rung, over in _rungs_due(cal, c.kind, c.days, c.due_date, req.return_count, req.reopen_count, today):
-        try:
-            with session.begin_nested():
-                session.add(m.RequestEscalation(clock_id=c.id, request_id=req.id, rung=rung, unit=c.unit,
-                                                overdue_days=over, issued_at=at))
-                session.flush()
-        except IntegrityError:
-            continue  # already issued (by an earlier or a concurrent tick)
+        if rung in done:
+            continue  # already issued by an earlier tick
+        # a concurrent tick inserting the same rung makes this flush fail (unique (clock_id, rung)):
+        # the whole clock transaction is rolled back and retried, and then finds it done
+        session.add(m.RequestEscalation(clock_id=c.id, request_id=req.id, rung=rung, unit=c.unit,
+                                        overdue_days=over, issued_at=at))
+        session.flush()
         label = m.CLOCK_LABELS.get(c.kind, c.kind)
         text = f"【{rung}】诉求 {req.no}「{req.title}」{label}时限 {c.due_date.isoformat()}：{_RUNG_TEXT[rung]}"
         if c.unit:

@@ -25,6 +25,7 @@ def upgrade() -> None:
         "requests",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("no", sa.String(24), nullable=True, unique=True),
+        sa.Column("submit_key", sa.String(64), nullable=True, unique=True),
         sa.Column("query_code", sa.String(16), nullable=False, unique=True),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("content", sa.Text(), nullable=False),
