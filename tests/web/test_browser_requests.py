@@ -203,3 +203,16 @@ def test_request_path_firm_officer_handler_league(page, phone, requests_server, 
     phone.goto(base + f"/requests/status?code={code}&phone4=1234")
     assert "已办结" in phone.locator("#status-result").inner_text()
     _fits(phone)
+
+    # 9. the 盟 officer's queues, 定期通报 and calendar on a phone
+    _login(phone, base, "league", "/officer")
+    for path in ("/officer/requests", "/officer/requests/report?start=2026-09-01&end=2026-10-31",
+                 "/officer/calendar?year=2027"):
+        phone.goto(base + path)
+        _fits(phone)
+    phone.goto(base + "/officer/requests/report?start=2026-09-01&end=2026-10-31")
+    report = phone.locator("#by-unit").inner_text()
+    assert HANDLER_UNIT in report and "100.0%" in report        # replied on time; reopened once
+    shot(phone, "requests-report-phone")
+    phone.goto(base + "/officer/calendar?year=2027")
+    assert "日历待确认" in phone.locator("#provisional-year").inner_text()
