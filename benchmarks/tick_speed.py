@@ -32,6 +32,7 @@ def main() -> None:
     from huiqi.kb.db import get_engine, session_scope, upgrade
     from huiqi.reference.workdays import WorkCalendar
     from huiqi.services import requests as svc
+    from huiqi.services.request_clocks import tick
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = get_engine(f"sqlite:///{Path(tmp) / 'kb.db'}")
@@ -52,9 +53,9 @@ def main() -> None:
         setup = time.perf_counter() - t0
         now = svc.parse_now("2026-10-16T09:00")
         t0 = time.perf_counter()
-        first = svc.tick(engine, now)
+        first = tick(engine, now)
         t1 = time.perf_counter()
-        second = svc.tick(engine, now)
+        second = tick(engine, now)
         t2 = time.perf_counter()
         engine.dispose()
     cal = WorkCalendar()

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from huiqi.kb import requests as m
+from huiqi.services import request_clocks as clocks
 from huiqi.services import requests as svc
 from huiqi.services.request_reports import ledger_rows, periodic_report, public_status, queues, request_view
 from tests.services.requests_env import HANDLER_UNIT, REQUEST, bj
@@ -166,7 +167,7 @@ def test_provisional_2027_and_recompute(env):
     reply = _clocks(engine, rid, m.CLOCK_REPLY)[0]
     assert reply.due_date == date(2027, 1, 5) and reply.provisional
     # the 2027 notice is loaded: 01-01..01-03 off, and (hypothetically) 01-04 too
-    changed = _do(engine, lambda s: svc.set_overrides(
+    changed = _do(engine, lambda s: clocks.set_overrides(
         s, {date(2027, 1, 1): False, date(2027, 1, 2): False, date(2027, 1, 3): False, date(2027, 1, 4): False},
         "admin", "国办发明电〔2026〕X号", at=bj("2027-01-02T09:00")))
     assert changed >= 1
@@ -187,7 +188,7 @@ def test_tick_ladder_over_tiaoxiu_weekend(env):
     from datetime import timedelta
     t = bj("2026-09-30T12:00")
     while t < bj("2026-10-20T00:00"):
-        rep = svc.tick(engine, t)
+        rep = clocks.tick(engine, t)
         for _no, kind, rung in rep.issued:
             assert kind == m.CLOCK_REPLY
             assert rung not in first, f"{rung} issued twice"
@@ -195,7 +196,7 @@ def test_tick_ladder_over_tiaoxiu_weekend(env):
         t += timedelta(hours=6)
     assert first == {"提醒": date(2026, 10, 9), "催办": date(2026, 10, 11), "督办": date(2026, 10, 13),
                      "通报": date(2026, 10, 16)}
-    assert svc.tick(engine, bj("2026-10-21T09:00")).issued == []
+    assert clocks.tick(engine, bj("2026-10-21T09:00")).issued == []
     reply = _clocks(engine, rid, m.CLOCK_REPLY)[0]
     assert reply.breached_at == bj("2026-10-11T00:00")
     assert len(_events(engine, rid, "escalate")) == 4
@@ -214,9 +215,9 @@ def test_opinion_timeout_moves_to_revisit(env):
     _act(engine, P["intake"], rid, "route", {"unit": HANDLER_UNIT, "class": "一般"}, bj("2026-06-01T10:00"))
     _act(engine, P["handler"], rid, "sign", at=bj("2026-06-01T11:00"))
     _act(engine, P["handler"], rid, "reply", {"content": "已办结", "outcome": "解决"}, bj("2026-06-02T09:00"))
-    assert svc.tick(engine, bj("2026-06-05T09:00")).timeouts == 0
-    assert svc.tick(engine, bj("2026-06-06T09:00")).timeouts == 1            # 3 wd after 06-02 = 06-05
-    assert _status(engine, rid) == m.REVISIT and svc.tick(engine, bj("2026-06-07T09:00")).timeouts == 0
+    assert clocks.tick(engine, bj("2026-06-05T09:00")).timeouts == 0
+    assert clocks.tick(engine, bj("2026-06-06T09:00")).timeouts == 1            # 3 wd after 06-02 = 06-05
+    assert _status(engine, rid) == m.REVISIT and clocks.tick(engine, bj("2026-06-07T09:00")).timeouts == 0
 
 
 def test_returned_twice_is_supervised(env):
@@ -226,7 +227,7 @@ def test_returned_twice_is_supervised(env):
     for _ in range(2):
         _act(engine, P["intake"], rid, "route", {"unit": HANDLER_UNIT, "class": "一般"}, at)
         _act(engine, P["handler"], rid, "give_back", {"reason": "不属本单位职责"}, at)
-    rep = svc.tick(engine, at)
+    rep = clocks.tick(engine, at)
     assert (m.CLOCK_TRIAGE, "督办") in [(k, r) for _no, k, r in rep.issued]
 
 
@@ -239,7 +240,7 @@ def test_concurrent_ticks_issue_once(env):
     def run():
         try:
             start.wait()
-            results.append(svc.tick(engine, bj("2026-06-12T09:00")))
+            results.append(clocks.tick(engine, bj("2026-06-12T09:00")))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
     threads = [threading.Thread(target=run) for _ in range(3)]

@@ -120,7 +120,8 @@ def test_request_path_firm_officer_handler_league(page, phone, requests_server, 
 
     # the tick the morning after the holidays: 催办 on the overdue 签收, 提醒 on the reply due tomorrow
     from huiqi.kb.db import get_engine
-    from huiqi.services.requests import parse_now, tick
+    from huiqi.services.request_clocks import tick
+    from huiqi.services.requests import parse_now
 
     eng = get_engine(url)
     issued = tick(eng, parse_now("2026-10-09T08:00")).issued

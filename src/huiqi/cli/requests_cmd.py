@@ -2,7 +2,7 @@
 the main Typer app by :func:`register`.
 
 - ``tick [--now ISO] [--json]`` — one pass of the 诉求 clock job
-  (:func:`huiqi.services.requests.tick`): marks breached clocks and issues
+  (:func:`huiqi.services.request_clocks.tick`): marks breached clocks and issues
   the escalation ladder 提醒 / 催办 / 督办 / 通报 exactly once per clock and
   rung; run it from cron or a systemd timer (every few minutes). Two runs
   at once are safe. ``--now`` (or ``$HUIQI_NOW``) sets "now" (ISO; without
@@ -42,7 +42,8 @@ def register(app: typer.Typer) -> None:
         json_out: JsonOption = False,
     ) -> None:
         """诉求时限巡检：标记超期，发出提醒、催办、督办、通报（每个时限每级只发一次）。"""
-        from huiqi.services.requests import RequestError, now_utc, parse_now, tick
+        from huiqi.services.request_clocks import tick
+        from huiqi.services.requests import RequestError, now_utc, parse_now
 
         try:
             at = parse_now(now) if now else now_utc()
@@ -75,7 +76,7 @@ def register(app: typer.Typer) -> None:
         """导入年度放假安排（覆盖同日已有记录），并重算未到期的时限。"""
         from huiqi.kb.db import session_scope
         from huiqi.reference.workdays import parse_notice
-        from huiqi.services.requests import set_overrides
+        from huiqi.services.request_clocks import set_overrides
 
         try:
             text = file.read_text(encoding="utf-8-sig")

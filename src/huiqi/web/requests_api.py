@@ -348,7 +348,8 @@ def api_put_overrides(request: Request, body: dict = Body(..., examples=[{
         principal=Depends(require(PERM_CALENDAR_EDIT))):
     """``{days: [{date, workday, note?}], source?}`` → ``{saved, clocks_recomputed}``."""
     from huiqi.kb.audit import record_for
-    from huiqi.services.requests import run_tx, set_overrides
+    from huiqi.services.request_clocks import set_overrides
+    from huiqi.services.requests import run_tx
 
     days = body.get("days") if isinstance(body, dict) else None
     if not isinstance(days, list) or not days:

@@ -325,7 +325,8 @@ async def calendar_submit(request: Request, principal=Depends(require(PERM_CALEN
     """Add days from the textarea (``YYYY-MM-DD 休|班`` per line) and recompute clocks."""
     from huiqi.kb.audit import record_for
     from huiqi.reference.workdays import parse_notice
-    from huiqi.services.requests import run_tx, set_overrides
+    from huiqi.services.request_clocks import set_overrides
+    from huiqi.services.requests import run_tx
     from huiqi.web.auth import client_ip
 
     form = await request.form()
@@ -347,7 +348,8 @@ async def calendar_submit(request: Request, principal=Depends(require(PERM_CALEN
 async def calendar_delete(request: Request, day: str, principal=Depends(require(PERM_CALENDAR_EDIT))):
     """Remove one override day and recompute."""
     from huiqi.kb.audit import record_for
-    from huiqi.services.requests import delete_override, run_tx
+    from huiqi.services.request_clocks import delete_override
+    from huiqi.services.requests import run_tx
     from huiqi.web.auth import client_ip
 
     try:
