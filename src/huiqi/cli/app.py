@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from huiqi.cli import ask_cmd, match_cmd, rules_cmd, screen_cmd, search_cmd, serve_cmd, user_cmd
+from huiqi.cli import ask_cmd, match_cmd, requests_cmd, rules_cmd, screen_cmd, search_cmd, serve_cmd, user_cmd
 from huiqi.cli.common import (
     KIND_LABELS,
     STATUS_LABELS,
@@ -284,5 +284,5 @@ def main() -> None:
 
 
 for _register in (search_cmd.register, ask_cmd.register, match_cmd.register, serve_cmd.register,
-                  screen_cmd.register, rules_cmd.register, user_cmd.register):
+                  screen_cmd.register, rules_cmd.register, user_cmd.register, requests_cmd.register):
     _register(app)

@@ -64,17 +64,23 @@ PERM_RULE_REVIEW = "rule.review"
 PERM_USER_ADMIN = "user.admin"
 #: read the audit log
 PERM_AUDIT_READ = "audit.read"
+#: submit 诉求 and see one's own (a firm's account; issue 14)
+PERM_REQUEST_SUBMIT = "request.submit"
+#: handle 诉求 in scope: record intakes, route, sign, reply, 回访, 台账 (issue 14)
+PERM_REQUEST_HANDLE = "request.handle"
+#: maintain the working-day calendar overrides (issue 14)
+PERM_CALENDAR_EDIT = "calendar.edit"
 
 _OFFICER_PERMS = frozenset({
     PERM_DOCUMENT_READ, PERM_DOCUMENT_UPLOAD, PERM_DOCUMENT_EDIT, PERM_DOCUMENT_PUBLISH,
-    PERM_INTERPRETATION_EDIT, PERM_LIFECYCLE_READ, PERM_LIFECYCLE_EXPORT, PERM_RULE_EDIT,
+    PERM_INTERPRETATION_EDIT, PERM_LIFECYCLE_READ, PERM_LIFECYCLE_EXPORT, PERM_RULE_EDIT, PERM_REQUEST_HANDLE,
 })
 #: which role holds which permission (an enterprise account holds none of the officer side)
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    ROLE_ENTERPRISE: frozenset(),
+    ROLE_ENTERPRISE: frozenset({PERM_REQUEST_SUBMIT}),
     ROLE_OFFICER: _OFFICER_PERMS,
     ROLE_REVIEWER: _OFFICER_PERMS | {PERM_RULE_REVIEW},
-    ROLE_ADMIN: _OFFICER_PERMS | {PERM_RULE_REVIEW, PERM_USER_ADMIN, PERM_AUDIT_READ},
+    ROLE_ADMIN: _OFFICER_PERMS | {PERM_RULE_REVIEW, PERM_USER_ADMIN, PERM_AUDIT_READ, PERM_CALENDAR_EDIT},
 }
 
 #: failed logins of one user name within :data:`LOCK_WINDOW` that lock the account

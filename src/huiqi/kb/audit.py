@@ -31,6 +31,11 @@ ACTION_LABELS = {
     "document.publish": "发布文件", "document.repeal": "标记废止", "document.unpublish": "撤回为草稿",
     "interpretation.add": "添加解读", "interpretation.delete": "删除解读", "lifecycle.export": "导出台账",
     "rule.save": "保存规则草稿", "rule.submit": "提交审核", "rule.approve": "审核通过", "rule.reject": "驳回",
+    "request.submit": "提交诉求", "request.route": "诉求分办转办", "request.not_accept": "诉求不予受理",
+    "request.sign": "诉求签收", "request.give_back": "诉求退回", "request.interim": "诉求阶段性反馈",
+    "request.reply": "诉求办理反馈", "request.opinion": "企业意见", "request.revisit": "诉求回访",
+    "request.withdraw": "撤回诉求", "request.ledger_export": "导出诉求台账", "calendar.edit": "修改工作日历",
+    "calendar.delete": "删除工作日历记录",
 }
 
 

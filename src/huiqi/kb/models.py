@@ -277,3 +277,5 @@ class PolicyLink(Base):
 # Officer-workspace tables (issue 12) live in their own modules; importing
 # them here registers them on ``Base.metadata`` (migration 0003_accounts).
 from huiqi.kb import accounts as _accounts, audit as _audit, lifecycle as _lifecycle  # noqa: E402,F401
+# 诉求 tables (issue 14; migration 0006_requests).
+from huiqi.kb import requests as _requests  # noqa: E402,F401

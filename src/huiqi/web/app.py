@@ -108,6 +108,7 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
     app.add_middleware(PageCompressionMiddleware)  # outermost: compresses error pages too
 
     from huiqi.web import admin, api, auth, officer_api, officer_pages, pages, review_pages, rules_api
+    from huiqi.web import requests_api, requests_pages
 
     for router in (api.router, admin.router, auth.router, officer_api.router, rules_api.router):
         _document_auth_errors(router)
@@ -118,6 +119,8 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
     app.include_router(officer_pages.router)
     app.include_router(rules_api.router)
     app.include_router(review_pages.router)
+    app.include_router(requests_api.router)
+    app.include_router(requests_pages.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _install_docs(app)

@@ -132,10 +132,10 @@ def require(perm: Optional[str] = None):
 
 
 def safe_next(target: str | None) -> str:
-    """A post-login redirect target: a local ``/officer…`` path, else
-    ``/officer``."""
+    """A post-login redirect target: a local ``/officer…`` or
+    ``/requests…`` path, else ``/officer``."""
     t = target or ""
-    if t.startswith("/officer") and not t.startswith("//") and "\\" not in t and "\n" not in t:
+    if t.startswith(("/officer", "/requests")) and not t.startswith("//") and "\\" not in t and "\n" not in t:
         return t
     return "/officer"
 
@@ -238,7 +238,10 @@ def login_submit(request: Request, username: str = Form(""), password: str = For
     except ApiError as exc:
         return render("officer_login.html", status=exc.status, active="officer", next=safe_next(next),
                       login_csrf=cookie, user=None, error=exc.detail, username=username[:64])
-    response = RedirectResponse(safe_next(next), status_code=303)
+    target = safe_next(next)
+    if _p.role == "enterprise" and target == "/officer":
+        target = "/requests"  # a firm's account lands on its 诉求 (issue 14)
+    response = RedirectResponse(target, status_code=303)
     _set_cookie(response, SESSION_COOKIE, token, request)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
