@@ -248,17 +248,19 @@ def ledger_xlsx(session: Session, p: Principal) -> bytes:
     and sheet 办理过程 (one row per event: the whole trail)."""
     from openpyxl import Workbook
 
+    from huiqi.safecell import safe_row  # titles, contents and replies are typed by firms and officers
+
     rows, events = ledger_rows(session, p)
     wb = Workbook()
     ws = wb.active
     ws.title = "诉求台账"
     ws.append(LEDGER_HEADERS)
     for r in rows:
-        ws.append(r)
+        ws.append(safe_row(r))
     ev = wb.create_sheet("办理过程")
     ev.append(EVENT_HEADERS)
     for e in events:
-        ev.append(e)
+        ev.append(safe_row(e))
     for sheet in (ws, ev):
         sheet.freeze_panes = "A2"
     buf = BytesIO()
