@@ -110,7 +110,7 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
     from huiqi.web import admin, api, auth, officer_api, officer_pages, pages, review_pages, rules_api
     from huiqi.web import requests_api, requests_pages
 
-    for router in (api.router, admin.router, auth.router, officer_api.router, rules_api.router):
+    for router in (api.router, admin.router, auth.router, officer_api.router, rules_api.router, requests_api.router):
         _document_auth_errors(router)
     app.include_router(api.router)
     app.include_router(admin.router)
