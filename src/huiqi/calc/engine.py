@@ -532,10 +532,12 @@ def ensure_extracted(engine) -> int:
     from sqlalchemy.exc import IntegrityError, OperationalError
 
     from huiqi.kb.db import session_scope
+    from huiqi.kb.identity import lock_for_write
     from huiqi.rules.store import sync_extracted
 
     try:
         with session_scope(engine) as s:
+            lock_for_write(s)  # another process may be storing them right now
             return sync_extracted(s).written
     except (IntegrityError, OperationalError):
         return 0

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from huiqi.kb.db import session_scope
+from huiqi.kb.identity import lock_for_write
 from huiqi.kb.policy_identity import IdentityReport, has_links, refresh_identity
 from huiqi.kb.ingest import STATUS_ADDED, IngestReport, ProgressFn, ingest_paths
 from huiqi.rules.reviewed import load_reviewed_rules_report
@@ -51,6 +52,7 @@ def import_rules(engine: Engine, rules_dir: Path) -> ImportReport:
     in ``errors`` and never stop the others."""
     report = load_reviewed_rules_report(rules_dir)
     with session_scope(engine) as s:
+        lock_for_write(s)  # concurrent ingests: one writer decides the version numbers at a time
         return import_reviewed(s, report)
 
 
@@ -58,6 +60,7 @@ def sync_rules(engine: Engine) -> SyncReport:
     """Store the extracted rule of every current clause lacking one of the
     current extraction code, in one transaction."""
     with session_scope(engine) as s:
+        lock_for_write(s)  # two processes must not both store the same extracted versions
         return sync_extracted(s)
 
 
@@ -66,6 +69,7 @@ def refresh_policy_identity(engine: Engine, changed: bool = True) -> IdentityRep
     in one transaction when ``changed`` (a file was added or changed) or
     when none is stored yet; ``None`` when there was nothing to do."""
     with session_scope(engine) as s:
+        lock_for_write(s)
         if not changed and has_links(s):
             return None
         return refresh_identity(s)
