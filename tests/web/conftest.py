@@ -5,6 +5,7 @@ thread, and a headless Debian chromium driven by Playwright."""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 import socket
 import threading
 import time
@@ -69,13 +70,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(web_app, state):
-    """Base URL of uvicorn serving :func:`web_app` in a background thread."""
+@contextmanager
+def serve_in_thread(app):
+    """Run uvicorn serving ``app`` on a free loopback port in a background
+    thread; yields its base URL and stops it on exit. Raises RuntimeError
+    when it does not start within 30 s."""
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning",
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False, lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -84,9 +87,18 @@ def live_server(web_app, state):
         if time.time() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn 未能在 30 秒内启动")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(web_app, state):
+    """Base URL of uvicorn serving :func:`web_app` in a background thread."""
+    with serve_in_thread(web_app) as base:
+        yield base
 
 
 def _browser_required() -> bool:

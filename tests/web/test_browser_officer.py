@@ -10,12 +10,10 @@ Screenshots go to ``test-artifacts/``."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 
 import pytest
 
-from tests.web.conftest import _free_port, shot
+from tests.web.conftest import serve_in_thread, shot
 from tests.web.officer_env import BAOTOU, PASSWORD, build
 
 #: the rule an officer writes for the 小巨人 clause of the uploaded 包头市 document
@@ -36,26 +34,13 @@ cases:
 @pytest.fixture(scope="module")
 def officer_server(tmp_path_factory):
     """Base URL of uvicorn serving an officer knowledge base with one admin."""
-    import uvicorn
-
     from huiqi.web import create_app
 
     url = build(tmp_path_factory.mktemp("officer-browser"), accounts={"admin": ("admin", None, None)})
     app = create_app(url, autofill=False)
     app.state.huiqi.ensure()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False, lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not server.started:
-        if time.time() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn 未能在 30 秒内启动")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(app) as base:
+        yield base
 
 
 def _fits(page) -> None:

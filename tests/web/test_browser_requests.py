@@ -10,14 +10,12 @@ README's)."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from io import BytesIO
 
 import pytest
 
 from tests.services.requests_env import HANDLER_UNIT, PASSWORD, make_accounts
-from tests.web.conftest import _free_port, shot
+from tests.web.conftest import serve_in_thread, shot
 from tests.web.test_browser_officer import _fits
 
 
@@ -25,8 +23,6 @@ from tests.web.test_browser_officer import _fits
 def requests_server(tmp_path_factory):
     """Base URL of uvicorn over a KB with the 诉求 accounts; now = 2026-09-30 09:00 (Beijing)."""
     import os
-
-    import uvicorn
 
     from huiqi.kb.db import get_engine, upgrade
     from huiqi.web import create_app
@@ -40,19 +36,8 @@ def requests_server(tmp_path_factory):
     eng.dispose()
     app = create_app(url, autofill=False)
     app.state.huiqi.ensure()
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           access_log=False, lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not server.started:
-        if time.time() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn 未能在 30 秒内启动")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(app) as base:
+        yield base, url
     if old is None:
         os.environ.pop("HUIQI_NOW", None)
     else:

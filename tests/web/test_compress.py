@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 
 PROFILE = {"region": "阿拉善左旗", "industry": "C", "employees": 40, "revenue": 30_000_000}
 

@@ -66,9 +66,9 @@ def preview_cases(engine: Engine, clause_key: str, body: dict) -> list[dict]:
     anything: one ``{name, as_of, expected, got, expected_yuan, got_yuan,
     formula, ok}`` per case (money in yuan). Raises ``ValueError`` for an
     unreadable body."""
-    import copy
+    import dataclasses
 
-    from huiqi.calc.engine import RuleSet, load_ruleset, match
+    from huiqi.calc.engine import RuleSet, apply_validity_override, load_ruleset, match
     from huiqi.rules.store import rule_from_body
 
     rule = rule_from_body(clause_key, "reviewed", body)
@@ -77,13 +77,8 @@ def preview_cases(engine: Engine, clause_key: str, body: dict) -> list[dict]:
     entry = base.get(clause_key)
     if entry is None:
         raise ValueError("该条款不在计算器的规则集中（无当前条款或文件未发布）")
-    entry = copy.copy(entry)
-    entry.rule = rule
-    entry._static = None
-    entry._validity_memo = {}
-    from huiqi.calc.engine import apply_validity_override
-
-    entry.validity = apply_validity_override(dict(entry.validity), rule.validity)
+    # a fresh entry (its firm-independent memo is rebuilt) with the previewed rule and window
+    entry = dataclasses.replace(entry, rule=rule, validity=apply_validity_override(dict(entry.validity), rule.validity))
     rs = RuleSet([entry if e.key == clause_key else e for e in base.entries], "preview")
     out = []
     for c in cases:
