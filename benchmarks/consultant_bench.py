@@ -21,7 +21,9 @@ Printed figures (the targets of issue 11):
 * ``likely`` precision — results called likely whose expected status is
   likely or eligible; target ≥ 0.85;
 * recall — expected positives (eligible / likely / needs_info) that the
-  firm sees among its actionable results (the firm view: eligible, likely,
+  firm sees among its actionable results (a copy of a policy in another
+  document counts as seen when the shown result lists it among its
+  ``sources``: the policy is shown once) (the firm view: eligible, likely,
   needs_info, first 30, :func:`huiqi.calc.engine.firm_view`); target ≥ 0.9;
 * amount accuracy — named results with an expected ``min_yuan`` /
   ``max_yuan`` whose amounts match (±0.5 yuan);
@@ -70,6 +72,11 @@ def duplicates(results: list[dict]) -> list[tuple[int, int]]:
     return out
 
 
+def _ids(r: dict) -> list[int]:
+    """The clause ids a result stands for: its own and its copies' (``sources``)."""
+    return [r["id"]] + [src["id"] for src in r.get("sources") or []]
+
+
 def run(db: str | None, cases_dir: Path) -> dict:
     """Run every case; returns the figures (JSON-ready)."""
     from huiqi.calc.engine import load_ruleset, match
@@ -97,12 +104,20 @@ def run(db: str | None, cases_dir: Path) -> dict:
     actionable, out_cases = [], []
     for c in cases:
         res = match(c.profile, c.as_of, ruleset=rs, all_regions=c.all_regions)
-        by_id = {r["id"]: r for r in res["results"]}
+        # a policy is shown once, at its authority, with the other copies as ``sources``
+        # (issue 11, policy identity): an expectation about a copy is about that result
+        by_id: dict[int, dict] = {}
+        for r in res["results"]:
+            by_id[r["id"]] = r
+        for r in res["results"]:
+            for src in r.get("sources") or []:
+                by_id.setdefault(src["id"], r)
         want = {e.clause_id: e for e in c.expect}
-        shown = {r["id"] for r in firm_view(res["results"])}
+        view = {r["id"] for r in firm_view(res["results"])}
+        shown = {i for r in res["results"] if r["id"] in view for i in _ids(r)}
         rows = []
         for r in res["results"]:
-            e = want.get(r["id"])
+            e = next((want[i] for i in _ids(r) if i in want), None)
             exp = e.status if e else None
             if r["status"] == "eligible":
                 tot["el_n"] += 1

@@ -24,6 +24,9 @@ def _clause(corpus_lines, prefix: str, start: int, end: int) -> str:
     ("000", 11, 11, "政府部门"),
     # 对列入自治区制造业数字化转型试点的盟市，给予5000万元奖补
     ("001", 3411, 3414, "政府部门"),
+    # 对吸纳…高校毕业生，与之签订1年以上劳动合同…的小微企业，给予…社会保险补贴 (then a second
+    # sentence for the graduates themselves): the firm is paid, the 对 phrase spans commas
+    ("003", 3646, 3646, "企业"),
 ])
 def test_recipient_from_text(corpus_lines, prefix, start, end, expected):
     text = _clause(corpus_lines, prefix, start, end)

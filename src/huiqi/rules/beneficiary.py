@@ -38,12 +38,14 @@ _HEADS: list[tuple[str, re.Pattern[str]]] = [
 _PRIORITY = ("企业", "个人", "园区/平台", "金融机构", "政府部门", "其他")
 _RECIPIENT = [
     re.compile(r"对(?P<x>[^，。；;,：:]{1,45}?)(?:，\s*)?(?:给予|按照|按|分别给予|一次性|奖励|奖补|补贴|补助|贴息|免征|减征|减半|减按|返还)"),
+    # 对 …，与之签订…的小微企业，给予: a 对 phrase whose clauses are joined by commas, ending in 的 + its head
+    re.compile(r"对(?P<x>[^。；;：:]{2,80}?的[^，。；;,的]{1,15})，\s*(?:给予|分别给予|一次性给予)"),
     re.compile(r"给予(?P<x>[^，。；;,0-9一二三四五六七八九十每按最]{1,20}?)(?:[0-9一二三四五六七八九十]|每|按|最高|一次性|不超过)[^。；]{0,30}?(?:补贴|补助|奖励|奖补|资助|津贴|安家费)"),
     re.compile(r"(?:向|为)(?P<x>[^，。；;,]{1,25}?)(?:发放|提供|兑现|拨付)[^。；]{0,20}?(?:补贴|补助|奖励|资金|贷款|担保|津贴)"),
     re.compile(r"(?P<x>[^，。；;,、]{1,20}?)(?:可|均可|可以)?(?:享受|申请|获得)[^。；]{0,20}?(?:补贴|补助|奖励|贴息|优惠|减免)"),
 ]
 #: Index in :data:`_RECIPIENT` of the explicit indirect object (给予 X …补贴).
-_EXPLICIT = 1
+_EXPLICIT = 2
 #: Money only a person receives.
 _PERSONAL_MONEY = re.compile(r"生活补贴|生活津贴|安家费|安家补贴|购房补贴|租房补贴|住房补贴|岗位津贴|学费|助学|薪酬补贴|一次性生活")
 #: A programme budget naming no recipient: 安排1.4亿元支持…, 设立…基金.
