@@ -101,3 +101,20 @@ def test_colloquial_words_do_not_make_a_question_unanswerable():
     a = answer("小卖部一个月卖不到3万块，房子和土地那两个税还要交吗？打哪个电话问？", engine=corpus_engine())
     assert a["found"] and "0483-8332222" in a["answer"]
     assert a["citations"][0]["document"]["title"] == "房产税和城镇土地使用税税收优惠政策"
+
+
+def test_colloquial_purchase_question_with_a_weak_keyword_score_is_answered():
+    # 买 = 购置 (data/synonyms.yaml); BM25 scores the short question below MIN_SCORE, but a
+    # clause holding every term of it (设备 … 购置 … 补贴) is still an answer
+    a = answer("买新设备有补贴吗", engine=corpus_engine())
+    assert a["found"] is True
+    quoted = a["citations"][0]["text"]
+    assert "设备" in quoted and any(w in quoted for w in ("补贴", "补助", "奖补"))
+
+
+def test_parts_of_a_word_with_synonyms_are_not_separate_terms():
+    from huiqi.search.answer import question_terms
+
+    terms = {t.text: t for t in question_terms("招了几个大学生有什么补贴", corpus_engine())}
+    assert "大学生" in terms and "高校毕业生" in terms["大学生"].alternatives
+    assert "大学" not in terms and "学生" not in terms and "几个" not in terms

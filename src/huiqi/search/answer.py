@@ -77,6 +77,11 @@ __all__ = ["answer", "AnswerError", "missing_terms", "MIN_SCORE", "MIN_COVERAGE"
 MIN_SCORE = 4.0
 #: minimum weighted question-term coverage of the chosen clause
 MIN_COVERAGE = 0.2
+#: a short colloquial question (买新设备有补贴吗) scores low in BM25 however well a
+#: clause answers it: below MIN_SCORE, down to LOW_SCORE, a clause still counts
+#: as found when it holds (nearly) every term of the question, synonyms included
+LOW_SCORE = 2.5
+FULL_COVERAGE = 0.9
 #: keyword results considered when choosing the clause to quote
 CANDIDATES = 5
 #: weight of the keyword score (relative to the best) in the clause choice
@@ -121,7 +126,7 @@ _ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][�
 _ASKING = frozenset(
     "多长时间 多长 多久 多少钱 时间 问题 企业 公司 政策 我们 能拿 能领 能补 能减 能贷 补多少 办下来 "
     "有没有 给不给 还要 怎么办 怎么算 请问 一下 现在 今年 去年 一个 一些 找 谁 找谁 办 哪个 部门 "
-    "能 多 补 领 拿 给 交 打 问 最多能 能贷 能拿 能领".split()
+    "能 多 补 领 拿 给 交 打 问 最多能 能贷 能拿 能领 几 几个 几家 几名 几位 两个 什么".split()
 )
 _QUESTION_NUMBER_RE = re.compile(
     r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?:多|余)?\s*(?P<unit>万吨|万亩|万元|亿元|万|亿|%|吨|亩|头|只|人|个|年|元|千瓦|件)")
@@ -226,8 +231,14 @@ def question_terms(question: str, engine) -> list[Term]:
     tokens and asking words are left out."""
     _corpus, idf, unseen = _corpus_stats(engine)
     out: list[Term] = []
-    for tok in dict.fromkeys(seg.query_tokens(question)):
+    tokens = list(dict.fromkeys(seg.query_tokens(question)))
+    # the parts of a word with synonyms (大学 and 学生 of 大学生 = 高校毕业生) are not
+    # terms of their own: a clause saying 高校毕业生 answers the word whole
+    with_synonyms = [t for t in tokens if len(t) > 1 and seg.synonyms_of(t)]
+    for tok in tokens:
         if seg.is_money_token(tok) or tok in _ASKING:
+            continue
+        if any(tok != w and tok in w for w in with_synonyms):
             continue
         alts = tuple(a for a in (seg.normalize_text(s) for s in seg.synonyms_of(tok)) if a and a != tok)
         w = idf.get(tok, unseen) if idf else 1.0
@@ -558,7 +569,7 @@ def extractive(question: str, results: list[dict], engine) -> dict:
     """The extractive answer to a cleaned ``question`` from keyword
     ``results`` (best first, as :meth:`SearchEngine.search` returns them);
     applies the "found" rule of the module docstring."""
-    if not results or results[0]["score"] < MIN_SCORE:
+    if not results or results[0]["score"] < LOW_SCORE:
         return _not_found(question, results)
     topics, _nouns = missing_terms(question, engine)
     if topics:
@@ -571,6 +582,10 @@ def extractive(question: str, results: list[dict], engine) -> dict:
     cands.sort(key=lambda c: -c.score)
     # a candidate covering too little of the question never wins over one that covers enough
     cands.sort(key=lambda c: c.coverage < MIN_COVERAGE)
+    if results[0]["score"] < MIN_SCORE:  # weak keyword evidence: only a clause holding the whole question
+        cands = [c for c in cands if c.coverage >= FULL_COVERAGE]
+        if not cands:
+            return _not_found(question, results)
     first = cands[0]
     if first.coverage < MIN_COVERAGE or absent_formal_terms(question, engine):
         return _not_found(question, results)
