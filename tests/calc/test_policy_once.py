@@ -74,3 +74,17 @@ def test_reprint_never_outlives_its_original(ruleset):
     assert capped
     for e in capped:
         assert e.validity.get("end") and e.validity["end"] <= ruleset.get(e.authority_id).validity["end"]
+
+
+@pytest.mark.parametrize("day", [date(2024, 9, 1), date(2025, 6, 30), date(2026, 12, 6)])
+def test_expired_clauses_counted_without_detail_give_the_same_answer(ruleset, day):
+    full = match(FIRM, day, ruleset=ruleset)
+    light = match(FIRM, day, ruleset=ruleset, detail_expired=False)
+    assert light["counts"] == full["counts"] and light["total"] == full["total"]
+    assert full["counts"]["expired"] > 0
+    pick = lambda res: [(r["id"], r["status"]) for r in res["results"]]  # noqa: E731
+    assert pick(light) == pick(full)
+    acting = [r for r in full["results"] if r["status"] != "expired"]
+    assert [r for r in light["results"] if r["status"] != "expired"] == acting
+    gone = [r for r in light["results"] if r["status"] == "expired"]
+    assert gone and all(r["benefit"] is None and r["reasons"][-1]["condition"] == "有效期" for r in gone)

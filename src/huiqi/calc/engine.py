@@ -948,6 +948,28 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
     return out
 
 
+def _expired_result(entry: RuleEntry, as_of: date, region_check: tuple[str, str]) -> dict:
+    """The result of a clause not in force on ``as_of`` (``expired``), its
+    conditions and amount left unevaluated (:func:`match`'s
+    ``detail_expired=False``): the region and validity reasons only,
+    ``benefit`` ``None``, ``checked`` false."""
+    st = entry.static_parts()
+    region_out, region_detail = region_check
+    _state, note, validity = entry.validity_on(as_of)
+    base = st["result"]
+    return {
+        "id": base["id"], "key": base["key"], "title": base["title"], "text": base["text"],
+        "status": "expired",
+        "reasons": [{"condition": entry.scope.label, "outcome": region_out, "source_text": st["where"],
+                     "detail": region_detail + st["caveat"]},
+                    {"condition": "有效期", "outcome": "unmet",
+                     "source_text": entry.validity.get("basis") or "", "detail": note}],
+        "missing": [], "benefit": None, "validity": dict(validity), "contacts": list(base["contacts"]),
+        "source": dict(base["source"]), "origin": base["origin"], "checked": False,
+        "apply": base["apply"], "document": dict(base["document"]), "path": list(base["path"]),
+    }
+
+
 def _derived_json(derived: dict[str, DerivedFact]) -> dict:
     out: dict[str, Any] = {k: d.value for k, d in derived.items()}
     out["details"] = {k: {"value": d.value, "source": d.source, "reason": d.reason, "missing": list(d.missing)}
@@ -992,6 +1014,7 @@ def match(
     limit: int | None = 30,
     include: Iterable[str] = ACTIONABLE,
     offset: int = 0,
+    detail_expired: bool = True,
 ) -> dict:
     """Evaluate an enterprise profile against the knowledge base.
 
@@ -1005,6 +1028,12 @@ def match(
     benchmarks) or ``"firm"`` (:func:`firm_view`: the results of statuses
     ``include`` — default eligible, likely, needs_info — from ``offset``,
     at most ``limit``; ``counts`` still count everything).
+    ``detail_expired=False`` (for callers that do not list ``expired``
+    results, e.g. ``/api/match`` by default): a clause not in force on
+    ``as_of`` is reported ``expired`` with its region and validity reasons
+    only — its conditions and amount are not evaluated (a third to a half
+    of the work on a date when older lists have lapsed). Statuses,
+    counts and totals are the same either way.
 
     Results are ordered by status (eligible, likely, needs_info,
     unchecked, ineligible, expired), then by ``expected_yuan`` for this
@@ -1070,7 +1099,10 @@ def match(
             if check[0] != "unmet":
                 pairs.extend((entry, check) for entry in group)
     for entry, check in pairs:
-        r = _evaluate_entry(entry, ctx, prof, as_of, check)
+        if not detail_expired and check[0] != "unmet" and not entry.in_force_on(as_of):
+            r = _expired_result(entry, as_of, check)
+        else:
+            r = _evaluate_entry(entry, ctx, prof, as_of, check)
         r["expected_yuan"] = expected_yuan(r)
         results.append(r)
     results.sort(key=_sort_key)
