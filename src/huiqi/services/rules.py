@@ -38,18 +38,17 @@ def case_failures(engine: Engine, report: RulesReport, rules_dir: Path | None = 
     knowledge base ``engine`` (previewing the files of ``rules_dir`` when
     given, see :func:`huiqi.calc.engine.build_ruleset`) and return one
     Chinese line per case whose status or amount (yuan) differs."""
-    from huiqi.calc.engine import load_ruleset, match
+    from huiqi.calc.engine import load_ruleset
 
     rs = load_ruleset(engine, rules_dir=rules_dir)
     out: list[str] = []
     for e in report.entries:
         key = e.rule.clause_key
         for c in e.cases:
-            res = match(c.profile, c.as_of, ruleset=rs, clause_ids=[key])["results"]
-            if not res:
+            r = case_result(rs, key, c.profile, c.as_of)
+            if r is None:
                 out.append(f"{e.where} 用例「{c.name}」：条款不在结果中（期望 {c.status}）")
                 continue
-            r = res[0]
             if r["status"] != c.status:
                 out.append(f"{e.where} 用例「{c.name}」：状态为 {r['status']}，期望 {c.status}")
             elif c.has_amount:
@@ -60,6 +59,31 @@ def case_failures(engine: Engine, report: RulesReport, rules_dir: Path | None = 
     return out
 
 
+def case_result(rs, key: str, profile, as_of) -> dict | None:
+    """The calculator's result (a :func:`huiqi.calc.engine.match` result
+    dict) for the clause ``key`` of the rule set ``rs`` on one worked case,
+    whoever the clause pays (受益对象): the firm's results; else the group
+    for the firm's people (``for_people``, 受益对象 个人); else, for a
+    clause paying a park, platform, government or financial institution
+    (left out of a firm's answer), the clause evaluated alone as if it paid
+    the firm, so that its status and amount can still be checked. ``None``
+    when the clause is not in the rule set."""
+    import dataclasses
+
+    from huiqi.calc.engine import RuleSet, match
+
+    out = match(profile, as_of, ruleset=rs, clause_ids=[key])
+    res = out["results"] or out.get("for_people") or []
+    if res:
+        return res[0]
+    entry = rs.get(key)
+    if entry is None or not entry.beneficiary:
+        return None
+    alone = RuleSet([dataclasses.replace(entry, beneficiary=None)], f"{rs.fingerprint}:case")
+    res = match(profile, as_of, ruleset=alone, clause_ids=[key])["results"]
+    return res[0] if res else None
+
+
 def preview_cases(engine: Engine, clause_key: str, body: dict) -> list[dict]:
     """Run the worked cases of a rule body (reviewed-YAML schema) for the
     clause ``clause_key`` as if the rule were published, without storing
@@ -68,7 +92,7 @@ def preview_cases(engine: Engine, clause_key: str, body: dict) -> list[dict]:
     unreadable body."""
     import dataclasses
 
-    from huiqi.calc.engine import RuleSet, apply_validity_override, load_ruleset, match
+    from huiqi.calc.engine import RuleSet, apply_validity_override, load_ruleset
     from huiqi.rules.store import rule_from_body
 
     rule = rule_from_body(clause_key, "reviewed", body)
@@ -82,8 +106,7 @@ def preview_cases(engine: Engine, clause_key: str, body: dict) -> list[dict]:
     rs = RuleSet([entry if e.key == clause_key else e for e in base.entries], "preview")
     out = []
     for c in cases:
-        res = match(c.profile, c.as_of, ruleset=rs, clause_ids=[clause_key])["results"]
-        r = res[0] if res else {}
+        r = case_result(rs, clause_key, c.profile, c.as_of) or {}
         b = r.get("benefit") or {}
         got_yuan = [b.get("min_yuan"), b.get("max_yuan")] if b else None
         expected_yuan = [c.min_yuan, c.max_yuan] if c.has_amount else None
