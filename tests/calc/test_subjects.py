@@ -108,3 +108,24 @@ def test_owner_groups_profile_key():
 
     with pytest.raises(ProfileError, match="owner_groups"):
         load_profile({"region": "阿拉善左旗", "owner_groups": ["宇航员"]})
+
+
+def test_a_reviewed_rule_may_say_the_product_words_do_not_restrict_applicants():
+    from huiqi.calc.engine import _with_subjects
+    from huiqi.rules.reviewed import rule_from_dict, rule_to_dict
+    from huiqi.rules.store import rule_body, rule_from_body
+
+    # the species words name priority chains for attracting investment, not who may apply
+    row = {"text": "紧密围绕我区绿色农畜产品加工、新能源、新材料等产业集群招引外资项目；对首次认定的高新技术企业给予30万元奖励",
+           "path": []}
+    raw = {"clause_key": "a" * 40, "excerpt": "对首次认定的高新技术企业给予30万元奖励",
+           "conditions": {"kind": "membership", "attribute": "qualifications", "operator": "in",
+                          "value": ["高新技术企业"], "text": "高新技术企业"}}
+    by_default, _, _ = rule_from_dict(raw)
+    assert any(leaf.attribute == "products" for leaf in _with_subjects(by_default, row).conditions.leaves())
+    rule, _, _ = rule_from_dict({**raw, "product_subject": False})
+    assert not rule.product_subject
+    assert _with_subjects(rule, row).conditions is rule.conditions
+    # the flag survives the YAML form and the stored body
+    assert rule_to_dict(rule)["product_subject"] is False
+    assert rule_from_body(rule.clause_key, "reviewed", rule_body(rule)).product_subject is False

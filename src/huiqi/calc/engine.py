@@ -394,9 +394,10 @@ def _with_subjects(rule: Rule, row: Mapping) -> Rule:
     (:func:`~huiqi.calc.subjects.prune_unchecked_branches`); for every rule, the product/species subject
     (:func:`huiqi.calc.subjects.product_condition`: 养殖300只以上鸵鸟 is for
     ostrich farms) AND-ed to its conditions; the rule unchanged when the
-    clause names none or a reviewed rule already tests ``products``. Applies
-    to reviewed rules too (a reviewer states the numbers; the species words
-    are the clause's own). Returns a copy; the cached rule is not touched."""
+    clause names none, a reviewed rule already tests ``products``, or a
+    reviewed rule says ``product_subject: false``. Applies to reviewed rules
+    too (a reviewer states the numbers; the species words are the clause's
+    own). Returns a copy; the cached rule is not touched."""
     from huiqi.calc.subjects import founder_conditions, product_condition, prune_unchecked_branches
 
     if rule.origin == "extracted":
@@ -404,6 +405,8 @@ def _with_subjects(rule: Rule, row: Mapping) -> Rule:
         if founders is not rule.conditions:
             rule = copy.copy(rule)
             rule.conditions = founders
+    if not rule.product_subject:
+        return rule
     trees = [rule.conditions, *(t.get("conditions") for t in rule.tracks)]
     if any(t is not None and any(leaf.attribute == "products" for leaf in t.leaves()) for t in trees):
         return rule

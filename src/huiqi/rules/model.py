@@ -386,6 +386,11 @@ class Rule:
     title: str = ""
     reviewer_note: str = ""
     validity: dict | None = None
+    #: ``False`` (reviewed rules only, YAML ``product_subject: false``): the
+    #: reviewer found that the product/species words of the clause (奶业、玉米、
+    #: 肉牛 as priority chains) do not restrict who may apply, so
+    #: :func:`huiqi.calc.subjects.product_condition` is not AND-ed to the rule.
+    product_subject: bool = True
 
 
 #: Leaf kinds that say nothing about who the firm is (generic subjects): a

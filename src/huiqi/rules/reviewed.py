@@ -72,7 +72,7 @@ STACKING_MODES = ("exclusive", "highest")
 BENEFICIARIES = ("企业", "个人", "园区/平台", "政府部门", "金融机构", "其他")
 
 _RULE_KEYS = ("clause_key", "title", "excerpt", "beneficiary", "conditions", "benefit", "stacking", "tracks",
-              "validity", "reviewer_note", "cases")
+              "validity", "reviewer_note", "product_subject", "cases")
 _LEAF_KEYS = {"kind", "attribute", "operator", "value", "unit", "inclusive", "text", "label"}
 _NODE_KEYS = {"all", "any", "not", "text", "label"}
 _TRACK_KEYS = {"name", "conditions", "benefit", "text"}
@@ -478,6 +478,8 @@ def rule_from_dict(d: Any, where: str = "rules[0]") -> tuple[Rule, str, list[Rul
     for name in ("title", "excerpt", "reviewer_note"):
         if d.get(name) is not None and not isinstance(d[name], str):
             raise ValueError(f"{where}.{name}: 应为文字")
+    if d.get("product_subject") is not None and not isinstance(d["product_subject"], bool):
+        raise ValueError(f"{where}.product_subject: 应为 true 或 false（false：条款中的产品、品种词不限定申请对象）")
     excerpt = (d.get("excerpt") or "").strip()
     if not excerpt:
         raise ValueError(f"{where}.excerpt: 缺少条款原文摘录（用于核对规则对应的条款）")
@@ -487,7 +489,8 @@ def rule_from_dict(d: Any, where: str = "rules[0]") -> tuple[Rule, str, list[Rul
     cases = [parse_case(c, f"{where}.cases[{i}]") for i, c in enumerate(raw_cases)]
     rule = Rule(clause_key=key, conditions=conditions, benefit=benefit, tracks=tracks,
                 stacking=stacking, origin="reviewed", title=(d.get("title") or "").strip(),
-                reviewer_note=(d.get("reviewer_note") or "").strip(), validity=validity)
+                reviewer_note=(d.get("reviewer_note") or "").strip(), validity=validity,
+                product_subject=d.get("product_subject") is not False)
     return rule, excerpt, cases
 
 
@@ -521,6 +524,8 @@ def rule_to_dict(rule: Rule, excerpt: str = "", cases: list[RuleCase] | None = N
         d["validity"] = {k: v for k, v in rule.validity.items() if v is not None}
     if rule.reviewer_note:
         d["reviewer_note"] = rule.reviewer_note
+    if not rule.product_subject:
+        d["product_subject"] = False
     if cases:
         d["cases"] = []
         for c in cases:

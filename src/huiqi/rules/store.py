@@ -106,7 +106,8 @@ def rule_from_body(clause_key: str, origin: str, body: Mapping) -> Rule:
     tracks = parse_tracks(b["tracks"], "tracks") if b.get("tracks") else []
     validity = parse_validity(b["validity"], "validity") if b.get("validity") else None
     return Rule(clause_key, conditions=cond, benefit=spec, tracks=tracks, stacking=stack, origin=origin,
-                title=b.get("title") or "", reviewer_note=b.get("reviewer_note") or "", validity=validity)
+                title=b.get("title") or "", reviewer_note=b.get("reviewer_note") or "", validity=validity,
+                product_subject=b.get("product_subject") is not False)
 
 
 def body_cases(body: Mapping) -> list[RuleCase]:
