@@ -88,3 +88,31 @@ def test_expired_clauses_counted_without_detail_give_the_same_answer(ruleset, da
     assert [r for r in light["results"] if r["status"] != "expired"] == acting
     gone = [r for r in light["results"] if r["status"] == "expired"]
     assert gone and all(r["benefit"] is None and r["reasons"][-1]["condition"] == "有效期" for r in gone)
+
+
+def _result(res, snippet):
+    hits = [r for r in res["results"] if snippet in r["text"]]
+    assert len(hits) == 1, snippet
+    return hits[0]
+
+
+def test_a_clause_needing_only_its_own_facts_is_not_a_question_for_every_firm(ruleset):
+    # 预制菜领航企业…十强 (reviewed: facts.自治区预制菜十强类别): a software firm has told us
+    # nothing that bears on it, so it is not put to the firm as 需补充信息
+    soft = {"region": "伊金霍洛旗", "entity_type": "企业", "industry": "I65", "employees": 12, "revenue": 3000000}
+    r = _result(match(soft, date(2024, 6, 1), ruleset=ruleset), "预制菜领航企业")
+    assert r["status"] == "unchecked" and r["reasons"][-1]["condition"] == "申请条件"
+    # …while a firm whose facts bear on it (a 十强 title) is asked for the rest (the sales increase)
+    maker = {**soft, "industry": "C13", "facts": {"自治区预制菜十强类别": "领航企业"}}
+    r = _result(match(maker, date(2024, 6, 1), ruleset=ruleset), "预制菜领航企业")
+    assert r["status"] == "needs_info" and r["missing"]
+
+
+def test_a_missing_fact_stays_a_question_when_the_firm_facts_bear_on_the_clause(ruleset):
+    # 98. 小型微利企业 … 小规模纳税人 … 货车车船税减半: a large general taxpayer fails the first
+    # two tracks, so whether it has trucks is still worth asking
+    big = {"region": "包头市", "entity_type": "企业", "industry": "C26", "employees": 1500, "revenue": 2500000000,
+           "total_assets": 6000000000, "taxable_income": 150000000, "taxpayer_type": "一般纳税人"}
+    res = match(big, date(2024, 10, 1), ruleset=ruleset)
+    r = _result(res, "98.自2021年1月1日至2025年12月31日")
+    assert r["status"] == "needs_info" and all(m.startswith("facts.") for m in r["missing"])

@@ -85,7 +85,7 @@ from typing import Any
 from huiqi.calc.apply import apply_info
 from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
-from huiqi.calc.evaluate import evaluate, supported  # hot path: imported once, not per clause
+from huiqi.calc.evaluate import bears_on_firm, evaluate, supported  # hot path: imported once, not per clause
 from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
 from huiqi.rules.validity import UNKNOWN_NOTE, blocks_eligible, cap_reprint, effective_validity
 from huiqi.firm.profile import EnterpriseProfile, load_profile
@@ -122,6 +122,9 @@ DOCUMENT_KINDS = ("document", "guide")
 _TITLE_MAX = 40
 #: Reason shown for an extracted clause without any recognised condition.
 UNCHECKED_NOTE = "未能从条款中识别出可自动核对的申请条件，请对照原文确认是否符合"
+#: A clause needing only facts of its own (``facts.*``) about a firm none of whose
+#: stated facts bears on it: listed as ``unchecked``, not as a question to every firm.
+CLAUSE_FACTS_NOTE = "本条款需要的是其特有的信息，企业已填写的信息与之无关，请对照原文确认是否适用"
 
 
 class MatchError(ValueError):
@@ -317,6 +320,23 @@ class RuleSet:
     _by_id: dict[int, RuleEntry] = field(default_factory=dict, repr=False)
     _by_key: dict[str, RuleEntry] = field(default_factory=dict, repr=False)
     _by_scope: dict[tuple, list[RuleEntry]] = field(default_factory=dict, repr=False)
+    _common_facts: frozenset[str] | None = field(default=None, repr=False)
+
+    def common_facts(self) -> frozenset[str]:
+        """Free facts (``facts.<中文名>``) that the conditions of two or more
+        policies test (a cluster of reprints counts once): questions worth
+        putting to any firm (登记失业人员招用人数), unlike a fact peculiar to
+        one clause (自治区预制菜十强类别)."""
+        if self._common_facts is None:
+            users: dict[str, set[int]] = {}
+            for e in self.entries:
+                trees = [e.rule.conditions, *(t.get("conditions") for t in e.rule.tracks)]
+                for t in trees:
+                    for leaf in t.leaves() if t is not None else ():
+                        if (leaf.attribute or "").startswith("facts."):
+                            users.setdefault(leaf.attribute, set()).add(e.authority_id or e.id)
+            self._common_facts = frozenset(a for a, who in users.items() if len(who) >= 2)
+        return self._common_facts
 
     def by_scope(self) -> dict[tuple, list[RuleEntry]]:
         """Entries grouped by region scope ``(kind, code, caveat)`` (the
@@ -868,7 +888,7 @@ def _reason_json(r: Reason) -> dict:
 
 
 def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
-                    as_of: date, region_check: tuple[str, str]) -> dict:
+                    as_of: date, region_check: tuple[str, str], common_facts: frozenset[str] = frozenset()) -> dict:
     st = entry.static_parts()
     rule = entry.rule
     region_out, region_detail = region_check
@@ -906,13 +926,23 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
         status = "expired"
     else:
         status = _OUTCOME_STATUS[combine_all([region_out, ev.outcome])]
-        if status in ("eligible", "likely") and not st["unconditional"]:
+        if status in ("eligible", "likely", "needs_info") and not st["unconditional"]:
             generic = {"text"} if rule.origin == "reviewed" else GENERIC_KINDS
             subject = SUBJECT_ONLY_REVIEWED if rule.origin == "reviewed" else SUBJECT_ONLY_EXTRACTED
             trees = [rule.conditions] if not entry.unchecked else []
             if track:
                 trees += [t.get("conditions") for t in rule.tracks if (t.get("name") or "") == track]
-            if not any(supported(t, ctx, generic, subject) for t in trees):
+            if status == "needs_info":
+                # only facts peculiar to this clause are missing (facts.自治区预制菜十强类别, tested
+                # by no other policy) and nothing the firm told us bears on it, met or unmet, in any
+                # track: nothing was checked — not a question to put to every firm of the region
+                every = trees + [t.get("conditions") for t in rule.tracks]
+                if ev.missing and all(m.startswith("facts.") and m not in common_facts for m in ev.missing) \
+                        and not any(bears_on_firm(t, ctx, {"text", "region"}, frozenset()) for t in every):
+                    status = "unchecked"
+                    reasons.append({"condition": "申请条件", "outcome": "to_confirm", "source_text": "",
+                                    "detail": CLAUSE_FACTS_NOTE})
+            elif not any(supported(t, ctx, generic, subject) for t in trees):
                 status = "unchecked"
         if status == "eligible" and blocks_eligible(validity):  # 有效期待确认: never "eligible"
             status = "likely"
@@ -1101,11 +1131,12 @@ def match(
             check = group[0].scope.check(firm)
             if check[0] != "unmet":
                 pairs.extend((entry, check) for entry in group)
+    common = rs.common_facts()
     for entry, check in pairs:
         if not detail_expired and check[0] != "unmet" and not entry.in_force_on(as_of):
             r = _expired_result(entry, as_of, check)
         else:
-            r = _evaluate_entry(entry, ctx, prof, as_of, check)
+            r = _evaluate_entry(entry, ctx, prof, as_of, check, common)
         r["expected_yuan"] = expected_yuan(r)
         results.append(r)
     results.sort(key=_sort_key)

@@ -543,6 +543,24 @@ def supported(cond: Condition | None, ctx: FactContext, generic: frozenset[str] 
     return _support(cond, ctx, generic, False, subject_only)
 
 
+def bears_on_firm(cond: Condition | None, ctx: FactContext, generic: frozenset[str] | set[str] = frozenset({"text"}),
+                  subject_only: frozenset[str] | set[str] = SUBJECT_ONLY) -> bool:
+    """Whether some leaf of ``cond`` about the firm itself (kind not in
+    ``generic``, attribute not in ``subject_only``) was decided by the firm's
+    facts, met or unmet — i.e. what the firm told us bears on the clause.
+    ``None`` → ``False``. Used by :func:`huiqi.calc.engine.match` to tell a
+    question worth asking from a clause about some other kind of firm."""
+    if cond is None:
+        return False
+    for leaf in cond.leaves():
+        if leaf.kind in generic or (leaf.attribute or "") in subject_only:
+            continue
+        out, _ = _walk(leaf, ctx, [], False)
+        if out in ("met", "unmet"):
+            return True
+    return False
+
+
 def _support(node: Condition, ctx: FactContext, generic, negated: bool, subject_only=SUBJECT_ONLY) -> bool:
     if node.op == "leaf":
         if node.kind in generic or (node.attribute or "") in subject_only:
