@@ -31,7 +31,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import yaml
 from sqlalchemy import Engine, select
@@ -285,22 +285,25 @@ def row_facts(profile: EnterpriseProfile) -> dict[str, Any]:
 
 def import_register(target: Session | Engine, path: str | Path, source: str = m.SOURCE_MARKET,
                     actor: str = "cli", *, as_of: date | None = None, qualification: str | None = None,
-                    file_name: str | None = None) -> FirmImportReport:
+                    file_name: str | None = None,
+                    scope: Callable[[str | None], bool] | None = None) -> FirmImportReport:
     """Import one register file as facts (see the module docstring).
 
     ``target`` a session (the caller commits) or an engine (committed
     here); ``source`` one of :data:`huiqi.kb.firms.SOURCES`; ``actor`` the
     user name; ``as_of`` the date the register refers to (default today);
     ``qualification`` the list's qualification for a 资质名单 without a 资质
-    column; ``file_name`` the name to record (default the path's name).
-    A row without a valid 统一社会信用代码 is skipped with a row error.
+    column; ``file_name`` the name to record (default the path's name);
+    ``scope`` — a predicate on a division code (an officer's
+    ``Principal.sees``): a row whose 注册地 is outside it is refused. A row
+    without a valid 统一社会信用代码 is skipped with a row error.
     Raises :class:`FirmError` for an unknown source or qualification and
     :class:`huiqi.screen.register.RegisterError` for an unreadable file
     (nothing stored)."""
     if isinstance(target, Engine):
         with session_scope(target) as session:
             return import_register(session, path, source, actor, as_of=as_of, qualification=qualification,
-                                   file_name=file_name)
+                                   file_name=file_name, scope=scope)
     session = target
     if source not in m.SOURCES:
         raise FirmError(f"未知数据来源“{source}”（可选：{'、'.join(m.SOURCES)}）", field="source")
@@ -321,6 +324,9 @@ def import_register(target: Session | Engine, path: str | Path, source: str = m.
             report.errors.append(RowError(r.row, "统一社会信用代码", str(exc), unit=unit))
             continue
         facts = row_facts(r.profile)
+        if scope is not None and not scope(region_code(facts.get("region"))):
+            report.errors.append(RowError(r.row, "注册地", f"“{facts.get('region')}”不在您的管辖范围内", unit=unit))
+            continue
         if source == m.SOURCE_QUALIFICATION:
             if qual and qual not in facts.get("qualifications", []):
                 facts["qualifications"] = facts.get("qualifications", []) + [qual]
