@@ -112,10 +112,11 @@ def visible_lists(session: Session, p: Principal) -> list[dict[str, Any]]:
     return [list_summary(bl) for bl in rows if p.sees(bl.region)]
 
 
-def public_view(session: Session, list_id: int) -> dict[str, Any] | None:
+def public_view(session: Session, list_id: int, now=None) -> dict[str, Any] | None:
     """The public 公示 data of a list in (or past) its 公示, ``None``
     otherwise: ``{id, title, basis, citation, publicity_start,
-    publicity_end, open, rows: [{entry_id, 主体, 依据, 金额, 内容}]}``."""
+    publicity_end, open, rows: [{entry_id, 主体, 依据, 金额, 内容}]}``;
+    ``open`` — objections are taken (at ``now``, default the clock)."""
     bl = session.get(m.BenefitList, list_id)
     if bl is None or bl.status not in (m.PUBLICIZING, m.CLOSED):
         return None
@@ -124,7 +125,7 @@ def public_view(session: Session, list_id: int) -> dict[str, Any] | None:
              "内容": bl.content or bl.title} for e in entries(session, bl) if e.decision == m.INCLUDE]
     return {"id": bl.id, "title": bl.title, "document_title": bl.document_title, "basis": basis,
             "citation": citation(bl), "publicity_start": bl.publicity_start.isoformat(),
-            "publicity_end": bl.publicity_end.isoformat(), "open": bl.status == m.PUBLICIZING and not publicity_over(bl),
+            "publicity_end": bl.publicity_end.isoformat(), "open": bl.status == m.PUBLICIZING and not publicity_over(bl, now),
             "rows": rows}
 
 
