@@ -209,7 +209,7 @@ def rescreen_diff(session: Session, p: Principal, bl: m.BenefitList, ruleset, as
 
     entry = ruleset.get(bl.clause_key) or ruleset.get(bl.clause_id)
     rv = _rule_version(session, entry) if entry else None
-    as_of = as_of or local_date(now_utc())
+    as_of = as_of or bl.as_of
     wanted = ("likely", "needs_info") if bl.mode == "D" else ("eligible", "likely")
     now: dict[str, dict] = {}
     versions: dict[str, int] = {}
@@ -221,6 +221,7 @@ def rescreen_diff(session: Session, p: Principal, bl: m.BenefitList, ruleset, as
                 if s["status"] in wanted:
                     now[row.code] = s
     old = {e.firm_code: e for e in entries(session, bl)}
+    # ``as_of`` defaults to the list's own date, so only rule and register changes show
     frozen = (bl.snapshot or {}).get("profiles", {})
     return {"list_id": bl.id, "rule_version_id": {"old": bl.rule_version_id, "new": rv.id if rv else None},
             "added": sorted(set(now) - set(old)), "removed": sorted(set(old) - set(now)),

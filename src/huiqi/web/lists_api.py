@@ -24,6 +24,8 @@ answers 409 (two officers editing at once).
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Optional
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -265,11 +267,13 @@ def api_export(request: Request, list_id: int, kind: str = Query(..., max_length
 
 
 @router.get("/api/lists/{list_id}/diff", summary="规则或企业数据变化后：新名单与本名单的差异（本名单不变）")
-def api_diff(request: Request, list_id: int, principal=Depends(require(PERM_LIST_EDIT))):
-    """``{rule_version_id{old,new}, added, removed, amount_changed, profile_changed}``."""
+def api_diff(request: Request, list_id: int, as_of: Optional[date] = Query(None),
+             principal=Depends(require(PERM_LIST_EDIT))):
+    """``{rule_version_id{old,new}, added, removed, amount_changed, profile_changed}``
+    (``as_of`` default: the list's own date)."""
     from huiqi.calc.engine import load_ruleset
     from huiqi.services.list_reports import rescreen_diff
     from huiqi.services.lists import get_list
 
     rs = load_ruleset(engine_of(request))
-    return run(request, lambda s: rescreen_diff(s, principal, get_list(s, principal, list_id), rs))
+    return run(request, lambda s: rescreen_diff(s, principal, get_list(s, principal, list_id), rs, as_of))
