@@ -6,7 +6,7 @@ API and the pages. Money in yuan (元); dates ISO; codes are
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,7 +40,8 @@ class ListCreateIn(_In):
     as-of date (default today) and optionally the policy's time limit in
     working days when the clause states none."""
 
-    clause_id: int | str = Field(..., examples=[123])
+    clause_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | Annotated[str, Field(min_length=1, max_length=40)] = Field(
+        ..., examples=[123])
     mode: Mode = Field(..., examples=["B"])
     as_of: Optional[date] = Field(None, examples=["2024-06-01"])
     limit_days: Optional[int] = Field(None, ge=1, le=365)
@@ -53,21 +54,21 @@ class EntryDecisionIn(_In):
 
     decision: Decision
     reason: Optional[str] = Field(None, max_length=500)
-    amount_yuan: Optional[float] = Field(None, ge=0)
-    version: Optional[int] = None
+    amount_yuan: Optional[float] = Field(None, ge=0, le=1e10)
+    version: Optional[int] = Field(None, ge=0, le=2**31 - 1)
 
 
 class VersionIn(_In):
     """A step on the list (submit): ``version`` the list version seen."""
 
-    version: Optional[int] = None
+    version: Optional[int] = Field(None, ge=0, le=2**31 - 1)
 
 
 class ApproveIn(_In):
     """``/approve``: the meeting reference (党组会 / 行署会议纪要)."""
 
     meeting_ref: str = Field(..., max_length=200, examples=["2026年第12次党组会纪要"])
-    version: Optional[int] = None
+    version: Optional[int] = Field(None, ge=0, le=2**31 - 1)
 
 
 class ReasonIn(_In):
@@ -80,14 +81,14 @@ class PublicizeIn(_In):
     """``/publicize``: 公示 length in working days (default 5)."""
 
     working_days: int = Field(5, ge=1, le=30)
-    version: Optional[int] = None
+    version: Optional[int] = Field(None, ge=0, le=2**31 - 1)
 
 
 class ObjectionIn(_In):
     """``/objections`` (public): which published entry, the objection and a
     contact phone (never shown publicly)."""
 
-    entry_id: int
+    entry_id: int = Field(..., ge=1, le=2**31 - 1)
     content: str = Field(..., min_length=5, max_length=1000)
     contact_name: Optional[str] = Field(None, max_length=64)
     contact_phone: str = Field(..., max_length=32)
@@ -106,7 +107,7 @@ class PaymentIn(_In):
 
     code: str = Field(..., max_length=18)
     action: PaymentAction
-    amount_yuan: Optional[float] = Field(None, ge=0)
+    amount_yuan: Optional[float] = Field(None, ge=0, le=1e10)
     ref: Optional[str] = Field(None, max_length=200)
     note: Optional[str] = Field(None, max_length=500)
     account: Optional[str] = Field(None, max_length=64)

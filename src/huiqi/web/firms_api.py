@@ -20,15 +20,19 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Path as PathParam, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from huiqi.kb.accounts import PERM_FIRM_IMPORT, PERM_FIRM_READ
 from huiqi.services.list_schema import CorrectionDecisionIn, CorrectionIn
 from huiqi.web.auth import client_ip, require
-from huiqi.web.errors import ApiError
+from huiqi.web.errors import MAX_ID, ApiError, error_responses
 
 router = APIRouter(tags=["企业库"])
+Code = Annotated[str, PathParam(min_length=1, max_length=40, description="统一社会信用代码")]
+CorrectionId = Annotated[int, PathParam(ge=1, le=MAX_ID, description="更正申请编号")]
 
 #: largest register upload (bytes)
 MAX_REGISTER_BYTES = 20 * 1024 * 1024
@@ -98,10 +102,10 @@ def import_upload(request: Request, principal, file_name: str, data: bytes, sour
             raise ApiError(422, str(exc).replace("upload" + suffix, name)) from None
 
 
-@router.post("/api/firms/import", summary="导入企业名录或资质名单（经办人员）")
+@router.post("/api/firms/import", summary="导入企业名录或资质名单（经办人员）", responses=error_responses(413))
 async def api_import(request: Request, file: UploadFile = File(..., description="企业名录（.csv/.xlsx/.json）"),
-                     source: str = Form("市场监管"), as_of: Optional[str] = Form(None),
-                     qualification: Optional[str] = Form(None),
+                     source: str = Form("市场监管", max_length=16), as_of: Optional[str] = Form(None, max_length=10),
+                     qualification: Optional[str] = Form(None, max_length=40),
                      principal=Depends(require(PERM_FIRM_IMPORT))):
     """→ the import report (row errors name row, column and reason)."""
     data = await file.read()
@@ -109,7 +113,7 @@ async def api_import(request: Request, file: UploadFile = File(..., description=
 
 
 @router.get("/api/firms/{code}", summary="企业档案：画像与每项事实的来源")
-def api_firm(request: Request, code: str, principal=Depends(require(None))):
+def api_firm(request: Request, code: Code, principal=Depends(require(None))):
     """Officers in scope, or the firm's own account; 404 otherwise."""
     from huiqi.services.firm_views import firm_view
 
@@ -117,7 +121,7 @@ def api_firm(request: Request, code: str, principal=Depends(require(None))):
 
 
 @router.post("/api/firms/{code}/corrections", summary="企业提交事实更正申请", status_code=201)
-def api_correct(request: Request, code: str, body: CorrectionIn, principal=Depends(require(None))):
+def api_correct(request: Request, code: Code, body: CorrectionIn, principal=Depends(require(None))):
     """The firm's own account → 201 the correction (status pending)."""
     from huiqi.kb.audit import record_for
     from huiqi.services.firm_views import correction_dict, file_correction
@@ -139,7 +143,7 @@ def api_corrections(request: Request, principal=Depends(require(PERM_FIRM_READ))
 
 
 @router.post("/api/firm-corrections/{correction_id}/decision", summary="核实更正申请（确认或不予更正）")
-def api_decide_correction(request: Request, correction_id: int, body: CorrectionDecisionIn,
+def api_decide_correction(request: Request, correction_id: CorrectionId, body: CorrectionDecisionIn,
                           principal=Depends(require(PERM_FIRM_READ))):
     """Confirmed → a 工作人员核实 fact; ``changed`` the re-derived firm codes."""
     from huiqi.kb.audit import record_for

@@ -28,7 +28,9 @@ from datetime import date
 from typing import Optional
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from huiqi.kb.accounts import PERM_FIRM_SENSITIVE, PERM_LIST_APPROVE, PERM_LIST_EDIT
@@ -45,8 +47,13 @@ from huiqi.services.list_schema import (
     VersionIn,
 )
 from huiqi.web.auth import client_ip, require
-from huiqi.web.errors import ApiError
+from huiqi.web.errors import MAX_ID, ApiError, error_responses
 from huiqi.web.firms_api import engine_of, run
+
+ListId = Annotated[int, Path(ge=1, le=MAX_ID, description="名单编号")]
+ObjId = Annotated[int, Path(ge=1, le=MAX_ID, description="异议编号")]
+Code = Annotated[str, Path(min_length=1, max_length=40, description="统一社会信用代码")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 router = APIRouter(tags=["免申即享名单"])
 
@@ -86,7 +93,7 @@ def create(request: Request, principal, body: ListCreateIn) -> dict:
     return run(request, tx)
 
 
-def step(request: Request, principal, list_id: int, action: str, fn, after=None) -> dict:
+def step(request: Request, principal, list_id: ListId, action: str, fn, after=None) -> dict:
     """Apply ``fn(session) -> list`` and audit ``list.<action>``."""
     def tx(s):
         bl = fn(s)
@@ -112,7 +119,7 @@ def api_create(request: Request, body: ListCreateIn, principal=Depends(require(P
 
 
 @router.get("/api/lists/{list_id}", summary="名单详情：企业、风险提示、异议、兑现", response_model=ListOut)
-def api_list(request: Request, list_id: int, principal=Depends(require(PERM_LIST_EDIT))):
+def api_list(request: Request, list_id: ListId, principal=Depends(require(PERM_LIST_EDIT))):
     """The list with its entries."""
     from huiqi.services.lists import get_list
 
@@ -121,7 +128,7 @@ def api_list(request: Request, list_id: int, principal=Depends(require(PERM_LIST
 
 @router.post("/api/lists/{list_id}/entries/{code}", summary="审核一家企业：纳入、剔除（须写理由）或暂缓",
              response_model=ListOut)
-def api_entry(request: Request, list_id: int, code: str, body: EntryDecisionIn,
+def api_entry(request: Request, list_id: ListId, code: Code, body: EntryDecisionIn,
               principal=Depends(require(PERM_LIST_EDIT))):
     """409 when the entry's ``version`` is stale."""
     from huiqi.services import lists as svc
@@ -134,7 +141,7 @@ def api_entry(request: Request, list_id: int, code: str, body: EntryDecisionIn,
 
 
 @router.post("/api/lists/{list_id}/submit", summary="提交审批", response_model=ListOut)
-def api_submit(request: Request, list_id: int, body: VersionIn | None = None,
+def api_submit(request: Request, list_id: ListId, body: VersionIn | None = None,
                principal=Depends(require(PERM_LIST_EDIT))):
     """draft → submitted."""
     from huiqi.services import lists as svc
@@ -144,7 +151,7 @@ def api_submit(request: Request, list_id: int, body: VersionIn | None = None,
 
 
 @router.post("/api/lists/{list_id}/approve", summary="审批（另一名工作人员，须填会议纪要）", response_model=ListOut)
-def api_approve(request: Request, list_id: int, body: ApproveIn, principal=Depends(require(PERM_LIST_APPROVE))):
+def api_approve(request: Request, list_id: ListId, body: ApproveIn, principal=Depends(require(PERM_LIST_APPROVE))):
     """submitted → approved (four eyes)."""
     from huiqi.services import lists as svc
 
@@ -154,7 +161,7 @@ def api_approve(request: Request, list_id: int, body: ApproveIn, principal=Depen
 
 
 @router.post("/api/lists/{list_id}/send-back", summary="退回修改", response_model=ListOut)
-def api_send_back(request: Request, list_id: int, body: ReasonIn, principal=Depends(require(PERM_LIST_APPROVE))):
+def api_send_back(request: Request, list_id: ListId, body: ReasonIn, principal=Depends(require(PERM_LIST_APPROVE))):
     """submitted → draft with ``{reason}``."""
     from huiqi.services import lists as svc
 
@@ -163,7 +170,7 @@ def api_send_back(request: Request, list_id: int, body: ReasonIn, principal=Depe
 
 
 @router.post("/api/lists/{list_id}/publicize", summary="开始公示（工作日，默认 5 个）", response_model=ListOut)
-def api_publicize(request: Request, list_id: int, body: PublicizeIn, principal=Depends(require(PERM_LIST_EDIT))):
+def api_publicize(request: Request, list_id: ListId, body: PublicizeIn, principal=Depends(require(PERM_LIST_EDIT))):
     """approved → publicizing; the end date follows the working-day calendar."""
     from huiqi.services import lists as svc
 
@@ -172,8 +179,9 @@ def api_publicize(request: Request, list_id: int, body: PublicizeIn, principal=D
                 {"working_days": body.working_days})
 
 
-@router.get("/api/lists/{list_id}/public", summary="公示内容（公开：主体、依据、金额、内容）")
-def api_public(request: Request, list_id: int):
+@router.get("/api/lists/{list_id}/public", summary="公示内容（公开：主体、依据、金额、内容）",
+            responses=error_responses(404, 422))
+def api_public(request: Request, list_id: ListId):
     """404 unless the list is (or was) in 公示."""
     from huiqi.services.list_reports import public_view
 
@@ -183,7 +191,7 @@ def api_public(request: Request, list_id: int):
     return out
 
 
-def objection(request: Request, list_id: int, body: ObjectionIn) -> dict:
+def objection(request: Request, list_id: ListId, body: ObjectionIn) -> dict:
     """File a public objection (shared by the API and the page); audited
     without the objector's contact data."""
     from huiqi.services import lists as svc
@@ -196,15 +204,16 @@ def objection(request: Request, list_id: int, body: ObjectionIn) -> dict:
     return run(request, tx)
 
 
-@router.post("/api/lists/{list_id}/objections", summary="对公示名单提出异议（公开，无需登录）", status_code=201)
-def api_objection(request: Request, list_id: int, body: ObjectionIn):
+@router.post("/api/lists/{list_id}/objections", summary="对公示名单提出异议（公开，无需登录）", status_code=201,
+             responses=error_responses(404, 409, 422, 429))
+def api_objection(request: Request, list_id: ListId, body: ObjectionIn):
     """→ 201 ``{id, status}``; 409 after the 公示 ended; 429 when too frequent."""
     return JSONResponse(objection(request, list_id, body), status_code=201)
 
 
 @router.post("/api/lists/{list_id}/objections/{objection_id}/decision", summary="核查异议（成立则剔除该企业）",
              response_model=ListOut)
-def api_objection_decision(request: Request, list_id: int, objection_id: int, body: ObjectionDecisionIn,
+def api_objection_decision(request: Request, list_id: ListId, objection_id: ObjId, body: ObjectionDecisionIn,
                            principal=Depends(require(PERM_LIST_EDIT))):
     """Upheld → the firm is excluded with the reason."""
     from huiqi.services import lists as svc
@@ -216,7 +225,7 @@ def api_objection_decision(request: Request, list_id: int, objection_id: int, bo
                 {"objection_id": objection_id, "upheld": body.upheld, "reason": body.reason})
 
 
-def payment(request: Request, principal, list_id: int, body: PaymentIn) -> dict:
+def payment(request: Request, principal, list_id: ListId, body: PaymentIn) -> dict:
     """Record one 兑现 step (shared by the API and the pages)."""
     from huiqi.services import list_payments as pay
     from huiqi.services.lists import get_list
@@ -233,12 +242,12 @@ def payment(request: Request, principal, list_id: int, body: PaymentIn) -> dict:
 
 @router.post("/api/lists/{list_id}/payments", summary="兑现：通知、确认、申请拨付、拨付成功/失败、更正账户、追回",
              response_model=ListOut)
-def api_payment(request: Request, list_id: int, body: PaymentIn, principal=Depends(require(PERM_LIST_EDIT))):
+def api_payment(request: Request, list_id: ListId, body: PaymentIn, principal=Depends(require(PERM_LIST_EDIT))):
     """409 before the 公示 ended or from a state the step does not start from."""
     return payment(request, principal, list_id, body)
 
 
-def export(request: Request, principal, list_id: int, kind: str) -> Response:
+def export(request: Request, principal, list_id: ListId, kind: str) -> Response:
     """The xlsx export (audited; ``payment`` needs ``firm.sensitive``)."""
     from huiqi.services.list_reports import EXPORT_KINDS, export_xlsx
     from huiqi.services.lists import get_list
@@ -259,15 +268,16 @@ def export(request: Request, principal, list_id: int, kind: str) -> Response:
                                                     f"filename*=UTF-8''{quote(f'{name}-{list_id}.xlsx')}"})
 
 
-@router.get("/api/lists/{list_id}/export.xlsx", summary="导出：公示名单、拨付清单、兑现台账（Excel）")
-def api_export(request: Request, list_id: int, kind: str = Query(..., max_length=16),
+@router.get("/api/lists/{list_id}/export.xlsx", summary="导出：公示名单、拨付清单、兑现台账（Excel）",
+            response_class=Response, responses={200: {"content": {XLSX: {}}, "description": "xlsx 工作簿"}})
+def api_export(request: Request, list_id: ListId, kind: str = Query(..., max_length=16),
                principal=Depends(require(PERM_LIST_EDIT))):
     """``kind`` 公示 | payment | 台账."""
     return export(request, principal, list_id, kind)
 
 
 @router.get("/api/lists/{list_id}/diff", summary="规则或企业数据变化后：新名单与本名单的差异（本名单不变）")
-def api_diff(request: Request, list_id: int, as_of: Optional[date] = Query(None),
+def api_diff(request: Request, list_id: ListId, as_of: Optional[date] = Query(None),
              principal=Depends(require(PERM_LIST_EDIT))):
     """``{rule_version_id{old,new}, added, removed, amount_changed, profile_changed}``
     (``as_of`` default: the list's own date)."""
