@@ -157,6 +157,7 @@ def decide_correction(session: Session, p: Principal, correction_id: int, confir
         session.flush()
         c.fact_id, c.status = fact.id, m.CORRECTION_CONFIRMED
         changed = refresh_profiles(session, [firm.id], at)
+        # PUSH HOOK (精准推送): ``changed`` is a firm-facts trigger like an import's.
     else:
         c.status = m.CORRECTION_REJECTED
     session.flush()

@@ -356,6 +356,8 @@ def import_register(target: Session | Engine, path: str | Path, source: str = m.
     session.flush()
     report.n_firms = len(rows)
     report.changed = refresh_profiles(session, [f.id for f in firms.values()], now)
+    # PUSH HOOK (精准推送, the push work of issue 13): screen ``report.changed`` against the published rules
+    # and write the outbox rows here, in this same transaction.
     imp.n_firms, imp.n_facts, imp.changed = report.n_firms, report.n_facts, report.changed
     return report
 
