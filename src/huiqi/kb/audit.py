@@ -38,7 +38,7 @@ ACTION_LABELS = {
     "calendar.delete": "删除工作日历记录",
     # issue 13: 一企一档 and 免申即享 lists
     "firm.import": "导入企业名录", "firm.correction": "企业提交更正", "firm.correction_decide": "核实更正申请",
-    "firm.export": "导出企业档案", "list.create": "创建免申即享名单", "list.entry": "审核名单企业",
+    "list.create": "创建免申即享名单", "list.entry": "审核名单企业",
     "list.submit": "提交名单审批", "list.approve": "审批名单", "list.send_back": "退回名单",
     "list.publicize": "开始公示", "list.objection": "公示异议", "list.objection_decide": "核查异议",
     "list.payment": "兑现", "list.export": "导出名单",
