@@ -47,3 +47,8 @@ def test_import_and_show(tmp_path):
     assert bad.exit_code == 2 and "未知数据来源" in bad.output
     missing = runner.invoke(app, ["firms", "import", str(tmp_path / "nope.csv"), "--db", db])
     assert missing.exit_code == 2 and "文件不存在" in missing.output
+    from huiqi.kb.audit import AuditEntry
+    from huiqi.kb.db import get_engine, session_scope
+
+    with session_scope(get_engine(f"sqlite:///{db}")) as s:
+        assert [(a.action, a.username) for a in s.query(AuditEntry)] == [("firm.import", "cli")] * 2

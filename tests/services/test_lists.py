@@ -174,6 +174,24 @@ def test_review_approval_publicity_objections_payments(kb, ruleset, monkeypatch)
     assert {r[4] for r in taizhang[1:]} == {"纳入", "剔除"} and any(r[5] == "未提供银行账户，转线下申报" for r in taizhang)
 
 
+def test_same_policy_in_another_document_is_flagged(kb, ruleset):
+    """The 伊金霍洛旗 compilation reprints the 自治区 award (a policy cluster): a firm on
+    an approved list of the original is flagged on a list of the reprint."""
+    engine, P = kb
+    lid = _new_list(engine, ruleset, P)
+    _tx(engine, lambda s: svc.submit(s, P["zhang"], lid, now=T0))
+    _tx(engine, lambda s: svc.approve(s, P["li"], lid, "2026年第10次党组会纪要", now=T0))
+    reprint = next(e for e in ruleset.entries if e.key != AWARD_KEY and e.authority_id == ruleset.get(AWARD_KEY).id
+                   and e.origin == "reviewed")
+    lid2 = _tx(engine, lambda s: svc.create_list(s, P["zhang"], reprint.key, "B", AS_OF, ruleset, now=T0).id)
+    v = _tx(engine, lambda s: rep.list_view(s, P["zhang"], s.get(m.BenefitList, lid2)))
+    assert v["citation"]["file"] != _tx(
+        engine, lambda s: s.get(m.BenefitList, lid).source_file)
+    flags = {f["code"]: f["risk_flags"] for f in v["firms"]}   # the reprint is the 自治区 policy: both firms match
+    assert flags == {uscc(3): ["已享受同一政策"], uscc(20): ["缺少银行账户", "已享受同一政策"]}
+    assert AWARD_KEY in v["snapshot"]["policy_keys"] and reprint.key in v["snapshot"]["policy_keys"]
+
+
 def test_rule_change_after_approval_leaves_list_and_gives_diff(kb, ruleset):
     from huiqi.calc.engine import load_ruleset
     from huiqi.rules import review

@@ -6,7 +6,8 @@
   and per-row errors) as sourced facts of firms keyed by 统一社会信用代码,
   re-derive their profiles and list the firms whose profile changed. Exit 0
   when at least one firm was stored, 1 when every row failed, 2 for an
-  unreadable file or a bad option (nothing stored).
+  unreadable file or a bad option (nothing stored). The import is in the
+  audit log (``firm.import``, user ``cli``).
 - ``firms show CODE`` — the derived profile and each fact's source and date
   (the CLI runs with the operator's full rights).
 
@@ -49,9 +50,16 @@ def register(app: typer.Typer) -> None:
             day = date.fromisoformat(as_of) if as_of else None
         except ValueError:
             raise CliError(f"--as-of：日期格式无效“{as_of}”（应为 YYYY-MM-DD）", 2) from None
+        from huiqi.kb.audit import record
+        from huiqi.kb.db import session_scope
+
         engine = open_db(db, autofill=False)
         try:
-            report = import_register(engine, file, source, "cli", as_of=day, qualification=qualification)
+            with session_scope(engine) as s:
+                report = import_register(s, file, source, "cli", as_of=day, qualification=qualification)
+                record(s, "firm.import", username="cli", object_type="firm_import", object_id=report.import_id,
+                       after={"file": report.file_name, "source": report.source, "n_firms": report.n_firms,
+                              "n_facts": report.n_facts, "changed": len(report.changed)})
         except (RegisterError, FirmError) as exc:
             raise CliError(str(exc), 2) from None
         if json_out:

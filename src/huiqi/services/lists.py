@@ -118,7 +118,9 @@ def _truthy(v: Any) -> bool:
 def risk_flags(session: Session, bl: m.BenefitList, code: str, profile: dict, screened: dict) -> list[str]:
     """Risk flags (风险提示) of one firm on ``bl``: 失信 / 经营异常 facts
     (``risk_facts`` of ``data/firm_facts.yaml``), no bank account on a mode-B
-    list, the same policy already received on another list, stacking with
+    list, the same policy already received on another list (the same
+    clause, or a clause stating the same policy in another document:
+    ``snapshot.policy_keys``, :mod:`huiqi.kb.policy_identity`), stacking with
     another list of the same stacking group, conditions to confirm, an
     amount to settle."""
     rules = fact_rules()
@@ -126,13 +128,14 @@ def risk_flags(session: Session, bl: m.BenefitList, code: str, profile: dict, sc
     out = [flag for flag, keys in rules["risk_facts"].items() if any(_truthy(facts.get(k[6:])) for k in keys)]
     if bl.mode == "B" and not any(_truthy(facts.get(k[6:])) for k in rules["bank_account_keys"]):
         out.append("缺少银行账户")
+    same_policy = set((bl.snapshot or {}).get("policy_keys") or []) | {bl.clause_key}
     active = (m.APPROVED, m.PUBLICIZING, m.CLOSED)
     others = select(m.BenefitList.clause_key, m.BenefitList.stacking_group).join(
         m.ListEntry, m.ListEntry.list_id == m.BenefitList.id).where(
         m.ListEntry.firm_code == code, m.ListEntry.decision == m.INCLUDE, m.BenefitList.id != (bl.id or -1),
         m.BenefitList.status.in_(active))
     for key, group in session.execute(others):
-        if key == bl.clause_key and "已享受同一政策" not in out:
+        if key in same_policy and "已享受同一政策" not in out:
             out.append("已享受同一政策")
         elif group and group == bl.stacking_group and "叠加享受" not in out:
             out.append("叠加享受")
@@ -179,6 +182,8 @@ def create_list(session: Session, p: Principal, clause_id: int | str, mode: str,
                        created_by=p.username, created_at=now, updated_at=now, version=1)
     session.add(bl)
     session.flush()
+    cluster = entry.authority_id or entry.id
+    bl.snapshot = {"policy_keys": sorted({e.key for e in ruleset.entries if (e.authority_id or e.id) == cluster})}
     wanted = ("likely", "needs_info") if mode == "D" else ("eligible", "likely")
     snapshot: dict[str, int] = {}
     rows = session.execute(select(fm.FirmProfileRow, fm.Firm.name).join(fm.Firm, fm.Firm.code == fm.FirmProfileRow.code)
@@ -195,7 +200,8 @@ def create_list(session: Session, p: Principal, clause_id: int | str, mode: str,
                                 match_status=s["status"], amount_yuan=s["amount_yuan"], formula=s["formula"],
                                 reasons=s["reasons"], risk_flags=risk_flags(session, bl, row.code, row.profile, s),
                                 decision=decision, version=1))
-    bl.snapshot = {"profiles": snapshot, "rule_version_ids": [rv.id] if rv else [], "as_of": as_of.isoformat()}
+    bl.snapshot = {**bl.snapshot, "profiles": snapshot, "rule_version_ids": [rv.id] if rv else [],
+                   "as_of": as_of.isoformat()}
     session.flush()
     return bl
 
