@@ -168,6 +168,7 @@ def test_pages_and_public_objection(ws):
     r = c.post(f"/officer/lists/{lid}/submit", data={"csrf_token": csrf})
     assert "已提交审批" in r.text
     assert c.get(f"/officer/firms/{uscc(3)}").status_code == 200
+    assert "示例·草原乳业科技股份公司" in c.get(f"/officer/firms/go?code={uscc(3).lower()}").text
     login("firm3")
     mine = c.get("/my-firm")
     assert mine.status_code == 200 and "申请更正" in mine.text and "260000000" in mine.text

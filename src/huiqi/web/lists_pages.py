@@ -102,6 +102,14 @@ async def firms_import(request: Request, principal=Depends(require(PERM_FIRM_IMP
                  sources=fm.SOURCES)
 
 
+@router.get("/officer/firms/go")
+def firm_lookup(code: str = Query("", max_length=40), principal=Depends(require(PERM_FIRM_READ))):
+    """The lookup form → the firm's page."""
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/officer/firms/{quote(code.strip().upper(), safe='')}", status_code=303)
+
+
 @router.get("/officer/firms/{code}")
 def firm_page(request: Request, code: str, msg: str = Query("", max_length=200),
               principal=Depends(require(PERM_FIRM_READ))):
