@@ -279,3 +279,7 @@ class PolicyLink(Base):
 from huiqi.kb import accounts as _accounts, audit as _audit, lifecycle as _lifecycle  # noqa: E402,F401
 # 诉求 tables (issue 14; migration 0006_requests).
 from huiqi.kb import requests as _requests  # noqa: E402,F401
+# Firm register (一企一档, issue 13; migration 0007_firms).
+from huiqi.kb import firms as _firms  # noqa: E402,F401
+# 免申即享 lists, 公示 and 兑现 (issue 13; migration 0008_lists).
+from huiqi.kb import lists as _lists  # noqa: E402,F401
