@@ -105,7 +105,7 @@ def test_rule_change_amount_rise_and_firm_change(eng):
                                                 RuleVersion.status == "published")).one()
         new = rekey_version(s, v, s.get(Clause, 47), "测试")
         body = copy.deepcopy(new.body)
-        _scale_amounts(body["benefit"], 2)
+        _scale_amounts(body, 2)
         new.body = body
     rep = process(eng, AT)
     assert rep.rules == 1
@@ -121,12 +121,17 @@ def test_rule_change_amount_rise_and_firm_change(eng):
     assert any("47." in t for t in _inbox(eng, FIRM_B[0]))
 
 
-def _scale_amounts(benefit: dict, k: float) -> None:
-    for key in ("amount", "max", "value", "cap"):
-        if isinstance(benefit.get(key), (int, float)):
-            benefit[key] = benefit[key] * k
-    for t in benefit.get("tiers") or []:
-        _scale_amounts(t, k)
+def _scale_amounts(node, k: float) -> None:
+    """Multiply every ``amount_yuan`` of a rule body by ``k``."""
+    if isinstance(node, dict):
+        for key, v in node.items():
+            if key == "amount_yuan" and isinstance(v, (int, float)):
+                node[key] = v * k
+            else:
+                _scale_amounts(v, k)
+    elif isinstance(node, list):
+        for v in node:
+            _scale_amounts(v, k)
 
 
 def test_topic_subscription_gets_policy_updates(eng):
@@ -134,6 +139,7 @@ def test_topic_subscription_gets_policy_updates(eng):
 
     from huiqi.services.push_targets import keyword_terms
 
+    process(eng, AT)  # the jobs of the corpus ingest, before anyone subscribed
     with session_scope(eng) as s:
         s.add(Subscription(owner_kind="user", owner="7", kind="topic", keywords=["专精特新"],
                            terms=keyword_terms(["专精特新"]), frequency="instant", channels=["inbox", "email"],
