@@ -42,6 +42,7 @@ from huiqi.kb.models import Document, RuleVersion
 from huiqi.kb.push import CHANNEL_SCREEN, OUTBOX_PENDING, OUTBOX_SENT, OutboxMessage, ScreenResult
 from huiqi.kb.push_jobs import enqueue_screen
 from huiqi.services.push_message import compose, dedupe_key
+from huiqi.services.outbox import OutboxReport
 from huiqi.services.push_targets import Targets
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,8 @@ def process(engine: Engine, at: datetime | None = None, *, mirror_memory: str = 
     at = at or now_utc()
     today = local_date(at)
     rep = PushReport()
+    if not _anything_to_do(engine):
+        return rep
     url = engine.url.render_as_string(hide_password=False)
     t0 = time.perf_counter()
     with open_mirror(url, memory_limit=mirror_memory) as mirror:
@@ -183,6 +186,26 @@ def process(engine: Engine, at: datetime | None = None, *, mirror_memory: str = 
             rep.write_s = time.perf_counter() - t2
         mirror.mark_screened(changed_firms)
     return rep
+
+
+def _anything_to_do(engine: Engine) -> bool:
+    """Whether a pass can find work: a pending job, a stored firm (its
+    facts may have changed; the mirror tells) or a stored result."""
+    from huiqi.kb.firms import FirmProfileRow
+
+    with session_scope(engine) as s:
+        return any(s.scalar(q) is not None for q in (
+            select(OutboxMessage.id).where(OutboxMessage.channel == CHANNEL_SCREEN,
+                                           OutboxMessage.status == OUTBOX_PENDING).limit(1),
+            select(FirmProfileRow.code).limit(1)))
+
+
+def tick(engine: Engine, at: datetime, senders=None) -> tuple[PushReport, OutboxReport]:
+    """The push part of ``huiqi tick``: :func:`process`, then send the due
+    outbox messages (:func:`huiqi.services.outbox.send_due`)."""
+    from huiqi.services.outbox import send_due
+
+    return process(engine, at), send_due(engine, at, senders)
 
 
 def _screen_into(mirror, compiled, where: str, keep_codes: set[str], pairs: dict, outcomes_sql) -> None:
