@@ -109,6 +109,7 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
 
     from huiqi.web import admin, api, auth, officer_api, officer_pages, pages, review_pages, rules_api
     from huiqi.web import requests_api, requests_pages
+    from huiqi.web import push_api
 
     for router in (api.router, admin.router, auth.router, officer_api.router, rules_api.router, requests_api.router):
         _document_auth_errors(router)
@@ -121,6 +122,8 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
     app.include_router(review_pages.router)
     app.include_router(requests_api.router)
     app.include_router(requests_pages.router)
+    app.include_router(push_api.router)
+    app.include_router(push_api.pages)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _install_docs(app)
