@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 
         r = run_push(url, work, args.push_firms)
         print(f"push: one new rule published to {r['firms']:,} stored firms → {r['reached']:,} reached "
-              f"({r['eligible']:,} eligible, {r['likely']:,} likely), {r['outbox']:,} outbox messages")
+              f"({r['eligible']:,} eligible, {r['likely']:,} likely), {r['outbox']:,} inbox and outbox rows")
         print(f"  target ≤ 60 s; measured {r['push_s']:.1f} s (mirror refresh {r['mirror_s']:.1f} s, "
               f"screening {r['screen_s']:.1f} s, results and outbox {r['write_s']:.1f} s); peak RSS {r['rss_gb']:.2f} GB")
     return 0
