@@ -243,7 +243,7 @@ def _decide_and_write(s: Session, rs, by_id: dict, pairs: dict, prev: dict, chan
                       today: date, at: datetime, targets, rep: PushReport) -> None:
     """Compute details of the pairs that may have changed, store results,
     write the notifications of the transitions."""
-    from huiqi.calc.engine import match
+    from huiqi.services.push_memo import MatchMemo
 
     versions = _versions(s, sorted({cid for _, cid in pairs}))
     todo: dict[str, list[int]] = defaultdict(list)
@@ -263,14 +263,14 @@ def _decide_and_write(s: Session, rs, by_id: dict, pairs: dict, prev: dict, chan
     profiles = _profiles(s, sorted(todo))
     doc_numbers = _doc_numbers(s, [by_id[c] for cids in todo.values() for c in cids])
     rows: list[dict] = []
+    memo = MatchMemo(rs, today)
     for code, cids in todo.items():
         if code not in profiles:
             continue
         prof, pver, name = profiles[code]
-        res = match(prof, today, ruleset=rs, clause_ids=cids, limit=None)
-        for item in res.get("results") or []:
-            cid = item["id"]
-            if cid not in versions:
+        for cid in cids:
+            item = memo.item(prof, by_id[cid])
+            if item is None:
                 continue
             rep.pairs += 1
             vid, digest, _ = versions[cid]
