@@ -129,7 +129,7 @@ def process(engine: Engine, at: datetime | None = None, *, mirror_memory: str = 
     at = at or now_utc()
     today = local_date(at)
     rep = PushReport()
-    if not _anything_to_do(engine):
+    if not _anything_to_do(engine, at):
         return rep
     url = engine.url.render_as_string(hide_password=False)
     t0 = time.perf_counter()
@@ -188,16 +188,21 @@ def process(engine: Engine, at: datetime | None = None, *, mirror_memory: str = 
     return rep
 
 
-def _anything_to_do(engine: Engine) -> bool:
-    """Whether a pass can find work: a pending job, a stored firm (its
-    facts may have changed; the mirror tells) or a stored result."""
+def _anything_to_do(engine: Engine, at: datetime) -> bool:
+    """Whether a pass can find work. Without any stored firm nor active
+    topic subscription nobody can be told anything: the pending jobs are
+    closed at once (no mirror, no rule set) and ``False`` is returned."""
     from huiqi.kb.firms import FirmProfileRow
+    from huiqi.kb.push import KIND_TOPIC, Subscription
 
     with session_scope(engine) as s:
-        return any(s.scalar(q) is not None for q in (
-            select(OutboxMessage.id).where(OutboxMessage.channel == CHANNEL_SCREEN,
-                                           OutboxMessage.status == OUTBOX_PENDING).limit(1),
-            select(FirmProfileRow.code).limit(1)))
+        if s.scalar(select(FirmProfileRow.code).limit(1)) is not None or s.scalar(select(Subscription.id).where(
+                Subscription.active.is_(True), Subscription.kind == KIND_TOPIC).limit(1)) is not None:
+            return True
+        s.execute(update(OutboxMessage).where(OutboxMessage.channel == CHANNEL_SCREEN,
+                                              OutboxMessage.status == OUTBOX_PENDING)
+                  .values(status=OUTBOX_SENT, sent_at=at).execution_options(synchronize_session=False))
+        return False
 
 
 def tick(engine: Engine, at: datetime, senders=None) -> tuple[PushReport, OutboxReport]:
