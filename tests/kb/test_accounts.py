@@ -40,7 +40,7 @@ ALXA = """阿拉善左旗人民政府关于促进民营经济发展的若干措�
 
 
 def test_roles_and_permissions():
-    assert ROLE_PERMISSIONS["enterprise"] == frozenset({"request.submit"})  # its own 诉求 only (issue 14)
+    assert ROLE_PERMISSIONS["enterprise"] == frozenset({"request.submit", "firm.self"})  # its own 诉求 and record only (issues 14, 13)
     assert PERM_RULE_REVIEW in ROLE_PERMISSIONS["reviewer"] and PERM_RULE_REVIEW not in ROLE_PERMISSIONS["officer"]
     assert PERM_AUDIT_READ in ROLE_PERMISSIONS["admin"] and PERM_AUDIT_READ not in ROLE_PERMISSIONS["reviewer"]
 

@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from huiqi.cli import firms_cmd  # 一企一档 and 免申即享 lists (issue 13)
 from huiqi.cli import ask_cmd, match_cmd, requests_cmd, rules_cmd, screen_cmd, search_cmd, serve_cmd, user_cmd
 from huiqi.cli.common import (
     KIND_LABELS,
@@ -286,3 +287,4 @@ def main() -> None:
 for _register in (search_cmd.register, ask_cmd.register, match_cmd.register, serve_cmd.register,
                   screen_cmd.register, rules_cmd.register, user_cmd.register, requests_cmd.register):
     _register(app)
+firms_cmd.register(app)

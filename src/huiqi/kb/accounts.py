@@ -71,16 +71,29 @@ PERM_REQUEST_HANDLE = "request.handle"
 #: maintain the working-day calendar overrides (issue 14)
 PERM_CALENDAR_EDIT = "calendar.edit"
 
+#: read stored firms (一企一档) in the region scope; confirm or reject their corrections (issue 13)
+PERM_FIRM_READ = "firm.read"
+#: import registers and qualification lists (issue 13)
+PERM_FIRM_IMPORT = "firm.import"
+#: see tax and payroll facts (涉税、社保数据; data/firm_facts.yaml restricted_keys) of firms in scope
+PERM_FIRM_SENSITIVE = "firm.sensitive"
+#: a firm's own record: see its facts and file corrections (an enterprise account)
+PERM_FIRM_SELF = "firm.self"
+#: create 免申即享 lists (名单), decide entries, submit, publicize, record 兑现 (issue 13)
+PERM_LIST_EDIT = "list.edit"
+#: approve someone else's list (four eyes, with the meeting reference)
+PERM_LIST_APPROVE = "list.approve"
 _OFFICER_PERMS = frozenset({
     PERM_DOCUMENT_READ, PERM_DOCUMENT_UPLOAD, PERM_DOCUMENT_EDIT, PERM_DOCUMENT_PUBLISH,
     PERM_INTERPRETATION_EDIT, PERM_LIFECYCLE_READ, PERM_LIFECYCLE_EXPORT, PERM_RULE_EDIT, PERM_REQUEST_HANDLE,
-})
+}) | {PERM_FIRM_READ, PERM_FIRM_IMPORT, PERM_LIST_EDIT}
 #: which role holds which permission (an enterprise account holds none of the officer side)
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    ROLE_ENTERPRISE: frozenset({PERM_REQUEST_SUBMIT}),
+    ROLE_ENTERPRISE: frozenset({PERM_REQUEST_SUBMIT, PERM_FIRM_SELF}),
     ROLE_OFFICER: _OFFICER_PERMS,
-    ROLE_REVIEWER: _OFFICER_PERMS | {PERM_RULE_REVIEW},
-    ROLE_ADMIN: _OFFICER_PERMS | {PERM_RULE_REVIEW, PERM_USER_ADMIN, PERM_AUDIT_READ, PERM_CALENDAR_EDIT},
+    ROLE_REVIEWER: _OFFICER_PERMS | {PERM_RULE_REVIEW, PERM_LIST_APPROVE, PERM_FIRM_SENSITIVE},
+    ROLE_ADMIN: _OFFICER_PERMS | {PERM_RULE_REVIEW, PERM_USER_ADMIN, PERM_AUDIT_READ, PERM_CALENDAR_EDIT,
+                                  PERM_LIST_APPROVE, PERM_FIRM_SENSITIVE},
 }
 
 #: failed logins of one user name within :data:`LOCK_WINDOW` that lock the account

@@ -36,6 +36,12 @@ ACTION_LABELS = {
     "request.reply": "诉求办理反馈", "request.opinion": "企业意见", "request.revisit": "诉求回访",
     "request.withdraw": "撤回诉求", "request.ledger_export": "导出诉求台账", "calendar.edit": "修改工作日历",
     "calendar.delete": "删除工作日历记录",
+    # issue 13: 一企一档 and 免申即享 lists
+    "firm.import": "导入企业名录", "firm.correction": "企业提交更正", "firm.correction_decide": "核实更正申请",
+    "list.create": "创建免申即享名单", "list.entry": "审核名单企业",
+    "list.submit": "提交名单审批", "list.approve": "审批名单", "list.send_back": "退回名单",
+    "list.publicize": "开始公示", "list.objection": "公示异议", "list.objection_decide": "核查异议",
+    "list.payment": "兑现", "list.export": "导出名单",
 }
 
 

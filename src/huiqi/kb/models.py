@@ -281,5 +281,7 @@ from huiqi.kb import accounts as _accounts, audit as _audit, lifecycle as _lifec
 from huiqi.kb import requests as _requests  # noqa: E402,F401
 # Firm register (一企一档, issue 13; migration 0007_firms).
 from huiqi.kb import firms as _firms  # noqa: E402,F401
+# 免申即享 lists, 公示 and 兑现 (issue 13; migration 0008_lists).
+from huiqi.kb import lists as _lists  # noqa: E402,F401
 # Precise push (精准推送, issue 13; migration 0009_push).
 from huiqi.kb import push as _push  # noqa: E402,F401

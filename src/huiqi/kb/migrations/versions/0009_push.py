@@ -1,7 +1,7 @@
 """Precise push (精准推送): subscriptions, screen_results, outbox; inbox dedupe key and link.
 
 Revision ID: 0009_push
-Revises: 0007_firms (to become 0008_lists when the 免申即享 lists migration is merged)
+Revises: 0008_lists
 Create Date: 2026-12-06
 
 Written by hand to match :mod:`huiqi.kb.push`; ``notifications`` gets two
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_push"
-down_revision = "0007_firms"
+down_revision = "0008_lists"
 branch_labels = None
 depends_on = None
 
