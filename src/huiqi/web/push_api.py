@@ -20,17 +20,21 @@ import logging
 import threading
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from huiqi.services.subscriptions import SubscriptionError, SubscriptionIn, SubscriptionOut
 from huiqi.web.auth import client_ip, require
-from huiqi.web.errors import ApiError
+from huiqi.web.errors import MAX_ID, ApiError, error_responses
 from huiqi.web.render import render
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["订阅与站内信"])
+#: a subscription id (32-bit id column: a larger number is an unknown id, 422 here)
+SubId = Annotated[int, Path(ge=1, le=MAX_ID, description="订阅编号")]
 pages = APIRouter(include_in_schema=False)
 
 
@@ -113,7 +117,8 @@ def api_list(request: Request, principal=Depends(require(None))):
     return run_tx(_engine(request), lambda s: list_subscriptions(s, principal))
 
 
-@router.post("/api/subscriptions", summary="新建订阅", status_code=201, response_model=SubscriptionOut)
+@router.post("/api/subscriptions", summary="新建订阅", status_code=201, response_model=SubscriptionOut,
+             responses=error_responses(422))
 def api_create(request: Request, body: dict = Body(..., examples=[
         {"kind": "topic", "keywords": ["技术改造"], "region": "阿拉善盟", "frequency": "daily",
          "channels": ["inbox", "email"], "email": "owner@example.cn"}]), principal=Depends(require(None))):
@@ -125,8 +130,8 @@ def api_create(request: Request, body: dict = Body(..., examples=[
     return _create(request, principal, data)
 
 
-@router.delete("/api/subscriptions/{sub_id}", summary="取消订阅", status_code=204)
-def api_delete(request: Request, sub_id: int, principal=Depends(require(None))):
+@router.delete("/api/subscriptions/{sub_id}", summary="取消订阅", status_code=204, responses=error_responses(404, 422))
+def api_delete(request: Request, sub_id: SubId, principal=Depends(require(None))):
     """Deactivate one of the caller's subscriptions."""
     _delete(request, principal, sub_id)
     return Response(status_code=204)
@@ -185,7 +190,7 @@ async def inbox_subscribe(request: Request, principal=Depends(require(None))):
 
 
 @pages.post("/inbox/subscriptions/{sub_id}/delete")
-def inbox_unsubscribe(request: Request, sub_id: int, principal=Depends(require(None))):
+def inbox_unsubscribe(request: Request, sub_id: SubId, principal=Depends(require(None))):
     """Cancel one subscription from the page."""
     _delete(request, principal, sub_id)
     return _back("已取消订阅")
