@@ -113,7 +113,7 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
     from huiqi.web import push_api
 
     for router in (api.router, admin.router, auth.router, officer_api.router, rules_api.router, requests_api.router,
-                   firms_api.router, lists_api.router):
+                   firms_api.router, lists_api.router, push_api.router):
         _document_auth_errors(router)
     app.include_router(api.router)
     app.include_router(admin.router)
