@@ -235,3 +235,39 @@ def load_manifest(path: Path | None = None) -> dict[str, dict]:
                 clean["issued"] = None
         entries[name] = clean
     return entries
+
+
+# ---------------------------------------------------------------- e-mail (精准推送)
+@dataclass(frozen=True)
+class SmtpSettings:
+    """SMTP server for push e-mail, from the environment (no secrets in the
+    repository): ``HUIQI_SMTP_HOST`` (unset = e-mail not configured),
+    ``HUIQI_SMTP_PORT`` (25), ``HUIQI_SMTP_USER`` / ``HUIQI_SMTP_PASSWORD``
+    (login when set), ``HUIQI_SMTP_FROM`` (sender address),
+    ``HUIQI_SMTP_SECURITY`` (``none``, ``starttls`` or ``ssl``),
+    ``HUIQI_SMTP_TIMEOUT`` (seconds, 20)."""
+
+    host: str | None
+    port: int = 25
+    user: str | None = None
+    password: str | None = None
+    sender: str = "huiqi@localhost"
+    security: str = "none"
+    timeout: float = 20.0
+
+
+def smtp_settings() -> SmtpSettings:
+    """The :class:`SmtpSettings` of the environment. Raises ``ValueError``
+    (Chinese) for a non-numeric port or timeout or an unknown security mode."""
+    env = os.environ
+    try:
+        port = int(env.get("HUIQI_SMTP_PORT") or 25)
+        timeout = float(env.get("HUIQI_SMTP_TIMEOUT") or 20)
+    except ValueError:
+        raise ValueError("HUIQI_SMTP_PORT / HUIQI_SMTP_TIMEOUT 应为数字") from None
+    security = (env.get("HUIQI_SMTP_SECURITY") or "none").lower()
+    if security not in ("none", "starttls", "ssl"):
+        raise ValueError(f"HUIQI_SMTP_SECURITY 应为 none、starttls 或 ssl，收到 {security!r}")
+    return SmtpSettings(host=env.get("HUIQI_SMTP_HOST") or None, port=port, user=env.get("HUIQI_SMTP_USER") or None,
+                        password=env.get("HUIQI_SMTP_PASSWORD") or None,
+                        sender=env.get("HUIQI_SMTP_FROM") or "huiqi@localhost", security=security, timeout=timeout)

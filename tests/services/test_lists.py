@@ -124,6 +124,13 @@ def test_review_approval_publicity_objections_payments(kb, ruleset, monkeypatch)
     bl = _tx(engine, lambda s: svc.publicize(s, zhang, lid, 5, now=T0))
     # 09-30 not counted; 10-01…10-07 国庆中秋 holidays; 10-08, 10-09, 10-10 (a 调休 Saturday), 10-12, 10-13
     assert (bl.publicity_start, bl.publicity_end) == (date(2026, 9, 30), date(2026, 10, 13))
+    # 精准推送: the included firm is told in the same transaction (inbox), the excluded one is not
+    from huiqi.kb.requests import Notification
+
+    notes = _tx(engine, lambda s: [(n.recipient, n.text) for n in s.query(Notification).filter_by(kind="push")])
+    assert [r for r, _ in notes] == [uscc(3)]
+    assert notes[0][1].startswith("【免申即享名单公示】") and "2026-09-30 至 2026-10-13" in notes[0][1]
+    assert "无需申请" in notes[0][1] and "原文：" in notes[0][1] and "/gongshi/" in notes[0][1]
     pub = _tx(engine, lambda s: rep.public_view(s, lid, T0))
     assert [r["主体"] for r in pub["rows"]] == ["示例·草原乳业科技股份公司（虚构）"] and pub["open"]
     assert set(pub["rows"][0]) == {"entry_id", "主体", "依据", "金额", "内容"}

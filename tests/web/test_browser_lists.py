@@ -65,7 +65,8 @@ def lists_server(tmp_path_factory):
     app = create_app(url, autofill=False)
     app.state.huiqi.ensure()
     with serve_in_thread(app) as base:
-        yield base, register_file(tmp, bank={3: "6222020200112233445"}), clause_id, body
+        yield base, register_file(tmp, bank={3: "6222020200112233445"},
+                                  extra={3: {"事实.联系邮箱": "firm3@example.cn"}}), clause_id, body, url
     if old is None:
         os.environ.pop("HUIQI_NOW", None)
     else:
@@ -107,7 +108,7 @@ def _create_list(page, base):
 
 
 def test_mianshen_jixiang_end_to_end(page, phone, lists_server):
-    base, register, clause_id, rule_body = lists_server
+    base, register, clause_id, rule_body, db_url = lists_server
     # 1. the officer imports the register
     _login(page, base, "zhang")
     page.goto(base + "/officer/firms")
@@ -126,10 +127,24 @@ def test_mianshen_jixiang_end_to_end(page, phone, lists_server):
     vid = r.json()["id"]
     assert page.request.post(f"{base}/api/rule-versions/{vid}/submit", headers=zhang).ok
     assert page.request.post(f"{base}/api/rule-versions/{vid}/approve", headers=zhang).status == 403  # four eyes
+    _at("2024-06-01T10:00")  # the award's list is in force on this day: the push screens on "today"
     assert page.request.post(f"{base}/api/rule-versions/{vid}/approve", headers=li).ok
 
-    # 3. PUSH (精准推送) — placeholder for the push work merged from issue13b: the firms this rule reaches
-    #    (uscc(3), uscc(20)) get an inbox message and an e-mail through the local SMTP server here.
+    # 3. push (精准推送): the firms this rule reaches get an inbox message and an e-mail (local SMTP server)
+    from huiqi.kb.db import get_engine
+    from tests.smtp_local import local_smtp
+    from tests.web.push_e2e import assert_firm_reached, deliver_push
+
+    with local_smtp() as box:
+        eng = get_engine(db_url)
+        pushed, sent = deliver_push(eng, box)
+        eng.dispose()
+        assert sent.errors == []
+        subject = assert_firm_reached(page, base, "firm3", PASSWORD, box, email="firm3@example.cn",
+                                      title_part="47.")
+        assert "50万元" in subject or "47." in subject
+    _at("2026-09-30T09:00")
+    _login(page, base, "zhang")
 
     # 4. the mode-B list; one firm excluded with a reason
     _create_list(page, base)

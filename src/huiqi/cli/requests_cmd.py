@@ -1,5 +1,7 @@
 """``huiqi tick`` and ``huiqi calendar …`` (诉求时限与工作日历): registered on
-the main Typer app by :func:`register`.
+the main Typer app by :func:`register`. ``tick`` also runs the precise push
+(:func:`huiqi.services.push.tick`: screening jobs, due outbox messages and
+digests, e-mail through ``$HUIQI_SMTP_HOST``).
 
 - ``tick [--now ISO] [--json]`` — one pass of the 诉求 clock job
   (:func:`huiqi.services.request_clocks.tick`): marks breached clocks and issues
@@ -51,16 +53,28 @@ def register(app: typer.Typer) -> None:
             raise CliError(exc.message, 2) from None
         engine = open_db(db, autofill=False)
         report = tick(engine, at)
+        from huiqi.services.push import tick as push_tick
+
+        pushed, sent = push_tick(engine, at)  # 精准推送: screen what changed, send the due outbox messages
         if json_out:
             print_json({"now": report.now.isoformat() + "Z", "today": report.today.isoformat(),
                         "breached": report.breached, "timeouts": report.timeouts,
-                        "issued": [{"no": no, "clock": kind, "rung": rung} for no, kind, rung in report.issued]})
+                        "issued": [{"no": no, "clock": kind, "rung": rung} for no, kind, rung in report.issued],
+                        "push": {"jobs": pushed.jobs, "rules": pushed.rules, "firms": pushed.firms,
+                                 "notified": pushed.notified, "inbox": pushed.inbox, "outbox": pushed.outbox},
+                        "outbox": {"sent": sent.sent, "rows_sent": sent.rows_sent, "retried": sent.retried,
+                                   "failed": sent.failed,
+                                   "errors": [{"channel": c, "recipient": r, "error": e} for c, r, e in sent.errors]}})
             return
         out = console_out()
         out.print(f"巡检时间 {report.today.isoformat()}（北京时间）：新超期 {report.breached} 个时限，"
                   f"发出 {len(report.issued)} 条督办提醒，{report.timeouts} 件转入回访")
         for no, kind, rung in report.issued:
             out.print(f"  {escape(rung)} · {escape(no)} · {escape(kind)}")
+        out.print(f"精准推送：筛查任务 {pushed.jobs} 个，新通知 {pushed.notified} 条（站内信 {pushed.inbox}、待发 {pushed.outbox}）；"
+                  f"发出 {sent.sent} 封/条，待重试 {sent.retried}，失败 {sent.failed}")
+        for channel, recipient, error in sent.errors:
+            out.print(f"  [yellow]{escape(channel)} → {escape(recipient)}：{escape(error)}[/yellow]")
 
     cal_app = typer.Typer(help="工作日历：导入年度放假安排、查看。", no_args_is_help=True)
     app.add_typer(cal_app, name="calendar")

@@ -453,6 +453,10 @@ def set_status(session: Session, principal, doc_id: int, status: str, version: i
     meta.updated_by, meta.updated_at = principal.id, utcnow()
     if status == STATUS_PUBLISHED:
         meta.published_by, meta.published_at = principal.id, utcnow()
+        from huiqi.kb.push_jobs import enqueue_screen
+
+        clause_ids = session.scalars(select(Clause.id).where(Clause.document_id == doc.id)).all()
+        enqueue_screen(session, clauses=clause_ids, reason="document")  # 精准推送, same transaction as the publish
     return old, status
 
 

@@ -283,3 +283,5 @@ from huiqi.kb import requests as _requests  # noqa: E402,F401
 from huiqi.kb import firms as _firms  # noqa: E402,F401
 # 免申即享 lists, 公示 and 兑现 (issue 13; migration 0008_lists).
 from huiqi.kb import lists as _lists  # noqa: E402,F401
+# Precise push (精准推送, issue 13; migration 0009_push).
+from huiqi.kb import push as _push  # noqa: E402,F401

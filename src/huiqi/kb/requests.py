@@ -208,7 +208,8 @@ class Notification(Base):
     ``recipient`` (a unit name, a 统一社会信用代码, a division code)."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_recipient", "recipient_kind", "recipient"),)
+    __table_args__ = (Index("ix_notifications_recipient", "recipient_kind", "recipient"),
+                      Index("uq_notifications_dedupe", "dedupe_key", unique=True))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
@@ -218,6 +219,9 @@ class Notification(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: push messages (精准推送, migration 0009_push): unique per message, and a link to the policy
+    dedupe_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    link: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class RequestAttachment(Base):

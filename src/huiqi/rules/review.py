@@ -185,6 +185,9 @@ def approve(session: Session, version_id: int, reviewer: str) -> tuple[RuleVersi
         previous.status, previous.updated_at = "retired", now
     v.status, v.reviewer, v.updated_at = to, reviewer, now
     session.flush()
+    from huiqi.kb.push_jobs import enqueue_screen
+
+    enqueue_screen(session, versions=[v.id], reason="rules")  # push (精准推送), same transaction as the publish
     return v, diff
 
 

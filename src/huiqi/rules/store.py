@@ -35,6 +35,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from huiqi.kb.models import Clause, Document, RuleVersion, SourceFile
+from huiqi.kb.push_jobs import enqueue_screen
 from huiqi.kb.queries import list_policies
 from huiqi.rules.model import BenefitSpec, Condition, Rule, Stacking
 from huiqi.rules.reviewed import (
@@ -232,16 +233,19 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
             .execution_options(synchronize_session=False))
         rep.retired = res.rowcount or 0
         now = _now()
+        added = []
         for key, row in todo.items():
             rule, problems = extract_rule(row)
             rep.problems.extend(problems)
-            session.add(RuleVersion(
+            added.append(RuleVersion(
                 clause_key=key, clause_id=row["id"], version=(top.get(key) or 0) + 1, origin="extracted",
                 status="published", title=_title(row), beneficiary=beneficiary_of(rule, row.get("text")),
                 body=rule_body(rule), extractor=ver, author=EXTRACTOR_AUTHOR,
                 created_at=now, updated_at=now))
+            session.add(added[-1])
             rep.written += 1
         session.flush()
+        enqueue_screen(session, versions=[v.id for v in added], reason="rules")  # push (精准推送), same transaction
     rep.attached = attach_clauses(session, current)
     return rep
 
@@ -295,6 +299,8 @@ class ImportReport:
     unchanged: int = 0
     retired: int = 0
     errors: list[str] = field(default_factory=list)
+    #: ids of the versions written (screened for push by :mod:`huiqi.services.push`)
+    version_ids: list[int] = field(default_factory=list)
 
 
 def _comparable(body: Mapping) -> dict:
@@ -339,6 +345,8 @@ def import_reviewed(session: Session, report: RulesReport, author: str = "", rev
         current[key] = version
         top[key] = version.version
         out.added += 1
+        out.version_ids.append(version.id)
+    enqueue_screen(session, versions=out.version_ids, reason="rules")  # push (精准推送), same transaction
     return out
 
 
@@ -457,4 +465,5 @@ def rekey_version(session: Session, version: RuleVersion, clause: Clause, author
         note=f"由规则版本 {version.id}（键 {version.clause_key[:8]}…）重新挂接", created_at=now, updated_at=now)
     session.add(new)
     session.flush()
+    enqueue_screen(session, versions=[new.id], reason="rules")  # push (精准推送), same transaction
     return new

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from huiqi.firm.profile import EnterpriseProfile, ProfileError, load_profile
 from huiqi.kb import firms as m
 from huiqi.kb.accounts import PERM_FIRM_READ, PERM_FIRM_SENSITIVE, ROLE_ENTERPRISE, Principal, region_name, utcnow
+from huiqi.kb.push_jobs import enqueue_screen
 from huiqi.services.firms import FirmError, refresh_profiles, restricted_keys
 
 HIDDEN = {"hidden": True, "reason": "涉税、社保数据：当前角色无权查看"}
@@ -157,7 +158,7 @@ def decide_correction(session: Session, p: Principal, correction_id: int, confir
         session.flush()
         c.fact_id, c.status = fact.id, m.CORRECTION_CONFIRMED
         changed = refresh_profiles(session, [firm.id], at)
-        # PUSH HOOK (精准推送): ``changed`` is a firm-facts trigger like an import's.
+        enqueue_screen(session, firms=changed, reason="firms", at=at)  # 精准推送, same transaction
     else:
         c.status = m.CORRECTION_REJECTED
     session.flush()

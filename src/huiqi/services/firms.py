@@ -41,6 +41,7 @@ from huiqi.firm.profile import KNOWN_QUALIFICATIONS, EnterpriseProfile, load_pro
 from huiqi.kb import firms as m
 from huiqi.kb.accounts import region_code, utcnow
 from huiqi.kb.db import session_scope
+from huiqi.kb.push_jobs import enqueue_screen
 from huiqi.screen.register import RegisterError, RowError, read_register
 
 
@@ -356,8 +357,8 @@ def import_register(target: Session | Engine, path: str | Path, source: str = m.
     session.flush()
     report.n_firms = len(rows)
     report.changed = refresh_profiles(session, [f.id for f in firms.values()], now)
-    # PUSH HOOK (精准推送, the push work of issue 13): screen ``report.changed`` against the published rules
-    # and write the outbox rows here, in this same transaction.
+    # 精准推送: the changed firms are screened against every rule by huiqi.services.push (job in this transaction)
+    enqueue_screen(session, firms=report.changed, reason="firms", at=now)
     imp.n_firms, imp.n_facts, imp.changed = report.n_firms, report.n_facts, report.changed
     return report
 

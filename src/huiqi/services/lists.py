@@ -331,6 +331,9 @@ def publicize(session: Session, p: Principal, list_id: int, working_days: int = 
     bl.working_days, bl.status, bl.updated_at = working_days, m.PUBLICIZING, now
     bl.version += 1
     session.flush()
+    from huiqi.services.push_lists import notify_publicity
+
+    notify_publicity(session, bl, now)  # 精准推送: inbox + e-mail of the included firms, same transaction
     return bl
 
 

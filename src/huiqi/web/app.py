@@ -110,9 +110,10 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
     from huiqi.web import admin, api, auth, officer_api, officer_pages, pages, review_pages, rules_api
     from huiqi.web import requests_api, requests_pages
     from huiqi.web import firms_api, lists_api, lists_pages  # issue 13: 一企一档, 免申即享 lists
+    from huiqi.web import push_api
 
     for router in (api.router, admin.router, auth.router, officer_api.router, rules_api.router, requests_api.router,
-                   firms_api.router, lists_api.router):
+                   firms_api.router, lists_api.router, push_api.router):
         _document_auth_errors(router)
     app.include_router(api.router)
     app.include_router(admin.router)
@@ -126,6 +127,8 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
     app.include_router(firms_api.router)
     app.include_router(lists_api.router)
     app.include_router(lists_pages.router)
+    app.include_router(push_api.router)
+    app.include_router(push_api.pages)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     _install_docs(app)

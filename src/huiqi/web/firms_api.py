@@ -97,9 +97,14 @@ def import_upload(request: Request, principal, file_name: str, data: bytes, sour
                                                        "n_facts": rep.n_facts, "changed": len(rep.changed)})
             return rep.as_dict()
         try:
-            return run(request, tx)
+            out = run(request, tx)
         except RegisterError as exc:
             raise ApiError(422, str(exc).replace("upload" + suffix, name)) from None
+    from huiqi.web.api import state_of
+    from huiqi.web.push_api import push_soon
+
+    push_soon(state_of(request).engine)  # 精准推送: the changed firms against every rule (job committed)
+    return out
 
 
 @router.post("/api/firms/import", summary="导入企业名录或资质名单（经办人员）", responses=error_responses(413))

@@ -172,7 +172,7 @@ def api_send_back(request: Request, list_id: ListId, body: ReasonIn, principal=D
 @router.post("/api/lists/{list_id}/publicize", summary="开始公示（工作日，默认 5 个）", response_model=ListOut)
 def api_publicize(request: Request, list_id: ListId, body: PublicizeIn, principal=Depends(require(PERM_LIST_EDIT))):
     """approved → publicizing; the end date follows the working-day calendar."""
-    # PUSH HOOK (精准推送): notify the included firms (inbox + e-mail through the outbox) when the 公示 starts.
+    # 精准推送: svc.publicize writes the included firms' notices (inbox + outbox) in its transaction.
     from huiqi.services import lists as svc
 
     return step(request, principal, list_id, "publicize",

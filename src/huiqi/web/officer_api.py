@@ -170,6 +170,10 @@ def change_status(request: Request, principal, doc_id: int, status: str, version
         raise _lifecycle_error(exc) from None
     if old != new:
         st.refresh()
+        if new == "published":
+            from huiqi.web.push_api import push_soon
+
+            push_soon(st.engine)  # 精准推送: the clauses of the published document against the stored firms
     with session_scope(st.engine) as s:
         return document_detail(s, principal, doc_id)
 

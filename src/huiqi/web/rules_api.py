@@ -225,6 +225,9 @@ def _step(request: Request, principal, version_id: int, action: str, **kw) -> di
     if action == "approve":
         out["diff"] = diff
         st.refresh()  # this worker at once; the others within seconds (rules fingerprint)
+        from huiqi.web.push_api import push_soon
+
+        push_soon(st.engine)  # 精准推送: screen the published rule against the stored firms (its job is committed)
     return out
 
 
