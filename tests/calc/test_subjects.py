@@ -108,3 +108,19 @@ def test_owner_groups_profile_key():
 
     with pytest.raises(ProfileError, match="owner_groups"):
         load_profile({"region": "阿拉善左旗", "owner_groups": ["宇航员"]})
+
+
+def test_any_farm_product_is_not_any_product_word():
+    """农畜产品 in a processing clause is met by a farm product or a firm of a
+    farming/food industry, never by a coal-chemical or hydrogen product word
+    (text of the 自治区 measures on 农畜产品精深加工, issue 11)."""
+    leaf = product_condition("对当年农畜产品精深加工量达到1000吨以上或年销售收入达2亿元以上的重点加工企业")
+    assert leaf is not None and leaf.value == ["农畜产品"]
+    coal, _ = load_profile({"region": "伊金霍洛旗", "industry": "C26", "products": ["煤基新材料"]})
+    hydrogen, _ = load_profile({"region": "东胜区", "industry": "C38", "products": ["氢燃料电池"]})
+    dairy, _ = load_profile({"region": "和林格尔县", "industry": "C14", "products": ["液态奶"]})
+    beef, _ = load_profile({"region": "阿拉善左旗", "industry": "A03", "products": ["肉牛"]})
+    assert products_outcome(leaf.value, coal, resolve_industry("C26"))[0] == "unmet"
+    assert products_outcome(leaf.value, hydrogen, resolve_industry("C38"))[0] == "unmet"
+    assert products_outcome(leaf.value, dairy, resolve_industry("C14"))[0] == "met"
+    assert products_outcome(leaf.value, beef, resolve_industry("A03"))[0] == "met"

@@ -111,12 +111,17 @@ def products_outcome(values, profile, industry) -> tuple[str, str, list[str]]:
     want = {str(v) for v in values}
     have = firm_products(profile)
     raw = _raw()
+    farm = tuple(str(x) for x in raw.get("farm_industries") or ["A"])
+    in_farming = industry is not None and any(str(c).upper().startswith(farm) for c in industry.covered_codes())
     if have:
-        hit = [h for h in have if wider.get(h, frozenset([h])) & want or raw.get("any_product") in want]
+        # 农畜产品 (any_product) stands for the farm products of the vocabulary:
+        # a product word it does not know (煤基新材料, 氢燃料电池) is not one,
+        # unless the firm's industry raises, grows or processes farm products.
+        any_farm = raw.get("any_product") in want
+        hit = [h for h in have if wider.get(h, frozenset([h])) & want or (any_farm and (h in wider or in_farming))]
         shown = f"企业品种/作物：{'、'.join(have)}"
         return ("met" if hit else "unmet"), shown, []
-    farm = tuple(str(x) for x in raw.get("farm_industries") or ["A"])
-    if industry is not None and not any(str(c).upper().startswith(farm) for c in industry.covered_codes()):
+    if industry is not None and not in_farming:
         return "unmet", f"本条面向{'、'.join(sorted(want))}的养殖/种植，企业行业为{industry.name}", []
     return "unknown", "缺少：品种/作物", [PRODUCTS]
 
