@@ -396,10 +396,39 @@ def _region(leaf: Condition, ctx: FactContext) -> _Result:
     return ("met" if hit else "unmet"), f"注册地：{ctx.profile.region}", []
 
 
+#: A subject located in a named park (乳业开发区企业, 入驻XX产业园的企业, 园区新落地企业):
+#: group 1 is the park's name. Where a firm sits is a fact (``facts.所在园区``),
+#: not something a person confirms after the fact: unknown until the firm says.
+_PARK_SUBJECT = re.compile(r"^(?:对|入驻|落户)?([\u4e00-\u9fff]{2,12}?(?:开发区|产业园区|产业园|工业园区|园区))(?:内|的)?(?:新落地|新入驻|新引进|入驻)?企业")
+#: Free fact naming the park (开发区/园区) a firm is located in.
+PARK_FACT = "facts.所在园区"
+
+
+def _park_subject(leaf: Condition) -> str | None:
+    """The park named as the subject of a text condition (``乳业开发区新落地企业…``
+    → ``乳业开发区``), or ``None``."""
+    m = _PARK_SUBJECT.match((leaf.source_text or leaf.label or "").strip())
+    return m.group(1) if m else None
+
+
+def _park(park: str, ctx: FactContext) -> _Result:
+    """``met`` when the firm's ``facts.所在园区`` names ``park``, ``unmet`` when
+    it names another, else ``unknown`` asking for it."""
+    where = (ctx.profile.facts or {}).get(PARK_FACT[6:])
+    if where in (None, ""):
+        return "unknown", f"{_missing_detail([PARK_FACT])}（本条对象是{park}企业）", [PARK_FACT]
+    where = str(where)
+    hit = park in where or where in park
+    return ("met" if hit else "unmet"), f"所在园区：{where}（本条对象是{park}企业）", []
+
+
 def _leaf(leaf: Condition, ctx: FactContext) -> _Result:
     kind = leaf.kind
     attr = leaf.attribute or ""
     if kind == "text":
+        park = _park_subject(leaf)
+        if park:
+            return _park(park, ctx)
         return "to_confirm", "需人工确认", []
     if kind == "region":
         return _region(leaf, ctx)
