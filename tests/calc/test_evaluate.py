@@ -318,15 +318,3 @@ def test_fact_values_written_with_units():
     ev = evaluate(output, ctx(facts={"产值": "很多"}))
     assert ev.outcome == "unknown" and "无法比较" in ev.reasons[0].detail
 
-
-def test_a_park_subject_is_a_fact_not_a_confirmation():
-    """乳业开发区新落地企业 (Hohhot list item 40): where the firm sits is asked
-    (facts.所在园区), not left for a person to confirm — a firm elsewhere must
-    not read 很可能 (issue 11)."""
-    t = C.leaf("text", label="乳业开发区新落地企业设置5年成长期", source_text="乳业开发区新落地企业设置5年成长期")
-    ev = evaluate(t, ctx(employees=10))
-    assert ev.outcome == "unknown" and ev.missing == ["facts.所在园区"]
-    assert evaluate(t, ctx(employees=10, facts={"所在园区": "呼和浩特乳业开发区"})).outcome == "met"
-    assert evaluate(t, ctx(employees=10, facts={"所在园区": "金山开发区"})).outcome == "unmet"
-    plain = C.leaf("text", label="经营状况良好", source_text="经营状况良好")
-    assert evaluate(plain, ctx(employees=10)).outcome == "to_confirm"

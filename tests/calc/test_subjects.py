@@ -124,3 +124,27 @@ def test_any_farm_product_is_not_any_product_word():
     assert products_outcome(leaf.value, hydrogen, resolve_industry("C38"))[0] == "unmet"
     assert products_outcome(leaf.value, dairy, resolve_industry("C14"))[0] == "met"
     assert products_outcome(leaf.value, beef, resolve_industry("A03"))[0] == "met"
+
+
+def test_a_park_subject_is_a_fact_not_a_confirmation():
+    """对乳业开发区新落地企业设置5年成长期 (Hohhot list item 40): where the firm
+    sits is asked as facts.所在园区, not left for a person to confirm, so a
+    firm elsewhere does not read 很可能 (issue 11); a reviewer's compound
+    text stays as written."""
+    from huiqi.calc.subjects import PARK_FACT, park_conditions, park_subject
+
+    assert park_subject("乳业开发区新落地企业设置5年成长期") == "乳业开发区"
+    assert park_subject("乳业开发区企业") == "乳业开发区"
+    assert park_subject("入驻乳业开发区的企业以商招商引入乳制品…，且引进项目已建成投产") is None
+    assert park_subject("经营状况良好") is None
+    cond = Condition.all_of([L("text", label="乳业开发区新落地企业设置5年成长期",
+                               source_text="乳业开发区新落地企业设置5年成长期"),
+                             L("text", label="年销售收入增速超过10%的", source_text="年销售收入增速超过10%的")])
+    out = park_conditions(cond)
+    park = [leaf for leaf in out.leaves() if leaf.attribute == PARK_FACT]
+    assert len(park) == 1 and park[0].value == ["乳业开发区"]
+    elsewhere = evaluate(park[0], _ctx(industry="C14"))
+    assert elsewhere.outcome == "unknown" and elsewhere.missing == [PARK_FACT]
+    assert evaluate(park[0], _ctx(industry="C14", facts={"所在园区": "呼和浩特乳业开发区"})).outcome == "met"
+    assert evaluate(park[0], _ctx(industry="C14", facts={"所在园区": "金山开发区"})).outcome == "unmet"
+    assert park_conditions(L("text", label="经营状况良好", source_text="经营状况良好")).kind == "text"

@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from huiqi.calc.derived import DerivedFact, derive_all
-from huiqi.calc.subjects import products_outcome
+from huiqi.calc.subjects import PARK_FACT, products_outcome
 from huiqi.extract.numbers import parse_number
 from huiqi.firm.profile import EnterpriseProfile, Project, parse_money_value
 from huiqi.reference.industries import Industry, resolve_industry
@@ -294,6 +294,8 @@ def _membership(leaf: Condition, ctx: FactContext, attr: str) -> _Result:
         r = _owner_groups(values, ctx)
     elif attr == "products":
         r = products_outcome(values, ctx.profile, ctx.industry)
+    elif attr == PARK_FACT:
+        r = _park(str(values[0]) if values else "", ctx)
     else:
         x, missing = _fact(ctx, attr)
         if x is None and attr == "entity_type" and values and set(values) <= NON_FIRM_TYPES:
@@ -396,25 +398,10 @@ def _region(leaf: Condition, ctx: FactContext) -> _Result:
     return ("met" if hit else "unmet"), f"注册地：{ctx.profile.region}", []
 
 
-#: A subject located in a named park (乳业开发区企业, 入驻XX产业园的企业, 园区新落地企业):
-#: group 1 is the park's name. Where a firm sits is a fact (``facts.所在园区``),
-#: not something a person confirms after the fact: unknown until the firm says.
-_PARK_SUBJECT = re.compile(r"^(?:对|入驻|落户)?([\u4e00-\u9fff]{2,12}?(?:开发区|产业园区|产业园|工业园区|园区))(?:内|的)?(?:新落地|新入驻|新引进|入驻)?企业")
-#: Free fact naming the park (开发区/园区) a firm is located in.
-PARK_FACT = "facts.所在园区"
-
-
-def _park_subject(leaf: Condition) -> str | None:
-    """The park named as the subject of a text condition (``乳业开发区新落地企业…``
-    → ``乳业开发区``), or ``None``."""
-    m = _PARK_SUBJECT.match((leaf.source_text or leaf.label or "").strip())
-    return m.group(1) if m else None
-
-
 def _park(park: str, ctx: FactContext) -> _Result:
     """``met`` when the firm's ``facts.所在园区`` names ``park``, ``unmet`` when
     it names another, else ``unknown`` asking for it."""
-    where = (ctx.profile.facts or {}).get(PARK_FACT[6:])
+    where = (ctx.profile.facts or {}).get(PARK_FACT.removeprefix("facts."))
     if where in (None, ""):
         return "unknown", f"{_missing_detail([PARK_FACT])}（本条对象是{park}企业）", [PARK_FACT]
     where = str(where)
@@ -426,9 +413,6 @@ def _leaf(leaf: Condition, ctx: FactContext) -> _Result:
     kind = leaf.kind
     attr = leaf.attribute or ""
     if kind == "text":
-        park = _park_subject(leaf)
-        if park:
-            return _park(park, ctx)
         return "to_confirm", "需人工确认", []
     if kind == "region":
         return _region(leaf, ctx)
