@@ -317,3 +317,4 @@ def test_fact_values_written_with_units():
     assert evaluate(output, ctx(facts={"产值": "1.2亿元"})).outcome == "met"
     ev = evaluate(output, ctx(facts={"产值": "很多"}))
     assert ev.outcome == "unknown" and "无法比较" in ev.reasons[0].detail
+

@@ -129,3 +129,43 @@ def test_a_reviewed_rule_may_say_the_product_words_do_not_restrict_applicants():
     # the flag survives the YAML form and the stored body
     assert rule_to_dict(rule)["product_subject"] is False
     assert rule_from_body(rule.clause_key, "reviewed", rule_body(rule)).product_subject is False
+
+
+def test_any_farm_product_is_not_any_product_word():
+    """农畜产品 in a processing clause is met by a farm product or a firm of a
+    farming/food industry, never by a coal-chemical or hydrogen product word
+    (text of the 自治区 measures on 农畜产品精深加工, issue 11)."""
+    leaf = product_condition("对当年农畜产品精深加工量达到1000吨以上或年销售收入达2亿元以上的重点加工企业")
+    assert leaf is not None and leaf.value == ["农畜产品"]
+    coal, _ = load_profile({"region": "伊金霍洛旗", "industry": "C26", "products": ["煤基新材料"]})
+    hydrogen, _ = load_profile({"region": "东胜区", "industry": "C38", "products": ["氢燃料电池"]})
+    dairy, _ = load_profile({"region": "和林格尔县", "industry": "C14", "products": ["液态奶"]})
+    beef, _ = load_profile({"region": "阿拉善左旗", "industry": "A03", "products": ["肉牛"]})
+    assert products_outcome(leaf.value, coal, resolve_industry("C26"))[0] == "unmet"
+    assert products_outcome(leaf.value, hydrogen, resolve_industry("C38"))[0] == "unmet"
+    assert products_outcome(leaf.value, dairy, resolve_industry("C14"))[0] == "met"
+    assert products_outcome(leaf.value, beef, resolve_industry("A03"))[0] == "met"
+
+
+def test_a_park_subject_is_a_fact_not_a_confirmation():
+    """对乳业开发区新落地企业设置5年成长期 (Hohhot list item 40): where the firm
+    sits is asked as facts.所在园区, not left for a person to confirm, so a
+    firm elsewhere does not read 很可能 (issue 11); a reviewer's compound
+    text stays as written."""
+    from huiqi.calc.subjects import PARK_FACT, park_conditions, park_subject
+
+    assert park_subject("乳业开发区新落地企业设置5年成长期") == "乳业开发区"
+    assert park_subject("乳业开发区企业") == "乳业开发区"
+    assert park_subject("入驻乳业开发区的企业以商招商引入乳制品…，且引进项目已建成投产") is None
+    assert park_subject("经营状况良好") is None
+    cond = Condition.all_of([L("text", label="乳业开发区新落地企业设置5年成长期",
+                               source_text="乳业开发区新落地企业设置5年成长期"),
+                             L("text", label="年销售收入增速超过10%的", source_text="年销售收入增速超过10%的")])
+    out = park_conditions(cond)
+    park = [leaf for leaf in out.leaves() if leaf.attribute == PARK_FACT]
+    assert len(park) == 1 and park[0].value == ["乳业开发区"]
+    elsewhere = evaluate(park[0], _ctx(industry="C14"))
+    assert elsewhere.outcome == "unknown" and elsewhere.missing == [PARK_FACT]
+    assert evaluate(park[0], _ctx(industry="C14", facts={"所在园区": "呼和浩特乳业开发区"})).outcome == "met"
+    assert evaluate(park[0], _ctx(industry="C14", facts={"所在园区": "金山开发区"})).outcome == "unmet"
+    assert park_conditions(L("text", label="经营状况良好", source_text="经营状况良好")).kind == "text"

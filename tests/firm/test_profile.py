@@ -190,3 +190,18 @@ def test_unresolvable_industry_kept_and_warned():
 def test_unreadable_money():
     assert _error({"region": "x", "revenue": "很多"}).startswith("revenue: 应为金额")
     assert _error({"region": "x", "revenue": True}).startswith("revenue: 应为金额")
+
+
+def test_inner_mongolia_leading_firm_title_is_the_national_one():
+    """国家或自治区级农牧业产业化重点龙头企业 (the Hohhot dairy measures' words):
+    a firm typing its Inner Mongolia title holds the canonical qualification
+    the conditions test, without an “未识别” warning (issue 11)."""
+    from huiqi.firm.profile import load_profile
+
+    for typed, canon in [("自治区级农牧业产业化重点龙头企业", "自治区级农业产业化重点龙头企业"),
+                         ("国家级农牧业产业化龙头企业", "国家级农业产业化重点龙头企业"),
+                         ("市级农牧业产业化重点龙头企业", "盟市级农业产业化重点龙头企业")]:
+        p, warnings = load_profile({"region": "和林格尔县", "qualifications": [typed]})
+        assert p.qualifications == [canon] and warnings == []
+    p, warnings = load_profile({"region": "和林格尔县", "qualifications": ["农牧业示范联合体"]})
+    assert p.qualifications == ["农牧业示范联合体"] and warnings

@@ -411,17 +411,18 @@ def _with_subjects(rule: Rule, row: Mapping) -> Rule:
     """A rule with the clause's subjects checked against the firm: for an
     extracted rule, founder groups (:func:`~huiqi.calc.subjects.founder_conditions`)
     and OR branches testing nothing about the firm pruned
-    (:func:`~huiqi.calc.subjects.prune_unchecked_branches`); for every rule, the product/species subject
+    (:func:`~huiqi.calc.subjects.prune_unchecked_branches`), a park subject
+    (乳业开发区企业) asked as ``facts.所在园区`` (:func:`~huiqi.calc.subjects.park_conditions`); for every rule, the product/species subject
     (:func:`huiqi.calc.subjects.product_condition`: 养殖300只以上鸵鸟 is for
     ostrich farms) AND-ed to its conditions; the rule unchanged when the
     clause names none, a reviewed rule already tests ``products``, or a
     reviewed rule says ``product_subject: false``. Applies to reviewed rules
     too (a reviewer states the numbers; the species words are the clause's
     own). Returns a copy; the cached rule is not touched."""
-    from huiqi.calc.subjects import founder_conditions, product_condition, prune_unchecked_branches
+    from huiqi.calc.subjects import founder_conditions, park_conditions, product_condition, prune_unchecked_branches
 
     if rule.origin == "extracted":
-        founders = prune_unchecked_branches(founder_conditions(rule.conditions, row.get("text") or ""))
+        founders = park_conditions(prune_unchecked_branches(founder_conditions(rule.conditions, row.get("text") or "")))
         if founders is not rule.conditions:
             rule = copy.copy(rule)
             rule.conditions = founders

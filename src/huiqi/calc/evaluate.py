@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from huiqi.calc.derived import DerivedFact, derive_all
-from huiqi.calc.subjects import products_outcome
+from huiqi.calc.subjects import PARK_FACT, products_outcome
 from huiqi.extract.numbers import parse_number
 from huiqi.firm.profile import EnterpriseProfile, Project, parse_money_value
 from huiqi.reference.industries import Industry, resolve_industry
@@ -294,6 +294,8 @@ def _membership(leaf: Condition, ctx: FactContext, attr: str) -> _Result:
         r = _owner_groups(values, ctx)
     elif attr == "products":
         r = products_outcome(values, ctx.profile, ctx.industry)
+    elif attr == PARK_FACT:
+        r = _park(str(values[0]) if values else "", ctx)
     else:
         x, missing = _fact(ctx, attr)
         if x is None and attr == "entity_type" and values and set(values) <= NON_FIRM_TYPES:
@@ -394,6 +396,17 @@ def _region(leaf: Condition, ctx: FactContext) -> _Result:
         return "unknown", f"注册地：无法识别“{ctx.profile.region}”", ["region"]
     hit = any(w in firm for w in want if w)
     return ("met" if hit else "unmet"), f"注册地：{ctx.profile.region}", []
+
+
+def _park(park: str, ctx: FactContext) -> _Result:
+    """``met`` when the firm's ``facts.所在园区`` names ``park``, ``unmet`` when
+    it names another, else ``unknown`` asking for it."""
+    where = (ctx.profile.facts or {}).get(PARK_FACT.removeprefix("facts."))
+    if where in (None, ""):
+        return "unknown", f"{_missing_detail([PARK_FACT])}（本条对象是{park}企业）", [PARK_FACT]
+    where = str(where)
+    hit = park in where or where in park
+    return ("met" if hit else "unmet"), f"所在园区：{where}（本条对象是{park}企业）", []
 
 
 def _leaf(leaf: Condition, ctx: FactContext) -> _Result:

@@ -111,12 +111,17 @@ def products_outcome(values, profile, industry) -> tuple[str, str, list[str]]:
     want = {str(v) for v in values}
     have = firm_products(profile)
     raw = _raw()
+    farm = tuple(str(x) for x in raw.get("farm_industries") or ["A"])
+    in_farming = industry is not None and any(str(c).upper().startswith(farm) for c in industry.covered_codes())
     if have:
-        hit = [h for h in have if wider.get(h, frozenset([h])) & want or raw.get("any_product") in want]
+        # 农畜产品 (any_product) stands for the farm products of the vocabulary:
+        # a product word it does not know (煤基新材料, 氢燃料电池) is not one,
+        # unless the firm's industry raises, grows or processes farm products.
+        any_farm = raw.get("any_product") in want
+        hit = [h for h in have if wider.get(h, frozenset([h])) & want or (any_farm and (h in wider or in_farming))]
         shown = f"企业品种/作物：{'、'.join(have)}"
         return ("met" if hit else "unmet"), shown, []
-    farm = tuple(str(x) for x in raw.get("farm_industries") or ["A"])
-    if industry is not None and not any(str(c).upper().startswith(farm) for c in industry.covered_codes()):
+    if industry is not None and not in_farming:
         return "unmet", f"本条面向{'、'.join(sorted(want))}的养殖/种植，企业行业为{industry.name}", []
     return "unknown", "缺少：品种/作物", [PRODUCTS]
 
@@ -227,6 +232,55 @@ def prune_unchecked_branches(cond: Condition | None) -> Condition | None:
                 kids = keep
                 if len(kids) == 1:
                     return kids[0]
+        return Condition(node.op, kids, node.kind, node.attribute, node.operator, node.value, node.unit,
+                         node.inclusive, node.source_text, node.label)
+
+    out = walk(cond)
+    return out if changed else cond
+
+
+# ---------------------------------------------------------------------------
+# a subject located in a named park (园区)
+
+#: Free fact naming the park (开发区/园区) a firm is located in.
+PARK_FACT = "facts.所在园区"
+#: A subject located in a named park (乳业开发区企业, 乳业开发区新落地企业…):
+#: group 1 is the park's name.
+_PARK_SUBJECT = re.compile(
+    r"^(?:对)?([\u4e00-\u9fff]{2,12}?(?:开发区|产业园区|产业园|工业园区|园区))(?:内|的)?(?:新落地|新入驻|新引进|入驻)?企业")
+
+
+def park_subject(text: str) -> str | None:
+    """The park named as the whole subject of a condition text
+    (``乳业开发区新落地企业设置5年成长期`` → ``乳业开发区``), or ``None``
+    (also for a compound text with ，/；/且)."""
+    text = (text or "").strip()
+    if re.search(r"[，,；;]|且", text):
+        return None
+    m = _PARK_SUBJECT.match(text)
+    return m.group(1) if m else None
+
+
+def park_conditions(cond: Condition | None) -> Condition | None:
+    """``cond`` with each text leaf whose subject is a firm of a named park
+    replaced by a membership leaf on :data:`PARK_FACT`: where a firm sits is
+    a fact to ask (需补充信息), not a confirmation that lets a firm elsewhere
+    read 很可能 (issue 11). Used on extracted rules only (a reviewer's text
+    condition is deliberate). Returns ``cond`` itself when nothing changes."""
+    if cond is None:
+        return None
+    changed = False
+
+    def walk(node: Condition) -> Condition:
+        nonlocal changed
+        if node.op == "leaf":
+            park = park_subject(node.source_text or node.label or "") if node.kind == "text" else None
+            if not park:
+                return node
+            changed = True
+            return Condition.leaf("membership", PARK_FACT, "in", [park], source_text=node.source_text or park,
+                                  label=f"所在园区：{park}")
+        kids = [walk(k) for k in node.children]
         return Condition(node.op, kids, node.kind, node.attribute, node.operator, node.value, node.unit,
                          node.inclusive, node.source_text, node.label)
 

@@ -324,8 +324,17 @@ def normalise_qualification(name: str) -> str:
     Unknown names are returned stripped, unchanged otherwise."""
     s = name.strip()
     bare = _QUOTES_RE.sub("", s)
+    m = _LEADING_FIRM_RE.fullmatch(bare)
+    if m:  # 自治区级农牧业产业化重点龙头企业 (Inner Mongolia's name) = 自治区级农业产业化重点龙头企业
+        level = {"区级": "自治区级", "市级": "盟市级"}.get(m.group(1), m.group(1))
+        bare = f"{level}农业产业化重点龙头企业"
     canon = _KNOWN_BY_BARE.get(bare)
     return canon if canon is not None else QUALIFICATION_ALIASES.get(bare, s)
+
+
+#: A 龙头企业 title with its level, in the national (农业产业化) or the
+#: Inner Mongolia (农牧业产业化) wording, with or without 重点.
+_LEADING_FIRM_RE = re.compile(r"(国家级|自治区级|区级|盟市级|市级)(?:农业|农牧业)?产业化(?:重点)?龙头企业")
 
 
 def _qualifications(v: Any) -> list[str]:
