@@ -216,7 +216,10 @@ def tick(engine: Engine, at: datetime, senders=None) -> tuple[PushReport, Outbox
 def _screen_into(mirror, compiled, where: str, keep_codes: set[str], pairs: dict, outcomes_sql) -> None:
     """Outcome codes ≥ 2 of ``compiled`` over the mirrored firms matching
     ``where``, plus every code of the firms in ``keep_codes`` (they had a
-    stored result), into ``pairs[(code, clause_id)]``."""
+    stored result), into ``pairs[(code, clause_id)]``. Nothing to do when no
+    rule compiled (an unchanged re-ingest)."""
+    if not compiled.exprs:
+        return
     con = mirror.con
     con.execute("CREATE OR REPLACE TEMP TABLE push_keep AS SELECT profile_id FROM firm_keys "
                 "WHERE code IN (SELECT unnest(?))", [sorted(keep_codes)])
