@@ -56,6 +56,7 @@ import hashlib
 import json
 import logging
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from functools import lru_cache
@@ -67,6 +68,7 @@ from huiqi.rules.validity import effective_validity
 from huiqi.search import segment as seg
 from huiqi.search.postings import MAX_SEGMENTS, Postings
 from huiqi.search.records import Columns, RecordStore, key_hash
+from huiqi.search.summary import Summary
 
 INDEX_VERSION = "kw-4"
 """Bump when the indexed text or tokenisation changes (forces a rebuild)."""
@@ -135,22 +137,34 @@ def heading_text(record: dict) -> str:
     return "\n".join([record["document"].get("title") or "", *(record.get("path") or [])])
 
 
+@lru_cache(maxsize=200_000)
+def _token_words(token: str) -> tuple[str, ...]:
+    """The indexed words of one precise-mode token: its dictionary sub-words
+    (search mode) and itself, without punctuation, stopwords and small numbers."""
+    return tuple(t for t in seg._search_mode([token]) if seg._keep(t))
+
+
 @lru_cache(maxsize=8192)
 def _line_words(line: str) -> tuple[str, ...]:
-    return tuple(t for t in seg._search_mode(seg.segment(line)) if seg._keep(t))
+    return tuple(w for tok in seg.segment(line) for w in _token_words(tok))
 
 
 def record_tokens(record: dict) -> list[str]:
     """:func:`huiqi.search.segment.index_tokens` of :func:`indexed_text`,
     computed line by line (jieba never joins words across a line break) so
     that the title and heading lines, repeated in every clause of a
-    document, are segmented once (LRU cache)."""
+    document, are segmented once (LRU cache); the search-mode expansion and
+    the stopword test are cached per token."""
     text = indexed_text(record)
     words: list[str] = []
     for line in text.split("\n"):
-        if line:
-            words.extend(_line_words(line) if len(line) <= 200 else
-                          [t for t in seg._search_mode(seg.segment(line)) if seg._keep(t)])
+        if not line:
+            continue
+        if len(line) <= 120:
+            words.extend(_line_words(line))
+        else:
+            for tok in seg.segment(line):
+                words.extend(_token_words(tok))
     return words + seg.money_tokens(text)
 
 
@@ -207,10 +221,15 @@ class KeywordIndex:
         self.records = records if records is not None else RecordStore()
         self.columns = columns or Columns()
         self.build_seconds = build_seconds
+        #: held while the index changes (apply/sync) and by searches, so a
+        #: thread never sees half an update
+        self.lock = threading.RLock()
         self.generation = 0
         self.epoch = 0
         self.revision = ""
         self.doc_sigs: dict[int, str] = {}
+        #: popular topics and unit names of the live clauses (:mod:`huiqi.search.summary`)
+        self.summary = Summary()
         self._stored_segments: set[str] = set()
         self._reposition()
 
@@ -243,14 +262,16 @@ class KeywordIndex:
         index.build_seconds = time.perf_counter() - t0
         return index
 
-    def add_records(self, records: list[dict]) -> None:
-        """Append clause records (a clause id already live is retired first)."""
+    def add_records(self, records: list[dict], tokens: list[list[str]] | None = None) -> None:
+        """Append clause records (a clause id already live is retired first);
+        ``tokens`` — their :func:`record_tokens` when already computed."""
         old = [r["id"] for r in records if r["id"] in self.position]
         if old:
             self.retire(old)
-        self.postings.add([record_tokens(r) for r in records])
+        self.postings.add(tokens if tokens is not None else [record_tokens(r) for r in records])
         self.records.extend(records)
         self.columns.append(records)
+        self.summary.add(records)
         start = len(self.postings) - len(records)
         for i, r in enumerate(records):
             self.position[r["id"]] = start + i
@@ -260,6 +281,7 @@ class KeywordIndex:
         """Stop matching the clauses ``clause_ids`` (unknown ids ignored);
         returns how many were live."""
         pos = [self.position.pop(int(c)) for c in clause_ids if int(c) in self.position]
+        self.summary.remove(self.records[p] for p in pos)
         self.postings.retire(pos)
         self.fingerprint = self._fingerprint()
         return len(pos)
@@ -271,14 +293,17 @@ class KeywordIndex:
         "retired"}``."""
         from huiqi.kb.queries import clauses_by_ids
 
-        n_ret = self.retire(retired)
         added = sorted({int(i) for i in added})
-        n_add = 0
-        for k in range(0, len(added), BATCH):
+        batches = []
+        for k in range(0, len(added), BATCH):  # read and tokenise first, then change the index at once
             rows = clauses_by_ids(session, added[k:k + BATCH])
-            self.add_records([clause_record(c, v) for c, v in rows])
-            n_add += len(rows)
-        return {"added": n_add, "retired": n_ret}
+            records = [clause_record(c, v) for c, v in rows]
+            batches.append((records, [record_tokens(r) for r in records]))
+        with self.lock:
+            n_ret = self.retire(retired)
+            for records, tokens in batches:
+                self.add_records(records, tokens)
+        return {"added": sum(len(b[0]) for b in batches), "retired": n_ret}
 
     def sync(self, session) -> dict:
         """Bring the index in line with the database (see the module
@@ -356,7 +381,10 @@ class KeywordIndex:
         stored epoch when this index was loaded from (or last saved as) the
         stored generation, else written whole as a new, compacted epoch.
         Call under :func:`write_lock` when processes share the directory."""
-        directory = Path(directory)
+        with self.lock:
+            return self._save(Path(directory))
+
+    def _save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         stored = _read_state(directory)
         dead = len(self.postings) - len(self.position)
@@ -370,6 +398,7 @@ class KeywordIndex:
             self.records.flush(epoch_dir)
             self._stored_segments = set(self.postings.save(epoch_dir, self._stored_segments))
             self.columns.save(epoch_dir)
+            self.summary.save(epoch_dir)
             self.generation += 1
         else:
             self._write_epoch(directory, (stored or {}).get("epoch", self.epoch) + 1)
@@ -386,6 +415,7 @@ class KeywordIndex:
         self.columns.take(keep)
         self._stored_segments = set(self.postings.save(epoch_dir))
         self.columns.save(epoch_dir)
+        self.summary.save(epoch_dir)
         self.epoch = epoch
 
     def _reopen(self, directory: Path) -> None:
@@ -424,6 +454,11 @@ class KeywordIndex:
         index.revision = state.get("revision") or ""
         index.doc_sigs = {int(k): v for k, v in (state.get("doc_sigs") or {}).items()}
         index._stored_segments = {s[0] for s in state["postings"]["segments"]}
+        try:
+            index.summary = Summary.load(epoch_dir)
+        except (OSError, ValueError, KeyError):  # older index or another dictionary: count again
+            index.summary = Summary()
+            index.summary.add(index.live_records())
         index._reposition()
         return index
 
@@ -526,6 +561,7 @@ def build_into(directory: Path, session) -> KeywordIndex:
     index.postings.compact()
     index._stored_segments = set(index.postings.save(epoch_dir))
     index.columns.save(epoch_dir)
+    index.summary.save(epoch_dir)
     index.generation = int(stored.get("generation", 0)) + 1
     index._reposition()
     _write_state(directory, index._state())

@@ -259,7 +259,9 @@ class Postings:
         p.vocab = {t: i for i, t in enumerate(p.terms)}
         mode = "r" if mmap else None
         for name, offset, rows in meta["segments"]:
-            arrays = [np.load(directory / f"{name}.{part}.npy", mmap_mode=mode) for part in ("indptr", "indices", "data")]
+            # plain ndarray views of the maps (np.memmap slicing is slower)
+            arrays = [np.asarray(np.load(directory / f"{name}.{part}.npy", mmap_mode=mode))
+                      for part in ("indptr", "indices", "data")]
             p.segments.append(Segment(name, int(offset), int(rows), *arrays))
         p.doc_len = np.array(np.load(directory / "doclen.npy"), dtype=np.float32)[: meta["records"]]
         p.alive = np.array(np.load(directory / "alive.npy"), dtype=bool)[: meta["records"]]
