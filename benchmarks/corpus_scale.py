@@ -95,8 +95,10 @@ def make_corpus(directory: Path, copies: int, start: int = 0) -> list[Path]:
 
 
 def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+    """CPU seconds of this process and of its finished children (the ingest's
+    parsing pool)."""
+    r, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
 
 
 def _rss_mb() -> float:
@@ -107,7 +109,12 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
+    """Peak RSS of this process (MB); a pool worker's own peak is reported apart."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _child_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def _pct(ms: list[float]) -> dict:
@@ -136,6 +143,7 @@ def child_ingest(url: str, files: list[str]) -> dict:
     report = ingest_and_refresh(engine, [Path(f) for f in files], rules_dir=rules_dir())
     engine.dispose()
     return {"cpu": round(_cpu() - c0, 2), "wall": round(time.perf_counter() - t0, 2), "peak_rss_mb": round(_peak_mb()),
+            "worker_peak_rss_mb": round(_child_peak_mb()),
             "ok": report.ok, "clauses": report.index["keyword"]["clauses"] if report.index else None,
             "warnings": report.warnings[:3]}
 
