@@ -204,6 +204,70 @@ def child_worker(url: str, new_file: str) -> dict:
     return out
 
 
+def child_build(url: str) -> dict:
+    """Full keyword-index build from the database (streamed), CPU and peak RSS."""
+    import shutil
+
+    from huiqi.kb.db import disposing, get_engine, session_scope
+    from huiqi.search.index import build_or_load, index_dir
+
+    shutil.rmtree(index_dir(url), ignore_errors=True)
+    engine = get_engine(url)
+    c0, t0 = _cpu(), time.perf_counter()
+    with disposing(engine), session_scope(engine) as s:
+        index = build_or_load(url, s, rebuild=True)
+    return {"cpu": round(_cpu() - c0, 2), "wall": round(time.perf_counter() - t0, 2),
+            "peak_rss_mb": round(_peak_mb()), "clauses": len(index)}
+
+
+#: wording swaps of the SQL replicas (chosen by the bits of the replica number)
+REPLICA_WORDING = [("补贴", "补助"), ("奖励", "奖补"), ("项目", "工程"), ("政策", "措施")]
+
+
+def replicate(src_db: Path, dst_db: Path, factor: int) -> None:
+    """A ``factor``× copy of the knowledge base ``src_db`` made in SQL (for
+    sizes too slow to ingest on a shared 2-core machine): every source file,
+    document, node, clause and unit row is copied ``factor - 1`` times with
+    new ids, file names, hashes, document titles （副本j）, clause keys and
+    wording swaps in the clause texts. Policy clusters and rules are not
+    copied (search does not need them)."""
+    import shutil
+    import sqlite3
+
+    shutil.copy(src_db, dst_db)
+    con = sqlite3.connect(dst_db)
+    cur = con.cursor()
+    top = {t: cur.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]
+           for t in ("source_files", "documents", "nodes", "clauses")}
+    cols = {t: [r[1] for r in cur.execute(f"PRAGMA table_info({t})")]
+            for t in ("source_files", "documents", "nodes", "clauses", "clause_units")}
+    for j in range(1, factor):
+        off = {t: j * top[t] for t in top}
+        text_expr = "text"
+        for b, (a, z) in enumerate(REPLICA_WORDING):
+            if (j >> b) & 1:
+                text_expr = f"replace({text_expr}, '{a}', '{z}')"
+        over = {
+            "source_files": {"id": f"id + {off['source_files']}", "name": f"name || '_r{j}'",
+                             "sha256": f"substr(sha256, 1, 58) || 'r{j:05d}'",
+                             "lineage_id": f"lineage_id + {off['source_files']}",
+                             "superseded_by_id": f"superseded_by_id + {off['source_files']}"},
+            "documents": {"id": f"id + {off['documents']}", "source_file_id": f"source_file_id + {off['source_files']}",
+                          "title": f"title || '（副本{j}）'"},
+            "nodes": {"id": f"id + {off['nodes']}", "document_id": f"document_id + {off['documents']}",
+                      "parent_id": f"parent_id + {off['nodes']}"},
+            "clauses": {"id": f"id + {off['clauses']}", "document_id": f"document_id + {off['documents']}",
+                        "node_id": f"node_id + {off['nodes']}", "key": f"key || 'r{j}'", "text": text_expr},
+            "clause_units": {"clause_id": f"clause_id + {off['clauses']}"},
+        }
+        for t in ("source_files", "documents", "nodes", "clauses", "clause_units"):
+            sel = ", ".join(over[t].get(c, c) for c in cols[t])
+            cur.execute(f"INSERT INTO {t} ({', '.join(cols[t])}) SELECT {sel} FROM {t} WHERE "
+                        + ("clause_id <= " + str(top['clauses']) if t == "clause_units" else f"id <= {top[t]}"))
+    con.commit()
+    con.close()
+
+
 def _run(fn: str, *args) -> dict:
     code = (f"import json, sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r}); import corpus_scale as m; "
             f"print(json.dumps(m.{fn}(*json.loads(sys.argv[1]))))")
@@ -213,30 +277,45 @@ def _run(fn: str, *args) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def measure(size: int, work: Path) -> dict:
-    """All rows for one corpus size (files under ``work``)."""
-    corpus = work / f"corpus-{size}"
-    files = make_corpus(corpus, size)
+def measure(size: int, work: Path, replicate_from: int | None = None) -> dict:
+    """All rows for one corpus size (files under ``work``); with
+    ``replicate_from``, the database is :func:`replicate`\ d from that
+    size's (already measured) database instead of ingested."""
     extra = make_corpus(work / f"extra-{size}", size + 1, start=size)[:1]
-    url = f"sqlite:///{work / f'kb-{size}.db'}"
-    row = {"size": size, "files": len(files)}
-    row["floor"] = _run("child_floor", [str(f) for f in files])
-    row["ingest"] = _run("child_ingest", url, [str(f) for f in files])
-    row["ingest"]["vs_floor"] = round(row["ingest"]["cpu"] / max(row["floor"]["cpu"], 1e-9), 2)
+    db = work / f"size-{size}" / "kb.db"  # one directory per database: its index lives beside it
+    db.parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{db}"
+    row = {"size": size}
+    if replicate_from:
+        replicate(work / f"size-{replicate_from}" / "kb.db", db, size // replicate_from)
+        row["replicated_from"] = replicate_from
+    else:
+        files = make_corpus(work / f"corpus-{size}", size)
+        row["files"] = len(files)
+        row["floor"] = _run("child_floor", [str(f) for f in files])
+        row["ingest"] = _run("child_ingest", url, [str(f) for f in files])
+        row["ingest"]["vs_floor"] = round(row["ingest"]["cpu"] / max(row["floor"]["cpu"], 1e-9), 2)
+    row["build"] = _run("child_build", url)
     row["worker"] = _run("child_worker", url, str(extra[0]))
     return row
 
 
 def _table(rows: list[dict]) -> str:
-    head = "| path | " + " | ".join(f"{r['size']}× ({r['ingest']['clauses']:,} clauses)" for r in rows) + " |"
+    head = "| path | " + " | ".join(f"{r['size']}× ({r['build']['clauses']:,} clauses"
+                                    + (f", SQL copy of {r['replicated_from']}×" if r.get("replicated_from") else "")
+                                    + ")" for r in rows) + " |"
     lines = [head, "|---|" + "---|" * len(rows)]
 
     def add(name, fn):
         lines.append(f"| {name} | " + " | ".join(fn(r) for r in rows) + " |")
 
-    add("floor CPU (read + normalise + jieba)", lambda r: f"{r['floor']['cpu']} s")
-    add("ingest CPU / peak RSS", lambda r: f"{r['ingest']['cpu']} s / {r['ingest']['peak_rss_mb']} MB")
-    add("ingest vs the floor", lambda r: f"{r['ingest']['vs_floor']}×")
+    na = "not measured"
+    add("floor CPU (read + normalise + jieba)", lambda r: f"{r['floor']['cpu']} s" if "floor" in r else na)
+    add("ingest CPU / peak RSS (main process; parse pool)",
+        lambda r: (f"{r['ingest']['cpu']} s / {r['ingest']['peak_rss_mb']} MB; {r['ingest']['worker_peak_rss_mb']} MB"
+                   if "ingest" in r else na))
+    add("ingest vs the floor", lambda r: f"{r['ingest']['vs_floor']}×" if "ingest" in r else na)
+    add("full keyword-index build CPU / peak RSS", lambda r: f"{r['build']['cpu']} s / {r['build']['peak_rss_mb']} MB")
     add("one new file → searchable (ingest + index + worker catch-up)",
         lambda r: (f"{r['worker']['new_file']['total_s']} s ({r['worker']['new_file']['ingest_s']} + "
                    f"{r['worker']['new_file']['index_s']} + {r['worker']['new_file']['catch_up_s']}), "
@@ -252,9 +331,11 @@ def _table(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1, 10, 100])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--keep", help="work directory to keep (default: a temporary one)")
+    ap.add_argument("--replicate", type=int, nargs=2, metavar=("SIZE", "FROM"),
+                    help="also measure SIZE× made by SQL replication of the FROM× database (FROM in --sizes)")
     args = ap.parse_args(argv)
     tmp = None
     if args.keep:
@@ -264,8 +345,13 @@ def main(argv: list[str] | None = None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="huiqi-scale-")
         work = Path(tmp.name)
     rows = []
-    for size in args.sizes:
-        rows.append(measure(size, work))
+    todo = [(size, None) for size in args.sizes] + ([tuple(args.replicate)] if args.replicate else [])
+    for size, source in todo:
+        if source is None and args.keep:
+            import shutil
+
+            shutil.rmtree(work / f"size-{size}", ignore_errors=True)
+        rows.append(measure(size, work, source))
         print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr, flush=True)
     print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else _table(rows))
     return 0
