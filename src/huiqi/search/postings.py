@@ -32,7 +32,6 @@ line, append-only), ``seg-<n>.npz``-like triples ``seg-<n>.{indptr,indices,data}
 from __future__ import annotations
 
 import math
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -65,35 +64,21 @@ class Segment:
         a, b = int(self.indptr[term]), int(self.indptr[term + 1])
         return np.asarray(self.indices[a:b], dtype=np.int64) + self.offset, np.asarray(self.data[a:b])
 
-    def row_terms(self) -> list[np.ndarray]:
-        """Term ids of every row (for retiring): one array per row."""
-        counts = np.diff(np.asarray(self.indptr))
-        terms = np.repeat(np.arange(self.terms, dtype=np.int64), counts)
-        rows = np.asarray(self.indices)
-        order = np.argsort(rows, kind="stable")
-        bounds = np.searchsorted(rows[order], np.arange(self.rows + 1))
-        t = terms[order]
-        return [t[bounds[i]:bounds[i + 1]] for i in range(self.rows)]
-
 
 _EMPTY_I = np.zeros(0, dtype=np.int64)
 _EMPTY_F = np.zeros(0, dtype=np.float32)
 
 
 def _segment_from_tokens(name: str, offset: int, token_ids: list[list[int]], n_terms: int) -> Segment:
-    rows, cols, vals = [], [], []
-    for r, ids in enumerate(token_ids):
-        for t, c in Counter(ids).items():
-            rows.append(r)
-            cols.append(t)
-            vals.append(c)
-    cols_a = np.asarray(cols, dtype=np.int64)
-    order = np.lexsort((np.asarray(rows, dtype=np.int64), cols_a))
-    indices = np.asarray(rows, dtype=np.int32)[order]
-    data = np.asarray(vals, dtype=np.float32)[order]
+    lengths = np.fromiter((len(r) for r in token_ids), dtype=np.int64, count=len(token_ids))
+    flat = np.fromiter((t for r in token_ids for t in r), dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(token_ids), dtype=np.int64), lengths)
+    # one (term, row) pair per distinct token of a row, sorted term-major; tf = its count
+    pairs, tf = np.unique(flat * len(token_ids) + rows, return_counts=True)
+    cols, indices = np.divmod(pairs, len(token_ids))
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.add.at(indptr, cols_a + 1, 1)
-    return Segment(name, offset, len(token_ids), np.cumsum(indptr), indices, data)
+    np.add.at(indptr, cols + 1, 1)
+    return Segment(name, offset, len(token_ids), np.cumsum(indptr), indices.astype(np.int32), tf.astype(np.float32))
 
 
 class Postings:
@@ -153,9 +138,9 @@ class Postings:
             mine = [p - seg.offset for p in positions if seg.offset <= p < seg.offset + seg.rows]
             if not mine:
                 continue
-            rows = seg.row_terms()
-            for r in mine:
-                np.subtract.at(self.df, rows[r], 1)
+            hit = np.isin(np.asarray(seg.indices), np.asarray(mine, dtype=np.int64))
+            terms = np.repeat(np.arange(seg.terms, dtype=np.int64), np.diff(np.asarray(seg.indptr)))[hit]
+            np.subtract.at(self.df, terms, 1)
         self.alive[positions] = False
 
     def compact(self, keep: np.ndarray | None = None) -> np.ndarray:
