@@ -165,20 +165,21 @@ def child_worker(url: str, new_file: str) -> dict:
     out["start_s"] = round(time.perf_counter() - t0, 2)
     out["start_cpu"] = round(_cpu() - c0, 2)
     out["start_rss_mb"] = round(_rss_mb() - rss0)
+    out["clauses"] = len(se.keyword)
     se.search("稳岗返还", region="阿拉善左旗")  # warm-up (jieba dictionary)
     eng.search("稳岗返还", db=url)
-    ms = []
+    ms, c0 = [], _cpu()
     for q in queries:
         t = time.perf_counter()
         se.search(q, top=10, region="阿拉善左旗", valid_at="2025-06-30")
         ms.append((time.perf_counter() - t) * 1000)
-    out["filtered"] = _pct(ms)
-    ms = []
+    out["filtered"] = {**_pct(ms), "cpu_ms": round((_cpu() - c0) * 1000 / len(queries), 2)}
+    ms, c0 = [], _cpu()
     for q in queries:
         t = time.perf_counter()
         eng.search(q, top=10, db=url)
         ms.append((time.perf_counter() - t) * 1000)
-    out["library"] = _pct(ms)
+    out["library"] = {**_pct(ms), "cpu_ms": round((_cpu() - c0) * 1000 / len(queries), 2)}
     out["rss_mb"] = round(_rss_mb())
 
     # one new file: ingest, refresh the persisted index, catch this worker up
@@ -277,15 +278,21 @@ def _run(fn: str, *args) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def measure(size: int, work: Path, replicate_from: int | None = None) -> dict:
+def measure(size: int, work: Path, replicate_from: int | None = None, worker_only: bool = False,
+            extra_copy: int | None = None) -> dict:
     """All rows for one corpus size (files under ``work``); with
     ``replicate_from``, the database is :func:`replicate`\ d from that
     size's (already measured) database instead of ingested."""
-    extra = make_corpus(work / f"extra-{size}", size + 1, start=size)[:1]
+    k = size if extra_copy is None else extra_copy
+    extra = make_corpus(work / f"extra-{size}-{k}", k + 1, start=k)[:1]
     db = work / f"size-{size}" / "kb.db"  # one directory per database: its index lives beside it
     db.parent.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{db}"
     row = {"size": size}
+    if worker_only:  # the database of an earlier run (--keep), measured again
+        row["worker"] = _run("child_worker", url, str(extra[0]))
+        row["build"] = {"clauses": row["worker"]["clauses"]}
+        return row
     if replicate_from:
         replicate(work / f"size-{replicate_from}" / "kb.db", db, size // replicate_from)
         row["replicated_from"] = replicate_from
@@ -315,17 +322,22 @@ def _table(rows: list[dict]) -> str:
         lambda r: (f"{r['ingest']['cpu']} s / {r['ingest']['peak_rss_mb']} MB; {r['ingest']['worker_peak_rss_mb']} MB"
                    if "ingest" in r else na))
     add("ingest vs the floor", lambda r: f"{r['ingest']['vs_floor']}×" if "ingest" in r else na)
-    add("full keyword-index build CPU / peak RSS", lambda r: f"{r['build']['cpu']} s / {r['build']['peak_rss_mb']} MB")
+    add("full keyword-index build CPU / peak RSS",
+        lambda r: f"{r['build']['cpu']} s / {r['build']['peak_rss_mb']} MB" if "cpu" in r["build"] else na)
     add("one new file → searchable (ingest + index + worker catch-up)",
         lambda r: (f"{r['worker']['new_file']['total_s']} s ({r['worker']['new_file']['ingest_s']} + "
                    f"{r['worker']['new_file']['index_s']} + {r['worker']['new_file']['catch_up_s']}), "
-                   f"+{r['worker']['new_file']['extra_rss_mb']} MB, found: {r['worker']['new_file']['found']}"))
-    add("search with region + date filter, p50 / p95",
-        lambda r: f"{r['worker']['filtered']['p50_ms']} / {r['worker']['filtered']['p95_ms']} ms")
-    add("library `search()` per call, p50 / p95",
-        lambda r: f"{r['worker']['library']['p50_ms']} / {r['worker']['library']['p95_ms']} ms")
-    add("`open_engine` per worker (wall, +RSS; RSS after the searches)",
-        lambda r: f"{r['worker']['start_s']} s, +{r['worker']['start_rss_mb']} MB; {r['worker']['rss_mb']} MB")
+                   f"{r['worker']['new_file']['cpu']} s CPU, +{r['worker']['new_file']['extra_rss_mb']} MB, "
+                   f"found: {r['worker']['new_file']['found']}"))
+    add("search with region + date filter, p50 / p95 (CPU per search)",
+        lambda r: (f"{r['worker']['filtered']['p50_ms']} / {r['worker']['filtered']['p95_ms']} ms "
+                   f"({r['worker']['filtered'].get('cpu_ms', '?')} ms)"))
+    add("library `search()` per call, p50 / p95 (CPU per call)",
+        lambda r: (f"{r['worker']['library']['p50_ms']} / {r['worker']['library']['p95_ms']} ms "
+                   f"({r['worker']['library'].get('cpu_ms', '?')} ms)"))
+    add("`open_engine` per worker (wall, CPU, +RSS; RSS after the searches)",
+        lambda r: (f"{r['worker']['start_s']} s, {r['worker']['start_cpu']} s CPU, +{r['worker']['start_rss_mb']} MB; "
+                   f"{r['worker']['rss_mb']} MB"))
     return "\n".join(lines)
 
 
@@ -334,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="*", default=[1, 10, 100])
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--keep", help="work directory to keep (default: a temporary one)")
+    ap.add_argument("--worker-only", action="store_true",
+                    help="only the worker rows, on the databases kept by an earlier run in --keep")
+    ap.add_argument("--extra-copy", type=int, help="copy number of the 'one new file' (default: the size)")
     ap.add_argument("--replicate", type=int, nargs=2, metavar=("SIZE", "FROM"),
                     help="also measure SIZE× made by SQL replication of the FROM× database (FROM in --sizes)")
     args = ap.parse_args(argv)
@@ -347,11 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     todo = [(size, None) for size in args.sizes] + ([tuple(args.replicate)] if args.replicate else [])
     for size, source in todo:
-        if source is None and args.keep:
+        if source is None and args.keep and not args.worker_only:
             import shutil
 
             shutil.rmtree(work / f"size-{size}", ignore_errors=True)
-        rows.append(measure(size, work, source))
+        rows.append(measure(size, work, source, args.worker_only, args.extra_copy))
         print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr, flush=True)
     print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else _table(rows))
     return 0

@@ -45,11 +45,16 @@ MAX_TOP = 100
 #: 0/0.25/0.5/0.75 x apply boost 1.0/1.3/1.6): the title and heading path are
 #: already part of the indexed text, and scoring them a second time
 #: (HEADING_WEIGHT 0.5, the earlier default) cost 0.07 R@1 on the first set
-#: and 0.17 R@5 on the second.
+#: and 0.17 R@5 on the second. Since issue 17 the separate heading index is
+#: not built (it doubled the tokenising at ingest for a weight of 0):
+#: :meth:`KeywordIndex.heading_scores` gives zeros, so a non-zero
+#: HEADING_WEIGHT would need that index back.
 EXPANSION_WEIGHT = 0.25
 HEADING_WEIGHT = 0.0
 APPLY_BOOST = 1.3
 RRF_K = 60
+#: filter masks kept per engine (see SearchEngine._mask)
+MASK_CACHE = 32
 
 # "How / where to apply" intent (办事意图): service guides (服务指南), which
 # carry 申报流程 / 受理机构 / 咨询电话, are preferred for such questions.
@@ -112,6 +117,7 @@ class SearchEngine:
         self.policy_links = dict(policy_links or {})
         self.semantic = semantic
         self.semantic_weight = semantic_weight
+        self._masks: dict[tuple, np.ndarray] = {}
 
     @property
     def _ids(self) -> np.ndarray:
@@ -140,8 +146,18 @@ class SearchEngine:
 
     def _mask(self, filters: Filters) -> np.ndarray:
         """Live records passing ``filters`` (array operations on the
-        index's filter columns, :meth:`huiqi.search.records.Columns.mask`)."""
-        return self.keyword.columns.mask(filters) & self.keyword.alive
+        index's filter columns, :meth:`huiqi.search.records.Columns.mask`);
+        the last :data:`MASK_CACHE` masks are kept until the index changes
+        (a firm's region and today's date repeat from search to search)."""
+        key = (self.keyword.fingerprint, len(self.keyword.postings), tuple(filters.region_codes or ()),
+               filters.region_codes is None, filters.level, filters.unit, filters.valid_at, filters.doc)
+        hit = self._masks.get(key)
+        if hit is None:
+            hit = self.keyword.columns.mask(filters) & self.keyword.alive
+            if len(self._masks) >= MASK_CACHE:
+                self._masks.pop(next(iter(self._masks)))
+            self._masks[key] = hit
+        return hit
 
     def search(
         self,

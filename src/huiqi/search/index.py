@@ -22,9 +22,10 @@ Incremental API (issue 17)
   tokenised and appended. A replaced document = its old clause ids retired
   + its new ids added. Returns ``{"added", "retired"}`` counts.
 * :meth:`KeywordIndex.sync` ``(session)`` — find those ids itself by
-  comparing the index with the database (clause ids, clause keys, and the
-  document fields copied into the records, so a metadata correction
-  re-indexes that document's clauses) and :meth:`apply` them. Cost: one
+  comparing the index with the database (clause ids — a clause row is
+  written once per file version, never changed in place — and the document
+  fields copied into the records, so a metadata correction re-indexes that
+  document's clauses) and :meth:`apply` them. Cost: one
   narrow SELECT of ``(id, key, document id)`` + one of the documents, plus
   the tokenising of what changed.
 * :meth:`KeywordIndex.covers` — the KB state the index reflects:
@@ -66,7 +67,7 @@ import numpy as np
 from huiqi.search import segment as seg
 from huiqi.search.clause_text import clause_record, heading_text, indexed_text, record_tokens  # noqa: F401 (API)
 from huiqi.search.postings import MAX_SEGMENTS, Postings
-from huiqi.search.records import Columns, RecordStore, key_hash
+from huiqi.search.records import Columns, RecordStore
 from huiqi.search.summary import Summary
 
 INDEX_VERSION = "kw-4"
@@ -230,17 +231,16 @@ class KeywordIndex:
         rows = current_clause_rows(session)
         sigs = document_signatures(session)
         changed_docs = {d for d, s in sigs.items() if self.doc_sigs.get(d, s) != s}
-        live_key = {}
-        for cid, pos in self.position.items():
-            live_key[cid] = int(self.columns.keyh[pos])
+        live = self.position
         want = set()
         added = []
-        for cid, key, doc in rows:
+        # a clause row is written once per file version and never rekeyed in
+        # place (huiqi.kb.ingest), so a live id only changes with its document
+        for cid, _key, doc in rows:
             want.add(cid)
-            k = live_key.get(cid)
-            if k is None or k != key_hash(key) or doc in changed_docs:
+            if cid not in live or doc in changed_docs:
                 added.append(cid)
-        retired = [cid for cid in live_key if cid not in want] + [cid for cid in added if cid in live_key]
+        retired = [cid for cid in live if cid not in want] + [cid for cid in added if cid in live]
         self.revision = revision(session)
         out = self.apply(session, added, retired)
         self.doc_sigs = sigs

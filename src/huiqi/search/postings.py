@@ -62,7 +62,8 @@ class Segment:
         if term >= self.terms:
             return _EMPTY_I, _EMPTY_F
         a, b = int(self.indptr[term]), int(self.indptr[term + 1])
-        return np.asarray(self.indices[a:b], dtype=np.int64) + self.offset, np.asarray(self.data[a:b])
+        rows = self.indices[a:b]
+        return (rows + self.offset if self.offset else rows), self.data[a:b]
 
 
 _EMPTY_I = np.zeros(0, dtype=np.int64)
@@ -92,6 +93,8 @@ class Postings:
         self.alive = np.zeros(0, dtype=bool)
         self.df = np.zeros(0, dtype=np.int64)
         self._next_segment = 0
+        self._norm: np.ndarray | None = None  # see _stats
+        self._n = 0
 
     def __len__(self) -> int:
         return len(self.doc_len)
@@ -105,6 +108,7 @@ class Postings:
     def add(self, token_lists: list[list[str]]) -> range:
         """Append one record per token list (an empty list counts as one
         empty token, as bm25s does); returns their positions."""
+        self._norm = None
         start = len(self)
         ids: list[list[int]] = []
         for tokens in token_lists:
@@ -134,6 +138,7 @@ class Postings:
         positions = sorted({int(p) for p in positions if 0 <= int(p) < len(self) and self.alive[int(p)]})
         if not positions:
             return
+        self._norm = None
         for seg in self.segments:
             mine = [p - seg.offset for p in positions if seg.offset <= p < seg.offset + seg.rows]
             if not mine:
@@ -147,6 +152,7 @@ class Postings:
         """Merge every segment into one and drop retired rows (no
         re-tokenising). Returns the old positions of the kept rows, in their
         new order (``new position i`` = ``old position result[i]``)."""
+        self._norm = None
         keep = np.flatnonzero(self.alive) if keep is None else keep
         remap = np.full(len(self), -1, dtype=np.int64)
         remap[keep] = np.arange(len(keep))
@@ -188,27 +194,37 @@ class Postings:
         """``term → df`` of every term occurring in a live record."""
         return {self.terms[t]: int(d) for t in np.flatnonzero(self.df > 0) for d in (self.df[t],)}
 
+    def _stats(self) -> tuple[int, np.ndarray | None]:
+        """``(live records, per-record BM25 length norm k1·(1 − b + b·len/avgdl))``,
+        cached until the postings change."""
+        if self._norm is None:
+            n = self.n_alive
+            if not n:
+                return 0, None
+            avgdl = float(self.doc_len[self.alive].sum()) / n
+            self._norm = (K1 * ((1 - B) + B * self.doc_len / np.float32(avgdl))).astype(np.float32)
+            self._n = n
+        return self._n, self._norm
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score (float32) of every position for ``tokens`` (each
         counted once; unknown tokens add nothing; retired records 0)."""
         out = np.zeros(len(self), dtype=np.float32)
-        n = self.n_alive
+        n, norm = self._stats()
         if not n:
             return out
-        avgdl = float(self.doc_len[self.alive].sum()) / n
         for tok in dict.fromkeys(tokens):
             t = self.vocab.get(tok)
             if t is None or self.df[t] <= 0:
                 continue
-            idf = math.log(1 + (n - int(self.df[t]) + 0.5) / (int(self.df[t]) + 0.5))
+            df = int(self.df[t])
+            idf = np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5)))
             for seg in self.segments:
                 pos, tf = seg.column(t)
-                if not len(pos):
-                    continue
-                ok = self.alive[pos]
-                pos, tf = pos[ok], tf[ok]
-                denom = K1 * ((1 - B) + B * self.doc_len[pos] / np.float32(avgdl)) + tf
-                out[pos] += np.float32(idf) * (tf / denom)
+                if len(pos):
+                    out[pos] += idf * (tf / (norm[pos] + tf))
+        if n != len(self):
+            out[~self.alive] = 0
         return out
 
     # -- persistence -------------------------------------------------------
