@@ -342,9 +342,13 @@ class KeywordIndex:
         if old is not self.records:
             old.close()
         self._reposition()
-        for d in directory.glob("e*"):
-            if d.is_dir() and d.name != f"e{self.epoch}":
+        for d in directory.iterdir():
+            if d.name in (_STATE, ".lock", f"e{self.epoch}") or d.name.endswith(".tmp"):
+                continue
+            if d.is_dir():  # older epochs, the bm25s heading index of index version kw-3
                 shutil.rmtree(d, ignore_errors=True)
+            else:  # records.json, fingerprint.txt, bm25s arrays of kw-3
+                d.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, directory: str | Path) -> "KeywordIndex":
