@@ -45,11 +45,16 @@ MAX_TOP = 100
 #: 0/0.25/0.5/0.75 x apply boost 1.0/1.3/1.6): the title and heading path are
 #: already part of the indexed text, and scoring them a second time
 #: (HEADING_WEIGHT 0.5, the earlier default) cost 0.07 R@1 on the first set
-#: and 0.17 R@5 on the second.
+#: and 0.17 R@5 on the second. Since issue 17 the separate heading index is
+#: not built (it doubled the tokenising at ingest for a weight of 0):
+#: :meth:`KeywordIndex.heading_scores` gives zeros, so a non-zero
+#: HEADING_WEIGHT would need that index back.
 EXPANSION_WEIGHT = 0.25
 HEADING_WEIGHT = 0.0
 APPLY_BOOST = 1.3
 RRF_K = 60
+#: filter masks kept per engine (see SearchEngine._mask)
+MASK_CACHE = 32
 
 # "How / where to apply" intent (办事意图): service guides (服务指南), which
 # carry 申报流程 / 受理机构 / 咨询电话, are preferred for such questions.
@@ -112,8 +117,12 @@ class SearchEngine:
         self.policy_links = dict(policy_links or {})
         self.semantic = semantic
         self.semantic_weight = semantic_weight
-        self._ids = np.array([r["id"] for r in keyword.records], dtype=np.int64)
-        self._guides = np.array([r.get("kind") == "guide" for r in keyword.records], dtype=bool)
+        self._masks: dict[tuple, np.ndarray] = {}
+
+    @property
+    def _ids(self) -> np.ndarray:
+        """Clause id of every index position (the keyword index's column)."""
+        return self.keyword.columns.ids
 
     def record(self, clause_id: int) -> dict | None:
         """The full indexed record of a clause (see
@@ -132,13 +141,23 @@ class SearchEngine:
             if HEADING_WEIGHT:
                 scores += EXPANSION_WEIGHT * HEADING_WEIGHT * self.keyword.heading_scores(expansion)
         if APPLY_BOOST != 1.0 and _APPLY_INTENT_RE.search(query):
-            scores[self._guides] *= APPLY_BOOST
+            scores[self.keyword.columns.guide] *= APPLY_BOOST
         return scores
 
     def _mask(self, filters: Filters) -> np.ndarray:
-        if not filters.active:
-            return np.ones(len(self._ids), dtype=bool)
-        return np.array([filters.accepts(r) for r in self.keyword.records], dtype=bool)
+        """Live records passing ``filters`` (array operations on the
+        index's filter columns, :meth:`huiqi.search.records.Columns.mask`);
+        the last :data:`MASK_CACHE` masks are kept until the index changes
+        (a firm's region and today's date repeat from search to search)."""
+        key = (self.keyword.fingerprint, len(self.keyword.postings), tuple(filters.region_codes or ()),
+               filters.region_codes is None, filters.level, filters.unit, filters.valid_at, filters.doc)
+        hit = self._masks.get(key)
+        if hit is None:
+            hit = self.keyword.columns.mask(filters) & self.keyword.alive
+            if len(self._masks) >= MASK_CACHE:
+                self._masks.pop(next(iter(self._masks)))
+            self._masks[key] = hit
+        return hit
 
     def search(
         self,
@@ -164,7 +183,11 @@ class SearchEngine:
             raise SearchError(f"未知检索模式：{mode}")
         if mode != "keyword" and self.semantic is None:
             raise SearchError("语义检索不可用（未加载语义索引）")
-        if not self._ids.size or not text:
+        with self.keyword.lock:
+            return self._search(text, k, filters, mode)
+
+    def _search(self, text: str, k: int, filters: Filters, mode: str) -> list[dict]:
+        if not len(self.keyword) or not text:
             return []
         mask = self._mask(filters)
         kw = self.keyword_scores(text) if mode != "semantic" else None
@@ -181,7 +204,8 @@ class SearchEngine:
                 depth = max(wide, 50)
                 fused = rrf([self._rank(kw, mask, depth), self._rank(sem, mask, depth, positive=False)],
                             weights=[1.0, self.semantic_weight])
-                order = sorted(fused, key=lambda i: (-fused[i], i))[:wide]
+                ids = self._ids
+                order = sorted(fused, key=lambda i: (-fused[i], int(ids[i])))[:wide]
                 items = [self._item(i, fused[i], filters) for i in order]
         return self.one_per_policy(items, past=asks_about_past(text))[:k]
 
@@ -193,10 +217,11 @@ class SearchEngine:
         :class:`SearchError` for bad input."""
         text = clean_query(query)
         filters = Filters.make(region=region, level=level, unit=unit, valid_at=valid_at, doc=doc)
-        if not self._ids.size or not text:
-            return 0
-        hit = np.flatnonzero(self._mask(filters) & (self.keyword_scores(text) > 0))
-        ids = self._ids[hit].tolist()
+        with self.keyword.lock:
+            if not len(self.keyword) or not text:
+                return 0
+            hit = np.flatnonzero(self._mask(filters) & (self.keyword_scores(text) > 0))
+            ids = self._ids[hit].tolist()
         return len({self.policy_links.get(int(i), int(i)) for i in ids})
 
     def one_per_policy(self, items: list[dict], past: bool = False) -> list[dict]:
@@ -227,11 +252,22 @@ class SearchEngine:
             out.append(it)
         return out
 
+    @property
+    def policy_links(self) -> dict[int, int]:
+        return self._links
+
+    @policy_links.setter
+    def policy_links(self, links: dict[int, int]) -> None:
+        members: dict[int, list[int]] = {}
+        for cid, a in links.items():
+            members.setdefault(a, []).append(cid)
+        self._links, self._members = links, members  # cluster → member clause ids
+
     def _sources(self, clause_id: int, auth: int) -> list[dict]:
         """Citations of the other clauses of a policy cluster."""
         out = []
-        for cid, a in self.policy_links.items():
-            if a == auth and cid != clause_id:
+        for cid in self._members.get(auth, ()):
+            if cid != clause_id:
                 r = self.record(cid)
                 if r is not None:
                     out.append({"id": cid, "document": dict(r["document"]), "source": dict(r["source"])})
@@ -246,14 +282,17 @@ class SearchEngine:
                 out[i] = float(s)
         return out
 
-    @staticmethod
-    def _rank(scores: np.ndarray, mask: np.ndarray, k: int, positive: bool = True) -> list[int]:
-        """Indices of the ``k`` best masked scores (ties: index order)."""
+    def _rank(self, scores: np.ndarray, mask: np.ndarray, k: int, positive: bool = True) -> list[int]:
+        """Indices of the ``k`` best masked scores (ties: lower clause id
+        first, so the order does not depend on when a clause was indexed)."""
         ok = mask & (scores > 0 if positive else np.isfinite(scores))
         idx = np.flatnonzero(ok)
         if not idx.size:
             return []
-        order = idx[np.lexsort((idx, -scores[idx]))]
+        if idx.size > 4 * k:  # only the k best (and their ties) need sorting
+            part = np.partition(scores[idx], idx.size - k)[idx.size - k]
+            idx = idx[scores[idx] >= part]
+        order = idx[np.lexsort((self._ids[idx], -scores[idx]))]
         return [int(i) for i in order[:k]]
 
     def _item(self, i: int, score: float, filters: Filters) -> dict:
@@ -291,33 +330,66 @@ def _policy_links(session) -> dict[int, int]:
         return {}
 
 
-_engines: dict[str, tuple[str, SearchEngine]] = {}
+#: how often (seconds) :func:`open_engine` asks the database whether the
+#: clauses changed (one aggregate SELECT, :func:`huiqi.search.index.kb_mark`);
+#: between checks a cached engine is returned with no database access.
+CHECK_SECONDS = 2.0
+
+_engines: dict[str, "_Cached"] = {}
 _engines_lock = threading.Lock()
 
 
-def open_engine(db: str | None = None, semantic=None, rebuild: bool = False) -> SearchEngine:
+class _Cached:
+    __slots__ = ("engine", "mark", "checked")
+
+    def __init__(self, engine: SearchEngine, mark: dict, checked: float) -> None:
+        self.engine, self.mark, self.checked = engine, mark, checked
+
+
+def open_engine(db: str | None = None, semantic=None, rebuild: bool = False, fresh: bool = False) -> SearchEngine:
     """A :class:`SearchEngine` for the database ``db`` (a ``--db`` value or
-    URL; default as in :func:`huiqi.config.resolve_db`). The keyword index is
-    loaded from ``derived_dir/search`` or (re)built when the clauses changed
-    (see :func:`huiqi.search.index.build_or_load`). Engines are cached per
-    database URL for the process; the cache is revalidated against the
-    clause fingerprint on each call."""
+    URL; default as in :func:`huiqi.config.resolve_db`), cached per database
+    URL for the process. The first call migrates the schema and loads the
+    persisted keyword index (:func:`huiqi.search.index.build_or_load`:
+    memory-mapped, brought up to date incrementally). Later calls return the
+    cached engine; at most every :data:`CHECK_SECONDS` one cheap SELECT
+    (:func:`huiqi.search.index.kb_mark`) checks whether the knowledge base
+    changed, and if so the cached engine's index is updated in place
+    (:meth:`huiqi.search.index.KeywordIndex.sync`: only changed clauses).
+    ``fresh`` makes that check now (after an upload in this process)."""
+    import time
+
     from huiqi.config import resolve_db
-    from huiqi.kb.db import disposing, get_engine, session_scope, upgrade
-    from huiqi.search.index import build_or_load, current_pairs, fingerprint
 
     url = resolve_db(db).url
+    now = time.monotonic()
+    with _engines_lock:
+        cached = _engines.get(url)
+        reuse = cached is not None and not rebuild and (semantic is None or cached.engine.semantic is semantic)
+        if reuse and not fresh and now - cached.checked < CHECK_SECONDS:
+            return cached.engine
+        return _open_locked(url, cached if reuse else None, semantic, rebuild, now)
+
+
+def _open_locked(url: str, cached, semantic, rebuild: bool, now: float) -> SearchEngine:
+    from huiqi.kb.db import disposing, get_engine, session_scope, upgrade
+    from huiqi.search.index import build_or_load, kb_mark
+
     engine = get_engine(url)
-    upgrade(engine)
+    if cached is None:
+        upgrade(engine)
     with disposing(engine), session_scope(engine) as s:
-        fp = fingerprint(current_pairs(s))
-        with _engines_lock:
-            cached = _engines.get(url)
-            if cached and cached[0] == fp and not rebuild and (semantic is None or cached[1].semantic is semantic):
-                return cached[1]
-            index = build_or_load(url, s, rebuild=rebuild)
-            se = SearchEngine(index, semantic=semantic, policy_links=_policy_links(s))
-            _engines[url] = (index.fingerprint, se)
+        mark = kb_mark(s)
+        if cached is not None:
+            cached.checked = now
+            if mark != cached.mark:
+                cached.engine.keyword.sync(s)
+                cached.engine.policy_links = _policy_links(s)
+                cached.mark = mark
+            return cached.engine
+        index = build_or_load(url, s, rebuild=rebuild)
+        se = SearchEngine(index, semantic=semantic, policy_links=_policy_links(s))
+        _engines[url] = _Cached(se, mark, now)
     return se
 
 
