@@ -279,3 +279,5 @@ class PolicyLink(Base):
 from huiqi.kb import accounts as _accounts, audit as _audit, lifecycle as _lifecycle  # noqa: E402,F401
 # 诉求 tables (issue 14; migration 0006_requests).
 from huiqi.kb import requests as _requests  # noqa: E402,F401
+# Library version and change log (issue 17; migration 0010_library_state).
+from huiqi.kb import library as _library  # noqa: E402,F401

@@ -293,6 +293,9 @@ def refresh_identity(session) -> IdentityReport:
         for cid in c.members:
             session.add(PolicyLink(clause_id=cid, authority_id=c.authority, similarity=c.similarity.get(cid, 1.0)))
     session.flush()
+    from huiqi.kb.library import KIND_IDENTITY, record_change
+
+    record_change(session, KIND_IDENTITY, "recomputed", detail={"clusters": len(clusters)})
     return IdentityReport(len(clusters), sum(len(c.members) for c in clusters))
 
 

@@ -35,6 +35,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from huiqi.kb.models import Clause, Document, RuleVersion, SourceFile
+from huiqi.kb.library import KIND_RULES, record_change
 from huiqi.kb.queries import list_policies
 from huiqi.rules.model import BenefitSpec, Condition, Rule, Stacking
 from huiqi.rules.reviewed import (
@@ -242,6 +243,9 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
             rep.written += 1
         session.flush()
     rep.attached = attach_clauses(session, current)
+    if rep.written or rep.retired or rep.attached:
+        record_change(session, KIND_RULES, "extracted",
+                      detail={"written": rep.written, "retired": rep.retired, "attached": rep.attached})
     return rep
 
 
@@ -338,6 +342,8 @@ def import_reviewed(session: Session, report: RulesReport, author: str = "", rev
         current[key] = version
         top[key] = version.version
         out.added += 1
+    if out.added:
+        record_change(session, KIND_RULES, "imported", detail={"added": out.added, "retired": out.retired})
     return out
 
 
@@ -456,4 +462,5 @@ def rekey_version(session: Session, version: RuleVersion, clause: Clause, author
         note=f"由规则版本 {version.id}（键 {version.clause_key[:8]}…）重新挂接", created_at=now, updated_at=now)
     session.add(new)
     session.flush()
+    record_change(session, KIND_RULES, "rekeyed", rule_version_id=new.id, detail={"from": version.id})
     return new

@@ -14,7 +14,10 @@ Persistence: ``derived_dir(db_url)/search/keyword/`` holds the bm25s arrays
 ``fingerprint.txt`` — a hash of the current clauses' ``(id, key)`` pairs and
 of the tokenizer version (dictionary file + :data:`INDEX_VERSION`). When the
 fingerprint differs the index is rebuilt in full (the corpus is small: a
-full rebuild of ~1,500 clauses takes about a second).
+full rebuild of ~1,500 clauses takes about a second). ``keyword`` is a
+symbolic link to one immutable version under ``keyword-versions/`` (see
+:meth:`KeywordIndex.save`), so several processes sharing the directory never
+see a half-written index.
 """
 
 from __future__ import annotations
@@ -39,6 +42,10 @@ KEYWORD_DIR = "keyword"
 _RECORDS = "records.json"
 _FINGERPRINT = "fingerprint.txt"
 _HEADINGS = "headings"
+#: sibling of the index directory holding one directory per saved version
+VERSIONS_SUFFIX = "-versions"
+#: how long a version no longer linked is kept (a reader may still be loading it)
+KEEP_OLD_VERSIONS_SECONDS = 300.0
 
 log = logging.getLogger(__name__)
 
@@ -169,19 +176,45 @@ class KeywordIndex:
     # -- persistence -------------------------------------------------------
 
     def save(self, directory: str | Path) -> Path:
-        """Write the index into ``directory`` (replaced atomically enough:
-        written to a sibling temp dir, then renamed). Returns the directory."""
+        """Write the index and make ``directory`` point at it. Several
+        processes (hosts) may save at once: each version is written to a
+        private temp dir, renamed to ``<directory>-versions/<fingerprint>``
+        (never changed afterwards; a version another process already wrote
+        is kept as is), and ``directory`` is a symbolic link swapped
+        atomically (:func:`os.replace`) to the version. A reader resolves the
+        link once (:meth:`load`), so it never mixes files of two versions.
+        Versions no longer linked are removed after
+        :data:`KEEP_OLD_VERSIONS_SECONDS`. Returns ``directory``."""
+        import os
+        import uuid
+
         directory = Path(directory)
-        tmp = directory.with_name(directory.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        if self.retriever is not None:
-            self.retriever.save(str(tmp), show_progress=False)
-            self.headings.save(str(tmp / _HEADINGS), show_progress=False)
-        (tmp / _RECORDS).write_text(json.dumps(self.records, ensure_ascii=False), encoding="utf-8")
-        (tmp / _FINGERPRINT).write_text(self.fingerprint, encoding="utf-8")
-        shutil.rmtree(directory, ignore_errors=True)
-        tmp.rename(directory)
+        versions = directory.with_name(directory.name + VERSIONS_SUFFIX)
+        versions.mkdir(parents=True, exist_ok=True)
+        final = versions / (self.fingerprint[:40] or "empty")
+        if not (final / _FINGERPRINT).is_file():
+            tmp = versions / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            tmp.mkdir(parents=True)
+            try:
+                if self.retriever is not None:
+                    self.retriever.save(str(tmp), show_progress=False)
+                    self.headings.save(str(tmp / _HEADINGS), show_progress=False)
+                (tmp / _RECORDS).write_text(json.dumps(self.records, ensure_ascii=False), encoding="utf-8")
+                (tmp / _FINGERPRINT).write_text(self.fingerprint, encoding="utf-8")
+                try:
+                    tmp.rename(final)  # atomic; refused when another process published it first
+                except OSError:
+                    pass
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        link = directory.with_name(f".{directory.name}.link-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        os.symlink(f"{versions.name}/{final.name}", link)
+        try:
+            os.replace(link, directory)
+        except OSError:  # a plain directory written by an older huiqi
+            shutil.rmtree(directory, ignore_errors=True)
+            os.replace(link, directory)
+        _prune_versions(versions, keep=final)
         return directory
 
     @classmethod
@@ -191,7 +224,7 @@ class KeywordIndex:
         import bm25s
 
         _quiet_bm25s()
-        directory = Path(directory)
+        directory = Path(directory).resolve()  # one version, even if the link moves meanwhile
         fp_file = directory / _FINGERPRINT
         if not fp_file.is_file():
             raise FileNotFoundError(str(fp_file))
@@ -209,6 +242,23 @@ class KeywordIndex:
             return (Path(directory) / _FINGERPRINT).read_text(encoding="utf-8").strip()
         except OSError:
             return None
+
+
+def _prune_versions(versions: Path, keep: Path) -> None:
+    """Remove saved versions other than ``keep`` (and abandoned temp dirs)
+    last modified more than :data:`KEEP_OLD_VERSIONS_SECONDS` ago."""
+    now = time.time()
+    try:
+        entries = list(versions.iterdir())
+    except OSError:
+        return
+    for d in entries:
+        try:
+            old = now - d.stat().st_mtime > KEEP_OLD_VERSIONS_SECONDS
+        except OSError:
+            continue
+        if d != keep and old:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def index_dir(db_url: str) -> Path:
@@ -253,9 +303,10 @@ def build_or_load(engine_url: str, session, rebuild: bool = False) -> KeywordInd
     saved. A corrupt stored index is rebuilt."""
     directory = index_dir(engine_url)
     fp = fingerprint(current_pairs(session))
-    if not rebuild and KeywordIndex.stored_fingerprint(directory) == fp:
+    resolved = directory.resolve()  # the version linked now (another host may relink meanwhile)
+    if not rebuild and KeywordIndex.stored_fingerprint(resolved) == fp:
         try:
-            return KeywordIndex.load(directory)
+            return KeywordIndex.load(resolved)
         except (OSError, ValueError, KeyError) as exc:  # corrupt: rebuild
             log.warning("rebuilding keyword index: %s", exc)
     index = build_from_session(session)
