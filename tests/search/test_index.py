@@ -57,9 +57,9 @@ def test_refresh_builds_reuses_and_rebuilds_on_change(tmp_path, kb_url):
         assert index_dir(url).parent.parent.name.startswith("postgresql-huiqi_t")
         assert _connections(url) == 0
     else:
-        assert (tmp_path / "search" / "keyword" / "fingerprint.txt").is_file()  # beside the database
+        assert (tmp_path / "search" / "keyword" / "state.json").is_file()  # beside the database
     fp = KeywordIndex.stored_fingerprint(index_dir(url))
-    assert refresh(url, semantic=False)["keyword"]["rebuilt"] is False
+    assert refresh(url, semantic=False)["keyword"]["changed"] is False
 
     # a changed document (new version of the file) changes the fingerprint
     text = src.read_text(encoding="utf-8")
@@ -67,7 +67,9 @@ def test_refresh_builds_reuses_and_rebuilds_on_change(tmp_path, kb_url):
     src.write_text(text.replace("延续实施 6 个月", "延续实施 9 个月"), encoding="utf-8")
     _ingest(url, src)
     again = refresh(url, semantic=False)
-    assert again["keyword"]["rebuilt"] and KeywordIndex.stored_fingerprint(index_dir(url)) != fp
+    assert again["keyword"]["changed"] and KeywordIndex.stored_fingerprint(index_dir(url)) != fp
+    # incremental: the new version's clauses are added, the old ones retired, nothing rebuilt
+    assert not again["keyword"]["rebuilt"] and again["keyword"]["added"] > 40 and again["keyword"]["retired"] > 40
     rows = open_engine(url).search("制造业中小微企业 延缓缴纳 税费", top=1)
     assert rows and "延续实施9个月" in rows[0]["text"].replace(" ", "")
     if url.startswith(POSTGRESQL):
@@ -91,4 +93,5 @@ def test_cli_ingest_writes_the_search_index(tmp_path):
     db = tmp_path / "kb.db"
     res = CliRunner().invoke(app, ["ingest", str(src), "--db", str(db), "--json"])
     assert res.exit_code == 0, res.output
-    assert (tmp_path / "search" / "keyword" / "records.json").is_file()
+    assert (tmp_path / "search" / "keyword" / "state.json").is_file()
+    assert list((tmp_path / "search" / "keyword").glob("e*/records.jsonl"))

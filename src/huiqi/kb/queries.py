@@ -287,3 +287,49 @@ def get_document(session: Session, doc_id: int, include_hidden: bool = False) ->
     out["nodes"] = roots
     out["clauses"] = clauses
     return out
+
+
+# --- for the incremental search index (huiqi.search.index) -----------------
+
+
+def current_clause_rows(session: Session) -> list[tuple[int, str, int]]:
+    """``(clause id, clause key, document id)`` of every clause of current
+    file versions, draft and repealed documents left out: what the search
+    index must hold. One narrow SELECT (no clause text)."""
+    stmt = _visible(
+        select(Clause.id, Clause.key, Clause.document_id)
+        .join(Document, Clause.document_id == Document.id)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(SourceFile.is_current.is_(True)), False)
+    return [(int(i), str(k), int(d)) for i, k, d in session.execute(stmt)]
+
+
+def document_signatures(session: Session) -> dict[int, str]:
+    """``document id → text`` of the document fields a clause's search
+    record copies (title, level, region, issue date, validity) for current
+    visible documents: when it changes (metadata corrected by an officer)
+    the document's clauses are indexed again."""
+    stmt = _visible(
+        select(Document.id, Document.title, Document.level, Document.region, Document.issued,
+               Document.validity_start, Document.validity_end, Document.validity_basis,
+               Document.validity_relative)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(SourceFile.is_current.is_(True)), False)
+    return {int(row[0]): "|".join("" if v is None else str(v) for v in row[1:]) for row in session.execute(stmt)}
+
+
+def clauses_by_ids(session: Session, ids: list[int]) -> list[tuple[dict, dict]]:
+    """``(clause dict as in list_policies, document validity dict)`` of the
+    clauses ``ids`` (any version, hidden documents included: the caller
+    chose the ids), in ascending id order."""
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Clause, Document, SourceFile.name)
+        .join(Document, Clause.document_id == Document.id)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(Clause.id.in_(list(ids))).order_by(Clause.id)
+    ).all()
+    return [(_clause_dict(c, d, name), {"start": _iso(d.validity_start), "end": _iso(d.validity_end),
+                                        "basis": d.validity_basis, "relative": d.validity_relative})
+            for c, d, name in rows]

@@ -148,7 +148,7 @@ def _pos_tokenizer():
 
 # --- corpus statistics (cached per keyword index object) -------------------
 
-_stats_cache: dict[int, tuple[str, dict[str, float], float]] = {}
+_stats_cache: dict[tuple, tuple[str, dict[str, float], float]] = {}
 
 
 def _corpus_stats(engine) -> tuple[str, dict[str, float], float]:
@@ -157,22 +157,13 @@ def _corpus_stats(engine) -> tuple[str, dict[str, float], float]:
     (Robertson/Spärck Jones, as in BM25)."""
     from huiqi.search.index import indexed_text
 
-    key = id(engine.keyword)
+    key = (id(engine.keyword), engine.keyword.fingerprint)  # the index is updated in place
     if key not in _stats_cache:
         _stats_cache.clear()
-        records = engine.keyword.records
-        corpus = seg.normalize_text("\n".join(indexed_text(r) for r in records))
-        n = max(len(records), 1)
-        idf: dict[str, float] = {}
-        retriever = engine.keyword.retriever
-        try:
-            indptr = retriever.scores["indptr"]
-            for tok, i in retriever.vocab_dict.items():
-                if i + 1 < len(indptr):
-                    df = int(indptr[i + 1] - indptr[i])
-                    idf[tok] = math.log(1 + (n - df + 0.5) / (df + 0.5))
-        except (AttributeError, KeyError, TypeError):  # no index internals: uniform weights
-            idf = {}
+        kw = engine.keyword
+        corpus = seg.normalize_text("\n".join(indexed_text(r) for r in kw.live_records()))
+        n = max(len(kw), 1)
+        idf = {tok: math.log(1 + (n - df + 0.5) / (df + 0.5)) for tok, df in kw.doc_freqs().items()}
         unseen = math.log(1 + (n + 0.5) / 0.5)
         _stats_cache[key] = (corpus, idf, unseen)
     return _stats_cache[key]

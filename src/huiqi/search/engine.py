@@ -112,8 +112,11 @@ class SearchEngine:
         self.policy_links = dict(policy_links or {})
         self.semantic = semantic
         self.semantic_weight = semantic_weight
-        self._ids = np.array([r["id"] for r in keyword.records], dtype=np.int64)
-        self._guides = np.array([r.get("kind") == "guide" for r in keyword.records], dtype=bool)
+
+    @property
+    def _ids(self) -> np.ndarray:
+        """Clause id of every index position (the keyword index's column)."""
+        return self.keyword.columns.ids
 
     def record(self, clause_id: int) -> dict | None:
         """The full indexed record of a clause (see
@@ -132,13 +135,13 @@ class SearchEngine:
             if HEADING_WEIGHT:
                 scores += EXPANSION_WEIGHT * HEADING_WEIGHT * self.keyword.heading_scores(expansion)
         if APPLY_BOOST != 1.0 and _APPLY_INTENT_RE.search(query):
-            scores[self._guides] *= APPLY_BOOST
+            scores[self.keyword.columns.guide] *= APPLY_BOOST
         return scores
 
     def _mask(self, filters: Filters) -> np.ndarray:
-        if not filters.active:
-            return np.ones(len(self._ids), dtype=bool)
-        return np.array([filters.accepts(r) for r in self.keyword.records], dtype=bool)
+        """Live records passing ``filters`` (array operations on the
+        index's filter columns, :meth:`huiqi.search.records.Columns.mask`)."""
+        return self.keyword.columns.mask(filters) & self.keyword.alive
 
     def search(
         self,
@@ -164,7 +167,7 @@ class SearchEngine:
             raise SearchError(f"未知检索模式：{mode}")
         if mode != "keyword" and self.semantic is None:
             raise SearchError("语义检索不可用（未加载语义索引）")
-        if not self._ids.size or not text:
+        if not len(self.keyword) or not text:
             return []
         mask = self._mask(filters)
         kw = self.keyword_scores(text) if mode != "semantic" else None
@@ -181,7 +184,8 @@ class SearchEngine:
                 depth = max(wide, 50)
                 fused = rrf([self._rank(kw, mask, depth), self._rank(sem, mask, depth, positive=False)],
                             weights=[1.0, self.semantic_weight])
-                order = sorted(fused, key=lambda i: (-fused[i], i))[:wide]
+                ids = self._ids
+                order = sorted(fused, key=lambda i: (-fused[i], int(ids[i])))[:wide]
                 items = [self._item(i, fused[i], filters) for i in order]
         return self.one_per_policy(items, past=asks_about_past(text))[:k]
 
@@ -193,7 +197,7 @@ class SearchEngine:
         :class:`SearchError` for bad input."""
         text = clean_query(query)
         filters = Filters.make(region=region, level=level, unit=unit, valid_at=valid_at, doc=doc)
-        if not self._ids.size or not text:
+        if not len(self.keyword) or not text:
             return 0
         hit = np.flatnonzero(self._mask(filters) & (self.keyword_scores(text) > 0))
         ids = self._ids[hit].tolist()
@@ -246,14 +250,17 @@ class SearchEngine:
                 out[i] = float(s)
         return out
 
-    @staticmethod
-    def _rank(scores: np.ndarray, mask: np.ndarray, k: int, positive: bool = True) -> list[int]:
-        """Indices of the ``k`` best masked scores (ties: index order)."""
+    def _rank(self, scores: np.ndarray, mask: np.ndarray, k: int, positive: bool = True) -> list[int]:
+        """Indices of the ``k`` best masked scores (ties: lower clause id
+        first, so the order does not depend on when a clause was indexed)."""
         ok = mask & (scores > 0 if positive else np.isfinite(scores))
         idx = np.flatnonzero(ok)
         if not idx.size:
             return []
-        order = idx[np.lexsort((idx, -scores[idx]))]
+        if idx.size > 4 * k:  # only the k best (and their ties) need sorting
+            part = np.partition(scores[idx], idx.size - k)[idx.size - k]
+            idx = idx[scores[idx] >= part]
+        order = idx[np.lexsort((self._ids[idx], -scores[idx]))]
         return [int(i) for i in order[:k]]
 
     def _item(self, i: int, score: float, filters: Filters) -> dict:
@@ -291,33 +298,65 @@ def _policy_links(session) -> dict[int, int]:
         return {}
 
 
-_engines: dict[str, tuple[str, SearchEngine]] = {}
+#: how often (seconds) :func:`open_engine` asks the database whether the
+#: clauses changed (one aggregate SELECT, :func:`huiqi.search.index.kb_mark`);
+#: between checks a cached engine is returned with no database access.
+CHECK_SECONDS = 2.0
+
+_engines: dict[str, "_Cached"] = {}
 _engines_lock = threading.Lock()
+
+
+class _Cached:
+    __slots__ = ("engine", "mark", "checked")
+
+    def __init__(self, engine: SearchEngine, mark: dict, checked: float) -> None:
+        self.engine, self.mark, self.checked = engine, mark, checked
 
 
 def open_engine(db: str | None = None, semantic=None, rebuild: bool = False) -> SearchEngine:
     """A :class:`SearchEngine` for the database ``db`` (a ``--db`` value or
-    URL; default as in :func:`huiqi.config.resolve_db`). The keyword index is
-    loaded from ``derived_dir/search`` or (re)built when the clauses changed
-    (see :func:`huiqi.search.index.build_or_load`). Engines are cached per
-    database URL for the process; the cache is revalidated against the
-    clause fingerprint on each call."""
+    URL; default as in :func:`huiqi.config.resolve_db`), cached per database
+    URL for the process. The first call migrates the schema and loads the
+    persisted keyword index (:func:`huiqi.search.index.build_or_load`:
+    memory-mapped, brought up to date incrementally). Later calls return the
+    cached engine; at most every :data:`CHECK_SECONDS` one cheap SELECT
+    (:func:`huiqi.search.index.kb_mark`) checks whether the knowledge base
+    changed, and if so the cached engine's index is updated in place
+    (:meth:`huiqi.search.index.KeywordIndex.sync`: only changed clauses)."""
+    import time
+
     from huiqi.config import resolve_db
-    from huiqi.kb.db import disposing, get_engine, session_scope, upgrade
-    from huiqi.search.index import build_or_load, current_pairs, fingerprint
 
     url = resolve_db(db).url
+    now = time.monotonic()
+    with _engines_lock:
+        cached = _engines.get(url)
+        fresh = cached is not None and not rebuild and (semantic is None or cached.engine.semantic is semantic)
+        if fresh and now - cached.checked < CHECK_SECONDS:
+            return cached.engine
+        return _open_locked(url, cached if fresh else None, semantic, rebuild, now)
+
+
+def _open_locked(url: str, cached, semantic, rebuild: bool, now: float) -> SearchEngine:
+    from huiqi.kb.db import disposing, get_engine, session_scope, upgrade
+    from huiqi.search.index import build_or_load, kb_mark
+
     engine = get_engine(url)
-    upgrade(engine)
+    if cached is None:
+        upgrade(engine)
     with disposing(engine), session_scope(engine) as s:
-        fp = fingerprint(current_pairs(s))
-        with _engines_lock:
-            cached = _engines.get(url)
-            if cached and cached[0] == fp and not rebuild and (semantic is None or cached[1].semantic is semantic):
-                return cached[1]
-            index = build_or_load(url, s, rebuild=rebuild)
-            se = SearchEngine(index, semantic=semantic, policy_links=_policy_links(s))
-            _engines[url] = (index.fingerprint, se)
+        mark = kb_mark(s)
+        if cached is not None:
+            cached.checked = now
+            if mark != cached.mark:
+                cached.engine.keyword.sync(s)
+                cached.engine.policy_links = _policy_links(s)
+                cached.mark = mark
+            return cached.engine
+        index = build_or_load(url, s, rebuild=rebuild)
+        se = SearchEngine(index, semantic=semantic, policy_links=_policy_links(s))
+        _engines[url] = _Cached(se, mark, now)
     return se
 
 

@@ -1,57 +1,85 @@
-"""Keyword index (关键词索引): BM25 (bm25s) over clauses.
+"""Keyword index (关键词索引): BM25 over clauses, updated incrementally.
 
 What is indexed for a clause: document title + heading path + clause text
 (+ guide fields not already in the text), tokenised by
 :func:`huiqi.search.segment.index_tokens` (domain dictionary, search-mode
-sub-words, money tokens).
+sub-words, money tokens) — once per clause, when it enters the index
+(:func:`record_tokens`; title and heading lines shared by many clauses are
+segmented once per process).
 
-A second BM25 over the heading text alone (title + path,
-:func:`heading_text`) is kept so that the engine can weight heading matches.
+Parts: :class:`huiqi.search.postings.Postings` (BM25 term frequencies in
+segments, scored at query time with the current statistics, so an
+incremental update scores exactly like a full rebuild),
+:class:`huiqi.search.records.RecordStore` (the clause records, read through
+from a memory-mapped JSON-lines file) and
+:class:`huiqi.search.records.Columns` (filter columns as numpy arrays).
 
-Persistence: ``derived_dir(db_url)/search/keyword/`` holds the bm25s arrays
-(the heading index in ``headings/``),
-``records.json`` (the clause records returned by searches) and
-``fingerprint.txt`` — a hash of the current clauses' ``(id, key)`` pairs and
-of the tokenizer version (dictionary file + :data:`INDEX_VERSION`). When the
-fingerprint differs the index is rebuilt in full (the corpus is small: a
-full rebuild of ~1,500 clauses takes about a second). ``keyword`` is a
-symbolic link to one immutable version under ``keyword-versions/`` (see
-:meth:`KeywordIndex.save`), so several processes sharing the directory never
-see a half-written index.
+Incremental API (issue 17)
+--------------------------
+* :meth:`KeywordIndex.apply` ``(session, added=ids, retired=ids)`` — update
+  a loaded index in place: the clauses ``retired`` (replaced or removed)
+  stop matching, the clauses ``added`` are read from the database,
+  tokenised and appended. A replaced document = its old clause ids retired
+  + its new ids added. Returns ``{"added", "retired"}`` counts.
+* :meth:`KeywordIndex.sync` ``(session)`` — find those ids itself by
+  comparing the index with the database (clause ids, clause keys, and the
+  document fields copied into the records, so a metadata correction
+  re-indexes that document's clauses) and :meth:`apply` them. Cost: one
+  narrow SELECT of ``(id, key, document id)`` + one of the documents, plus
+  the tokenising of what changed.
+* :meth:`KeywordIndex.covers` — the KB state the index reflects:
+  ``{"clauses": live clause count, "max_clause_id", "revision": lifecycle
+  revision}``, comparable with :func:`kb_mark` (one cheap aggregate SELECT);
+  :attr:`KeywordIndex.generation` counts persisted updates.
+* :func:`refresh` ``(db_url)`` — bring the *persisted* index up to date
+  (under a file lock: load, :meth:`sync`, append to the files); a full
+  rebuild only when there is no usable stored index or the tokenizer
+  changed. :func:`stored_state` ``(db_url)`` reads its ``state.json``
+  (``generation``, ``covers``, ``fingerprint``) without loading anything.
+
+Persistence: ``derived_dir(db_url)/search/keyword/state.json`` names the
+current epoch directory ``e<N>/`` holding the postings segments
+(``seg-<n>.*.npy``), ``vocab.txt``, ``doclen.npy``, ``alive.npy``,
+``records.jsonl`` + ``offsets.npy`` and ``columns.npz``. Files of an epoch
+are only appended to (records, vocabulary, new segments) or replaced whole
+by rename (small arrays), and ``state.json`` is replaced last, so readers
+in other processes always see a consistent index. When more than
+:data:`COMPACT_DEAD_SHARE` of the rows are retired or there are more than
+:data:`huiqi.search.postings.MAX_SEGMENTS` segments, the next save writes a
+compacted new epoch (no re-tokenising) and removes the old one.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import shutil
 import time
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from huiqi.rules.validity import effective_validity
 from huiqi.search import segment as seg
+from huiqi.search.postings import MAX_SEGMENTS, Postings
+from huiqi.search.records import Columns, RecordStore, key_hash
 
-INDEX_VERSION = "kw-3"
+INDEX_VERSION = "kw-4"
 """Bump when the indexed text or tokenisation changes (forces a rebuild)."""
 
 SEARCH_DIR = "search"
 KEYWORD_DIR = "keyword"
-_RECORDS = "records.json"
-_FINGERPRINT = "fingerprint.txt"
-_HEADINGS = "headings"
-#: sibling of the index directory holding one directory per saved version
-VERSIONS_SUFFIX = "-versions"
-#: how long a version no longer linked is kept (a reader may still be loading it)
-KEEP_OLD_VERSIONS_SECONDS = 300.0
+_STATE = "state.json"
+#: share of retired rows above which a save compacts the index
+COMPACT_DEAD_SHARE = 0.25
+#: clauses read and tokenised per batch (a full build never holds more)
+BATCH = 2000
 
 log = logging.getLogger(__name__)
-
-
-def _quiet_bm25s() -> None:
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 def clause_record(clause: dict, doc_validity: dict | None = None) -> dict:
@@ -107,158 +135,329 @@ def heading_text(record: dict) -> str:
     return "\n".join([record["document"].get("title") or "", *(record.get("path") or [])])
 
 
+@lru_cache(maxsize=8192)
+def _line_words(line: str) -> tuple[str, ...]:
+    return tuple(t for t in seg._search_mode(seg.segment(line)) if seg._keep(t))
+
+
+def record_tokens(record: dict) -> list[str]:
+    """:func:`huiqi.search.segment.index_tokens` of :func:`indexed_text`,
+    computed line by line (jieba never joins words across a line break) so
+    that the title and heading lines, repeated in every clause of a
+    document, are segmented once (LRU cache)."""
+    text = indexed_text(record)
+    words: list[str] = []
+    for line in text.split("\n"):
+        if line:
+            words.extend(_line_words(line) if len(line) <= 200 else
+                          [t for t in seg._search_mode(seg.segment(line)) if seg._keep(t)])
+    return words + seg.money_tokens(text)
+
+
 def _terms_digest() -> str:
     return hashlib.sha1(seg._read_data(seg.TERMS_FILE).encode("utf-8")).hexdigest()[:12]
+
+
+def tokenizer_version() -> str:
+    """:data:`INDEX_VERSION` and the dictionary digest: a stored index of
+    another tokenizer version is rebuilt."""
+    return f"{INDEX_VERSION}|{_terms_digest()}"
 
 
 def fingerprint(pairs) -> str:
     """Hash of the ``(clause id, clause key)`` pairs (any order) and of the
     tokenizer version; identifies the indexed content."""
-    h = hashlib.sha1(f"{INDEX_VERSION}|{_terms_digest()}".encode())
+    h = hashlib.sha1(tokenizer_version().encode())
     for cid, key in sorted((int(i), str(k)) for i, k in pairs):
         h.update(f"\n{cid}:{key}".encode())
     return h.hexdigest()
 
 
-class KeywordIndex:
-    """BM25 index over clause records.
+def kb_mark(session) -> dict:
+    """What the index should cover, in one aggregate SELECT:
+    ``{"clauses", "max_clause_id", "revision"}`` of the current visible
+    clauses (compare with :meth:`KeywordIndex.covers`)."""
+    from sqlalchemy import func, select
 
-    ``records`` — the clause records (see :func:`clause_record`) in index
-    order; ``fingerprint`` — see :func:`fingerprint`; ``build_seconds`` —
-    time of the last build (0 when loaded).
+    from huiqi.kb.lifecycle import hidden_document_ids, revision
+    from huiqi.kb.models import Clause, Document, SourceFile
+
+    n, top = session.execute(
+        select(func.count(Clause.id), func.max(Clause.id))
+        .join(Document, Clause.document_id == Document.id)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(SourceFile.is_current.is_(True), Document.id.not_in(hidden_document_ids()))).one()
+    return {"clauses": int(n or 0), "max_clause_id": int(top or 0), "revision": revision(session)}
+
+
+class KeywordIndex:
+    """BM25 index over clause records (see the module docstring).
+
+    ``records`` — every record ever added, in index order (retired ones
+    included: use :meth:`live_records`); ``position`` — clause id → index
+    position of the live records; ``fingerprint`` — hash of the live
+    ``(id, key)`` pairs and the tokenizer version; ``generation`` — number
+    of persisted updates of the stored index this one was loaded from or
+    saved as; ``build_seconds`` — time of the last build (0 when loaded).
     """
 
-    def __init__(self, records: list[dict], retriever, fp: str, build_seconds: float = 0.0, headings=None) -> None:
-        self.records = records
-        self.retriever = retriever
-        self.headings = headings
-        self.fingerprint = fp
+    def __init__(self, postings: Postings | None = None, records: RecordStore | None = None,
+                 columns: Columns | None = None, build_seconds: float = 0.0) -> None:
+        self.postings = postings or Postings()
+        self.records = records if records is not None else RecordStore()
+        self.columns = columns or Columns()
         self.build_seconds = build_seconds
-        self.position = {r["id"]: i for i, r in enumerate(records)}
+        self.generation = 0
+        self.epoch = 0
+        self.revision = ""
+        self.doc_sigs: dict[int, str] = {}
+        self._stored_segments: set[str] = set()
+        self._reposition()
 
-    # -- building ----------------------------------------------------------
+    def _reposition(self) -> None:
+        alive = np.flatnonzero(self.postings.alive) if len(self.postings) else np.zeros(0, dtype=np.int64)
+        self.position = dict(zip(self.columns.ids[alive].tolist(), alive.tolist()))
+        self.fingerprint = self._fingerprint()
+
+    def _fingerprint(self) -> str:
+        alive = self.postings.alive
+        ids, keys = self.columns.ids[alive], self.columns.keyh[alive]
+        order = np.argsort(ids, kind="stable")
+        h = hashlib.sha1(tokenizer_version().encode())
+        h.update(np.ascontiguousarray(ids[order]).tobytes())
+        h.update(np.ascontiguousarray(keys[order]).tobytes())
+        h.update(self.revision.encode())
+        return h.hexdigest()
+
+    # -- building and updating ---------------------------------------------
 
     @classmethod
     def build(cls, clauses: list[dict], doc_validity: dict[int, dict] | None = None) -> "KeywordIndex":
-        """Build from ``list_policies`` clause dicts; ``doc_validity`` maps a
-        document id to its ``validity`` dict (used when a clause has none)."""
-        import bm25s
-
-        _quiet_bm25s()
+        """Build in memory from ``list_policies`` clause dicts;
+        ``doc_validity`` maps a document id to its ``validity`` dict (used
+        when a clause has none)."""
         t0 = time.perf_counter()
+        index = cls()
         doc_validity = doc_validity or {}
-        records = [clause_record(c, doc_validity.get((c.get("document") or {}).get("id"))) for c in clauses]
-        corpus = [seg.index_tokens(indexed_text(r)) or [""] for r in records]
-        retriever = headings = None
-        if corpus:
-            retriever = bm25s.BM25()
-            retriever.index(corpus, show_progress=False)
-            headings = bm25s.BM25()
-            headings.index([seg.index_tokens(heading_text(r)) or [""] for r in records], show_progress=False)
-        fp = fingerprint((r["id"], r["key"]) for r in records)
-        return cls(records, retriever, fp, time.perf_counter() - t0, headings)
+        index.add_records([clause_record(c, doc_validity.get((c.get("document") or {}).get("id"))) for c in clauses])
+        index.build_seconds = time.perf_counter() - t0
+        return index
 
-    # -- scoring -----------------------------------------------------------
+    def add_records(self, records: list[dict]) -> None:
+        """Append clause records (a clause id already live is retired first)."""
+        old = [r["id"] for r in records if r["id"] in self.position]
+        if old:
+            self.retire(old)
+        self.postings.add([record_tokens(r) for r in records])
+        self.records.extend(records)
+        self.columns.append(records)
+        start = len(self.postings) - len(records)
+        for i, r in enumerate(records):
+            self.position[r["id"]] = start + i
+        self.fingerprint = self._fingerprint()
+
+    def retire(self, clause_ids) -> int:
+        """Stop matching the clauses ``clause_ids`` (unknown ids ignored);
+        returns how many were live."""
+        pos = [self.position.pop(int(c)) for c in clause_ids if int(c) in self.position]
+        self.postings.retire(pos)
+        self.fingerprint = self._fingerprint()
+        return len(pos)
+
+    def apply(self, session, added=(), retired=()) -> dict:
+        """Update in place from the database ``session``: retire the clause
+        ids ``retired``, then read, tokenise and add the clause ids
+        ``added`` (in batches of :data:`BATCH`). Returns ``{"added",
+        "retired"}``."""
+        from huiqi.kb.queries import clauses_by_ids
+
+        n_ret = self.retire(retired)
+        added = sorted({int(i) for i in added})
+        n_add = 0
+        for k in range(0, len(added), BATCH):
+            rows = clauses_by_ids(session, added[k:k + BATCH])
+            self.add_records([clause_record(c, v) for c, v in rows])
+            n_add += len(rows)
+        return {"added": n_add, "retired": n_ret}
+
+    def sync(self, session) -> dict:
+        """Bring the index in line with the database (see the module
+        docstring): ``{"added", "retired", "seconds"}``."""
+        from huiqi.kb.lifecycle import revision
+        from huiqi.kb.queries import current_clause_rows, document_signatures
+
+        t0 = time.perf_counter()
+        rows = current_clause_rows(session)
+        sigs = document_signatures(session)
+        changed_docs = {d for d, s in sigs.items() if self.doc_sigs.get(d, s) != s}
+        live_key = {}
+        for cid, pos in self.position.items():
+            live_key[cid] = int(self.columns.keyh[pos])
+        want = set()
+        added = []
+        for cid, key, doc in rows:
+            want.add(cid)
+            k = live_key.get(cid)
+            if k is None or k != key_hash(key) or doc in changed_docs:
+                added.append(cid)
+        retired = [cid for cid in live_key if cid not in want] + [cid for cid in added if cid in live_key]
+        self.revision = revision(session)
+        out = self.apply(session, added, retired)
+        self.doc_sigs = sigs
+        self.fingerprint = self._fingerprint()
+        out["seconds"] = round(time.perf_counter() - t0, 3)
+        return out
+
+    # -- reading -----------------------------------------------------------
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every record (index order) for ``tokens``
-        (duplicates ignored; unknown tokens contribute nothing)."""
-        if self.retriever is None or not tokens:
-            return np.zeros(len(self.records), dtype=np.float32)
-        return self.retriever.get_scores(list(dict.fromkeys(tokens)))
+        (duplicates ignored; unknown tokens and retired records give 0)."""
+        return self.postings.scores(tokens)
 
     def heading_scores(self, tokens: list[str]) -> np.ndarray:
-        """BM25 score of every record's heading text (title + path)."""
-        if self.headings is None or not tokens:
-            return np.zeros(len(self.records), dtype=np.float32)
-        return self.headings.get_scores(list(dict.fromkeys(tokens)))
+        """Kept for callers of the earlier API: the separate heading index
+        was dropped (its weight was 0 by measurement); zeros."""
+        return np.zeros(len(self.postings), dtype=np.float32)
+
+    def doc_freqs(self) -> dict[str, int]:
+        """``token → number of live clauses containing it``."""
+        return self.postings.doc_freqs()
+
+    @property
+    def alive(self) -> np.ndarray:
+        """Boolean array (index order): which records are live."""
+        return self.postings.alive
+
+    def live_records(self):
+        """The live records (iterator, index order)."""
+        for i in np.flatnonzero(self.postings.alive).tolist():
+            yield self.records[i]
+
+    def __len__(self) -> int:
+        return len(self.position)
+
+    def covers(self) -> dict:
+        """The KB state this index reflects (see :func:`kb_mark`)."""
+        ids = self.columns.ids[self.postings.alive] if len(self.postings) else np.zeros(0, dtype=np.int64)
+        return {"clauses": int(len(ids)), "max_clause_id": int(ids.max()) if len(ids) else 0,
+                "revision": self.revision}
 
     # -- persistence -------------------------------------------------------
 
-    def save(self, directory: str | Path) -> Path:
-        """Write the index and make ``directory`` point at it. Several
-        processes (hosts) may save at once: each version is written to a
-        private temp dir, renamed to ``<directory>-versions/<fingerprint>``
-        (never changed afterwards; a version another process already wrote
-        is kept as is), and ``directory`` is a symbolic link swapped
-        atomically (:func:`os.replace`) to the version. A reader resolves the
-        link once (:meth:`load`), so it never mixes files of two versions.
-        Versions no longer linked are removed after
-        :data:`KEEP_OLD_VERSIONS_SECONDS`. Returns ``directory``."""
-        import os
-        import uuid
+    def _state(self) -> dict:
+        return {"tokenizer": tokenizer_version(), "generation": self.generation, "epoch": self.epoch,
+                "fingerprint": self.fingerprint, "covers": self.covers(), "revision": self.revision,
+                "postings": self.postings.meta(), "records": len(self.postings),
+                "doc_sigs": {str(k): v for k, v in self.doc_sigs.items()}}
 
+    def save(self, directory: str | Path) -> Path:
+        """Persist into ``directory`` (the ``keyword`` dir): appended to the
+        stored epoch when this index was loaded from (or last saved as) the
+        stored generation, else written whole as a new, compacted epoch.
+        Call under :func:`write_lock` when processes share the directory."""
         directory = Path(directory)
-        versions = directory.with_name(directory.name + VERSIONS_SUFFIX)
-        versions.mkdir(parents=True, exist_ok=True)
-        final = versions / (self.fingerprint[:40] or "empty")
-        if not (final / _FINGERPRINT).is_file():
-            tmp = versions / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            tmp.mkdir(parents=True)
-            try:
-                if self.retriever is not None:
-                    self.retriever.save(str(tmp), show_progress=False)
-                    self.headings.save(str(tmp / _HEADINGS), show_progress=False)
-                (tmp / _RECORDS).write_text(json.dumps(self.records, ensure_ascii=False), encoding="utf-8")
-                (tmp / _FINGERPRINT).write_text(self.fingerprint, encoding="utf-8")
-                try:
-                    tmp.rename(final)  # atomic; refused when another process published it first
-                except OSError:
-                    pass
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-        link = directory.with_name(f".{directory.name}.link-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-        os.symlink(f"{versions.name}/{final.name}", link)
-        try:
-            os.replace(link, directory)
-        except OSError:  # a plain directory written by an older huiqi
-            shutil.rmtree(directory, ignore_errors=True)
-            os.replace(link, directory)
-        _prune_versions(versions, keep=final)
+        directory.mkdir(parents=True, exist_ok=True)
+        stored = _read_state(directory)
+        dead = len(self.postings) - len(self.position)
+        same = (stored is not None and stored.get("generation") == self.generation
+                and stored.get("epoch") == self.epoch and stored.get("tokenizer") == tokenizer_version()
+                and (directory / f"e{self.epoch}").is_dir())
+        compact = (dead > COMPACT_DEAD_SHARE * max(len(self.postings), 1)
+                   or len(self.postings.segments) > MAX_SEGMENTS)
+        if same and not compact:
+            epoch_dir = directory / f"e{self.epoch}"
+            self.records.flush(epoch_dir)
+            self._stored_segments = set(self.postings.save(epoch_dir, self._stored_segments))
+            self.columns.save(epoch_dir)
+            self.generation += 1
+        else:
+            self._write_epoch(directory, (stored or {}).get("epoch", self.epoch) + 1)
+            self.generation = (stored or {}).get("generation", self.generation) + 1
+        _write_state(directory, self._state())
+        self._reopen(directory)
         return directory
+
+    def _write_epoch(self, directory: Path, epoch: int) -> None:
+        keep = self.postings.compact()
+        epoch_dir = directory / f"e{epoch}"
+        shutil.rmtree(epoch_dir, ignore_errors=True)
+        RecordStore.write(epoch_dir, (self.records.raw(int(i)) for i in keep))
+        self.columns.take(keep)
+        self._stored_segments = set(self.postings.save(epoch_dir))
+        self.columns.save(epoch_dir)
+        self.epoch = epoch
+
+    def _reopen(self, directory: Path) -> None:
+        """Map the records just written (drops the in-memory copies) and
+        remove epochs other than the current one."""
+        epoch_dir = directory / f"e{self.epoch}"
+        old = self.records
+        self.records = RecordStore.open(epoch_dir, len(self.postings))
+        if old is not self.records:
+            old.close()
+        self._reposition()
+        for d in directory.glob("e*"):
+            if d.is_dir() and d.name != f"e{self.epoch}":
+                shutil.rmtree(d, ignore_errors=True)
 
     @classmethod
     def load(cls, directory: str | Path) -> "KeywordIndex":
-        """Read an index written by :meth:`save`. Raises ``FileNotFoundError``
-        when it is missing or incomplete."""
-        import bm25s
-
-        _quiet_bm25s()
-        directory = Path(directory).resolve()  # one version, even if the link moves meanwhile
-        fp_file = directory / _FINGERPRINT
-        if not fp_file.is_file():
-            raise FileNotFoundError(str(fp_file))
-        records = json.loads((directory / _RECORDS).read_text(encoding="utf-8"))
-        retriever = headings = None
-        if records:
-            retriever = bm25s.BM25.load(str(directory), show_progress=False)
-            headings = bm25s.BM25.load(str(directory / _HEADINGS), show_progress=False)
-        return cls(records, retriever, fp_file.read_text(encoding="utf-8").strip(), headings=headings)
+        """Read an index written by :meth:`save` (postings and records
+        memory-mapped). Raises ``FileNotFoundError`` when it is missing and
+        ``ValueError`` when it is incomplete or of another tokenizer version."""
+        directory = Path(directory)
+        state = _read_state(directory)
+        if state is None:
+            raise FileNotFoundError(str(directory / _STATE))
+        if state.get("tokenizer") != tokenizer_version():
+            raise ValueError("keyword index of another tokenizer version")
+        epoch_dir = directory / f"e{state['epoch']}"
+        try:
+            postings = Postings.load(epoch_dir, state["postings"])
+            records = RecordStore.open(epoch_dir, state["records"])
+            columns = Columns.load(epoch_dir, state["records"])
+        except (OSError, KeyError) as exc:
+            raise ValueError(f"incomplete keyword index: {exc}") from exc
+        index = cls(postings, records, columns)
+        index.generation, index.epoch = int(state["generation"]), int(state["epoch"])
+        index.revision = state.get("revision") or ""
+        index.doc_sigs = {int(k): v for k, v in (state.get("doc_sigs") or {}).items()}
+        index._stored_segments = {s[0] for s in state["postings"]["segments"]}
+        index._reposition()
+        return index
 
     @staticmethod
     def stored_fingerprint(directory: str | Path) -> str | None:
         """The fingerprint saved in ``directory`` or ``None``."""
-        try:
-            return (Path(directory) / _FINGERPRINT).read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
+        state = _read_state(Path(directory))
+        return None if state is None else state.get("fingerprint")
 
 
-def _prune_versions(versions: Path, keep: Path) -> None:
-    """Remove saved versions other than ``keep`` (and abandoned temp dirs)
-    last modified more than :data:`KEEP_OLD_VERSIONS_SECONDS` ago."""
-    now = time.time()
+def _read_state(directory: Path) -> dict | None:
     try:
-        entries = list(versions.iterdir())
-    except OSError:
-        return
-    for d in entries:
+        return json.loads((directory / _STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_state(directory: Path, state: dict) -> None:
+    tmp = directory / (_STATE + ".tmp")
+    tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(directory / _STATE)
+
+
+@contextmanager
+def write_lock(directory: Path):
+    """Exclusive lock (``fcntl.flock``) on the index directory while it is
+    updated, so two processes never append to the same files."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "a+") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
         try:
-            old = now - d.stat().st_mtime > KEEP_OLD_VERSIONS_SECONDS
-        except OSError:
-            continue
-        if d != keep and old:
-            shutil.rmtree(d, ignore_errors=True)
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
 def index_dir(db_url: str) -> Path:
@@ -270,64 +469,116 @@ def index_dir(db_url: str) -> Path:
     return d / KEYWORD_DIR
 
 
+def stored_state(db_url: str) -> dict | None:
+    """``{"generation", "covers": {"clauses", "max_clause_id", "revision"},
+    "fingerprint", ...}`` of the persisted index of ``db_url`` (reads one
+    small JSON file), ``None`` when there is none."""
+    state = _read_state(index_dir(db_url))
+    if state is not None:
+        state.pop("doc_sigs", None)
+    return state
+
+
 def current_pairs(session) -> list[tuple[int, str]]:
     """``(clause id, key)`` of every clause of current file versions, drafts
-    and repealed documents left out, plus ``(0, lifecycle revision)`` so a
-    publication or a metadata correction changes the fingerprint."""
-    from sqlalchemy import select
+    and repealed documents left out, plus ``(0, lifecycle revision)``."""
+    from huiqi.kb.lifecycle import revision
+    from huiqi.kb.queries import current_clause_rows
 
-    from huiqi.kb.lifecycle import hidden_document_ids, revision
-    from huiqi.kb.models import Clause, Document, SourceFile
-
-    stmt = (
-        select(Clause.id, Clause.key)
-        .join(Document, Clause.document_id == Document.id)
-        .join(SourceFile, Document.source_file_id == SourceFile.id)
-        .where(SourceFile.is_current.is_(True), Document.id.not_in(hidden_document_ids()))
-    )
-    return [(i, k) for i, k in session.execute(stmt)] + [(0, revision(session))]
+    return [(i, k) for i, k, _d in current_clause_rows(session)] + [(0, revision(session))]
 
 
 def build_from_session(session) -> KeywordIndex:
-    """Build a :class:`KeywordIndex` over the current clauses of a session."""
-    from huiqi.kb.queries import list_documents, list_policies
+    """Build a :class:`KeywordIndex` over the current clauses of a session,
+    reading and tokenising :data:`BATCH` clauses at a time."""
+    t0 = time.perf_counter()
+    index = KeywordIndex()
+    index.sync(session)
+    index.postings.compact()  # one segment (a fresh build has no retired rows)
+    index.build_seconds = time.perf_counter() - t0
+    return index
 
-    doc_validity = {d["id"]: d["validity"] for d in list_documents(session)}
-    return KeywordIndex.build(list_policies(session), doc_validity)
+
+def build_into(directory: Path, session) -> KeywordIndex:
+    """Full build streamed to disk: :data:`BATCH` clauses at a time are read,
+    tokenised and their records appended to a new epoch's file (memory
+    holds the postings and the columns, never every record or token list);
+    then saved as the current stored index."""
+    from huiqi.kb.lifecycle import revision
+    from huiqi.kb.queries import clauses_by_ids, current_clause_rows, document_signatures
+
+    t0 = time.perf_counter()
+    stored = _read_state(directory) or {}
+    index = KeywordIndex()
+    index.epoch = int(stored.get("epoch", 0)) + 1
+    epoch_dir = directory / f"e{index.epoch}"
+    shutil.rmtree(epoch_dir, ignore_errors=True)
+    ids = sorted(cid for cid, _k, _d in current_clause_rows(session))
+    index.doc_sigs = document_signatures(session)
+    index.revision = revision(session)
+    for k in range(0, len(ids), BATCH):
+        rows = clauses_by_ids(session, ids[k:k + BATCH])
+        index.add_records([clause_record(c, v) for c, v in rows])
+        index.records.flush(epoch_dir)
+        index.records = RecordStore.open(epoch_dir, len(index.postings))
+    if not ids:
+        index.records.flush(epoch_dir)
+    index.postings.compact()
+    index._stored_segments = set(index.postings.save(epoch_dir))
+    index.columns.save(epoch_dir)
+    index.generation = int(stored.get("generation", 0)) + 1
+    index._reposition()
+    _write_state(directory, index._state())
+    index._reopen(directory)
+    index.build_seconds = time.perf_counter() - t0
+    return index
 
 
 def build_or_load(engine_url: str, session, rebuild: bool = False) -> KeywordIndex:
-    """The keyword index of the database ``engine_url``: loaded from
-    ``derived_dir/search/keyword`` when its fingerprint matches the current
-    clauses, otherwise (or when ``rebuild``) built from ``session`` and
-    saved. A corrupt stored index is rebuilt."""
+    """The keyword index of the database ``engine_url``, up to date with
+    ``session``: the stored one loaded and synced (incremental; saved when
+    something changed), or built when missing, unreadable, of another
+    tokenizer version or when ``rebuild``."""
     directory = index_dir(engine_url)
-    fp = fingerprint(current_pairs(session))
-    resolved = directory.resolve()  # the version linked now (another host may relink meanwhile)
-    if not rebuild and KeywordIndex.stored_fingerprint(resolved) == fp:
-        try:
-            return KeywordIndex.load(resolved)
-        except (OSError, ValueError, KeyError) as exc:  # corrupt: rebuild
-            log.warning("rebuilding keyword index: %s", exc)
-    index = build_from_session(session)
-    index.fingerprint = fp  # includes the lifecycle revision (see current_pairs)
-    try:
-        index.save(directory)
-    except OSError as exc:  # read-only location: keep the in-memory index
-        log.warning("cannot save keyword index: %s", exc)
+    with write_lock(directory):
+        index = None
+        if not rebuild:
+            try:
+                index = KeywordIndex.load(directory)
+            except FileNotFoundError:
+                pass
+            except (OSError, ValueError, KeyError) as exc:  # corrupt or other version: rebuild
+                log.warning("rebuilding keyword index: %s", exc)
+        if index is None:
+            try:
+                index = build_into(directory, session)
+            except OSError as exc:  # read-only location: keep an in-memory index
+                log.warning("cannot save keyword index: %s", exc)
+                index = build_from_session(session)
+            index.last_change = {"added": len(index), "retired": 0, "rebuilt": True}
+            return index
+        changed = index.sync(session)
+        if changed["added"] or changed["retired"] or index.fingerprint != KeywordIndex.stored_fingerprint(directory):
+            try:
+                index.save(directory)
+            except OSError as exc:  # read-only location: keep the in-memory index
+                log.warning("cannot save keyword index: %s", exc)
+        index.last_change = {**changed, "rebuilt": False}
     return index
 
 
 def refresh(db_url: str, semantic: bool | None = None) -> dict:
     """Build or refresh the persisted search indexes of the database
     ``db_url`` after an ingest (called by ``huiqi ingest``): the keyword
-    index always (full rebuild when the clause fingerprint changed, ~2 s on
-    the bundled corpus), the semantic index when ``semantic`` is true or,
+    index always (incremental: only the clauses added, replaced or retired
+    since the stored index are tokenised; a full build when there is none),
+    the semantic index when ``semantic`` is true or,
     when ``None``, when ``$HUIQI_SEMANTIC_INDEX`` is ``1`` (incremental:
     only new/changed clauses are embedded; ~45 s for the whole bundled
     corpus on 2 cores with the local model, so it is not built by default).
 
-    Returns ``{"keyword": {"seconds", "clauses", "rebuilt"},
+    Returns ``{"keyword": {"seconds", "clauses", "changed", "rebuilt",
+    "added", "retired", "generation"},
     "semantic": {"seconds", "passages"} | None}``. Errors of the database
     propagate; a semantic-index failure is reported as
     ``{"error": message}`` in ``"semantic"`` instead of raising."""
@@ -344,8 +595,10 @@ def refresh(db_url: str, semantic: bool | None = None) -> dict:
         before = KeywordIndex.stored_fingerprint(directory)
         t0 = time.perf_counter()
         index = build_or_load(db_url, s)
-        out["keyword"] = {"seconds": round(time.perf_counter() - t0, 3), "clauses": len(index.records),
-                          "rebuilt": before != index.fingerprint}
+        ch = index.last_change
+        out["keyword"] = {"seconds": round(time.perf_counter() - t0, 3), "clauses": len(index),
+                          "changed": before != index.fingerprint, "rebuilt": bool(ch.get("rebuilt")),
+                          "added": ch["added"], "retired": ch["retired"], "generation": index.generation}
         if semantic:
             from huiqi.kb.queries import list_policies
             from huiqi.search import semantic as sem

@@ -4,11 +4,12 @@ process that serves searches follows the library's change log
 
 :func:`refresh_search` is called by the web state
 (:meth:`huiqi.web.state.WebState.catch_up`) when changes of documents or
-policy clusters were committed since the index it holds. Until the
-keyword index can apply one document's change in place, it reopens the
-engine (:func:`huiqi.search.engine.open_engine`): the index saved by the
-process that made the change is loaded when its fingerprint matches the
-database, else it is rebuilt and saved for the other hosts.
+policy clusters were committed since the index it holds. The engine's
+keyword index is updated in place (:meth:`huiqi.search.index.KeywordIndex.sync`:
+only the clauses added, retired or whose document changed are read and
+tokenised) and the policy clusters are re-read; the first call opens the
+engine (:func:`huiqi.search.engine.open_engine`: the persisted index,
+brought up to date incrementally).
 """
 
 from __future__ import annotations
@@ -19,9 +20,15 @@ from huiqi.kb.library import ChangeSummary
 def refresh_search(url: str, current, summary: ChangeSummary):
     """The :class:`huiqi.search.engine.SearchEngine` of the database ``url``
     after the changes ``summary`` (``current``: the engine the caller holds,
-    ``None`` before the first load; ``summary.source_file_ids`` /
-    ``document_ids`` name what changed). Raises SQLAlchemy errors when the
-    database cannot be read."""
-    from huiqi.search.engine import open_engine
+    updated in place and returned; ``None`` before the first load: opened).
+    Raises SQLAlchemy errors when the database cannot be read."""
+    from huiqi.kb.db import disposing, get_engine, session_scope
+    from huiqi.search.engine import _policy_links, open_engine
 
-    return open_engine(url)
+    if current is None:
+        return open_engine(url)
+    engine = get_engine(url)
+    with disposing(engine), session_scope(engine) as s:
+        current.keyword.sync(s)
+        current.policy_links = _policy_links(s)
+    return current

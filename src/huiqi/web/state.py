@@ -255,7 +255,7 @@ class WebState:
         t0 = time.perf_counter()
         v = self._version()  # read first: what is loaded next is at least this version
         self.search = open_engine(self.url, rebuild=rebuild)
-        log.info("检索索引已加载：%d 条条款（%.2f 秒）", len(self.search.keyword.records), time.perf_counter() - t0)
+        log.info("检索索引已加载：%d 条条款（%.2f 秒）", len(self.search.keyword), time.perf_counter() - t0)
         self._load_calc()
         self._load_caches()
         if v is not None:
@@ -283,7 +283,7 @@ class WebState:
 
         with session_scope(self.engine) as s:
             self.documents = list_documents(s, current_only=False)
-        records = self.search.keyword.records
+        records = list(self.search.keyword.live_records())
         today = date.today()
         expired = sum(1 for r in records if not valid_on(r.get("validity") or {}, today))
         self.stats = Stats(
