@@ -180,6 +180,12 @@ def run_size(copies: int, changes: int, pg_url: str | None, tmp: Path) -> dict:
                             raise RuntimeError("change never reached host B")
                         time.sleep(0.1)
                     visible.append((uploaded, time.perf_counter() - t0))
+                for host in (a, b):  # both hosts done catching up (caches, rule set) before timing the check
+                    t_wait = time.perf_counter()
+                    while httpx.get(f"{host}/api/health", timeout=60).json()["behind"] and \
+                            time.perf_counter() - t_wait < 300:
+                        time.sleep(0.2)
+                time.sleep(2)
                 lat = []
                 for _ in range(50):
                     t0 = time.perf_counter()

@@ -17,9 +17,9 @@ from __future__ import annotations
 from huiqi.kb.library import ChangeSummary
 
 
-def refresh_search(url: str, current, summary: ChangeSummary):
+def refresh_search(url: str, current, summary: ChangeSummary | None):
     """The :class:`huiqi.search.engine.SearchEngine` of the database ``url``
-    after the changes ``summary`` (``current``: the engine the caller holds,
+    after the changes ``summary`` (``None``: whatever changed; ``current``: the engine the caller holds,
     updated in place and returned; ``None`` before the first load: opened).
     Raises SQLAlchemy errors when the database cannot be read."""
     from huiqi.kb.db import disposing, get_engine, session_scope

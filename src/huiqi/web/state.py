@@ -33,6 +33,8 @@ log = logging.getLogger("huiqi.web")
 TOPIC_COUNT = 10
 #: more changes than this since the state was loaded: reload everything
 CATCH_UP_LIMIT = 10_000
+#: how long (seconds) a request waits for another thread's catch-up before answering from the current state
+CATCH_UP_WAIT_SECONDS = 3.0
 #: how often (seconds) a request checks whether the knowledge base changed
 REFRESH_CHECK_SECONDS = 1.0
 
@@ -170,8 +172,8 @@ class WebState:
         """At most every ``every`` seconds, read the library version of the
         database (one primary-key read) and :meth:`catch_up` when another
         process or host changed the library. A request that finds another
-        thread catching up goes on with the current state instead of
-        waiting."""
+        thread catching up waits for it at most :data:`CATCH_UP_WAIT_SECONDS`,
+        then goes on with the current state."""
         import time
 
         now = time.monotonic()
@@ -183,7 +185,7 @@ class WebState:
         except Exception:  # the database is busy: try again later
             return self
         if v is not None and (v.library_id != self.library_id or v.seq != self.library_seq):
-            if self.lock.acquire(blocking=False):
+            if self.lock.acquire(timeout=CATCH_UP_WAIT_SECONDS):
                 try:
                     self.catch_up()
                 finally:
@@ -254,7 +256,11 @@ class WebState:
 
         t0 = time.perf_counter()
         v = self._version()  # read first: what is loaded next is at least this version
-        self.search = open_engine(self.url, rebuild=rebuild)
+        from huiqi.services.library_sync import refresh_search
+
+        # open_engine may hand out the process's cached engine checked up to
+        # two seconds ago: bring it up to the version read above
+        self.search = refresh_search(self.url, open_engine(self.url, rebuild=rebuild), None)
         log.info("检索索引已加载：%d 条条款（%.2f 秒）", len(self.search.keyword), time.perf_counter() - t0)
         self._load_calc()
         self._load_caches()
