@@ -35,7 +35,6 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, func, 
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from huiqi.kb.models import Base, Clause, Document, SourceFile
-from huiqi.kb.library import KIND_DOCUMENT, record_change
 
 STATUS_DRAFT = "draft"
 STATUS_PUBLISHED = "published"
@@ -407,6 +406,8 @@ def edit_metadata(session: Session, principal, doc_id: int, changes: dict, versi
     from huiqi.kb.accounts import utcnow
 
     meta.updated_by, meta.updated_at = principal.id, utcnow()
+    from huiqi.kb.library import KIND_DOCUMENT, record_change  # here: kb.models imports this module
+
     record_change(session, KIND_DOCUMENT, "edited", document_id=doc.id, detail={"fields": sorted(changed)})
     return {f: o for f, (o, _n) in changed.items()}, {f: n for f, (_o, n) in changed.items()}
 
@@ -455,6 +456,8 @@ def set_status(session: Session, principal, doc_id: int, status: str, version: i
     meta.updated_by, meta.updated_at = principal.id, utcnow()
     if status == STATUS_PUBLISHED:
         meta.published_by, meta.published_at = principal.id, utcnow()
+    from huiqi.kb.library import KIND_DOCUMENT, record_change
+
     record_change(session, KIND_DOCUMENT, status, document_id=doc.id, detail={"from": old})
     return old, status
 
