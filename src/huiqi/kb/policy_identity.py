@@ -292,7 +292,7 @@ def refresh_identity(session) -> IdentityReport:
     from huiqi.kb.library import KIND_IDENTITY, record_change
 
     clusters = detect_clusters(current_rows(session))
-    before = set(session.execute(select(PolicyLink.clause_id, PolicyLink.authority_id)).tuples())
+    before = {(int(a), int(b)) for a, b in session.execute(select(PolicyLink.clause_id, PolicyLink.authority_id))}
     session.execute(delete(PolicyLink))
     for c in clusters:
         for cid in c.members:
