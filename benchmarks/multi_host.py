@@ -67,6 +67,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (``/proc/<pid>/stat``):
+    unlike wall time, not inflated by other jobs on a shared machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _proc_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -155,15 +162,16 @@ def run_size(copies: int, changes: int, pg_url: str | None, tmp: Path) -> dict:
         ingest = build(url, files)
         dirs = (tmp / f"a{copies}", tmp / f"b{copies}") if pg_url else (tmp, tmp)
         with serve(url, dirs[0], tmp / f"a{copies}.log") as (a, pid_a, start_a):
-            rss_a, hwm_a = _proc_kb(pid_a, "VmRSS"), _proc_kb(pid_a, "VmHWM")
+            rss_a, hwm_a, cpu_a = _proc_kb(pid_a, "VmRSS"), _proc_kb(pid_a, "VmHWM"), _cpu_s(pid_a)
             clauses = httpx.get(f"{a}/healthz", timeout=30).json()["clauses"]
             if pg_url:  # B on its own machine: give it A's derived files only for the warm figure
                 import shutil
 
                 shutil.copytree(dirs[0], dirs[1], dirs_exist_ok=True, symlinks=True)
             with serve(url, dirs[1], tmp / f"b{copies}.log") as (b, pid_b, start_b):
-                rss_b, hwm_b = _proc_kb(pid_b, "VmRSS"), _proc_kb(pid_b, "VmHWM")
+                rss_b, hwm_b, cpu_b = _proc_kb(pid_b, "VmRSS"), _proc_kb(pid_b, "VmHWM"), _cpu_s(pid_b)
                 visible = []
+                cpu_b0, cpu_a0 = _cpu_s(pid_b), _cpu_s(pid_a)
                 for n in range(1, changes + 1):
                     text = NEW_DOC.format(city="测试市", n=n + 100 * copies, amount=40 + n)
                     t0 = time.perf_counter()
@@ -180,6 +188,8 @@ def run_size(copies: int, changes: int, pg_url: str | None, tmp: Path) -> dict:
                             raise RuntimeError("change never reached host B")
                         time.sleep(0.1)
                     visible.append((uploaded, time.perf_counter() - t0))
+                catch_cpu = (_cpu_s(pid_b) - cpu_b0) / changes
+                upload_cpu = (_cpu_s(pid_a) - cpu_a0) / changes
                 for host in (a, b):  # both hosts done catching up (caches, rule set) before timing the check
                     t_wait = time.perf_counter()
                     while httpx.get(f"{host}/api/health", timeout=60).json()["behind"] and \
@@ -196,6 +206,7 @@ def run_size(copies: int, changes: int, pg_url: str | None, tmp: Path) -> dict:
         if pg_url:
             _drop_pg(pg_url, pg_name)
     return {"copies": copies, "clauses": clauses, "ingest_s": ingest, "start_cold_s": start_a,
+            "cpu_cold_s": cpu_a, "cpu_warm_s": cpu_b, "catch_cpu_s": catch_cpu, "upload_cpu_s": upload_cpu,
             "rss_cold_mb": rss_a / 1024, "hwm_cold_mb": hwm_a / 1024, "start_warm_s": start_b,
             "rss_warm_mb": rss_b / 1024, "hwm_warm_mb": hwm_b / 1024,
             "upload_s": statistics.median(u for u, _ in visible), "visible_s": statistics.median(v for _, v in visible),
@@ -210,18 +221,21 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     backend = "PostgreSQL, one data dir per host" if args.pg_url else "SQLite, shared derived files"
     print(f"back end: {backend}; sync check every {os.environ.get('HUIQI_SYNC_SECONDS', '2')} s (background)")
-    print("| corpus | clauses | ingest (s) | cold start (s) | RSS / peak (MB) | warm start (s) | RSS / peak (MB) "
-          "| upload on A (s) | visible on B (s, median / max) | /api/health p50 (ms) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} (2 cores: wall times grow with it, CPU seconds do not)")
+    print("| corpus | clauses | ingest (s) | cold start: wall / CPU (s) | RSS / peak (MB) | warm start: wall / CPU (s) "
+          "| RSS / peak (MB) | upload on A: wall / CPU of A (s) | visible on B: median / max (s) | CPU of B per change (s) "
+          "| /api/health p50 (ms) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="huiqi-multihost-") as tmp:
         for k in args.sizes:
             d = Path(tmp) / f"s{k}"
             d.mkdir()
             r = run_size(k, args.changes, args.pg_url, d)
-            print(f"| {k}× | {r['clauses']:,} | {r['ingest_s']:.1f} | {r['start_cold_s']:.1f} | "
-                  f"{r['rss_cold_mb']:.0f} / {r['hwm_cold_mb']:.0f} | {r['start_warm_s']:.1f} | "
-                  f"{r['rss_warm_mb']:.0f} / {r['hwm_warm_mb']:.0f} | {r['upload_s']:.1f} | "
-                  f"{r['visible_s']:.1f} / {r['visible_max_s']:.1f} | {r['health_p50_ms']:.1f} |", flush=True)
+            print(f"| {k}× | {r['clauses']:,} | {r['ingest_s']:.1f} | {r['start_cold_s']:.1f} / {r['cpu_cold_s']:.1f} | "
+                  f"{r['rss_cold_mb']:.0f} / {r['hwm_cold_mb']:.0f} | {r['start_warm_s']:.1f} / {r['cpu_warm_s']:.1f} | "
+                  f"{r['rss_warm_mb']:.0f} / {r['hwm_warm_mb']:.0f} | {r['upload_s']:.1f} / {r['upload_cpu_s']:.1f} | "
+                  f"{r['visible_s']:.1f} / {r['visible_max_s']:.1f} | {r['catch_cpu_s']:.2f} | "
+                  f"{r['health_p50_ms']:.1f} |", flush=True)
     return 0
 
 
