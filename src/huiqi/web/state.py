@@ -229,20 +229,27 @@ class WebState:
                 if not summary.count:
                     return False
                 t0 = time.perf_counter()
+                took = {}
                 if summary.documents:
                     from huiqi.services.library_sync import refresh_search
 
                     self.search = refresh_search(self.url, self.search, summary)
                     self.index_seq = summary.seq
+                    took["索引"] = time.perf_counter() - t0
+                t1 = time.perf_counter()
                 self._load_calc()
                 self.ruleset_seq = summary.seq
+                took["规则"] = time.perf_counter() - t1
                 if summary.documents:
+                    t1 = time.perf_counter()
                     self._load_caches()
+                    took["缓存"] = time.perf_counter() - t1
                 self.library_seq = summary.seq
                 freeze_long_lived()
                 self.synced_at, self.sync_error = time.time(), None
-                log.info("知识库变更 %d 条（至 %d，%s）已追平（%.2f 秒）", summary.count, summary.seq,
-                         "、".join(sorted(summary.kinds)), time.perf_counter() - t0)
+                log.info("知识库变更 %d 条（至 %d，%s）已追平（%.2f 秒：%s）", summary.count, summary.seq,
+                         "、".join(sorted(summary.kinds)), time.perf_counter() - t0,
+                         "，".join(f"{k} {v:.2f}" for k, v in took.items()))
                 return True
             except Exception as exc:  # keep serving the old state
                 log.exception("追平知识库变更失败")
