@@ -245,7 +245,9 @@ class WebState:
                     self._load_caches()
                     took["缓存"] = time.perf_counter() - t1
                 self.library_seq = summary.seq
+                t1 = time.perf_counter()
                 freeze_long_lived()
+                took["gc"] = time.perf_counter() - t1
                 self.synced_at, self.sync_error = time.time(), None
                 log.info("知识库变更 %d 条（至 %d，%s）已追平（%.2f 秒：%s）", summary.count, summary.seq,
                          "、".join(sorted(summary.kinds)), time.perf_counter() - t0,
