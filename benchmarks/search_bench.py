@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     base = Baseline(kw_index.records)
     systems["baseline (rank_bm25 + jieba)"] = lambda q: base.search(q, 10)
     kw_engine = SearchEngine(kw_index)
-    systems["keyword (bm25s + dict + synonyms)"] = lambda q: kw_engine.search(q, top=10, mode="keyword")
+    systems["keyword (BM25 + dict + synonyms)"] = lambda q: kw_engine.search(q, top=10, mode="keyword")
     main_engine = kw_engine
     if sem_scorer is not None:
         hy_engine = SearchEngine(kw_index, semantic=sem_scorer)

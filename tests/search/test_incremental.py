@@ -116,7 +116,11 @@ def test_persisted_index_is_appended_then_compacted(tmp_path, kb):
     url, engine = kb
     small, other = _copy(tmp_path, SMALL), _copy(tmp_path, OTHER)
     assert ingest_paths(engine, [small]).ok
+    legacy = index_dir(url)  # files of the earlier bm25s index (kw-3) are removed
+    (legacy / "headings").mkdir(parents=True)
+    (legacy / "records.json").write_text("[]", encoding="utf-8")
     first = refresh(url, semantic=False)["keyword"]
+    assert not (legacy / "records.json").exists() and not (legacy / "headings").exists()
     assert first["rebuilt"] and first["generation"] == 1
     state = stored_state(url)
     assert state["generation"] == 1 and state["covers"]["clauses"] == first["clauses"]

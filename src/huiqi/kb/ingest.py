@@ -453,6 +453,80 @@ def ingest_source(engine: Engine, source: SourceText, manifest_entry: dict | Non
     return report
 
 
+#: environment variable: worker processes that parse files in parallel
+#: (default: the number of CPUs, at most 4; 1 = parse in this process)
+ENV_WORKERS = "HUIQI_INGEST_WORKERS"
+
+
+def _workers(n_files: int) -> int:
+    import os
+
+    try:
+        want = int(os.environ.get(ENV_WORKERS, "") or min(os.cpu_count() or 1, 4))
+    except ValueError:
+        want = 1
+    return max(1, min(want, n_files))
+
+
+def _prepare(path: Path, manifest_entry: dict | None, current: frozenset = frozenset()):
+    """Read, parse and extract one file (no database access; runs in a pool
+    worker): ``(source, plans, report)`` or ``(None, None, failed report)``;
+    a file whose hash is in ``current`` is not parsed (``plans`` None)."""
+    t0 = time.perf_counter()
+    try:
+        source = _read(path)
+    except Exception as exc:
+        return None, None, FileReport(path=str(path), name=path.name, status=STATUS_FAILED,
+                                      error=_error_message(path, exc), seconds=time.perf_counter() - t0)
+    report = FileReport(path=str(path), name=source.name, status=STATUS_ADDED)
+    if source.sha256 in current:
+        return source, None, report
+    try:
+        plans = _plan(list(_parse(source)), manifest_entry, report)
+    except Exception as exc:
+        return None, None, FileReport(path=str(path), name=source.name, status=STATUS_FAILED,
+                                      error=_error_message(path, exc), seconds=time.perf_counter() - t0)
+    report.seconds = time.perf_counter() - t0
+    return source, plans, report
+
+
+def _parallel(engine: Engine, files: list[tuple[Path, dict | None]], workers: int, progress, on_write):
+    """Parse ``files`` in a process pool, write each in file order in its
+    own transaction (as :func:`ingest_source`), yielding ``(path, report)``."""
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork shares the loaded modules; a process with threads (web server) spawns
+    ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+    with session_scope(engine) as s:
+        current = frozenset(s.scalars(select(SourceFile.sha256).where(SourceFile.is_current.is_(True))))
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        futures = [pool.submit(_prepare, p, m, current) for p, m in files]
+        for (path, _m), fut in zip(files, futures):
+            if progress:
+                progress("start", path, None)
+            t0 = time.perf_counter()
+            try:
+                source, plans, report = fut.result()
+            except Exception as exc:  # a worker died (memory): that file fails
+                source, plans = None, None
+                report = FileReport(path=str(path), name=path.name, status=STATUS_FAILED,
+                                    error=_error_message(path, exc))
+            if source is not None:
+                try:
+                    if plans is None or _current_sha(engine, source.sha256):
+                        report = FileReport(path=str(path), name=source.name, status=STATUS_UNCHANGED)
+                    else:
+                        _write(engine, source, plans, report, on_write)
+                except Exception as exc:  # one file's failure must not stop the run
+                    report = FileReport(path=str(path), name=source.name, status=STATUS_FAILED,
+                                        error=_error_message(path, exc))
+            report.path = str(path)
+            report.seconds += time.perf_counter() - t0
+            yield path, report
+
+
 def ingest_paths(
     engine: Engine, paths: list[Path], progress: ProgressFn | None = None, on_write: WriteHook | None = None,
     budget=None,
@@ -473,10 +547,28 @@ def ingest_paths(
     processed in a worker process within that time and memory
     (:func:`huiqi.kb.budget.ingest_with_budget`); ``on_write`` then runs
     right after the worker's commit, in a transaction of its own.
+    Without a budget, several files are parsed and extracted in parallel by
+    a process pool (``$HUIQI_INGEST_WORKERS``, default one per CPU up to 4);
+    the writes stay in this process, in file order, one transaction each.
     """
     report = IngestReport()
     manifests: dict[Path, dict] = {}
-    for path in expand_paths(paths):
+    files = expand_paths(paths)
+    workers = _workers(len(files)) if budget is None else 1
+    if workers > 1:
+        entries = []
+        for path in files:
+            directory = path.resolve().parent
+            if directory not in manifests:
+                mpath = directory / MANIFEST_NAME
+                manifests[directory] = load_manifest(mpath) if mpath.is_file() else {}
+            entries.append((path, manifests[directory].get(path.name)))
+        for path, fr in _parallel(engine, entries, workers, progress, on_write):
+            report.files.append(fr)
+            if progress:
+                progress("done", path, fr)
+        return report
+    for path in files:
         if progress:
             progress("start", path, None)
         t0 = time.perf_counter()

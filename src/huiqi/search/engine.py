@@ -45,11 +45,16 @@ MAX_TOP = 100
 #: 0/0.25/0.5/0.75 x apply boost 1.0/1.3/1.6): the title and heading path are
 #: already part of the indexed text, and scoring them a second time
 #: (HEADING_WEIGHT 0.5, the earlier default) cost 0.07 R@1 on the first set
-#: and 0.17 R@5 on the second.
+#: and 0.17 R@5 on the second. Since issue 17 the separate heading index is
+#: not built (it doubled the tokenising at ingest for a weight of 0):
+#: :meth:`KeywordIndex.heading_scores` gives zeros, so a non-zero
+#: HEADING_WEIGHT would need that index back.
 EXPANSION_WEIGHT = 0.25
 HEADING_WEIGHT = 0.0
 APPLY_BOOST = 1.3
 RRF_K = 60
+#: filter masks kept per engine (see SearchEngine._mask)
+MASK_CACHE = 32
 
 # "How / where to apply" intent (办事意图): service guides (服务指南), which
 # carry 申报流程 / 受理机构 / 咨询电话, are preferred for such questions.
@@ -112,6 +117,7 @@ class SearchEngine:
         self.policy_links = dict(policy_links or {})
         self.semantic = semantic
         self.semantic_weight = semantic_weight
+        self._masks: dict[tuple, np.ndarray] = {}
 
     @property
     def _ids(self) -> np.ndarray:
@@ -140,8 +146,18 @@ class SearchEngine:
 
     def _mask(self, filters: Filters) -> np.ndarray:
         """Live records passing ``filters`` (array operations on the
-        index's filter columns, :meth:`huiqi.search.records.Columns.mask`)."""
-        return self.keyword.columns.mask(filters) & self.keyword.alive
+        index's filter columns, :meth:`huiqi.search.records.Columns.mask`);
+        the last :data:`MASK_CACHE` masks are kept until the index changes
+        (a firm's region and today's date repeat from search to search)."""
+        key = (self.keyword.fingerprint, len(self.keyword.postings), tuple(filters.region_codes or ()),
+               filters.region_codes is None, filters.level, filters.unit, filters.valid_at, filters.doc)
+        hit = self._masks.get(key)
+        if hit is None:
+            hit = self.keyword.columns.mask(filters) & self.keyword.alive
+            if len(self._masks) >= MASK_CACHE:
+                self._masks.pop(next(iter(self._masks)))
+            self._masks[key] = hit
+        return hit
 
     def search(
         self,
@@ -167,6 +183,10 @@ class SearchEngine:
             raise SearchError(f"未知检索模式：{mode}")
         if mode != "keyword" and self.semantic is None:
             raise SearchError("语义检索不可用（未加载语义索引）")
+        with self.keyword.lock:
+            return self._search(text, k, filters, mode)
+
+    def _search(self, text: str, k: int, filters: Filters, mode: str) -> list[dict]:
         if not len(self.keyword) or not text:
             return []
         mask = self._mask(filters)
@@ -197,10 +217,11 @@ class SearchEngine:
         :class:`SearchError` for bad input."""
         text = clean_query(query)
         filters = Filters.make(region=region, level=level, unit=unit, valid_at=valid_at, doc=doc)
-        if not len(self.keyword) or not text:
-            return 0
-        hit = np.flatnonzero(self._mask(filters) & (self.keyword_scores(text) > 0))
-        ids = self._ids[hit].tolist()
+        with self.keyword.lock:
+            if not len(self.keyword) or not text:
+                return 0
+            hit = np.flatnonzero(self._mask(filters) & (self.keyword_scores(text) > 0))
+            ids = self._ids[hit].tolist()
         return len({self.policy_links.get(int(i), int(i)) for i in ids})
 
     def one_per_policy(self, items: list[dict], past: bool = False) -> list[dict]:
@@ -231,11 +252,22 @@ class SearchEngine:
             out.append(it)
         return out
 
+    @property
+    def policy_links(self) -> dict[int, int]:
+        return self._links
+
+    @policy_links.setter
+    def policy_links(self, links: dict[int, int]) -> None:
+        members: dict[int, list[int]] = {}
+        for cid, a in links.items():
+            members.setdefault(a, []).append(cid)
+        self._links, self._members = links, members  # cluster → member clause ids
+
     def _sources(self, clause_id: int, auth: int) -> list[dict]:
         """Citations of the other clauses of a policy cluster."""
         out = []
-        for cid, a in self.policy_links.items():
-            if a == auth and cid != clause_id:
+        for cid in self._members.get(auth, ()):
+            if cid != clause_id:
                 r = self.record(cid)
                 if r is not None:
                     out.append({"id": cid, "document": dict(r["document"]), "source": dict(r["source"])})
@@ -314,7 +346,7 @@ class _Cached:
         self.engine, self.mark, self.checked = engine, mark, checked
 
 
-def open_engine(db: str | None = None, semantic=None, rebuild: bool = False) -> SearchEngine:
+def open_engine(db: str | None = None, semantic=None, rebuild: bool = False, fresh: bool = False) -> SearchEngine:
     """A :class:`SearchEngine` for the database ``db`` (a ``--db`` value or
     URL; default as in :func:`huiqi.config.resolve_db`), cached per database
     URL for the process. The first call migrates the schema and loads the
@@ -323,7 +355,8 @@ def open_engine(db: str | None = None, semantic=None, rebuild: bool = False) -> 
     cached engine; at most every :data:`CHECK_SECONDS` one cheap SELECT
     (:func:`huiqi.search.index.kb_mark`) checks whether the knowledge base
     changed, and if so the cached engine's index is updated in place
-    (:meth:`huiqi.search.index.KeywordIndex.sync`: only changed clauses)."""
+    (:meth:`huiqi.search.index.KeywordIndex.sync`: only changed clauses).
+    ``fresh`` makes that check now (after an upload in this process)."""
     import time
 
     from huiqi.config import resolve_db
@@ -332,10 +365,10 @@ def open_engine(db: str | None = None, semantic=None, rebuild: bool = False) -> 
     now = time.monotonic()
     with _engines_lock:
         cached = _engines.get(url)
-        fresh = cached is not None and not rebuild and (semantic is None or cached.engine.semantic is semantic)
-        if fresh and now - cached.checked < CHECK_SECONDS:
+        reuse = cached is not None and not rebuild and (semantic is None or cached.engine.semantic is semantic)
+        if reuse and not fresh and now - cached.checked < CHECK_SECONDS:
             return cached.engine
-        return _open_locked(url, cached if fresh else None, semantic, rebuild, now)
+        return _open_locked(url, cached if reuse else None, semantic, rebuild, now)
 
 
 def _open_locked(url: str, cached, semantic, rebuild: bool, now: float) -> SearchEngine:

@@ -22,9 +22,10 @@ Incremental API (issue 17)
   tokenised and appended. A replaced document = its old clause ids retired
   + its new ids added. Returns ``{"added", "retired"}`` counts.
 * :meth:`KeywordIndex.sync` ``(session)`` — find those ids itself by
-  comparing the index with the database (clause ids, clause keys, and the
-  document fields copied into the records, so a metadata correction
-  re-indexes that document's clauses) and :meth:`apply` them. Cost: one
+  comparing the index with the database (clause ids — a clause row is
+  written once per file version, never changed in place — and the document
+  fields copied into the records, so a metadata correction re-indexes that
+  document's clauses) and :meth:`apply` them. Cost: one
   narrow SELECT of ``(id, key, document id)`` + one of the documents, plus
   the tokenising of what changed.
 * :meth:`KeywordIndex.covers` — the KB state the index reflects:
@@ -56,17 +57,18 @@ import hashlib
 import json
 import logging
 import shutil
+import threading
 import time
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from huiqi.rules.validity import effective_validity
 from huiqi.search import segment as seg
+from huiqi.search.clause_text import clause_record, heading_text, indexed_text, record_tokens  # noqa: F401 (API)
 from huiqi.search.postings import MAX_SEGMENTS, Postings
-from huiqi.search.records import Columns, RecordStore, key_hash
+from huiqi.search.records import Columns, RecordStore
+from huiqi.search.summary import Summary
 
 INDEX_VERSION = "kw-4"
 """Bump when the indexed text or tokenisation changes (forces a rebuild)."""
@@ -80,78 +82,6 @@ COMPACT_DEAD_SHARE = 0.25
 BATCH = 2000
 
 log = logging.getLogger(__name__)
-
-
-def clause_record(clause: dict, doc_validity: dict | None = None) -> dict:
-    """The record kept per clause (a subset of a ``list_policies`` dict):
-    ``id, key, document{id, title, level, region}, path, text,
-    source{file, start_line, end_line}, validity{start, end, basis, relative},
-    responsible_units, fields, contacts, amounts, kind``. Clause validity
-    falls back to the document's (``doc_validity``) field by field, then
-    :func:`huiqi.rules.validity.effective_validity` applies the issue date
-    and a title's year (2024年…政策清单 → 2024)."""
-    d = clause.get("document") or {}
-    validity = dict(clause.get("validity") or {})
-    for k, v in (doc_validity or {}).items():
-        if validity.get(k) in (None, "") and v not in (None, ""):
-            validity[k] = v
-    validity = effective_validity(validity, d)  # never before the issue date; a title's year
-    return {
-        "id": clause["id"],
-        "key": clause.get("key"),
-        "kind": clause.get("kind"),
-        "document": {
-            "id": d.get("id"),
-            "title": d.get("title"),
-            "level": d.get("level"),
-            "region": d.get("region"),
-        },
-        "path": list(clause.get("path") or []),
-        "text": clause.get("text") or "",
-        "source": dict(clause.get("source") or {}),
-        "validity": {k: validity.get(k) for k in ("start", "end", "basis", "relative")},
-        "responsible_units": list(clause.get("responsible_units") or []),
-        "fields": dict(clause.get("fields") or {}),
-        "contacts": list(clause.get("contacts") or []),
-        "amounts": list(clause.get("amounts") or []),
-    }
-
-
-def indexed_text(record: dict) -> str:
-    """The text indexed for a record: title, heading path, clause text and
-    guide field values not already contained in the text, one per line."""
-    parts = [record["document"].get("title") or "", " ".join(record.get("path") or []), record["text"]]
-    for value in (record.get("fields") or {}).values():
-        value = str(value)
-        if value and value not in record["text"]:
-            parts.append(value)
-    return "\n".join(p for p in parts if p)
-
-
-def heading_text(record: dict) -> str:
-    """The heading text of a record: document title and heading path (the
-    second, short field scored separately so a query naming the topic of a
-    document or heading ranks that clause up)."""
-    return "\n".join([record["document"].get("title") or "", *(record.get("path") or [])])
-
-
-@lru_cache(maxsize=8192)
-def _line_words(line: str) -> tuple[str, ...]:
-    return tuple(t for t in seg._search_mode(seg.segment(line)) if seg._keep(t))
-
-
-def record_tokens(record: dict) -> list[str]:
-    """:func:`huiqi.search.segment.index_tokens` of :func:`indexed_text`,
-    computed line by line (jieba never joins words across a line break) so
-    that the title and heading lines, repeated in every clause of a
-    document, are segmented once (LRU cache)."""
-    text = indexed_text(record)
-    words: list[str] = []
-    for line in text.split("\n"):
-        if line:
-            words.extend(_line_words(line) if len(line) <= 200 else
-                          [t for t in seg._search_mode(seg.segment(line)) if seg._keep(t)])
-    return words + seg.money_tokens(text)
 
 
 def _terms_digest() -> str:
@@ -207,10 +137,15 @@ class KeywordIndex:
         self.records = records if records is not None else RecordStore()
         self.columns = columns or Columns()
         self.build_seconds = build_seconds
+        #: held while the index changes (apply/sync) and by searches, so a
+        #: thread never sees half an update
+        self.lock = threading.RLock()
         self.generation = 0
         self.epoch = 0
         self.revision = ""
         self.doc_sigs: dict[int, str] = {}
+        #: popular topics and unit names of the live clauses (:mod:`huiqi.search.summary`)
+        self.summary = Summary()
         self._stored_segments: set[str] = set()
         self._reposition()
 
@@ -243,14 +178,16 @@ class KeywordIndex:
         index.build_seconds = time.perf_counter() - t0
         return index
 
-    def add_records(self, records: list[dict]) -> None:
-        """Append clause records (a clause id already live is retired first)."""
+    def add_records(self, records: list[dict], tokens: list[list[str]] | None = None) -> None:
+        """Append clause records (a clause id already live is retired first);
+        ``tokens`` — their :func:`record_tokens` when already computed."""
         old = [r["id"] for r in records if r["id"] in self.position]
         if old:
             self.retire(old)
-        self.postings.add([record_tokens(r) for r in records])
+        self.postings.add(tokens if tokens is not None else [record_tokens(r) for r in records])
         self.records.extend(records)
         self.columns.append(records)
+        self.summary.add(records)
         start = len(self.postings) - len(records)
         for i, r in enumerate(records):
             self.position[r["id"]] = start + i
@@ -260,6 +197,7 @@ class KeywordIndex:
         """Stop matching the clauses ``clause_ids`` (unknown ids ignored);
         returns how many were live."""
         pos = [self.position.pop(int(c)) for c in clause_ids if int(c) in self.position]
+        self.summary.remove(self.records[p] for p in pos)
         self.postings.retire(pos)
         self.fingerprint = self._fingerprint()
         return len(pos)
@@ -271,14 +209,17 @@ class KeywordIndex:
         "retired"}``."""
         from huiqi.kb.queries import clauses_by_ids
 
-        n_ret = self.retire(retired)
         added = sorted({int(i) for i in added})
-        n_add = 0
-        for k in range(0, len(added), BATCH):
+        batches = []
+        for k in range(0, len(added), BATCH):  # read and tokenise first, then change the index at once
             rows = clauses_by_ids(session, added[k:k + BATCH])
-            self.add_records([clause_record(c, v) for c, v in rows])
-            n_add += len(rows)
-        return {"added": n_add, "retired": n_ret}
+            records = [clause_record(c, v) for c, v in rows]
+            batches.append((records, [record_tokens(r) for r in records]))
+        with self.lock:
+            n_ret = self.retire(retired)
+            for records, tokens in batches:
+                self.add_records(records, tokens)
+        return {"added": sum(len(b[0]) for b in batches), "retired": n_ret}
 
     def sync(self, session) -> dict:
         """Bring the index in line with the database (see the module
@@ -290,17 +231,16 @@ class KeywordIndex:
         rows = current_clause_rows(session)
         sigs = document_signatures(session)
         changed_docs = {d for d, s in sigs.items() if self.doc_sigs.get(d, s) != s}
-        live_key = {}
-        for cid, pos in self.position.items():
-            live_key[cid] = int(self.columns.keyh[pos])
+        live = self.position
         want = set()
         added = []
-        for cid, key, doc in rows:
+        # a clause row is written once per file version and never rekeyed in
+        # place (huiqi.kb.ingest), so a live id only changes with its document
+        for cid, _key, doc in rows:
             want.add(cid)
-            k = live_key.get(cid)
-            if k is None or k != key_hash(key) or doc in changed_docs:
+            if cid not in live or doc in changed_docs:
                 added.append(cid)
-        retired = [cid for cid in live_key if cid not in want] + [cid for cid in added if cid in live_key]
+        retired = [cid for cid in live if cid not in want] + [cid for cid in added if cid in live]
         self.revision = revision(session)
         out = self.apply(session, added, retired)
         self.doc_sigs = sigs
@@ -356,7 +296,10 @@ class KeywordIndex:
         stored epoch when this index was loaded from (or last saved as) the
         stored generation, else written whole as a new, compacted epoch.
         Call under :func:`write_lock` when processes share the directory."""
-        directory = Path(directory)
+        with self.lock:
+            return self._save(Path(directory))
+
+    def _save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         stored = _read_state(directory)
         dead = len(self.postings) - len(self.position)
@@ -370,6 +313,7 @@ class KeywordIndex:
             self.records.flush(epoch_dir)
             self._stored_segments = set(self.postings.save(epoch_dir, self._stored_segments))
             self.columns.save(epoch_dir)
+            self.summary.save(epoch_dir)
             self.generation += 1
         else:
             self._write_epoch(directory, (stored or {}).get("epoch", self.epoch) + 1)
@@ -386,6 +330,7 @@ class KeywordIndex:
         self.columns.take(keep)
         self._stored_segments = set(self.postings.save(epoch_dir))
         self.columns.save(epoch_dir)
+        self.summary.save(epoch_dir)
         self.epoch = epoch
 
     def _reopen(self, directory: Path) -> None:
@@ -397,9 +342,13 @@ class KeywordIndex:
         if old is not self.records:
             old.close()
         self._reposition()
-        for d in directory.glob("e*"):
-            if d.is_dir() and d.name != f"e{self.epoch}":
+        for d in directory.iterdir():
+            if d.name in (_STATE, ".lock", f"e{self.epoch}") or d.name.endswith(".tmp"):
+                continue
+            if d.is_dir():  # older epochs, the bm25s heading index of index version kw-3
                 shutil.rmtree(d, ignore_errors=True)
+            else:  # records.json, fingerprint.txt, bm25s arrays of kw-3
+                d.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, directory: str | Path) -> "KeywordIndex":
@@ -424,6 +373,11 @@ class KeywordIndex:
         index.revision = state.get("revision") or ""
         index.doc_sigs = {int(k): v for k, v in (state.get("doc_sigs") or {}).items()}
         index._stored_segments = {s[0] for s in state["postings"]["segments"]}
+        try:
+            index.summary = Summary.load(epoch_dir)
+        except (OSError, ValueError, KeyError):  # older index or another dictionary: count again
+            index.summary = Summary()
+            index.summary.add(index.live_records())
         index._reposition()
         return index
 
@@ -526,6 +480,7 @@ def build_into(directory: Path, session) -> KeywordIndex:
     index.postings.compact()
     index._stored_segments = set(index.postings.save(epoch_dir))
     index.columns.save(epoch_dir)
+    index.summary.save(epoch_dir)
     index.generation = int(stored.get("generation", 0)) + 1
     index._reposition()
     _write_state(directory, index._state())

@@ -32,7 +32,6 @@ line, append-only), ``seg-<n>.npz``-like triples ``seg-<n>.{indptr,indices,data}
 from __future__ import annotations
 
 import math
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -63,17 +62,8 @@ class Segment:
         if term >= self.terms:
             return _EMPTY_I, _EMPTY_F
         a, b = int(self.indptr[term]), int(self.indptr[term + 1])
-        return np.asarray(self.indices[a:b], dtype=np.int64) + self.offset, np.asarray(self.data[a:b])
-
-    def row_terms(self) -> list[np.ndarray]:
-        """Term ids of every row (for retiring): one array per row."""
-        counts = np.diff(np.asarray(self.indptr))
-        terms = np.repeat(np.arange(self.terms, dtype=np.int64), counts)
-        rows = np.asarray(self.indices)
-        order = np.argsort(rows, kind="stable")
-        bounds = np.searchsorted(rows[order], np.arange(self.rows + 1))
-        t = terms[order]
-        return [t[bounds[i]:bounds[i + 1]] for i in range(self.rows)]
+        rows = self.indices[a:b]
+        return (rows + self.offset if self.offset else rows), self.data[a:b]
 
 
 _EMPTY_I = np.zeros(0, dtype=np.int64)
@@ -81,19 +71,15 @@ _EMPTY_F = np.zeros(0, dtype=np.float32)
 
 
 def _segment_from_tokens(name: str, offset: int, token_ids: list[list[int]], n_terms: int) -> Segment:
-    rows, cols, vals = [], [], []
-    for r, ids in enumerate(token_ids):
-        for t, c in Counter(ids).items():
-            rows.append(r)
-            cols.append(t)
-            vals.append(c)
-    cols_a = np.asarray(cols, dtype=np.int64)
-    order = np.lexsort((np.asarray(rows, dtype=np.int64), cols_a))
-    indices = np.asarray(rows, dtype=np.int32)[order]
-    data = np.asarray(vals, dtype=np.float32)[order]
+    lengths = np.fromiter((len(r) for r in token_ids), dtype=np.int64, count=len(token_ids))
+    flat = np.fromiter((t for r in token_ids for t in r), dtype=np.int64, count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(token_ids), dtype=np.int64), lengths)
+    # one (term, row) pair per distinct token of a row, sorted term-major; tf = its count
+    pairs, tf = np.unique(flat * len(token_ids) + rows, return_counts=True)
+    cols, indices = np.divmod(pairs, len(token_ids))
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
-    np.add.at(indptr, cols_a + 1, 1)
-    return Segment(name, offset, len(token_ids), np.cumsum(indptr), indices, data)
+    np.add.at(indptr, cols + 1, 1)
+    return Segment(name, offset, len(token_ids), np.cumsum(indptr), indices.astype(np.int32), tf.astype(np.float32))
 
 
 class Postings:
@@ -107,6 +93,8 @@ class Postings:
         self.alive = np.zeros(0, dtype=bool)
         self.df = np.zeros(0, dtype=np.int64)
         self._next_segment = 0
+        self._norm: np.ndarray | None = None  # see _stats
+        self._n = 0
 
     def __len__(self) -> int:
         return len(self.doc_len)
@@ -120,6 +108,7 @@ class Postings:
     def add(self, token_lists: list[list[str]]) -> range:
         """Append one record per token list (an empty list counts as one
         empty token, as bm25s does); returns their positions."""
+        self._norm = None
         start = len(self)
         ids: list[list[int]] = []
         for tokens in token_lists:
@@ -149,19 +138,21 @@ class Postings:
         positions = sorted({int(p) for p in positions if 0 <= int(p) < len(self) and self.alive[int(p)]})
         if not positions:
             return
+        self._norm = None
         for seg in self.segments:
             mine = [p - seg.offset for p in positions if seg.offset <= p < seg.offset + seg.rows]
             if not mine:
                 continue
-            rows = seg.row_terms()
-            for r in mine:
-                np.subtract.at(self.df, rows[r], 1)
+            hit = np.isin(np.asarray(seg.indices), np.asarray(mine, dtype=np.int64))
+            terms = np.repeat(np.arange(seg.terms, dtype=np.int64), np.diff(np.asarray(seg.indptr)))[hit]
+            np.subtract.at(self.df, terms, 1)
         self.alive[positions] = False
 
     def compact(self, keep: np.ndarray | None = None) -> np.ndarray:
         """Merge every segment into one and drop retired rows (no
         re-tokenising). Returns the old positions of the kept rows, in their
         new order (``new position i`` = ``old position result[i]``)."""
+        self._norm = None
         keep = np.flatnonzero(self.alive) if keep is None else keep
         remap = np.full(len(self), -1, dtype=np.int64)
         remap[keep] = np.arange(len(keep))
@@ -203,27 +194,37 @@ class Postings:
         """``term → df`` of every term occurring in a live record."""
         return {self.terms[t]: int(d) for t in np.flatnonzero(self.df > 0) for d in (self.df[t],)}
 
+    def _stats(self) -> tuple[int, np.ndarray | None]:
+        """``(live records, per-record BM25 length norm k1·(1 − b + b·len/avgdl))``,
+        cached until the postings change."""
+        if self._norm is None:
+            n = self.n_alive
+            if not n:
+                return 0, None
+            avgdl = float(self.doc_len[self.alive].sum()) / n
+            self._norm = (K1 * ((1 - B) + B * self.doc_len / np.float32(avgdl))).astype(np.float32)
+            self._n = n
+        return self._n, self._norm
+
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score (float32) of every position for ``tokens`` (each
         counted once; unknown tokens add nothing; retired records 0)."""
         out = np.zeros(len(self), dtype=np.float32)
-        n = self.n_alive
+        n, norm = self._stats()
         if not n:
             return out
-        avgdl = float(self.doc_len[self.alive].sum()) / n
         for tok in dict.fromkeys(tokens):
             t = self.vocab.get(tok)
             if t is None or self.df[t] <= 0:
                 continue
-            idf = math.log(1 + (n - int(self.df[t]) + 0.5) / (int(self.df[t]) + 0.5))
+            df = int(self.df[t])
+            idf = np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5)))
             for seg in self.segments:
                 pos, tf = seg.column(t)
-                if not len(pos):
-                    continue
-                ok = self.alive[pos]
-                pos, tf = pos[ok], tf[ok]
-                denom = K1 * ((1 - B) + B * self.doc_len[pos] / np.float32(avgdl)) + tf
-                out[pos] += np.float32(idf) * (tf / denom)
+                if len(pos):
+                    out[pos] += idf * (tf / (norm[pos] + tf))
+        if n != len(self):
+            out[~self.alive] = 0
         return out
 
     # -- persistence -------------------------------------------------------
@@ -259,7 +260,9 @@ class Postings:
         p.vocab = {t: i for i, t in enumerate(p.terms)}
         mode = "r" if mmap else None
         for name, offset, rows in meta["segments"]:
-            arrays = [np.load(directory / f"{name}.{part}.npy", mmap_mode=mode) for part in ("indptr", "indices", "data")]
+            # plain ndarray views of the maps (np.memmap slicing is slower)
+            arrays = [np.asarray(np.load(directory / f"{name}.{part}.npy", mmap_mode=mode))
+                      for part in ("indptr", "indices", "data")]
             p.segments.append(Segment(name, int(offset), int(rows), *arrays))
         p.doc_len = np.array(np.load(directory / "doclen.npy"), dtype=np.float32)[: meta["records"]]
         p.alive = np.array(np.load(directory / "alive.npy"), dtype=bool)[: meta["records"]]

@@ -83,7 +83,10 @@ def ingest_and_refresh(engine: Engine, paths: list[Path], progress: ProgressFn |
     clauses, import the reviewed rules of ``rules_dir`` when given (the
     bundled ``data/rules`` when the bundled corpus is ingested), recompute
     the policy clusters when a file changed (:func:`refresh_policy_identity`),
-    and refresh the persisted search index. ``budget`` (a
+    and refresh the persisted search index (incrementally: only the clauses
+    added, replaced or retired are tokenised, :func:`huiqi.search.index.refresh`).
+    Without a ``budget`` the files are parsed in a process pool and written
+    in order, one transaction each (:func:`huiqi.kb.ingest.ingest_paths`). ``budget`` (a
     :class:`huiqi.kb.budget.Budget`) parses each file in a worker process
     within its time and memory limits (untrusted uploads). Raises only for
     database errors; a failed index refresh is a warning."""

@@ -265,11 +265,7 @@ class WebState:
 
         t0 = time.perf_counter()
         v = self._version()  # read first: what is loaded next is at least this version
-        from huiqi.services.library_sync import refresh_search
-
-        # open_engine may hand out the process's cached engine checked up to
-        # two seconds ago: bring it up to the version read above
-        self.search = refresh_search(self.url, open_engine(self.url, rebuild=rebuild), None)
+        self.search = open_engine(self.url, rebuild=rebuild, fresh=True)  # checked against the database now
         log.info("检索索引已加载：%d 条条款（%.2f 秒）", len(self.search.keyword), time.perf_counter() - t0)
         self._load_calc()
         self._load_caches()
@@ -294,22 +290,25 @@ class WebState:
     def _load_caches(self) -> None:
         from huiqi.kb.db import session_scope
         from huiqi.kb.queries import list_documents
-        from huiqi.search.filters import valid_on
 
         with session_scope(self.engine) as s:
             self.documents = list_documents(s, current_only=False)
-        records = list(self.search.keyword.live_records())
-        today = date.today()
-        expired = sum(1 for r in records if not valid_on(r.get("validity") or {}, today))
+        kw = self.search.keyword
+        today = date.today().toordinal()
+        live = kw.alive
+        end, start = kw.columns.end[live], kw.columns.start[live]
+        # not in force today (as huiqi.search.filters.valid_on): a known end before or start after today
+        expired = int((((end >= 0) & (end < today)) | ((start >= 0) & (start > today))).sum())
         self.stats = Stats(
             documents=sum(1 for d in self.documents if d["is_current"] and d["has_body"]),
-            clauses=len(records),
-            in_force=len(records) - expired,
+            clauses=len(kw),
+            in_force=len(kw) - expired,
             expired=expired,
-            day=today,
+            day=date.today(),
         )
-        self.topics = popular_topics(records)
-        self.units = common_units(records)
+        # kept up to date by the index (huiqi.search.summary): no pass over every clause
+        self.topics = kw.summary.popular_topics(TOPIC_COUNT)
+        self.units = kw.summary.common_units(UNIT_COUNT, UNIT_MIN_CLAUSES)
 
     def upload_dir(self) -> Path:
         """Where uploaded documents are kept (``<derived dir>/uploads``)."""
