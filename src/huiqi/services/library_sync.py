@@ -7,9 +7,9 @@ process that serves searches follows the library's change log
 policy clusters were committed since the index it holds. The engine's
 keyword index is updated in place (:meth:`huiqi.search.index.KeywordIndex.sync`:
 only the clauses added, retired or whose document changed are read and
-tokenised) and the policy clusters are re-read; the first call opens the
-engine (:func:`huiqi.search.engine.open_engine`: the persisted index,
-brought up to date incrementally).
+tokenised) and the policy clusters are re-read, through
+:func:`huiqi.search.engine.open_engine` with ``fresh=True`` (the first call
+opens the persisted index, brought up to date incrementally).
 """
 
 from __future__ import annotations
@@ -22,13 +22,8 @@ def refresh_search(url: str, current, summary: ChangeSummary | None):
     after the changes ``summary`` (``None``: whatever changed; ``current``: the engine the caller holds,
     updated in place and returned; ``None`` before the first load: opened).
     Raises SQLAlchemy errors when the database cannot be read."""
-    from huiqi.kb.db import disposing, get_engine, session_scope
-    from huiqi.search.engine import _policy_links, open_engine
+    from huiqi.search.engine import open_engine
 
-    if current is None:
-        return open_engine(url)
-    engine = get_engine(url)
-    with disposing(engine), session_scope(engine) as s:
-        current.keyword.sync(s)
-        current.policy_links = _policy_links(s)
-    return current
+    # the process's cached engine (the one ``current`` is), checked against
+    # the database now and updated in place (KeywordIndex.sync)
+    return open_engine(url, fresh=True)
