@@ -459,8 +459,14 @@ ENV_WORKERS = "HUIQI_INGEST_WORKERS"
 
 
 def _workers(n_files: int) -> int:
+    """Pool size for ``n_files`` files: 1 (no pool) in a process that runs
+    other threads (a web server), since the pool forks this process and a
+    fork copies locks held by other threads."""
     import os
+    import threading
 
+    if threading.active_count() > 1:
+        return 1
     try:
         want = int(os.environ.get(ENV_WORKERS, "") or min(os.cpu_count() or 1, 4))
     except ValueError:
@@ -494,11 +500,10 @@ def _parallel(engine: Engine, files: list[tuple[Path, dict | None]], workers: in
     """Parse ``files`` in a process pool, write each in file order in its
     own transaction (as :func:`ingest_source`), yielding ``(path, report)``."""
     import multiprocessing
-    import threading
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork shares the loaded modules; a process with threads (web server) spawns
-    ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+    # fork shares the loaded modules (the caller checked there are no other threads)
+    ctx = multiprocessing.get_context("fork")
     with session_scope(engine) as s:
         current = frozenset(s.scalars(select(SourceFile.sha256).where(SourceFile.is_current.is_(True))))
     with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
@@ -548,7 +553,8 @@ def ingest_paths(
     (:func:`huiqi.kb.budget.ingest_with_budget`); ``on_write`` then runs
     right after the worker's commit, in a transaction of its own.
     Without a budget, several files are parsed and extracted in parallel by
-    a process pool (``$HUIQI_INGEST_WORKERS``, default one per CPU up to 4);
+    a process pool (``$HUIQI_INGEST_WORKERS``, default one per CPU up to 4;
+    forked, so only from a process without other threads — the CLI);
     the writes stay in this process, in file order, one transaction each.
     """
     report = IngestReport()
