@@ -533,11 +533,29 @@ def _engine_of(db: Any):
     return get_engine(url), url, True
 
 
-def _rules_fingerprint(session, rules_dir: Path | None) -> str:
-    from huiqi.rules.reviewed import rule_files
+def library_key(session) -> str:
+    """What a compiled rule set is keyed by: the library version
+    (:func:`huiqi.kb.library.library_version`, ``lib=<library id>:<seq>``,
+    one primary-key read that every change of clauses, documents, rule
+    versions and policy clusters moves), or for a database without the
+    change log the older fingerprints (:func:`db_fingerprint` and
+    :func:`huiqi.rules.store.rules_fingerprint`)."""
+    from huiqi.kb.library import library_version
+
+    v = library_version(session)
+    if v is not None:
+        return f"lib={v.key}"
     from huiqi.rules.store import rules_fingerprint
 
-    parts = [rules_fingerprint(session)]
+    return f"{db_fingerprint(session)}|{rules_fingerprint(session)}"
+
+
+def _rules_files(rules_dir: Path | None) -> str:
+    """Names, sizes and modification times of the preview rule files of
+    ``rules_dir`` (``""`` without one)."""
+    from huiqi.rules.reviewed import rule_files
+
+    parts = []
     if rules_dir is not None:
         for p in rule_files(rules_dir):
             try:
@@ -592,9 +610,11 @@ def load_ruleset(db: Any = None, *, rules_dir: Path | None = None, reviewed: boo
     """The :class:`RuleSet` of a database (``db``: SQLAlchemy Engine, URL,
     SQLite path, or ``None`` for the configured database), compiled once and
     cached in-process keyed by URL, ``rules_dir``/``reviewed`` (see
-    :func:`build_ruleset`) and the fingerprint (:func:`db_fingerprint`, the
-    rule versions, and the preview files' names, sizes and modification
-    times). Clauses lacking a stored extracted rule are extracted and
+    :func:`build_ruleset`) and the fingerprint (:func:`library_key`: the
+    library version, and the preview files' names, sizes and modification
+    times); the compiled set is also stored beside the database under a
+    name derived from that key, so other processes and hosts read it
+    instead of compiling. Clauses lacking a stored extracted rule are extracted and
     stored first (:func:`ensure_extracted`), so only the first process
     after a code upgrade pays for extraction. Raises SQLAlchemy errors when
     the database cannot be read."""
@@ -608,7 +628,7 @@ def load_ruleset(db: Any = None, *, rules_dir: Path | None = None, reviewed: boo
             if needs_sync(s):
                 ensure_extracted(engine)
         with Session(engine) as s:
-            fp = f"{db_fingerprint(s)}|{_rules_fingerprint(s, rules_dir)}|reviewed={reviewed}"
+            fp = f"{library_key(s)}|{_rules_files(rules_dir)}|reviewed={reviewed}"
             cache_key = f"{url}|{rules_dir}|{reviewed}"
             with _LOCK:
                 hit = _CACHE.get(cache_key)
@@ -670,9 +690,10 @@ def _read_stored(path: Path, fingerprint: str) -> RuleSet | None:
 
 
 def _write_stored(path: Path, rs: RuleSet) -> None:
-    """Store a compiled rule set atomically (other rule-set files of the
-    directory, now stale, are removed). A failure only costs the next
-    process a rebuild."""
+    """Store a compiled rule set atomically (written to a per-process temp
+    file, then renamed). Other rule-set files of the directory older than a
+    minute are removed (a newer one another host just wrote is kept). A
+    failure only costs the next process a rebuild."""
     import os
     import pickle
 
@@ -681,9 +702,14 @@ def _write_stored(path: Path, rs: RuleSet) -> None:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(pickle.dumps(rs, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(tmp, path)
+        import time
+
         for old in path.parent.glob("ruleset-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+            try:
+                if old != path and time.time() - old.stat().st_mtime > 60:
+                    old.unlink(missing_ok=True)
+            except OSError:
+                continue
     except OSError:
         pass
 

@@ -29,6 +29,7 @@ from huiqi.messages import one_line as _one_line
 from huiqi.extract import extract_clause_facts, extract_document_facts
 from huiqi.kb.db import session_scope
 from huiqi.kb.identity import Identity, current_with_sha, lock_for_write, predecessor
+from huiqi.kb.library import KIND_DOCUMENT, record_change
 from huiqi.kb.models import Clause, ClauseUnit, Document, Node, SourceFile
 from huiqi.readers.base import SourceError, SourceText
 
@@ -417,6 +418,8 @@ def _write_locked(engine: Engine, source: SourceText, plans: list[_DocPlan], rep
         report.source_file_id = sf.id
         if on_write is not None:
             on_write(s, sf.id)
+        record_change(s, KIND_DOCUMENT, "replaced" if old is not None else "added", source_file_id=sf.id,
+                      detail={"name": source.name, "documents": len(doc_ids), "clauses": len(clause_ids)})
 
 
 def _current_sha(engine: Engine, sha256: str) -> bool:

@@ -406,6 +406,9 @@ def edit_metadata(session: Session, principal, doc_id: int, changes: dict, versi
     from huiqi.kb.accounts import utcnow
 
     meta.updated_by, meta.updated_at = principal.id, utcnow()
+    from huiqi.kb.library import KIND_DOCUMENT, record_change  # here: kb.models imports this module
+
+    record_change(session, KIND_DOCUMENT, "edited", document_id=doc.id, detail={"fields": sorted(changed)})
     return {f: o for f, (o, _n) in changed.items()}, {f: n for f, (_o, n) in changed.items()}
 
 
@@ -457,6 +460,9 @@ def set_status(session: Session, principal, doc_id: int, status: str, version: i
 
         clause_ids = session.scalars(select(Clause.id).where(Clause.document_id == doc.id)).all()
         enqueue_screen(session, clauses=clause_ids, reason="document")  # 精准推送, same transaction as the publish
+    from huiqi.kb.library import KIND_DOCUMENT, record_change
+
+    record_change(session, KIND_DOCUMENT, status, document_id=doc.id, detail={"from": old})
     return old, status
 
 

@@ -285,3 +285,5 @@ from huiqi.kb import firms as _firms  # noqa: E402,F401
 from huiqi.kb import lists as _lists  # noqa: E402,F401
 # Precise push (精准推送, issue 13; migration 0009_push).
 from huiqi.kb import push as _push  # noqa: E402,F401
+# Library version and change log (issue 17; migration 0010_library_state).
+from huiqi.kb import library as _library  # noqa: E402,F401

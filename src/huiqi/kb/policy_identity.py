@@ -287,12 +287,19 @@ def refresh_identity(session) -> IdentityReport:
 
     from huiqi.kb.models import PolicyLink
 
+    from sqlalchemy import select
+
+    from huiqi.kb.library import KIND_IDENTITY, record_change
+
     clusters = detect_clusters(current_rows(session))
+    before = {(int(a), int(b)) for a, b in session.execute(select(PolicyLink.clause_id, PolicyLink.authority_id))}
     session.execute(delete(PolicyLink))
     for c in clusters:
         for cid in c.members:
             session.add(PolicyLink(clause_id=cid, authority_id=c.authority, similarity=c.similarity.get(cid, 1.0)))
     session.flush()
+    if before != {(cid, c.authority) for c in clusters for cid in c.members}:  # hosts follow only a real change
+        record_change(session, KIND_IDENTITY, "recomputed", detail={"clusters": len(clusters)})
     return IdentityReport(len(clusters), sum(len(c.members) for c in clusters))
 
 

@@ -38,6 +38,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from huiqi.kb.models import Clause, Document, RuleVersion, SourceFile
+from huiqi.kb.library import KIND_RULES, record_change
 from huiqi.rules.reviewed import rule_from_dict
 
 #: (from status, action) → to status
@@ -188,6 +189,8 @@ def approve(session: Session, version_id: int, reviewer: str) -> tuple[RuleVersi
     from huiqi.kb.push_jobs import enqueue_screen
 
     enqueue_screen(session, versions=[v.id], reason="rules")  # push (精准推送), same transaction as the publish
+    record_change(session, KIND_RULES, "approved", rule_version_id=v.id,
+                  detail={"retired": previous.id} if previous is not None else None)
     return v, diff
 
 

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from huiqi.kb.models import Clause, Document, RuleVersion, SourceFile
 from huiqi.kb.push_jobs import enqueue_screen
+from huiqi.kb.library import KIND_RULES, record_change
 from huiqi.kb.queries import list_policies
 from huiqi.rules.model import BenefitSpec, Condition, Rule, Stacking
 from huiqi.rules.reviewed import (
@@ -247,6 +248,9 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
         session.flush()
         enqueue_screen(session, versions=[v.id for v in added], reason="rules")  # push (精准推送), same transaction
     rep.attached = attach_clauses(session, current)
+    if rep.written or rep.retired or rep.attached:
+        record_change(session, KIND_RULES, "extracted",
+                      detail={"written": rep.written, "retired": rep.retired, "attached": rep.attached})
     return rep
 
 
@@ -347,6 +351,8 @@ def import_reviewed(session: Session, report: RulesReport, author: str = "", rev
         out.added += 1
         out.version_ids.append(version.id)
     enqueue_screen(session, versions=out.version_ids, reason="rules")  # push (精准推送), same transaction
+    if out.added:
+        record_change(session, KIND_RULES, "imported", detail={"added": out.added, "retired": out.retired})
     return out
 
 
@@ -466,4 +472,5 @@ def rekey_version(session: Session, version: RuleVersion, clause: Clause, author
     session.add(new)
     session.flush()
     enqueue_screen(session, versions=[new.id], reason="rules")  # push (精准推送), same transaction
+    record_change(session, KIND_RULES, "rekeyed", rule_version_id=new.id, detail={"from": version.id})
     return new

@@ -61,6 +61,17 @@ def state_of(request: Request) -> WebState:
     return request.app.state.huiqi.ensure().check_fresh()
 
 
+@router.get("/api/health", tags=["系统"], summary="主机与知识库版本（多主机同步状态）")
+def api_health(request: Request):
+    """``{status, worker, library_id, library_seq, host_seq, index_seq,
+    ruleset_seq, behind, synced_at, sync_error}`` (see
+    :func:`huiqi.web.hostsync.health`): the database's change number and the
+    ones this process's search index and rule set reflect."""
+    from huiqi.web.hostsync import health
+
+    return health(state_of(request))
+
+
 @router.get("/healthz", tags=["系统"], summary="健康检查")
 def healthz(request: Request):
     """``{"status": "ok", "documents", "clauses", "in_force", "calculator",

@@ -87,8 +87,12 @@ def create_app(db: str | None = None, *, autofill: bool = True) -> FastAPI:
     async def lifespan(app: FastAPI):
         import anyio
 
+        from huiqi.web.hostsync import HostSync
+
         await anyio.to_thread.run_sync(state.ensure)
+        sync = HostSync(state).start()  # follow changes made by other hosts (issue 17)
         yield
+        sync.stop()
         if state.engine is not None:
             state.engine.dispose()
 

@@ -112,8 +112,7 @@ def upload_files(request: Request, principal, files: list[tuple[str | None, byte
                        object_id=source_file_id, after={"file": name, "documents": ids, "status": "draft"})
 
         with st.ingest_lock:
-            path = st.upload_dir() / name
-            path.write_bytes(data)
+            path = _store_upload(st.upload_dir(), name, data)
             fr = ingest_paths(st.engine, [path], on_write=mark_draft).files[0]
             item.update(status=fr.status, version=fr.version, documents=fr.documents, clauses=fr.clauses,
                         facts=fr.units + fr.amounts + fr.contacts + fr.fields)
@@ -124,6 +123,23 @@ def upload_files(request: Request, principal, files: list[tuple[str | None, byte
                 item["warnings"].append(f"{name}：内容与已收录的当前版本相同，未重复导入")
         out.append(item)
     return out
+
+
+def _store_upload(folder, name: str, data: bytes):
+    """Keep an uploaded file as ``folder/<first 16 hex digits of its
+    SHA-256>/name``, written to a temp file and renamed: two hosts sharing
+    the upload directory never overwrite each other's file of the same name
+    (another host's identical bytes are simply kept). Returns the path."""
+    import hashlib
+    import tempfile
+
+    target = folder / hashlib.sha256(data).hexdigest()[:16]
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / name
+    with tempfile.NamedTemporaryFile(dir=target, prefix=".upload-", delete=False) as tmp:
+        tmp.write(data)
+    os.replace(tmp.name, path)
+    return path
 
 
 def edit_document(request: Request, principal, doc_id: int, fields: dict, version) -> dict:

@@ -1,10 +1,21 @@
 """Per-application state (应用状态): the database, the search engine and the
-calculator rule set, loaded once when the app starts and refreshed after an
-admin upload.
+calculator rule set, loaded once when the app starts and kept up to date
+with the library version in the database.
 
 :class:`WebState` is stored on ``app.state.huiqi``. Loading is lazy and
 thread-safe, so the app also works when its lifespan is not run (a plain
 ``TestClient(app)``).
+
+Several hosts on one database (issue 17): nothing here is the truth, only
+derived from it. Every change of documents, rules and policy clusters
+appends to the database's change log (:mod:`huiqi.kb.library`); the state
+remembers the change number ``library_seq`` it reflects, and
+:meth:`WebState.check_fresh` (at most once per :data:`REFRESH_CHECK_SECONDS`
+on a request, and from the background loop of :mod:`huiqi.web.hostsync`)
+reads the database's number (one primary-key read) and catches up:
+documents changed → search index, rule set and caches; rules only → the rule
+set. Sessions, CSRF tokens, login rate limits and lock-outs live in the
+database (:mod:`huiqi.kb.accounts`).
 """
 
 from __future__ import annotations
@@ -20,8 +31,12 @@ log = logging.getLogger("huiqi.web")
 
 #: how many popular topics the home page shows
 TOPIC_COUNT = 10
+#: more changes than this since the state was loaded: reload everything
+CATCH_UP_LIMIT = 10_000
+#: how long (seconds) a request waits for another thread's catch-up before answering from the current state
+CATCH_UP_WAIT_SECONDS = 3.0
 #: how often (seconds) a request checks whether the knowledge base changed
-REFRESH_CHECK_SECONDS = 5.0
+REFRESH_CHECK_SECONDS = 1.0
 
 
 @dataclass
@@ -118,7 +133,14 @@ class WebState:
     units: list[str] = field(default_factory=list)
     documents: list[dict] = field(default_factory=list)
     loaded: bool = False
-    content_mark: tuple | None = None
+    #: the library this state was derived from (:class:`huiqi.kb.library.LibraryVersion`):
+    #: its id, the change number reflected overall, by the search index and by the rule set
+    library_id: str | None = None
+    library_seq: int = -1
+    index_seq: int = -1
+    ruleset_seq: int = -1
+    synced_at: float = 0.0
+    sync_error: str | None = None
     checked_at: float = 0.0
     lock: threading.RLock = field(default_factory=threading.RLock)
     ingest_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -141,30 +163,17 @@ class WebState:
         return self
 
     def refresh(self) -> None:
-        """Reload the search engine, the calculator rules and the caches
-        after the knowledge base changed (admin upload)."""
-        with self.lock:
-            self._load_derived(rebuild=False)
-
-    def _mark(self) -> tuple:
-        """A cheap mark of the knowledge base content: (number of current
-        source files, largest source-file id, lifecycle revision of the
-        officer workspace, rule versions — an approval reloads the rules)."""
-        from sqlalchemy import func, select
-
-        from huiqi.kb.db import session_scope
-        from huiqi.kb.lifecycle import revision
-        from huiqi.kb.models import SourceFile
-        from huiqi.rules.store import rules_fingerprint
-
-        with session_scope(self.engine) as s:
-            return tuple(s.execute(select(func.count(SourceFile.id), func.max(SourceFile.id))
-                                   .where(SourceFile.is_current.is_(True))).one()) + (revision(s), rules_fingerprint(s))
+        """Catch up now after a change made by this process (upload,
+        approval, publication): what the change log says moved is reloaded
+        (:meth:`catch_up`; nothing when another thread already did)."""
+        self.catch_up()
 
     def check_fresh(self, every: float = REFRESH_CHECK_SECONDS) -> "WebState":
-        """At most every ``every`` seconds, compare the content mark with the
-        one loaded and :meth:`refresh` when another process (a second
-        uvicorn worker, ``huiqi ingest``) changed the knowledge base."""
+        """At most every ``every`` seconds, read the library version of the
+        database (one primary-key read) and :meth:`catch_up` when another
+        process or host changed the library. A request that finds another
+        thread catching up waits for it at most :data:`CATCH_UP_WAIT_SECONDS`,
+        then goes on with the current state."""
         import time
 
         now = time.monotonic()
@@ -172,13 +181,82 @@ class WebState:
             return self
         self.checked_at = now
         try:
-            mark = self._mark()
+            v = self._version()
         except Exception:  # the database is busy: try again later
             return self
-        if mark != self.content_mark:
-            log.info("知识库已变化，重新加载检索索引与计算器规则")
-            self.refresh()
+        if v is not None and (v.library_id != self.library_id or v.seq != self.library_seq):
+            if self.lock.acquire(timeout=CATCH_UP_WAIT_SECONDS):
+                try:
+                    self.catch_up()
+                finally:
+                    self.lock.release()
         return self
+
+    def _version(self):
+        from huiqi.kb.db import session_scope
+        from huiqi.kb.library import library_version
+
+        with session_scope(self.engine) as s:
+            return library_version(s)
+
+    def catch_up(self) -> bool:
+        """Bring the derived state up to the database's library version:
+        read the changes after :attr:`library_seq` (:func:`huiqi.kb.library.changes_since`)
+        and reload what they touch — documents or policy clusters: the
+        search index (:func:`huiqi.services.library_sync.refresh_search`),
+        the rule set and the caches; rule versions only: the rule set. A
+        different library (a database replaced under the same URL) or a
+        long backlog reloads everything. Returns whether anything was
+        reloaded. Errors are logged and kept in :attr:`sync_error` (the old
+        state keeps serving; the next check tries again)."""
+        import time
+
+        from huiqi.kb.db import session_scope
+        from huiqi.kb.library import changes_since, library_version
+
+        with self.lock:
+            try:
+                with session_scope(self.engine) as s:
+                    v = library_version(s)
+                    if v is None:
+                        return False
+                    same = v.library_id == self.library_id and self.library_seq >= 0
+                    summary = changes_since(s, self.library_seq, CATCH_UP_LIMIT) if same else None
+                if summary is None or summary.count >= CATCH_UP_LIMIT:
+                    log.info("知识库版本 %s：全部重新加载", v.key)
+                    self._load_derived(rebuild=False)
+                    return True
+                if not summary.count:
+                    return False
+                t0 = time.perf_counter()
+                took = {}
+                if summary.documents:
+                    from huiqi.services.library_sync import refresh_search
+
+                    self.search = refresh_search(self.url, self.search, summary)
+                    self.index_seq = summary.seq
+                    took["索引"] = time.perf_counter() - t0
+                t1 = time.perf_counter()
+                self._load_calc()
+                self.ruleset_seq = summary.seq
+                took["规则"] = time.perf_counter() - t1
+                if summary.documents:
+                    t1 = time.perf_counter()
+                    self._load_caches()
+                    took["缓存"] = time.perf_counter() - t1
+                self.library_seq = summary.seq
+                t1 = time.perf_counter()
+                freeze_long_lived()
+                took["gc"] = time.perf_counter() - t1
+                self.synced_at, self.sync_error = time.time(), None
+                log.info("知识库变更 %d 条（至 %d，%s）已追平（%.2f 秒：%s）", summary.count, summary.seq,
+                         "、".join(sorted(summary.kinds)), time.perf_counter() - t0,
+                         "，".join(f"{k} {v:.2f}" for k, v in took.items()))
+                return True
+            except Exception as exc:  # keep serving the old state
+                log.exception("追平知识库变更失败")
+                self.sync_error = f"{type(exc).__name__}: {exc}"
+                return False
 
     def _load_derived(self, rebuild: bool) -> None:
         import time
@@ -186,10 +264,15 @@ class WebState:
         from huiqi.search.engine import open_engine
 
         t0 = time.perf_counter()
-        self.search = open_engine(self.url, rebuild=rebuild, fresh=True)
+        v = self._version()  # read first: what is loaded next is at least this version
+        self.search = open_engine(self.url, rebuild=rebuild, fresh=True)  # checked against the database now
         log.info("检索索引已加载：%d 条条款（%.2f 秒）", len(self.search.keyword), time.perf_counter() - t0)
         self._load_calc()
         self._load_caches()
+        if v is not None:
+            self.library_id = v.library_id
+            self.library_seq = self.index_seq = self.ruleset_seq = v.seq
+        self.synced_at, self.sync_error = time.time(), None
         freeze_long_lived()
 
     def _load_calc(self) -> None:
@@ -210,7 +293,6 @@ class WebState:
 
         with session_scope(self.engine) as s:
             self.documents = list_documents(s, current_only=False)
-        self.content_mark = self._mark()
         kw = self.search.keyword
         today = date.today().toordinal()
         live = kw.alive
