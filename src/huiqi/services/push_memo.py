@@ -32,9 +32,10 @@ def read_keys(entry: Any) -> tuple[str, ...]:
     """The profile keys the calculator may read for ``entry`` (a
     :class:`huiqi.calc.engine.RuleEntry`), sorted."""
     keys: set[str] = set(ALWAYS)
-    cond = entry.screening_condition()
-    specs = [entry.rule.benefit] + [getattr(t, "benefit", None) for t in entry.rule.tracks or []]
-    leaves = cond.leaves() if cond else []
+    tracks = entry.rule.tracks or []  # dicts {name, conditions, benefit}: every track may be read
+    trees = [entry.screening_condition(), *(t.get("conditions") for t in tracks)]
+    specs = [entry.rule.benefit] + [t.get("benefit") for t in tracks]
+    leaves = [leaf for tree in trees if tree is not None for leaf in tree.leaves()]
     attrs = [leaf.attribute for leaf in leaves]
     for leaf in leaves:
         values = leaf.value if isinstance(leaf.value, (list, tuple)) else [leaf.value]
