@@ -55,8 +55,7 @@ from huiqi.screen.sql import (
     PROFILE_COLUMNS,
     PROJECT_FIELDS,
     PROJECTS_TYPE,
-    CompileError,
-    Compiler,
+    compile_rules,
     firm_region_codes,
     quote_ident,
     sql_literal,
@@ -891,24 +890,8 @@ def screen(profiles: Any, rules: Sequence[tuple], as_of: date | None = None, *,
         name = "screen_profiles"
         problems = profiles_table(con, profiles, as_of, name)
     start = time.perf_counter()
-    compiler = Compiler()
-    columns: dict[str, int] = {}
-    clause_cols: list[tuple[Any, int]] = []
-    errors: dict[Any, str] = {}
-    for item in rules:
-        clause_id, cond = item[0], item[1]
-        scope = item[2] if len(item) > 2 else None
-        try:
-            expr = compiler.compile(cond)
-            scope_sql = compiler.compile_scope(scope)
-        except CompileError as exc:
-            errors[clause_id] = str(exc)
-            continue
-        if scope_sql != "3":
-            expr = scope_sql if expr == "3" else f"LEAST({scope_sql}, {expr})"
-        col = columns.setdefault(expr, len(columns))
-        clause_cols.append((clause_id, col))
-    exprs = list(columns)
+    compiled = compile_rules(rules)
+    clause_cols, errors, exprs = compiled.clause_cols, compiled.errors, compiled.exprs
     n_profiles = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
     counts: dict[int, tuple[int, int, int, int]] = {}
     tables = []

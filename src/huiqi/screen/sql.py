@@ -61,6 +61,8 @@ them pair by pair on random profiles):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -610,3 +612,38 @@ def compile_condition(cond: Condition | None, columns: dict[str, str] | None = N
     → ``'coalesce(3 * CAST(("employees" <= 300.0) AS UTINYINT), 1)'``.
     """
     return Compiler(columns).compile(cond)
+
+
+@dataclass
+class CompiledRules:
+    """Rules compiled once: ``exprs`` the distinct outcome expressions,
+    ``clause_cols`` ``[(clause_id, expression index)]``, ``errors``
+    ``{clause_id: Chinese message}`` for trees that could not be compiled."""
+
+    exprs: list[str] = field(default_factory=list)
+    clause_cols: list[tuple[Any, int]] = field(default_factory=list)
+    errors: dict[Any, str] = field(default_factory=dict)
+
+
+def compile_rules(rules: Sequence[tuple]) -> CompiledRules:
+    """Compile ``[(clause_id, condition, scope?)]`` (the triples of
+    :func:`huiqi.screen.batch.rules_from_ruleset`) into distinct SQL
+    expressions (the document's region scope AND-ed in); used by
+    :func:`huiqi.screen.batch.screen` and :mod:`huiqi.screen.stream`."""
+    compiler = Compiler()
+    out = CompiledRules()
+    index: dict[str, int] = {}
+    for item in rules:
+        clause_id, cond = item[0], item[1]
+        scope = item[2] if len(item) > 2 else None
+        try:
+            expr = compiler.compile(cond)
+            scope_sql = compiler.compile_scope(scope)
+        except CompileError as exc:
+            out.errors[clause_id] = str(exc)
+            continue
+        if scope_sql != "3":
+            expr = scope_sql if expr == "3" else f"LEAST({scope_sql}, {expr})"
+        out.clause_cols.append((clause_id, index.setdefault(expr, len(index))))
+    out.exprs = list(index)
+    return out

@@ -34,7 +34,7 @@ from typing import Any
 
 import duckdb
 
-from huiqi.screen.sql import CODE_STATUS, CompileError, Compiler, quote_ident, sql_literal
+from huiqi.screen.sql import CODE_STATUS, CompiledRules, compile_rules, quote_ident, sql_literal
 
 
 def open_store(path: str | Path, memory_limit: str = "1GB", threads: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -49,41 +49,6 @@ def open_store(path: str | Path, memory_limit: str = "1GB", threads: int | None 
     con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
     con.execute("SET preserve_insertion_order = false")
     return con
-
-
-@dataclass
-class CompiledRules:
-    """Rules compiled once: ``exprs`` the distinct outcome expressions,
-    ``clause_cols`` ``[(clause_id, expression index)]``, ``errors``
-    ``{clause_id: Chinese message}`` for trees that could not be compiled."""
-
-    exprs: list[str] = field(default_factory=list)
-    clause_cols: list[tuple[Any, int]] = field(default_factory=list)
-    errors: dict[Any, str] = field(default_factory=dict)
-
-
-def compile_rules(rules: Sequence[tuple]) -> CompiledRules:
-    """Compile ``[(clause_id, condition, scope?)]`` (the triples of
-    :func:`huiqi.screen.batch.rules_from_ruleset`) into distinct SQL
-    expressions (the document's region scope AND-ed in), as
-    :func:`huiqi.screen.batch.screen` does."""
-    compiler = Compiler()
-    out = CompiledRules()
-    index: dict[str, int] = {}
-    for item in rules:
-        clause_id, cond = item[0], item[1]
-        scope = item[2] if len(item) > 2 else None
-        try:
-            expr = compiler.compile(cond)
-            scope_sql = compiler.compile_scope(scope)
-        except CompileError as exc:
-            out.errors[clause_id] = str(exc)
-            continue
-        if scope_sql != "3":
-            expr = scope_sql if expr == "3" else f"LEAST({scope_sql}, {expr})"
-        out.clause_cols.append((clause_id, index.setdefault(expr, len(index))))
-    out.exprs = list(index)
-    return out
 
 
 def outcomes_sql(compiled: CompiledRules, table: str = "profiles", where: str = "TRUE",
