@@ -101,7 +101,7 @@ class BatchError(ValueError):
 # profiles → rows (Python path: small lists, derived facts by derived.py)
 
 
-def _fact_entries(facts: dict[str, Any]) -> tuple[dict[str, str], dict[str, float]]:
+def fact_entries(facts: dict[str, Any]) -> tuple[dict[str, str], dict[str, float]]:
     """Free facts → (text form, number form): the text of every fact
     (booleans as :data:`~huiqi.screen.sql.BOOL_FACT` markers) and the numbers
     read the way the evaluator reads them (``"3人"`` → 3.0)."""
@@ -132,7 +132,7 @@ def profile_row(profile: Any, as_of: date) -> dict[str, Any]:
     d = derive_all(profile, as_of)
     ind = resolve_industry(profile.industry) if profile.industry else None
     stated_quals = "qualifications" in profile.model_fields_set or bool(profile.qualifications)
-    facts, nums = _fact_entries(profile.facts)
+    facts, nums = fact_entries(profile.facts)
     projects = []
     for p in profile.projects:
         row = {k: getattr(p, k) for k in PROJECT_FIELDS}

@@ -40,8 +40,8 @@ import duckdb
 from sqlalchemy import Engine, text
 
 from huiqi.config import derived_dir, sqlite_path
-from huiqi.screen.batch import complete_table
-from huiqi.screen.sql import BOOL_FACT, PROFILE_COLUMNS, PROJECT_FIELDS, quote_ident, sql_literal
+from huiqi.screen.batch import complete_table, fact_entries
+from huiqi.screen.sql import PROFILE_COLUMNS, PROJECT_FIELDS, quote_ident, sql_literal
 from huiqi.screen.stream import open_store
 
 #: base columns read from a stored profile (the derived ones are computed in SQL)
@@ -62,7 +62,7 @@ def base_row(profile_id: int, profile: dict[str, Any]) -> dict[str, Any]:
     ``firm_profiles.profile``) → the base columns of the profiles table:
     ``qualifications`` NULL when unstated, project kinds canonical, free
     facts as text and numbers (as :func:`huiqi.screen.batch.profile_row`)."""
-    from huiqi.calc.evaluate import _num, canonical_project_kind
+    from huiqi.calc.evaluate import canonical_project_kind
 
     row: dict[str, Any] = {k: profile.get(k) for k in _BASE}
     row["profile_id"] = profile_id
@@ -75,15 +75,7 @@ def base_row(profile_id: int, profile: dict[str, Any]) -> dict[str, Any]:
             one["kind"] = canonical_project_kind(one["kind"])
         projects.append(one)
     row["projects"] = projects
-    texts, nums = {}, {}
-    for k, v in (profile.get("facts") or {}).items():
-        if v is None:
-            continue
-        texts[str(k)] = BOOL_FACT[v] if isinstance(v, bool) else str(v)
-        n = _num(v)
-        if n is not None:
-            nums[str(k)] = n
-    row["facts"], row["fact_numbers"] = texts, nums
+    row["facts"], row["fact_numbers"] = fact_entries(profile.get("facts") or {})
     return row
 
 
