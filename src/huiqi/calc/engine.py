@@ -85,7 +85,8 @@ from typing import Any
 from huiqi.calc.apply import apply_info
 from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
-from huiqi.calc.evaluate import bears_on_firm, evaluate, supported  # hot path: imported once, not per clause
+from huiqi.calc.plan import NOT_FOR_FIRM, plan_for, without_shadowed_copies
+from huiqi.calc.evaluate import bears_on_firm, evaluate, gate_leaves, gate_unmet, supported  # hot path: imported once, not per clause
 from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
 from huiqi.rules.validity import UNKNOWN_NOTE, blocks_eligible, cap_reprint, effective_validity
 from huiqi.firm.profile import EnterpriseProfile, load_profile
@@ -223,6 +224,8 @@ class RuleEntry:
                 "kinds": _leaf_kinds(rule.conditions),
                 "unconditional": rule.origin == "reviewed" and rule.conditions is None and not rule.tracks,
                 "projects": any(_has_project_leaf(t) for t in trees),
+                # leaves that alone settle "ineligible" (see match's detail): main conditions only
+                "gates": gate_leaves(rule.conditions) if not rule.tracks and not self.unchecked else (),
                 "firm_independent": (
                     all(t is None or all(leaf.kind == "text" for leaf in t.leaves()) for t in trees)
                     and all(b is None or b.kind in ("fixed", "text")
@@ -321,6 +324,8 @@ class RuleSet:
     _by_key: dict[str, RuleEntry] = field(default_factory=dict, repr=False)
     _by_scope: dict[tuple, list[RuleEntry]] = field(default_factory=dict, repr=False)
     _common_facts: frozenset[str] | None = field(default=None, repr=False)
+    #: :class:`huiqi.calc.plan.MatchPlan` per (region chain, date), filled by :func:`huiqi.calc.plan.plan_for`
+    plans: dict = field(default_factory=dict, repr=False, compare=False)
 
     def common_facts(self) -> frozenset[str]:
         """Free facts (``facts.<中文名>``) that the conditions of two or more
@@ -353,6 +358,8 @@ class RuleSet:
 
     def get(self, ref: int | str) -> RuleEntry | None:
         """The entry of a clause id (int or digit string) or clause key."""
+        if type(ref) is int:
+            return self._by_id.get(ref)
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             return self._by_id.get(int(ref))
         return self._by_key.get(str(ref))
@@ -791,6 +798,7 @@ def qualifying_projects(cond: Condition | None, ctx) -> list | None:
     for p in projects:
         one = copy.copy(ctx)
         one.profile = ctx.profile.model_copy(update={"projects": [p]})
+        one.memo = {}  # leaf outcomes of the whole firm do not hold for the firm with one project
         rank = _RANK[evaluate(cond, one).outcome]
         if rank > best:
             best, chosen = rank, [p]
@@ -914,21 +922,36 @@ def _reason_json(r: Reason) -> dict:
     return {"condition": r.condition, "outcome": r.outcome, "source_text": r.source_text, "detail": r.detail}
 
 
+def _stub(entry: RuleEntry, status: str, validity: dict, benefit=None) -> dict:
+    """A result made only to be counted (and collapsed with its policy's
+    copies), never listed: see :func:`match`'s ``detail``."""
+    return {"id": entry.id, "status": status, "expected_yuan": 0.0,
+            "benefit": benefit.to_json() if benefit is not None else None,
+            "validity": validity, "missing": [], "checked": False, _STUB: True}
+
+
 def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
-                    as_of: date, region_check: tuple[str, str], common_facts: frozenset[str] = frozenset()) -> dict:
+                    as_of: date, region_check: tuple[str, str], common_facts: frozenset[str] = frozenset(),
+                    detail: frozenset[str] | None = None) -> dict:
     st = entry.static_parts()
     rule = entry.rule
     region_out, region_detail = region_check
+    state, note, validity = entry.validity_on(as_of)
+    done = st.get("evaluated")  # set once for a firm-independent entry
+    if done is not None:
+        # a firm-independent entry's status depends on its region outcome and validity only
+        memo_key = (region_out, state, blocks_eligible(validity))
+        known = st.get("status_memo", {}).get(memo_key)
+        if detail is not None and known is not None and known not in detail:
+            return _stub(entry, known, validity, done[1] if known == "unchecked" else None)
     reasons: list[dict] = [{"condition": entry.scope.label, "outcome": region_out, "source_text": st["where"],
                             "detail": region_detail + st["caveat"]}]
-    state, note, validity = entry.validity_on(as_of)
     if state in ("expired", "not_yet"):
         reasons.append({"condition": "有效期", "outcome": "unmet",
                         "source_text": entry.validity.get("basis") or "", "detail": note})
     elif state == "in_force":
         reasons.append({"condition": "有效期", "outcome": "met",
                         "source_text": entry.validity.get("basis") or "", "detail": note})
-    done = st.get("evaluated")  # set once for a firm-independent entry
     if done is not None:
         ev, benefit, track, kinds = done
     else:
@@ -974,6 +997,10 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
         if status == "eligible" and blocks_eligible(validity):  # 有效期待确认: never "eligible"
             status = "likely"
             reasons.append({"condition": "有效期", "outcome": "to_confirm", "source_text": "", "detail": note})
+    if done is not None:
+        st.setdefault("status_memo", {})[memo_key] = status
+    if detail is not None and status not in detail:
+        return _stub(entry, status, validity, benefit if status == "unchecked" else None)
     missing = list(ev.missing)
     if benefit is not None and status not in ("ineligible", "expired"):
         missing.extend(m for m in benefit.missing if m not in missing)
@@ -1008,26 +1035,10 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
     return out
 
 
-def _expired_result(entry: RuleEntry, as_of: date, region_check: tuple[str, str]) -> dict:
-    """The result of a clause not in force on ``as_of`` (``expired``), its
-    conditions and amount left unevaluated (:func:`match`'s
-    ``detail_expired=False``): the region and validity reasons only,
-    ``benefit`` ``None``, ``checked`` false."""
-    st = entry.static_parts()
-    region_out, region_detail = region_check
-    _state, note, validity = entry.validity_on(as_of)
-    base = st["result"]
-    return {
-        "id": base["id"], "key": base["key"], "title": base["title"], "text": base["text"],
-        "status": "expired",
-        "reasons": [{"condition": entry.scope.label, "outcome": region_out, "source_text": st["where"],
-                     "detail": region_detail + st["caveat"]},
-                    {"condition": "有效期", "outcome": "unmet",
-                     "source_text": entry.validity.get("basis") or "", "detail": note}],
-        "missing": [], "benefit": None, "validity": dict(validity), "contacts": list(base["contacts"]),
-        "source": dict(base["source"]), "origin": base["origin"], "checked": False,
-        "apply": base["apply"], "document": dict(base["document"]), "path": list(base["path"]),
-    }
+#: Marks a result of :func:`match` made only to be counted (see its ``detail``).
+_STUB = "_counted_only"
+#: Statuses :func:`match` always works out in full (totals and next questions use them).
+_ALWAYS_DETAILED = frozenset({"eligible", "likely", "needs_info"})
 
 
 def _derived_json(derived: dict[str, DerivedFact]) -> dict:
@@ -1075,6 +1086,7 @@ def match(
     include: Iterable[str] = ACTIONABLE,
     offset: int = 0,
     detail_expired: bool = True,
+    detail: Iterable[str] | None = None,
 ) -> dict:
     """Evaluate an enterprise profile against the knowledge base.
 
@@ -1090,10 +1102,23 @@ def match(
     at most ``limit``; ``counts`` still count everything).
     ``detail_expired=False`` (for callers that do not list ``expired``
     results, e.g. ``/api/match`` by default): a clause not in force on
-    ``as_of`` is reported ``expired`` with its region and validity reasons
-    only — its conditions and amount are not evaluated (a third to a half
-    of the work on a date when older lists have lapsed). Statuses,
+    ``as_of`` is counted in ``counts["expired"]`` but not listed, and its
+    conditions and amount are not evaluated (a third to a half of the
+    work on a date when older lists have lapsed). The other results,
     counts and totals are the same either way.
+
+    ``detail`` (statuses, e.g. those ``/api/match`` lists): results of
+    other statuses are counted (``counts``, the 未核对 note of ``total``)
+    but not listed and not worked out in full — an ``ineligible`` clause
+    whose main conditions include a single test the firm fails (行业, 规模)
+    is settled by that test alone. ``eligible``, ``likely`` and
+    ``needs_info`` are always detailed (totals and next questions need
+    them); ``None`` = every status (``detail_expired=False``: every status
+    but ``expired``).
+
+    Copies of a policy whose issuing clause applies to the firm too are
+    not evaluated (:func:`huiqi.calc.plan.without_shadowed_copies`): the policy is
+    reported once, by its issuing clause, with the copies in ``sources``.
 
     Results are ordered by status (eligible, likely, needs_info,
     unchecked, ineligible, expired), then by ``expected_yuan`` for this
@@ -1152,19 +1177,40 @@ def match(
             if check is None:
                 check = scope_cache[sk] = entry.scope.check(firm)
             pairs.append((entry, check))
-    else:  # region index: only the scopes that can apply to the firm are evaluated
+    if detail is not None:
+        detail = frozenset(detail) | _ALWAYS_DETAILED
+    elif not detail_expired:
+        detail = frozenset(STATUS_ORDER) - {"expired"}
+    plan = None
+    if not explicit and detail is not None and "expired" not in detail:
+        # the region index, policy identity and validity, worked out once per region and date
+        plan = plan_for(rs, firm.chain, lambda scope: scope.check(firm)[0] != "unmet", as_of)
+        pairs = []
+        for entry, sk in plan.live:
+            check = scope_cache.get(sk)
+            if check is None:
+                check = scope_cache[sk] = entry.scope.check(firm)
+            pairs.append((entry, check))
+    elif not explicit:  # region index: only the scopes that can apply to the firm are evaluated
         pairs = []
         for sk, group in rs.by_scope().items():
             check = group[0].scope.check(firm)
             if check[0] != "unmet":
                 pairs.extend((entry, check) for entry in group)
+        pairs = without_shadowed_copies(pairs)
     common = rs.common_facts()
     for entry, check in pairs:
-        if not detail_expired and check[0] != "unmet" and not entry.in_force_on(as_of):
-            r = _expired_result(entry, as_of, check)
-        else:
-            r = _evaluate_entry(entry, ctx, prof, as_of, check, common)
-        r["expected_yuan"] = expected_yuan(r)
+        if detail is not None and check[0] != "unmet":
+            if "expired" not in detail and not entry.in_force_on(as_of):
+                results.append(_stub(entry, "expired", entry.validity_on(as_of)[2]))
+                continue
+            gates = entry.static_parts().get("gates")
+            if "ineligible" not in detail and gates and entry.in_force_on(as_of) and gate_unmet(gates, ctx):
+                results.append(_stub(entry, "ineligible", entry.validity_on(as_of)[2]))
+                continue
+        r = _evaluate_entry(entry, ctx, prof, as_of, check, common, detail)
+        if _STUB not in r:
+            r["expected_yuan"] = expected_yuan(r)
         results.append(r)
     results.sort(key=_sort_key)
     results, for_people, not_for_firm = split_by_beneficiary(results, rs)
@@ -1195,10 +1241,16 @@ def match(
     counts = {s: 0 for s in STATUS_ORDER}
     for r in results:
         counts[r["status"]] += 1
+    if plan is not None:  # counted by the plan, never evaluated
+        counts["expired"] += plan.expired_firm
+        not_for_firm = dict(plan.not_for_firm)
     if rs.problems:
         warnings = [*warnings, f"知识库中有 {len(rs.problems)} 处规则无法读取或抽取失败，相关条款按无条件、无金额处理"]
     if not firm.inner_mongolia:
         warnings = [*warnings, f"region: 注册地“{firm.name}”不在内蒙古自治区，只适用国家政策"]
+    if detail is not None:
+        results = [r for r in results if _STUB not in r]
+        for_people = [r for r in for_people if _STUB not in r]
     questions = next_questions(results, limit=None)
     shown = results
     if view == "firm":  # the firm's short list: also the ten questions that unlock the most money
@@ -1278,9 +1330,6 @@ def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include
 # --------------------------------------------------------------------------
 # policy identity and beneficiary (issue 11)
 
-#: Beneficiaries whose money is not the firm's: 园区/平台, government and
-#: financial-institution budgets (left out of a firm's results and totals).
-NOT_FOR_FIRM = ("园区/平台", "政府部门", "金融机构")
 #: Heading of the group of benefits for a firm's people (never in its total).
 FOR_PEOPLE_LABEL = "惠及贵企业员工/人才"
 
@@ -1362,7 +1411,7 @@ def split_by_beneficiary(results: list[dict], rs: RuleSet) -> tuple[list[dict], 
     (shown as :data:`FOR_PEOPLE_LABEL`, never in the firm's total); those
     paying a park, platform, government or financial institution
     (:data:`NOT_FOR_FIRM`) are left out and counted in ``not_for_firm``
-    {beneficiary: n}. Each kept result gets its ``beneficiary``. Order is
+    {beneficiary: n policies} (copies of a policy counted once). Each kept result gets its ``beneficiary``. Order is
     kept."""
     firm, people, other = [], [], {}
     for r in results:
@@ -1372,10 +1421,10 @@ def split_by_beneficiary(results: list[dict], rs: RuleSet) -> tuple[list[dict], 
         if ben == "个人":
             people.append(r)
         elif ben in NOT_FOR_FIRM:
-            other[ben] = other.get(ben, 0) + 1
+            other.setdefault(ben, set()).add(e.authority_id or e.id)
         else:
             firm.append(r)
-    return firm, people, other
+    return firm, people, {ben: len(policies) for ben, policies in other.items()}
 
 
 def collapse_policies(results: list[dict], rs: RuleSet) -> list[dict]:

@@ -106,6 +106,8 @@ class FactContext:
     region_codes: tuple[str, ...] | None = field(init=False, default=None)
     industry: Industry | None = field(init=False, default=None)
     stated: frozenset[str] = field(init=False, default=frozenset())
+    #: leaf outcomes already computed for this firm and date (see :func:`_leaf`)
+    memo: dict = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         code = _region_code(self.profile.region) if self.profile.region else None
@@ -409,11 +411,104 @@ def _park(park: str, ctx: FactContext) -> _Result:
     return ("met" if hit else "unmet"), f"所在园区：{where}（本条对象是{park}企业）", []
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _hashable(v: Any) -> Any:
+    t = type(v)
+    if t is bool:  # True must not share a key with 1
+        return ("bool", v)
+    if t in _SCALARS:
+        return v
+    if t in (list, tuple) and all(type(x) is str for x in v):
+        return tuple(v)
+    if isinstance(v, (list, tuple, set, frozenset)):
+        items = [_hashable(x) for x in v]
+        return tuple(sorted(items, key=repr)) if isinstance(v, (set, frozenset)) else tuple(items)
+    if isinstance(v, dict):
+        return tuple(sorted((str(k), _hashable(x)) for k, x in v.items()))
+    return v
+
+
 def _leaf(leaf: Condition, ctx: FactContext) -> _Result:
+    """(outcome, detail, missing keys) of one non-project leaf for the firm.
+
+    A leaf's result depends only on its kind, attribute, operator, value,
+    unit and inclusiveness and on the firm's facts, so equal leaves of
+    different clauses (the same 小微企业 or 制造业 test in a hundred
+    policies) are computed once per :class:`FactContext` and reused."""
     kind = leaf.kind
-    attr = leaf.attribute or ""
     if kind == "text":
         return "to_confirm", "需人工确认", []
+    key = leaf_key(leaf)
+    if key is None:  # an unhashable value: computed every time
+        return _leaf_outcome(leaf, ctx)
+    hit = ctx.memo.get(key)
+    if hit is None:
+        hit = ctx.memo[key] = _leaf_outcome(leaf, ctx)
+    return hit[0], hit[1], list(hit[2])
+
+
+#: :func:`leaf_key` per leaf object: ``id(leaf) → (leaf, value, key)`` (the
+#: leaf and its value are kept and compared by identity, so a reused id or
+#: a replaced value never returns a stale key); emptied beyond :data:`_MAX_KEYS`.
+_KEYS: dict[int, tuple] = {}
+_MAX_KEYS = 500_000
+
+
+def leaf_key(leaf: Condition) -> tuple | None:
+    """What a leaf's outcome depends on besides the firm: ``(kind,
+    attribute, operator, value, unit, inclusive)`` made hashable, or
+    ``None`` when its value cannot be (see :func:`_leaf`)."""
+    hit = _KEYS.get(id(leaf))
+    if hit is not None and hit[0] is leaf and hit[1] is leaf.value:
+        return hit[2]
+    try:
+        key = (leaf.kind, leaf.attribute, leaf.operator, _hashable(leaf.value), leaf.unit, leaf.inclusive)
+        hash(key)
+    except TypeError:
+        key = None
+    if len(_KEYS) >= _MAX_KEYS:
+        _KEYS.clear()
+    _KEYS[id(leaf)] = (leaf, leaf.value, key)
+    return key
+
+
+def gate_leaves(cond: Condition | None) -> tuple[tuple[Condition, tuple], ...]:
+    """The leaves of ``cond`` that alone can make it ``unmet``: the root
+    when it is a leaf, or the leaf children of a root AND (同时满足) —
+    project fields, text to confirm and unhashable values left out — each
+    with its :func:`leaf_key`. See :func:`gate_unmet`."""
+    if cond is None:
+        return ()
+    kids = [cond] if cond.op == "leaf" else cond.children if cond.op == "all" else []
+    out = []
+    for c in kids:
+        if c.op == "leaf" and c.kind != "text" and not _is_project(c):
+            key = leaf_key(c)
+            if key is not None:
+                out.append((c, key))
+    return tuple(out)
+
+
+def gate_unmet(gates: tuple[tuple[Condition, tuple], ...], ctx: FactContext) -> bool:
+    """Whether one of ``gates`` (:func:`gate_leaves` of a tree) is
+    ``unmet`` for the firm — the whole tree is then ``unmet``
+    (:func:`~huiqi.rules.model.combine_all`), so :func:`evaluate` would
+    give ``unmet`` too. Outcomes are shared with :func:`_leaf`'s memo."""
+    memo = ctx.memo
+    for leaf, key in gates:
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = _leaf_outcome(leaf, ctx)
+        if hit[0] == "unmet":
+            return True
+    return False
+
+
+def _leaf_outcome(leaf: Condition, ctx: FactContext) -> _Result:
+    kind = leaf.kind
+    attr = leaf.attribute or ""
     if kind == "region":
         return _region(leaf, ctx)
     if kind == "membership":

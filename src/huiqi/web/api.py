@@ -177,9 +177,9 @@ async def api_match(
         # matched in the thread pool so it cannot hold up the event loop
         from starlette.concurrency import run_in_threadpool
 
-        result = await run_in_threadpool(run_match, st, profile, as_of, "expired" in want)
+        result = await run_in_threadpool(run_match, st, profile, as_of, True, want)
     else:
-        result = run_match(st, profile, as_of, "expired" in want)
+        result = run_match(st, profile, as_of, detail=want)
     result["results"] = firm_view(result["results"], limit=limit, include=want, offset=offset)
     # benefits for the firm's people (惠及贵企业员工/人才): the same short, trimmed view
     result["for_people"] = firm_view(result.get("for_people") or [], limit=limit, include=want, offset=offset)

@@ -194,15 +194,16 @@ def form_to_profile(form) -> tuple[dict, dict, str | None]:
     return profile, values, as_of
 
 
-def run_match(state, profile: dict, as_of: str | date | None, detail_expired: bool = True) -> dict:
+def run_match(state, profile: dict, as_of: str | date | None, detail_expired: bool = True,
+              detail: list[str] | None = None) -> dict:
     """Match ``profile`` (an issue-4 profile dict) on ``as_of`` (ISO text,
     ``date`` or ``None`` = today) with the app's calculator and rule set.
 
     Raises :class:`ApiError`: 503 when the calculator is unavailable, 400
     for a malformed ``as_of``, 422 (``invalid_profile``, every problem in
     ``errors``) for a profile :func:`load_profile` rejects or a region the
-    division table does not know. ``detail_expired=False``: see
-    :func:`huiqi.calc.engine.match`."""
+    division table does not know. ``detail_expired=False`` and ``detail``
+    (the statuses to list): see :func:`huiqi.calc.engine.match`."""
     from huiqi.firm.profile import ProfileError, load_profile
     from huiqi.search.filters import SearchError, parse_date
 
@@ -219,6 +220,8 @@ def run_match(state, profile: dict, as_of: str | date | None, detail_expired: bo
         kwargs = {"db": state.url}
         if not detail_expired:  # expired clauses are counted, not listed: skip their conditions
             kwargs["detail_expired"] = False
+        if detail is not None:  # other statuses are counted, not listed
+            kwargs["detail"] = detail
         if state.ruleset is not None:
             kwargs["ruleset"] = state.ruleset
         return state.calc.match(profile, day, **kwargs)
