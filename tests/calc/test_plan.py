@@ -94,3 +94,23 @@ def test_equal_leaves_share_an_outcome_but_not_across_firms():
     assert gate_unmet(gates, big)  # a large firm fails 小微 alone: the clause is ineligible
     assert leaf_key(Condition.leaf("threshold", "employees", ">=", True)) != \
         leaf_key(Condition.leaf("threshold", "employees", ">=", 1))
+
+
+def test_an_evaluation_is_shared_only_between_firms_whose_leaves_agree(ruleset):
+    from huiqi.calc.evaluate import evaluate, evaluate_shared
+
+    def ctx_of(profile):
+        return FactContext.build(load_profile(profile)[0], date(2025, 6, 30))
+
+    firms = [ctx_of(f) for f in FIRMS] + [ctx_of({**FIRMS[1], "employees": 8}), ctx_of({**FIRMS[1], "employees": 9})]
+    trees = [e.rule.conditions for e in ruleset.entries if e.rule.conditions is not None][:400]
+    shared = 0
+    for tree in trees:
+        store: dict = {}
+        seen = []
+        for ctx in firms:
+            got = evaluate_shared(tree, ctx, store)
+            assert got == evaluate(tree, ctx)
+            shared += any(got is s for s in seen)
+            seen.append(got)
+    assert shared > 0  # firms agreeing on every leaf of a tree get the same (shared) evaluation

@@ -86,7 +86,7 @@ from huiqi.calc.apply import apply_info
 from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
 from huiqi.calc.plan import NOT_FOR_FIRM, plan_for, without_shadowed_copies
-from huiqi.calc.evaluate import bears_on_firm, evaluate, gate_leaves, gate_unmet, supported  # hot path: imported once, not per clause
+from huiqi.calc.evaluate import bears_on_firm, evaluate, evaluate_shared, gate_leaves, gate_unmet, supported  # hot path: imported once, not per clause
 from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
 from huiqi.rules.validity import UNKNOWN_NOTE, blocks_eligible, cap_reprint, effective_validity
 from huiqi.firm.profile import EnterpriseProfile, load_profile
@@ -884,9 +884,10 @@ def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evalu
     rule = entry.rule
     with_projects = entry.static_parts()["projects"]
     done = []
-    for t in rule.tracks:
+    stores = entry.static_parts().setdefault("shared_tracks", [{} for _ in rule.tracks])
+    for t, store in zip(rule.tracks, stores):
         tcond = t.get("conditions")
-        ev = evaluate(tcond, ctx)
+        ev = evaluate_shared(tcond, ctx, store)
         out = combine_all([main.outcome, ev.outcome])
         spec = t.get("benefit") or rule.benefit
         both = None
@@ -959,7 +960,7 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
             # nothing machine-checkable was found: never claim "eligible" unchecked
             main = Evaluation("to_confirm", [Reason("申请条件", "to_confirm", "", UNCHECKED_NOTE)], [])
         else:
-            main = evaluate(rule.conditions, ctx)
+            main = evaluate_shared(rule.conditions, ctx, st.setdefault("shared_main", {}))
         track = ""
         if rule.tracks:
             ev, benefit, track, kinds = _best_track(entry, main, ctx, profile)

@@ -445,8 +445,12 @@ def _leaf(leaf: Condition, ctx: FactContext) -> _Result:
         return _leaf_outcome(leaf, ctx)
     hit = ctx.memo.get(key)
     if hit is None:
-        hit = ctx.memo[key] = _leaf_outcome(leaf, ctx)
+        hit = ctx.memo[key] = _frozen(_leaf_outcome(leaf, ctx))
     return hit[0], hit[1], list(hit[2])
+
+
+def _frozen(r: _Result) -> tuple[str, str, tuple[str, ...]]:
+    return r[0], r[1], tuple(r[2])
 
 
 #: :func:`leaf_key` per leaf object: ``id(leaf) → (leaf, value, key)`` (the
@@ -500,7 +504,7 @@ def gate_unmet(gates: tuple[tuple[Condition, tuple], ...], ctx: FactContext) -> 
     for leaf, key in gates:
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = _leaf_outcome(leaf, ctx)
+            hit = memo[key] = _frozen(_leaf_outcome(leaf, ctx))
         if hit[0] == "unmet":
             return True
     return False
@@ -684,6 +688,53 @@ def _support(node: Condition, ctx: FactContext, generic, negated: bool, subject_
         if _support(c, ctx, generic, negated, subject_only):
             return True
     return False
+
+
+#: Evaluations kept per tree by :func:`evaluate_shared` (the oldest dropped beyond).
+MAX_SHARED = 64
+
+
+def evaluate_shared(cond: Condition | None, ctx: FactContext, store: dict) -> Evaluation:
+    """:func:`evaluate`, reusing the result of an earlier firm whose leaves
+    came out the same.
+
+    An evaluation is a function of the tree and of its leaves' results
+    (outcome, detail, missing keys): the connectives, the generic-branch
+    rule and the reasons depend on nothing else. So for a tree without
+    project leaves (those compare each project of the firm) the leaves'
+    results — shared per firm through :func:`_leaf`'s memo — are the key
+    of a cache kept in ``store`` (a dict owned by the caller, one per
+    tree; at most :data:`MAX_SHARED` evaluations). The returned
+    :class:`~huiqi.rules.model.Evaluation` is shared: read it, never
+    change it."""
+    if cond is None:
+        return Evaluation("met")
+    leaves = store.get("leaves")
+    if leaves is None:
+        found = [leaf for leaf in cond.leaves()]
+        if any(_is_project(leaf) for leaf in found):
+            leaves = store["leaves"] = ()
+        else:
+            keyed = [(leaf, leaf_key(leaf)) for leaf in found if leaf.kind != "text"]
+            leaves = store["leaves"] = tuple(keyed) if all(k is not None for _, k in keyed) else ()
+            store["shareable"] = bool(keyed) and all(k is not None for _, k in keyed)
+    if not store.get("shareable"):
+        return evaluate(cond, ctx)
+    memo = ctx.memo
+    sig = []
+    for leaf, key in leaves:
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = _frozen(_leaf_outcome(leaf, ctx))
+        sig.append(hit)
+    sig_key = tuple(sig)
+    evals = store.setdefault("evals", {})
+    ev = evals.get(sig_key)
+    if ev is None:
+        if len(evals) >= MAX_SHARED:
+            evals.clear()
+        ev = evals[sig_key] = evaluate(cond, ctx)
+    return ev
 
 
 def evaluate(cond: Condition | None, ctx: FactContext) -> Evaluation:
