@@ -204,3 +204,17 @@ def test_a_login_on_one_host_is_a_session_on_the_other(hosts):
     assert 423 in statuses, statuses  # locked after failures counted on both hosts together
     r = httpx.post(f"{b}/api/auth/token", json={"username": "bt_reviewer", "password": PASSWORD}, timeout=30)
     assert r.status_code == 423, r.text
+
+
+def test_a_file_received_on_one_host_is_served_by_the_other(hosts):
+    """A 解读 file uploaded on A is stored in the database with its row, so
+    B (its own data directory on PostgreSQL) serves it at once."""
+    a, b = hosts
+    officer = _token(a, "alxa_officer")
+    rows = httpx.get(f"{a}/api/officer/documents", headers=officer, timeout=30).json()
+    doc = next(d["id"] for d in rows if "阿拉善左旗" in (d["title"] or ""))
+    r = httpx.post(f"{a}/api/documents/{doc}/interpretations", headers=officer, timeout=60,
+                   data={"kind": "file", "title": "一图读懂"}, files={"file": ("一图读懂.txt", "图解全文".encode())})
+    assert r.status_code == 201, r.text
+    got = httpx.get(f"{b}/api/interpretations/{r.json()['id']}/file", timeout=30)
+    assert got.status_code == 200 and got.content.decode() == "图解全文"

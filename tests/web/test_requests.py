@@ -187,6 +187,16 @@ def test_attachments(ws):
     assert [e["kind"] for e in view["events"]] == ["submit", "attachment", "attachment"]
     got = c.get(f"/api/request-attachments/{ids[1]}", headers=t["intake"])
     assert got.status_code == 200 and got.content == "补充说明".encode()
+    assert got.headers["content-disposition"] == "attachment; filename*=UTF-8''%E8%AF%B4%E6%98%8E.txt"
+    # kept in the database with the request (any host of the database serves it), not on this host's disk
+    from sqlalchemy import select
+
+    from huiqi.kb.blobs import StoredFile
+    from huiqi.kb.db import session_scope
+
+    with session_scope(c.app.state.huiqi.engine) as s:
+        stored = {f.content for f in s.scalars(select(StoredFile))}
+    assert {b"%PDF-1.4 test", "补充说明".encode()} <= stored
     # scope: another 旗区 or another firm cannot fetch it, even by id
     assert c.get(f"/api/request-attachments/{ids[0]}", headers=t["right_banner"]).status_code == 404
     assert c.get(f"/api/request-attachments/{ids[0]}", headers=t["firm2"]).status_code == 404
@@ -196,3 +206,5 @@ def test_attachments(ws):
                  headers=t["firm"])
     assert bad.status_code == 422 and "run.exe" in bad.json()["detail"]
     assert len(c.get(f"/api/requests/{rid}", headers=t["firm"]).json()["attachments"]) == 2
+    with session_scope(c.app.state.huiqi.engine) as s:
+        assert b"x" not in {f.content for f in s.scalars(select(StoredFile))}

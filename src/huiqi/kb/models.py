@@ -287,3 +287,5 @@ from huiqi.kb import lists as _lists  # noqa: E402,F401
 from huiqi.kb import push as _push  # noqa: E402,F401
 # Library version and change log (issue 17; migration 0010_library_state).
 from huiqi.kb import library as _library  # noqa: E402,F401
+# Stored files: 诉求 attachments and 解读 files (issue 17; migration 0011_stored_files).
+from huiqi.kb import blobs as _blobs  # noqa: E402,F401

@@ -31,12 +31,11 @@ Every change is written to the audit log with before and after.
 from __future__ import annotations
 
 import os
-import secrets
 from datetime import date
 from typing import Any, Optional
 
 from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from huiqi.kb.accounts import (
     PERM_AUDIT_READ,
@@ -51,6 +50,7 @@ from huiqi.kb.accounts import (
 )
 from huiqi.web.auth import client_ip, require
 from huiqi.web.errors import ApiError
+from huiqi.web.files import file_response, store_file
 
 router = APIRouter(tags=["经办人员"])
 
@@ -195,18 +195,19 @@ def change_status(request: Request, principal, doc_id: int, status: str, version
 
 
 def interpretation_dir(request: Request):
-    """Where 解读 files are stored (``<derived dir>/interpretations``)."""
+    """Where an earlier version stored 解读 files on disk
+    (``<derived dir>/interpretations``; read only — files now live in the
+    database, :mod:`huiqi.web.files`)."""
     from huiqi.config import derived_dir
 
-    d = derived_dir(_state(request).url) / "interpretations"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    return derived_dir(_state(request).url) / "interpretations"
 
 
 def attach_interpretation(request: Request, principal, doc_id: int, kind: str, title: str, body: str | None,
                           url: str | None, upload: Optional[UploadFile]) -> dict:
-    """Attach a 解读; a file is checked (type, size > 0) and stored under a
-    random name. Audited ``interpretation.add``. Returns the 解读 dict."""
+    """Attach a 解读; a file is checked (type, size > 0) and stored in the
+    database under a random name, in the transaction that adds the 解读
+    (:mod:`huiqi.web.files`). Audited ``interpretation.add``. Returns the 解读 dict."""
     from huiqi.kb.audit import record_for
     from huiqi.kb.db import session_scope
     from huiqi.kb.lifecycle import LifecycleError, add_interpretation, interpretation_dict, load_for
@@ -214,7 +215,7 @@ def attach_interpretation(request: Request, principal, doc_id: int, kind: str, t
 
     st = _state(request)
     file_name = stored = None
-    with session_scope(st.engine) as s:  # scope check before touching the disk
+    with session_scope(st.engine) as s:  # scope check before reading the upload
         try:
             load_for(s, principal, doc_id)
         except LifecycleError as exc:
@@ -227,10 +228,10 @@ def attach_interpretation(request: Request, principal, doc_id: int, kind: str, t
         data = upload.file.read()
         if not data:
             raise ApiError(400, f"{file_name}：文件为空")
-        stored = f"{secrets.token_hex(12)}{suffix}"
-        (interpretation_dir(request) / stored).write_bytes(data)
     try:
-        with session_scope(st.engine) as s:
+        with session_scope(st.engine) as s:  # the file and its 解读 row in one transaction
+            if file_name is not None:
+                stored = store_file(s, suffix, data)
             i = add_interpretation(s, principal, doc_id, kind, title, body, url, file_name, stored)
             d = interpretation_dict(i)
             record_for(s, principal, client_ip(request), "interpretation.add", object_type="document",
@@ -466,10 +467,7 @@ def api_interpretation_file(request: Request, interp_id: int):
         if i is None or not i.stored_name or is_hidden(s, i.document_id):
             raise ApiError(404, f"未找到 ID 为 {interp_id} 的解读文件")
         stored, name = i.stored_name, i.file_name or i.stored_name
-    path = interpretation_dir(request) / os.path.basename(stored)
-    if not path.is_file():
-        raise ApiError(404, "解读文件已不存在")
-    return FileResponse(path, filename=name)
+    return file_response(_state(request).engine, stored, name, interpretation_dir(request))
 
 
 @router.get("/api/officer/lifecycle", summary="生命周期看板")

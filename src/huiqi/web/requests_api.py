@@ -154,40 +154,36 @@ def api_get(request: Request, request_id: int, principal=Depends(require(None)))
 
 
 def attachment_dir(request: Request):
-    """Where request files are stored (``<derived dir>/request_attachments``)."""
+    """Where an earlier version stored request files on disk
+    (``<derived dir>/request_attachments``; read only, for files stored
+    before the files moved into the database)."""
     from huiqi.config import derived_dir
     from huiqi.web.api import state_of
 
-    d = derived_dir(state_of(request).url) / "request_attachments"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
+    return derived_dir(state_of(request).url) / "request_attachments"
 
 
 def save_attachments(request: Request, principal, request_id: int, files: list[tuple[str, bytes]]) -> list[dict]:
     """Check every file first (type, size; a bad one refuses all with 422
-    naming it), then store each under a random name and record it (one
-    ``attachment`` event each). Returns ``[{id, file_name, size}]``."""
-    import secrets
-
+    naming it), then store each under a random name in the database and
+    record it, both in one transaction per file (one ``attachment`` event
+    each; any host of the database serves it). Returns ``[{id, file_name, size}]``."""
     from huiqi.services import requests as svc
+    from huiqi.web.files import store_file
 
     try:
         suffixes = [svc.check_attachment(name, len(data)) for name, data in files]
     except RequestError as exc:
         raise api_error(exc) from None
-    folder = attachment_dir(request)
     out = []
     for (name, data), suffix in zip(files, suffixes):
-        stored = f"{secrets.token_hex(12)}{suffix}"
-        (folder / stored).write_bytes(data)
-
-        def tx(s, name=name, stored=stored, size=len(data)):
-            a = svc.add_attachment(s, principal, request_id, name, stored, size)
+        def tx(s, name=name, data=data, suffix=suffix):
+            stored = store_file(s, suffix, data)
+            a = svc.add_attachment(s, principal, request_id, name, stored, len(data))
             return {"id": a.id, "file_name": a.file_name, "size": a.size}
         try:
             out.append(svc.run_tx(engine_of(request), tx))
         except RequestError as exc:
-            (folder / stored).unlink(missing_ok=True)
             raise api_error(exc) from None
     return out
 
@@ -204,21 +200,15 @@ async def api_attach(request: Request, request_id: int, files: list[UploadFile] 
 @router.get("/api/request-attachments/{attachment_id}", summary="下载附件")
 def api_attachment(request: Request, attachment_id: int, principal=Depends(require(None))):
     """The file, if the caller may see its request; else 404."""
-    import os
-
-    from fastapi.responses import FileResponse
-
     from huiqi.services import requests as svc
+    from huiqi.web.files import file_response
 
     try:
         name, stored = svc.run_tx(engine_of(request), lambda s: (lambda a: (a.file_name, a.stored_name))(
             svc.get_attachment(s, principal, attachment_id)))
     except RequestError as exc:
         raise api_error(exc) from None
-    path = attachment_dir(request) / os.path.basename(stored)
-    if not path.is_file():
-        raise ApiError(404, f"附件 {attachment_id} 的文件缺失", "not_found")
-    return FileResponse(path, filename=name)
+    return file_response(engine_of(request), stored, name, attachment_dir(request))
 
 
 @router.post("/api/requests/{request_id}/{step}", summary="办理环节：route、not-accept、sign、give-back、interim、"
