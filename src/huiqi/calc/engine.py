@@ -178,6 +178,8 @@ class RuleEntry:
     authority_id: int | None = None
     #: citations of the other clauses stating the same policy [{id, document{id, title, level, region}, source}]
     policy_sources: list = field(default_factory=list)
+    #: ``validity`` before a reprint's was capped by its original's (see :func:`_attach_policy_facts`)
+    own_validity: dict | None = field(default=None, compare=False)
     _static: dict | None = field(default=None, init=False, repr=False, compare=False)
     _validity_memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -326,6 +328,8 @@ class RuleSet:
     _common_facts: frozenset[str] | None = field(default=None, repr=False)
     #: :class:`huiqi.calc.plan.MatchPlan` per (region chain, date), filled by :func:`huiqi.calc.plan.plan_for`
     plans: dict = field(default_factory=dict, repr=False, compare=False)
+    #: what the set was built from (:class:`huiqi.calc.ruleset_update.Basis`; ``None`` for a preview)
+    basis: Any = field(default=None, repr=False, compare=False)
 
     def common_facts(self) -> frozenset[str]:
         """Free facts (``facts.<中文名>``) that the conditions of two or more
@@ -496,6 +500,36 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
         chosen = stored_reviewed
     if not reviewed:
         chosen = {}
+    basis = None
+    if rules_dir is None and reviewed:
+        from huiqi.calc.ruleset_update import snapshot
+
+        basis = snapshot(session)  # what an incremental update compares against
+    compiled = compile_rows(rows, chosen, extracted, problems)
+    _attach_policy_facts(session, rows, compiled, chosen)
+    entries, skipped, n_reviewed = [], 0, 0
+    for entry in compiled:
+        if not entry.has_offer():
+            skipped += 1
+            continue
+        n_reviewed += entry.origin == "reviewed"
+        entries.append(entry)
+    rs = RuleSet(entries, fingerprint, len(rows), n_reviewed, skipped, problems, time.perf_counter() - t0)
+    if basis is not None:
+        basis.cited = {r["id"]: _citation(r) for r in rows if r["id"] in basis.links}
+        rs.basis = basis
+    return rs
+
+
+def compile_rows(rows: list[dict], chosen: Mapping, extracted: dict, problems: list[str]) -> list[RuleEntry]:
+    """The :class:`RuleEntry` of each clause row (:func:`huiqi.rules.store.clause_rows`
+    dicts, whole documents), from the reviewed rule ``chosen`` by clause key,
+    else the ``extracted`` one (extracted in memory, and added to
+    ``extracted``, when missing; failures appended to ``problems``), with
+    subjects and document-wide stacking; beneficiary and policy identity
+    are not filled in yet (:func:`_attach_policy_facts`)."""
+    from huiqi.rules import store
+
     compiled = []
     doc_contacts: dict[Any, list] = {}
     for row in rows:  # a document's contacts (联系方式) stand for clauses that name none
@@ -514,15 +548,7 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
         rule = _with_subjects(rule, row)
         compiled.append(_entry(row, rule, doc_contacts.get(row["document"].get("id"))))
     _spread_document_stacking(compiled)
-    _attach_policy_facts(session, rows, compiled, chosen)
-    entries, skipped, n_reviewed = [], 0, 0
-    for entry in compiled:
-        if not entry.has_offer():
-            skipped += 1
-            continue
-        n_reviewed += entry.origin == "reviewed"
-        entries.append(entry)
-    return RuleSet(entries, fingerprint, len(rows), n_reviewed, skipped, problems, time.perf_counter() - t0)
+    return compiled
 
 
 def _engine_of(db: Any):
@@ -655,8 +681,41 @@ def load_ruleset(db: Any = None, *, rules_dir: Path | None = None, reviewed: boo
     return rs
 
 
+def refresh_ruleset(db: Any, rs: RuleSet, document_ids: Iterable[int] = ()) -> RuleSet | None:
+    """``rs`` (a rule set :func:`load_ruleset` gave for ``db``) brought up
+    to the database's current library version without compiling the whole
+    library (:func:`huiqi.calc.ruleset_update.update_ruleset`; ``document_ids``
+    — the documents the change log names). The result is cached and stored
+    like :func:`load_ruleset`'s, so the next worker reads it instead of
+    compiling. Returns ``rs`` itself when nothing changed, ``None`` when a
+    full :func:`load_ruleset` is needed. Raises SQLAlchemy errors."""
+    from sqlalchemy.orm import Session
+
+    from huiqi.calc.ruleset_update import update_ruleset
+    from huiqi.rules.store import needs_sync
+
+    engine, url, owned = _engine_of(db)
+    try:
+        with Session(engine) as s:
+            if needs_sync(s):
+                return None  # clauses without stored rules: load_ruleset stores them first
+            fp = f"{library_key(s)}|{_rules_files(None)}|reviewed=True"
+            if fp == rs.fingerprint:
+                return rs
+            new = update_ruleset(s, rs, fp, tuple(document_ids))
+    finally:
+        if owned:
+            engine.dispose()
+    if new is None:
+        return None
+    _write_stored(_stored_path(url, fp), new)
+    with _LOCK:
+        _CACHE[f"{url}|None|True"] = new
+    return new
+
+
 #: Bump when :class:`RuleEntry` / :class:`RuleSet` change shape (stored rule sets are then rebuilt).
-RULESET_FORMAT = 1
+RULESET_FORMAT = 2
 
 
 def _stored_path(url: str, fingerprint: str) -> Path:
@@ -1375,6 +1434,7 @@ def _attach_policy_facts(session, rows: list[dict], entries: list[RuleEntry], re
         stored = {}
     for e in entries:
         e.beneficiary = stored.get(e.key) if e.key in stored else classify_beneficiary(e.text)
+        e.own_validity = e.validity
     try:
         links = load_links(session)
     except Exception:  # database without the policy_links table
@@ -1383,7 +1443,19 @@ def _attach_policy_facts(session, rows: list[dict], entries: list[RuleEntry], re
         links = {cid: (c.authority, c.similarity.get(cid, 1.0)) for c in detect_clusters(rows) for cid in c.members}
     if not links:
         return
-    by_id = {r["id"]: r for r in rows}
+    cited = {r["id"]: _citation(r) for r in rows if r["id"] in links}
+    link_entries(entries, links, cited)
+
+
+def link_entries(entries: Iterable[RuleEntry], links: Mapping[int, tuple[int, float]], cited: Mapping[int, dict]) -> None:
+    """Policy identity of ``entries`` from ``links`` ({clause id:
+    (authority clause id, similarity)}, :func:`huiqi.kb.policy_identity.load_links`):
+    ``authority_id``, ``policy_sources`` (the ``cited`` citations of the
+    cluster's other members, by clause id; members without one are left
+    out) and a reprint's ``validity`` capped by its original's when the
+    original is among ``entries`` (:func:`huiqi.rules.validity.cap_reprint`).
+    Entries not in ``links`` are left as they are."""
+    entries = list(entries)
     members: dict[int, list[int]] = {}
     for cid, (auth, _) in links.items():
         members.setdefault(auth, []).append(cid)
@@ -1394,7 +1466,7 @@ def _attach_policy_facts(session, rows: list[dict], entries: list[RuleEntry], re
             continue
         auth = link[0]
         e.authority_id = auth
-        e.policy_sources = [_citation(by_id[c]) for c in sorted(members.get(auth, [])) if c != e.id and c in by_id]
+        e.policy_sources = [cited[c] for c in sorted(members.get(auth, [])) if c != e.id and c in cited]
         original = entry_of.get(auth)
         if auth != e.id and original is not None:
             e.validity = cap_reprint(e.validity, original.validity)

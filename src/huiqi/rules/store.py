@@ -167,6 +167,22 @@ def clause_rows(session: Session) -> list[dict]:
     return rows
 
 
+def clause_rows_of(session: Session, document_id: int) -> list[dict]:
+    """The :func:`clause_rows` of one document (its clauses in order, with
+    ``document.kind``); empty for a document of another kind, of a file
+    version that is not current, or hidden (draft, repealed)."""
+    doc = session.execute(
+        select(Document.kind, SourceFile.is_current)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(Document.id == document_id)).first()
+    if doc is None or doc[0] not in DOCUMENT_KINDS or not doc[1]:
+        return []
+    rows = list_policies(session, doc_id=document_id)
+    for row in rows:
+        row["document"]["kind"] = doc[0]
+    return rows
+
+
 def extract_rule(clause: Mapping) -> tuple[Rule, list[str]]:
     """The extracted :class:`Rule` of one clause mapping (a
     :func:`clause_rows` dict) and the problems met: one Chinese line per
@@ -356,17 +372,21 @@ def import_reviewed(session: Session, report: RulesReport, author: str = "", rev
     return out
 
 
-def published_rules(session: Session) -> tuple[dict[str, Rule], dict[str, Rule], list[str]]:
+def published_rules(session: Session, keys: Iterable[str] | None = None
+                    ) -> tuple[dict[str, Rule], dict[str, Rule], list[str]]:
     """``(extracted, reviewed, problems)``: the published rules by clause
     key of each origin (extracted ones of the current extractor only) and a
-    Chinese line per stored body that could not be read."""
+    Chinese line per stored body that could not be read; only those of
+    ``keys`` when given."""
     ver = extractor_version()
     extracted: dict[str, Rule] = {}
     reviewed: dict[str, Rule] = {}
     problems: list[str] = []
-    rows = session.execute(
-        select(RuleVersion.id, RuleVersion.clause_key, RuleVersion.origin, RuleVersion.body, RuleVersion.extractor)
-        .where(RuleVersion.status == "published"))
+    q = (select(RuleVersion.id, RuleVersion.clause_key, RuleVersion.origin, RuleVersion.body, RuleVersion.extractor)
+         .where(RuleVersion.status == "published"))
+    if keys is not None:
+        q = q.where(RuleVersion.clause_key.in_(sorted(set(keys))))
+    rows = session.execute(q)
     for vid, key, origin, body, extractor in rows:
         if origin == "extracted" and extractor != ver:
             continue
@@ -379,16 +399,18 @@ def published_rules(session: Session) -> tuple[dict[str, Rule], dict[str, Rule],
     return extracted, reviewed, problems
 
 
-def published_beneficiaries(session: Session) -> dict[str, str]:
+def published_beneficiaries(session: Session, keys: Iterable[str] | None = None) -> dict[str, str]:
     """``{clause key: beneficiary}`` of the published versions (受益对象:
     企业 / 个人 / 园区/平台 / 政府部门 / 金融机构 / 其他): the reviewed
     version's where it states one, else the extracted version's (current
-    extractor). Keys without a beneficiary are absent."""
+    extractor). Keys without a beneficiary are absent; only ``keys`` when given."""
     ver = extractor_version()
     out: dict[str, str] = {}
-    rows = session.execute(
-        select(RuleVersion.clause_key, RuleVersion.origin, RuleVersion.beneficiary, RuleVersion.extractor)
-        .where(RuleVersion.status == "published", RuleVersion.beneficiary.is_not(None)))
+    q = (select(RuleVersion.clause_key, RuleVersion.origin, RuleVersion.beneficiary, RuleVersion.extractor)
+         .where(RuleVersion.status == "published", RuleVersion.beneficiary.is_not(None)))
+    if keys is not None:
+        q = q.where(RuleVersion.clause_key.in_(sorted(set(keys))))
+    rows = session.execute(q)
     for key, origin, ben, extractor in sorted(rows, key=lambda r: r[1] == "reviewed"):
         if origin == "extracted" and extractor != ver:
             continue

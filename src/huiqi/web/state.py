@@ -237,7 +237,7 @@ class WebState:
                     self.index_seq = summary.seq
                     took["索引"] = time.perf_counter() - t0
                 t1 = time.perf_counter()
-                self._load_calc()
+                self._update_calc(summary.document_ids)
                 self.ruleset_seq = summary.seq
                 took["规则"] = time.perf_counter() - t1
                 if summary.documents:
@@ -274,6 +274,21 @@ class WebState:
             self.library_seq = self.index_seq = self.ruleset_seq = v.seq
         self.synced_at, self.sync_error = time.time(), None
         freeze_long_lived()
+
+    def _update_calc(self, document_ids: tuple[int, ...]) -> None:
+        """The rule set brought up to date incrementally
+        (:func:`huiqi.calc.engine.refresh_ruleset`: only the changed
+        documents recompiled), else loaded in full (:meth:`_load_calc`)."""
+        if self.ruleset is not None and self.calc is not None and not self.calc_error:
+            try:
+                rs = self.calc.refresh_ruleset(self.url, self.ruleset, document_ids)
+            except Exception:  # the full load below reports what is wrong
+                log.exception("规则集增量更新失败，改为全部重新编译")
+                rs = None
+            if rs is not None:
+                self.ruleset = rs
+                return
+        self._load_calc()
 
     def _load_calc(self) -> None:
         from huiqi.calc import engine as calc_engine
