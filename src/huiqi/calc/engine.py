@@ -73,6 +73,7 @@ satisfy the clause's project conditions only (:func:`qualifying_projects`).
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -116,6 +117,7 @@ ACTIONABLE = ("eligible", "likely", "needs_info")
 #: Leaf kinds that say nothing about the firm itself: a text to confirm by
 #: hand, and the region (every firm of the area meets it).
 GENERIC_KINDS = frozenset({"text", "region"})
+log = logging.getLogger("huiqi.calc")
 _OUTCOME_STATUS = {"met": "eligible", "to_confirm": "likely", "unknown": "needs_info", "unmet": "ineligible"}
 _RANK = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
 #: Document kinds whose clauses the calculator reads.
@@ -614,7 +616,10 @@ def ensure_extracted(engine) -> int:
         with session_scope(engine) as s:
             lock_for_write(s)  # another process may be storing them right now
             return sync_extracted(s).written
-    except (IntegrityError, OperationalError):
+    except (IntegrityError, OperationalError) as exc:
+        # a concurrent writer, a locked or read-only database, an old schema: the rules are
+        # extracted in memory instead (every process pays for it until they are stored)
+        log.warning("抽取规则未能保存（%s: %s），本进程在内存中抽取", type(exc).__name__, str(exc).splitlines()[0])
         return 0
 
 
