@@ -1009,14 +1009,7 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
         known = st.get("status_memo", {}).get(memo_key)
         if detail is not None and known is not None and known not in detail:
             return _stub(entry, known, validity, done[1] if known == "unchecked" else None)
-    reasons: list[dict] = [{"condition": entry.scope.label, "outcome": region_out, "source_text": st["where"],
-                            "detail": region_detail + st["caveat"]}]
-    if state in ("expired", "not_yet"):
-        reasons.append({"condition": "有效期", "outcome": "unmet",
-                        "source_text": entry.validity.get("basis") or "", "detail": note})
-    elif state == "in_force":
-        reasons.append({"condition": "有效期", "outcome": "met",
-                        "source_text": entry.validity.get("basis") or "", "detail": note})
+    extra: list[dict] = []  # reasons added by the status rules below, listed last
     if done is not None:
         ev, benefit, track, kinds = done
     else:
@@ -1034,7 +1027,6 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
             benefit = _benefit_for(rule.benefit, rule.conditions, ctx, profile, st["projects"])
         if st["firm_independent"]:
             st["evaluated"] = (ev, benefit, track, kinds)  # read-only from now on
-    reasons.extend(_reason_json(r) for r in ev.reasons)
     if region_out == "unmet":
         status = "ineligible"
     elif state in ("expired", "not_yet"):
@@ -1055,17 +1047,27 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
                 if ev.missing and all(m.startswith("facts.") and m not in common_facts for m in ev.missing) \
                         and not any(bears_on_firm(t, ctx, {"text", "region"}, frozenset()) for t in every):
                     status = "unchecked"
-                    reasons.append({"condition": "申请条件", "outcome": "to_confirm", "source_text": "",
-                                    "detail": CLAUSE_FACTS_NOTE})
+                    extra.append({"condition": "申请条件", "outcome": "to_confirm", "source_text": "",
+                                  "detail": CLAUSE_FACTS_NOTE})
             elif not any(supported(t, ctx, generic, subject) for t in trees):
                 status = "unchecked"
         if status == "eligible" and blocks_eligible(validity):  # 有效期待确认: never "eligible"
             status = "likely"
-            reasons.append({"condition": "有效期", "outcome": "to_confirm", "source_text": "", "detail": note})
+            extra.append({"condition": "有效期", "outcome": "to_confirm", "source_text": "", "detail": note})
     if done is not None:
         st.setdefault("status_memo", {})[memo_key] = status
     if detail is not None and status not in detail:
         return _stub(entry, status, validity, benefit if status == "unchecked" else None)
+    reasons: list[dict] = [{"condition": entry.scope.label, "outcome": region_out, "source_text": st["where"],
+                            "detail": region_detail + st["caveat"]}]
+    if state in ("expired", "not_yet"):
+        reasons.append({"condition": "有效期", "outcome": "unmet",
+                        "source_text": entry.validity.get("basis") or "", "detail": note})
+    elif state == "in_force":
+        reasons.append({"condition": "有效期", "outcome": "met",
+                        "source_text": entry.validity.get("basis") or "", "detail": note})
+    reasons.extend(_reason_json(r) for r in ev.reasons)
+    reasons.extend(extra)
     missing = list(ev.missing)
     if benefit is not None and status not in ("ineligible", "expired"):
         missing.extend(m for m in benefit.missing if m not in missing)
