@@ -73,6 +73,7 @@ satisfy the clause's project conditions only (:func:`qualifying_projects`).
 from __future__ import annotations
 
 import copy
+import contextlib
 import logging
 import threading
 import time
@@ -487,6 +488,25 @@ def build_ruleset(session, rules_dir: Path | None = None, fingerprint: str = "",
     reviewed rules altogether (the calculator on text alone, as
     ``benchmarks/extraction_vs_reviewed.py`` measures it). Never raises
     for a bad clause or rule: see ``RuleSet.problems``."""
+    with _gc_paused():  # ~10^5–10^6 long-lived objects: collecting while building them cost a third of the time
+        return _build(session, rules_dir, fingerprint, reviewed)
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector (restored on exit, also on error)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(session, rules_dir: Path | None, fingerprint: str, reviewed: bool) -> RuleSet:
     from huiqi.rules import store
     from huiqi.rules.reviewed import load_reviewed_rules_report
 
@@ -754,7 +774,8 @@ def _read_stored(path: Path, fingerprint: str) -> RuleSet | None:
     import pickle
 
     try:
-        rs = pickle.loads(path.read_bytes())
+        with _gc_paused():  # ~10^6 new objects, none garbage: collecting meanwhile tripled the time (1.4 → 3.9 s at 100×)
+            rs = pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
     return rs if isinstance(rs, RuleSet) and rs.fingerprint == fingerprint else None
