@@ -259,7 +259,8 @@ def page_groups(result: dict, show: str | None = None, first: int = FIRST_ITEMS,
     phones): ``[{"status", "count", "max_sum", "rows", "more", "lazy"}]``
     in :data:`STATUS_ORDER`, empty groups left out.
 
-    ``count`` is the group size; ``max_sum`` the sum of the known
+    ``count`` is the group size (``result["counts"]`` for a group only
+    counted, see :func:`huiqi.calc.engine.match`'s ``detail``); ``max_sum`` the sum of the known
     per-clause maxima in yuan (元) for the open groups (``None`` for
     不符合/已过期 or when no amount is known: a sum over clauses that may
     not stack, shown as such); ``rows`` the results rendered now: the first
@@ -269,7 +270,12 @@ def page_groups(result: dict, show: str | None = None, first: int = FIRST_ITEMS,
     many are left for :func:`group_slice` to load; ``lazy`` true for the
     collapsed groups (:data:`LAZY_STATUSES`)."""
     out = []
-    for status, rows in group_results(result):
+    listed = dict(group_results(result))
+    counts = result.get("counts") or {}
+    for status in STATUS_ORDER:
+        rows = listed.get(status, [])
+        if not rows and not counts.get(status):
+            continue
         lazy = status in LAZY_STATUSES
         if status == show:
             shown = rows
@@ -277,7 +283,8 @@ def page_groups(result: dict, show: str | None = None, first: int = FIRST_ITEMS,
             shown = [] if lazy else rows[:first_eligible if status == "eligible" else first]
         maxima = [r["benefit"]["max_yuan"] for r in rows
                   if isinstance(r.get("benefit"), dict) and r["benefit"].get("max_yuan") is not None]
-        out.append({"status": status, "count": len(rows), "rows": shown, "more": len(rows) - len(shown),
+        count = max(len(rows), counts.get(status) or 0)  # a group not listed (only counted) keeps its count
+        out.append({"status": status, "count": count, "rows": shown, "more": count - len(shown),
                     "lazy": lazy, "max_sum": sum(maxima) if maxima and not lazy else None})
     return out
 

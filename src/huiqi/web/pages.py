@@ -236,7 +236,10 @@ def calc_form(request: Request):
     return render("calc.html", **_calc_context(st, {"qualifications": [], "facts": {}}))
 
 
-async def _match_form(request: Request):
+async def _match_form(request: Request, detail: list[str] | None = None):
+    """The calculator form of ``request`` matched: ``(state, values, result,
+    errors, status code)``; ``detail`` — the statuses to list (the others
+    are only counted, see :func:`huiqi.calc.engine.match`; ``None`` = all)."""
     from huiqi.web.calcform import form_to_profile, run_match
 
     st = _state(request)
@@ -247,7 +250,7 @@ async def _match_form(request: Request):
     import anyio
 
     try:
-        result = await anyio.to_thread.run_sync(run_match, st, profile, as_of)
+        result = await anyio.to_thread.run_sync(run_match, st, profile, as_of, True, detail)
     except ApiError as exc:
         if exc.status == 503:
             raise
@@ -265,9 +268,11 @@ async def calc_results(request: Request, show: str = Query("", max_length=20)):
     collapsed groups (不符合, 已过期) are loaded by ``/calc/items`` when
     asked for, or, without JavaScript, by posting the form again with
     ``show=<status>`` (that group listed in full)."""
-    from huiqi.web.calcform import page_groups, profile_summary
+    from huiqi.web.calcform import OPEN_STATUSES, STATUS_ORDER, page_groups, profile_summary
 
-    st, values, result, errors, status = await _match_form(request)
+    # the collapsed groups (未核对, 不符合, 已过期) are counted, not worked out, until opened
+    st, values, result, errors, status = await _match_form(
+        request, [*OPEN_STATUSES, *([show] if show in STATUS_ORDER else [])])
     groups = page_groups(result, show=show or None) if result else []
     titles = {r.get("id"): r.get("title") for r in (result or {}).get("results") or []}
     return render("calc.html", status=status, **_calc_context(
@@ -284,7 +289,9 @@ async def calc_items(request: Request, status: str = Query(..., max_length=20),
     the next batch when more are left."""
     from huiqi.web.calcform import PAGE_ITEMS, group_slice
 
-    st, values, result, errors, code = await _match_form(request)
+    from huiqi.web.calcform import STATUS_ORDER
+
+    st, values, result, errors, code = await _match_form(request, [status] if status in STATUS_ORDER else None)
     if result is None:
         raise ApiError(code, "；".join(_label_errors(errors)) or "企业画像有误", "invalid_profile")
     rest = group_slice(result, status, offset)
