@@ -284,8 +284,8 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
                 "beneficiary": beneficiary_of(rule, row.get("text")), "body": rule_body(rule),
                 "extractor": ver, "source": None, "author": EXTRACTOR_AUTHOR, "reviewer": None,
                 "note": None, "created_at": now, "updated_at": now, "lock_version": 1})
-        ids = list(session.scalars(insert(RuleVersion).returning(RuleVersion.id, sort_by_parameter_order=True),
-                                   added).all())
+        table = RuleVersion.__table__  # Core executemany: the ORM would split the rows by their None columns
+        ids = list(session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), added).all())
         rep.written = len(ids)
         enqueue_screen(session, versions=ids, reason="rules")  # push (精准推送), same transaction
     rep.attached = attach_clauses(session, current)
