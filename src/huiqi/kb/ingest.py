@@ -505,7 +505,13 @@ def _parallel(engine: Engine, files: list[tuple[Path, dict | None]], workers: in
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork shares the loaded modules (the caller checked there are no other threads)
+    # fork shares the loaded modules (the caller checked there are no other threads):
+    # load the parser and the extractors' data once here, not once per worker
+    import huiqi.extract as extract
+    import huiqi.readers  # noqa: F401
+    import huiqi.structure  # noqa: F401
+
+    extract.preload()
     ctx = multiprocessing.get_context("fork")
     with session_scope(engine) as s:
         current = frozenset(s.scalars(select(SourceFile.sha256).where(SourceFile.is_current.is_(True))))
