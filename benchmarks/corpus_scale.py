@@ -14,8 +14,8 @@ hashes, clause keys and texts all differ.
 For each size, in fresh processes (CPU = user + system seconds of the
 process, RSS from ``/proc``):
 
-* **floor** — read every file, normalise and segment it with jieba (the
-  search tokenizer's dictionary), nothing else;
+* **floor** — read every file, normalise and segment it with plain jieba
+  (the search tokenizer's dictionary; no cache of repeated text), nothing else;
 * **ingest** — :func:`huiqi.services.ingest.ingest_and_refresh` of all the
   files (parse, extract, write, rules, policy clusters, keyword index):
   CPU, peak RSS and the ratio to the floor;
@@ -123,24 +123,46 @@ def _pct(ms: list[float]) -> dict:
 
 
 def child_floor(files: list[str]) -> dict:
+    """The floor: read every file, normalise it and cut it with plain jieba
+    (the search tokenizer's dictionary, precise mode with HMM) — one jieba
+    pass over the text, without :func:`huiqi.search.segment.segment`'s
+    cache of repeated runs, so the floor stays what it measures."""
     from huiqi.search import segment as seg
 
     c0 = _cpu()
     n = 0
+    tk = seg.tokenizer()
     for f in files:
-        n += len(seg.segment(Path(f).read_text(encoding="utf-8")))
+        text = seg.normalize_text(Path(f).read_text(encoding="utf-8"))
+        n += sum(1 for t in tk.lcut(text, HMM=True) if t.strip())
     return {"cpu": round(_cpu() - c0, 2), "tokens": n}
 
 
-def child_ingest(url: str, files: list[str]) -> dict:
+def child_ingest(url: str, files: list[str], profile: str | None = None) -> dict:
+    """Ingest ``files`` into ``url``; with ``profile`` (a file name) the run
+    is profiled with cProfile in this one process (no parse pool: the
+    workers' time is then in the profile) and the stats are dumped there."""
+    import os
+
     from huiqi.config import rules_dir
     from huiqi.kb.db import get_engine, upgrade
     from huiqi.services.ingest import ingest_and_refresh
 
     engine = get_engine(url)
     upgrade(engine)
+    prof = None
+    if profile:
+        import cProfile
+
+        os.environ["HUIQI_INGEST_WORKERS"] = "1"
+        prof = cProfile.Profile()
     c0, t0 = _cpu(), time.perf_counter()
+    if prof is not None:
+        prof.enable()
     report = ingest_and_refresh(engine, [Path(f) for f in files], rules_dir=rules_dir())
+    if prof is not None:
+        prof.disable()
+        prof.dump_stats(profile)
     engine.dispose()
     return {"cpu": round(_cpu() - c0, 2), "wall": round(time.perf_counter() - t0, 2), "peak_rss_mb": round(_peak_mb()),
             "worker_peak_rss_mb": round(_child_peak_mb()),
@@ -279,10 +301,12 @@ def _run(fn: str, *args) -> dict:
 
 
 def measure(size: int, work: Path, replicate_from: int | None = None, worker_only: bool = False,
-            extra_copy: int | None = None) -> dict:
+            extra_copy: int | None = None, profile: bool = False) -> dict:
     """All rows for one corpus size (files under ``work``); with
     ``replicate_from``, the database is :func:`replicate`\ d from that
-    size's (already measured) database instead of ingested."""
+    size's (already measured) database instead of ingested; with
+    ``profile``, the ingest is profiled in one process (``ingest-<size>.prof``
+    under ``work``; its CPU is then not comparable)."""
     k = size if extra_copy is None else extra_copy
     extra = make_corpus(work / f"extra-{size}-{k}", k + 1, start=k)[:1]
     db = work / f"size-{size}" / "kb.db"  # one directory per database: its index lives beside it
@@ -300,7 +324,8 @@ def measure(size: int, work: Path, replicate_from: int | None = None, worker_onl
         files = make_corpus(work / f"corpus-{size}", size)
         row["files"] = len(files)
         row["floor"] = _run("child_floor", [str(f) for f in files])
-        row["ingest"] = _run("child_ingest", url, [str(f) for f in files])
+        row["ingest"] = _run("child_ingest", url, [str(f) for f in files],
+                             str(work / f"ingest-{size}.prof") if profile else None)
         row["ingest"]["vs_floor"] = round(row["ingest"]["cpu"] / max(row["floor"]["cpu"], 1e-9), 2)
     row["build"] = _run("child_build", url)
     row["worker"] = _run("child_worker", url, str(extra[0]))
@@ -351,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extra-copy", type=int, help="copy number of the 'one new file' (default: the size)")
     ap.add_argument("--replicate", type=int, nargs=2, metavar=("SIZE", "FROM"),
                     help="also measure SIZE× made by SQL replication of the FROM× database (FROM in --sizes)")
+    ap.add_argument("--profile", action="store_true",
+                    help="profile the ingest with cProfile in one process (no parse pool) into "
+                         "<work>/ingest-<size>.prof (read with python -m pstats)")
     args = ap.parse_args(argv)
     tmp = None
     if args.keep:
@@ -366,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
             import shutil
 
             shutil.rmtree(work / f"size-{size}", ignore_errors=True)
-        rows.append(measure(size, work, source, args.worker_only, args.extra_copy))
+        rows.append(measure(size, work, source, args.worker_only, args.extra_copy, args.profile))
         print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr, flush=True)
     print(json.dumps(rows, ensure_ascii=False, indent=2) if args.json else _table(rows))
     return 0

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from huiqi.kb.policy_identity import amounts_agree, detect_clusters, load_links, normalise, regions_compatible
+from huiqi.kb.policy_identity import (
+    CONTAINED,
+    LOW,
+    _similar_pairs,
+    amounts_agree,
+    detect_clusters,
+    load_links,
+    normalise,
+    regions_compatible,
+    shingles,
+)
 from tests.search.kw_corpus import corpus_db_url
 
 
@@ -84,3 +94,35 @@ def test_unchanged_ingest_does_not_recompute(tmp_path):
     assert first.identity is not None and first.identity.clusters >= 15
     again = ingest_and_refresh(engine, files, refresh_index=False)
     assert again.identity is None
+
+
+def test_similar_pairs_equal_a_direct_count_of_shared_shingles():
+    """The numpy pair count gives, for every pair of texts, the Jaccard
+    similarity and containment of their 4-gram sets computed directly
+    (grams repeated inside a text count once; short texts have none)."""
+    texts = [normalise(t) for t in (
+        "对新认定的高新技术企业给予一次性奖励20万元。",
+        "对新认定的高新技术企业给予一次性奖励30万元。",
+        "对新认定的国家高新技术企业，给予一次性奖励20万元，由市科技局负责。",
+        "支持支持支持支持支持支持支持企业发展壮大",
+        "支持支持支持支持企业发展",
+        "短文本",
+        "Ab12高新技术企业Ab12高新技术企业Ab12",
+        "对新认定的高新技术企业给予一次性奖励20万元。",
+    )]
+    pairs, sizes = _similar_pairs(texts)
+    got = {(u, v): (sim, contained) for u, v, sim, contained in pairs}
+    sets = [shingles(t) for t in texts]
+    assert sizes.tolist() == [len(s) for s in sets]
+    want = {}
+    for u in range(len(texts)):
+        for v in range(u + 1, len(texts)):
+            k = len(sets[u] & sets[v])
+            if not k:
+                continue
+            sim = k / (len(sets[u]) + len(sets[v]) - k)
+            contained = k / min(len(sets[u]), len(sets[v])) >= CONTAINED
+            if sim >= LOW or contained:
+                want[(u, v)] = (sim, contained)
+    assert got == want
+    assert (0, 7) in got and got[(0, 7)] == (1.0, True)

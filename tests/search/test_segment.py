@@ -62,3 +62,30 @@ def test_money_tokens_ignore_other_measures_and_bare_numbers():
 
 def test_money_token_in_index_tokens():
     assert "money:20000000" in seg.index_tokens("对投资2000万元及以上的项目")
+
+
+def test_segment_equals_one_plain_jieba_pass_over_the_corpus():
+    """The cached cut of each jieba run gives exactly jieba's own tokens,
+    over whole files and line by line (mixed Latin, digits, punctuation,
+    full-width forms and repeated boilerplate)."""
+    from huiqi.config import corpus_files
+
+    tk = seg.tokenizer()
+
+    def plain(text):
+        return [t for t in tk.lcut(seg.normalize_text(text), HMM=True) if t.strip()]
+
+    extra = ["ＡＢＣ公司2024年度R&D投入5,000万元（含）以上", "  \t  ", "", "e-mail: a.b@c.cn；电话0471-1234567",
+             "符合条件的企业。符合条件的企业，符合条件的企业"]
+    for path in corpus_files():
+        text = path.read_text(encoding="utf-8")
+        assert seg.segment(text) == plain(text), path.name
+        for line in text.split("\n")[:400]:
+            assert seg.segment(line) == plain(line), line
+    for text in extra:
+        assert seg.segment(text) == plain(text), text
+
+
+def test_segment_runs_are_jiebas_runs():
+    assert seg._HAN_RE.pattern == jieba.re_han_default.pattern
+    assert seg._SKIP_RE.pattern == jieba.re_skip_default.pattern

@@ -53,6 +53,7 @@ _PHONE_RE = re.compile(
 _CUE_RE = re.compile(r"电话|热线|咨询|联系|手机|座机|传真|拨打|致电|服务台|客服|专线|举报|投诉")
 _CUE_WINDOW = 60
 _DIGITS_RE = re.compile(r"\d+")
+_ANY_DIGIT_RE = re.compile(r"\d")
 _SEP_ONLY_RE = re.compile(r"^[\s、，,；;/／或及和与]*$")
 _LINE_MARKER_RE = re.compile(r"^[\s\-·•*]*(?:\d+[.、．]|[（(]\d+[)）]|[①-⑳])?\s*")
 _KEYWORD_ALT = (
@@ -210,7 +211,9 @@ def extract_contacts(text: str, default_org: str | None = None, require_cue: boo
             contacts.append(Contact(org=org, phone=phone, text=raw, start=start, end=start + len(raw)))
 
     for base, line in _pieces(text):
-        matches = [m for m in _PHONE_RE.finditer(line) if not require_cue or _has_cue(line, m.start())]
+        # every phone pattern holds digits: a line without any is not scanned
+        matches = [m for m in _PHONE_RE.finditer(line) if not require_cue or _has_cue(line, m.start())] \
+            if _ANY_DIGIT_RE.search(line) else []
         if not matches:
             stripped = line.strip()
             if stripped and stripped[-1] in "：:":

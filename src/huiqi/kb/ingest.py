@@ -279,10 +279,13 @@ def _plan(docs: list, manifest_entry: dict | None, report: FileReport) -> list[_
 
 
 def _insert_returning_ids(session, model, rows: list[dict]) -> list[int]:
-    """Bulk INSERT ``rows`` into ``model`` and return their new ids in order."""
+    """Bulk INSERT ``rows`` (dicts with the same keys) into ``model``'s
+    table and return their new ids in order (Core executemany: the ORM's
+    bulk INSERT splits the rows into small batches by their None values)."""
     if not rows:
         return []
-    stmt = insert(model).returning(model.id, sort_by_parameter_order=True)
+    table = model.__table__
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.scalars(stmt, rows).all())
 
 
@@ -502,7 +505,13 @@ def _parallel(engine: Engine, files: list[tuple[Path, dict | None]], workers: in
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork shares the loaded modules (the caller checked there are no other threads)
+    # fork shares the loaded modules (the caller checked there are no other threads):
+    # load the parser and the extractors' data once here, not once per worker
+    import huiqi.extract as extract
+    import huiqi.readers  # noqa: F401
+    import huiqi.structure  # noqa: F401
+
+    extract.preload()
     ctx = multiprocessing.get_context("fork")
     with session_scope(engine) as s:
         current = frozenset(s.scalars(select(SourceFile.sha256).where(SourceFile.is_current.is_(True))))

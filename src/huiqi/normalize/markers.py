@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 
@@ -54,11 +55,13 @@ class Marker:
     rest: str
 
 
+@lru_cache(maxsize=32768)
 def classify(text: str) -> Marker | None:
     """The marker opening ``text``, or ``None`` for plain prose.
 
     An ``item`` must be numbered 1–300 (so a wrapped ``2022.`` or a decimal
-    ``2.5元`` is not an item).
+    ``2.5元`` is not an item). Cached (a :class:`Marker` is immutable): line
+    joining and the structure parser ask about the same lines several times.
     """
     t = text.lstrip()
     for kind, pat in _PATTERNS:

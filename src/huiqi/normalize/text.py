@@ -31,6 +31,17 @@ _FULLWIDTH.update({0xFF05: ord("%"), 0xFF0B: ord("+"), 0x3000: ord(" "), 0x00A0:
 #: Dropped characters: zero-width marks, and NUL (PostgreSQL text cannot hold it).
 _ZERO_WIDTH = {0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None, 0x2060: None, 0x00: None}
 
+#: Whether a text holds a character of the tables above (most lines hold
+#: none: translating is then skipped, as it would change nothing).
+_ZERO_WIDTH_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _ZERO_WIDTH) + "]")
+_FULLWIDTH_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in _FULLWIDTH) + "]")
+
+
+def _translate(text: str, table: dict, present: re.Pattern[str]) -> str:
+    """``text.translate(table)``, skipped when no character of ``table`` is ``present``."""
+    return text.translate(table) if present.search(text) else text
+
+
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014\u00b7《》〈〉【】〔〕"
 _NEAR = f"[{_CJK}{_CJK_PUNCT}]"
@@ -85,7 +96,8 @@ def normalize_chars(text: str) -> str:
     """
     if not text:
         return text
-    s = _PINYIN_GLOSS.sub("", text.translate(_ZERO_WIDTH)).translate(_FULLWIDTH)
+    s = _PINYIN_GLOSS.sub("", _translate(text, _ZERO_WIDTH, _ZERO_WIDTH_RE))
+    s = _translate(s, _FULLWIDTH, _FULLWIDTH_RE)
     s = _BOLD.sub("", s)
     s = _AUTOLINK.sub(r"\1", s)
     s = _opencc().convert(s)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -98,18 +99,18 @@ def bad_char_ratio(text: str, sample_chars: int = 65536) -> float:
         mid = len(text) // 2
         text = text[:sample_chars] + text[mid : mid + sample_chars] + text[-sample_chars:]
     total = bad = 0
-    for ch in text:
+    for ch, n in Counter(text).items():  # each distinct character judged once
         if ch.isspace():
             continue
-        total += 1
+        total += n
         if ch == "\ufffd":
-            bad += 1
+            bad += n
             continue
         cat = unicodedata.category(ch)
         if cat == "Cc":
-            bad += ch not in _ALLOWED_CONTROLS
+            bad += n if ch not in _ALLOWED_CONTROLS else 0
         elif cat in ("Cn", "Co", "Cs"):
-            bad += 1
+            bad += n
     return bad / total if total else 0.0
 
 

@@ -551,6 +551,27 @@ _Loader.yaml_implicit_resolvers = {
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+#: The same loader on libyaml when PyYAML was built with it (about ten times
+#: faster on the rule files); a file it rejects is read again by
+#: :class:`_Loader` so the error message and its line are PyYAML's own.
+_FastLoader = _Loader
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """:class:`_Loader` on libyaml (dates kept as text)."""
+
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def _load_yaml(text: str):
+    """The YAML document ``text`` read with :class:`_FastLoader`; raises
+    ``yaml.YAMLError`` as :class:`_Loader` would."""
+    try:
+        return yaml.load(text, Loader=_FastLoader)
+    except yaml.YAMLError:
+        if _FastLoader is _Loader:
+            raise
+        return yaml.load(text, Loader=_Loader)
+
 
 def _display(path: Path) -> str:
     """A short file name for messages: ``data/…`` for the bundled package
@@ -588,7 +609,7 @@ def load_rules_file(path: Path, report: RulesReport | None = None) -> RulesRepor
         report.errors.append(f"{name}: 文件不是 UTF-8 编码")
         return report
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = _load_yaml(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         at = f"（第{mark.line + 1}行第{mark.column + 1}列）" if mark is not None else ""

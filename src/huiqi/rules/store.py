@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from huiqi.kb.models import Clause, Document, RuleVersion, SourceFile
@@ -216,25 +216,65 @@ class SyncReport:
     problems: list[str] = field(default_factory=list)
 
 
+def _current_keys(session: Session) -> list[tuple[str, int, int, str]]:
+    """``(clause key, clause id, document id, document kind)`` of the clauses
+    of :func:`clause_rows`, in the same order, without their texts and
+    facts (one narrow SELECT)."""
+    from huiqi.kb.lifecycle import hidden_document_ids
+
+    stmt = (select(Clause.key, Clause.id, Document.id, Document.kind, SourceFile.name)
+            .join(Document, Clause.document_id == Document.id)
+            .join(SourceFile, Document.source_file_id == SourceFile.id)
+            .where(SourceFile.is_current.is_(True), Document.kind.in_(DOCUMENT_KINDS),
+                   Document.id.not_in(hidden_document_ids()))
+            .order_by(SourceFile.name, SourceFile.version, Document.seq, Clause.seq))
+    rows = sorted(session.execute(stmt).all(), key=lambda r: r[4])  # file names in code-point order, as list_policies
+    return [(key, int(cid), int(did), kind) for key, cid, did, kind, _name in rows]
+
+
+def _rows_by_id(session: Session, ids: list[int], kinds: Mapping[int, str]) -> dict[int, dict]:
+    """:func:`clause_rows` dicts of the clauses ``ids`` (``document.kind``
+    from ``kinds``: document id → kind), read in batches."""
+    from huiqi.kb.queries import clauses_by_ids
+
+    out: dict[int, dict] = {}
+    for k in range(0, len(ids), 500):
+        for row, _validity in clauses_by_ids(session, ids[k:k + 500]):
+            row["document"]["kind"] = kinds.get(row["document"]["id"])
+            out[row["id"]] = row
+    return out
+
+
 def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncReport:
     """Make every current clause have a published ``extracted`` version of
     the current :func:`extractor_version`: extract the clauses that lack
     one (older versions of the key are retired) and point ``clause_id`` of
     every version at the current clause of its key (``None`` when no
     current clause has the key any more: an orphan). Runs in the caller's
-    transaction; ``rows`` defaults to :func:`clause_rows`."""
-    rows = clause_rows(session) if rows is None else rows
+    transaction; ``rows`` defaults to :func:`clause_rows` (then only the
+    clauses to extract are read in full). New versions are written with
+    one bulk INSERT."""
     rep = SyncReport()
     ver = extractor_version()
     have = {k for (k,) in session.execute(
         select(RuleVersion.clause_key).where(RuleVersion.origin == "extracted",
                                              RuleVersion.status == "published",
                                              RuleVersion.extractor == ver))}
-    current = {row["key"]: row["id"] for row in rows}
-    todo = {}
-    for row in rows:
-        if row["key"] not in have and row["key"] not in todo:
-            todo[row["key"]] = row
+    if rows is None:
+        keys = _current_keys(session)
+        current = {key: cid for key, cid, _d, _k in keys}
+        first: dict[str, int] = {}
+        for key, cid, _d, _k in keys:
+            if key not in have and key not in first:
+                first[key] = cid
+        full = _rows_by_id(session, sorted(first.values()), {d: k for _key, _c, d, k in keys})
+        todo = {key: full[cid] for key, cid in first.items() if cid in full}
+    else:
+        current = {row["key"]: row["id"] for row in rows}
+        todo = {}
+        for row in rows:
+            if row["key"] not in have and row["key"] not in todo:
+                todo[row["key"]] = row
     if todo:
         top = dict(session.execute(
             select(RuleVersion.clause_key, func.max(RuleVersion.version))
@@ -254,15 +294,16 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
         for key, row in todo.items():
             rule, problems = extract_rule(row)
             rep.problems.extend(problems)
-            added.append(RuleVersion(
-                clause_key=key, clause_id=row["id"], version=(top.get(key) or 0) + 1, origin="extracted",
-                status="published", title=_title(row), beneficiary=beneficiary_of(rule, row.get("text")),
-                body=rule_body(rule), extractor=ver, author=EXTRACTOR_AUTHOR,
-                created_at=now, updated_at=now))
-            session.add(added[-1])
-            rep.written += 1
-        session.flush()
-        enqueue_screen(session, versions=[v.id for v in added], reason="rules")  # push (精准推送), same transaction
+            added.append({
+                "clause_key": key, "clause_id": row["id"], "version": (top.get(key) or 0) + 1,
+                "origin": "extracted", "status": "published", "title": _title(row),
+                "beneficiary": beneficiary_of(rule, row.get("text")), "body": rule_body(rule),
+                "extractor": ver, "source": None, "author": EXTRACTOR_AUTHOR, "reviewer": None,
+                "note": None, "created_at": now, "updated_at": now, "lock_version": 1})
+        table = RuleVersion.__table__  # Core executemany: the ORM would split the rows by their None columns
+        ids = list(session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), added).all())
+        rep.written = len(ids)
+        enqueue_screen(session, versions=ids, reason="rules")  # push (精准推送), same transaction
     rep.attached = attach_clauses(session, current)
     if rep.written or rep.retired or rep.attached:
         record_change(session, KIND_RULES, "extracted",
@@ -287,15 +328,16 @@ def needs_sync(session: Session) -> bool:
 def attach_clauses(session: Session, current: Mapping[str, int]) -> int:
     """Point ``clause_id`` of every rule version at the current clause of
     its key (``current``: key → clause id), ``None`` for keys without one.
-    Returns how many versions changed."""
-    n = 0
-    for v in session.scalars(select(RuleVersion).where(RuleVersion.status != "retired")):
-        cid = current.get(v.clause_key)
-        if v.clause_id != cid:
-            session.execute(update(RuleVersion).where(RuleVersion.id == v.id).values(clause_id=cid)
-                            .execution_options(synchronize_session=False))
-            n += 1
-    return n
+    Returns how many versions changed (read with one narrow SELECT, changed
+    with one batched UPDATE; the optimistic-lock version is not bumped)."""
+    table = RuleVersion.__table__
+    changes = [{"vid": vid, "cid": current.get(key)} for vid, key, cid in session.execute(
+        select(RuleVersion.id, RuleVersion.clause_key, RuleVersion.clause_id).where(RuleVersion.status != "retired"))
+        if cid != current.get(key)]
+    if changes:
+        session.execute(update(table).where(table.c.id == bindparam("vid")).values(clause_id=bindparam("cid")),
+                        changes)
+    return len(changes)
 
 
 def _title(row: Mapping) -> str:

@@ -102,10 +102,43 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
+#: jieba's own block pattern and whitespace pattern (``jieba.re_han_default``,
+#: ``jieba.re_skip_default``): precise mode cuts each run of these
+#: characters on its own, so a run can be cut once and its words reused.
+_HAN_RE = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
+_SKIP_RE = re.compile("(\r\n|\\s)", re.U)
+#: Distinct runs whose words are kept (a few tens of MB at most).
+BLOCK_CACHE = 200_000
+
+
+@lru_cache(maxsize=BLOCK_CACHE)
+def _cut_block(block: str) -> tuple[str, ...]:
+    """jieba's precise-mode (HMM) words of one run of :data:`_HAN_RE`
+    characters, cached: boilerplate phrases (符合条件的企业, 责任单位) and
+    reprinted texts are cut once per process."""
+    return tuple(tokenizer().lcut(block, HMM=True))
+
+
 def segment(text: str) -> list[str]:
     """Precise-mode jieba tokens of ``text`` (after :func:`normalize_text`),
-    whitespace dropped; punctuation and stopwords are kept."""
-    return [t for t in tokenizer().lcut(normalize_text(text), HMM=True) if t.strip()]
+    whitespace dropped; punctuation and stopwords are kept.
+
+    The same tokens as ``tokenizer().lcut(normalize_text(text), HMM=True)``:
+    the text is split into runs exactly as jieba splits it (a run of
+    CJK/Latin/digits is cut by the dictionary and HMM, any other character
+    is a token of its own), and the words of each run are cached
+    (:func:`_cut_block`)."""
+    out: list[str] = []
+    for blk in _HAN_RE.split(normalize_text(text)):
+        if not blk:
+            continue
+        if _HAN_RE.match(blk):
+            out.extend(_cut_block(blk))
+        else:
+            for x in _SKIP_RE.split(blk):
+                if x and not _SKIP_RE.match(x):
+                    out.extend(ch for ch in x if ch.strip())
+    return [t for t in out if t.strip()]
 
 
 _SHORT_NUMBER_RE = re.compile(r"^\d{1,2}$")
