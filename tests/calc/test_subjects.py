@@ -147,6 +147,22 @@ def test_any_farm_product_is_not_any_product_word():
     assert products_outcome(leaf.value, beef, resolve_industry("A03"))[0] == "met"
 
 
+def test_selling_a_farm_product_does_not_make_a_farm_or_a_processor():
+    """A cross-border online shop selling 奶酪 and 奶制品 is no 奶畜养殖场 and no
+    乳制品加工企业 (issue 11 error class 6: sector and species words); a farming
+    project of a firm of another industry still counts."""
+    leaf = product_condition("对通过布病、牛结核病等自治区级净化创建场评估的奶畜养殖场奖励50万元")
+    assert leaf is not None
+    shop, _ = load_profile({"region": "科尔沁区", "industry": "F5292", "products": ["牛肉干", "奶制品"]})
+    out, detail, _ = products_outcome(leaf.value, shop, resolve_industry("F5292"))
+    assert out == "unmet" and "企业行业为" in detail
+    dairy_farm, _ = load_profile({"region": "科尔沁区", "industry": "A0311", "products": ["奶牛"]})
+    assert products_outcome(leaf.value, dairy_farm, resolve_industry("A0311"))[0] == "met"
+    miner_with_ranch, _ = load_profile({"region": "伊金霍洛旗", "industry": "B06",
+                                         "projects": [{"name": "奶牛养殖牧场", "kind": "养殖"}]})
+    assert products_outcome(leaf.value, miner_with_ranch, resolve_industry("B06"))[0] == "met"
+
+
 def test_a_park_subject_is_a_fact_not_a_confirmation():
     """对乳业开发区新落地企业设置5年成长期 (Hohhot list item 40): where the firm
     sits is asked as facts.所在园区, not left for a person to confirm, so a

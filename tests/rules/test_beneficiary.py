@@ -27,6 +27,9 @@ def _clause(corpus_lines, prefix: str, start: int, end: int) -> str:
     # 对吸纳…高校毕业生，与之签订1年以上劳动合同…的小微企业，给予…社会保险补贴 (then a second
     # sentence for the graduates themselves): the firm is paid, the 对 phrase spans commas
     ("003", 3646, 3646, "企业"),
+    # 对入驻各类网上跨境电商平台贸易额达到1万美元的我区中小外贸企业，每入驻一个平台给予一次性运营补助2万元:
+    # a per-unit phrase between the firm and 给予; the platform is where the firm sells, not who is paid
+    ("001", 6973, 6979, "企业"),
 ])
 def test_recipient_from_text(corpus_lines, prefix, start, end, expected):
     text = _clause(corpus_lines, prefix, start, end)

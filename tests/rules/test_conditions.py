@@ -707,3 +707,18 @@ def test_recent_award_words_govern_the_whole_list_of_titles():
     giant = ctx(region="土默特左旗", qualifications=["专精特新“小巨人”企业"])
     assert evaluate(c, giant).outcome == "to_confirm"
     assert evaluate(c, ctx(region="土默特左旗", qualifications=["高新技术企业"])).outcome == "to_confirm"
+
+
+# 000 自治区2024年政策清单 64: the subject is checked, what it did stays to confirm
+TRAVEL = "64.对旅行社招徕区外游客给予奖励。（责任单位：自治区文化和旅游厅、财政厅）"
+
+
+def test_what_a_subject_does_is_confirmed_not_dropped():
+    cl = clause(TRAVEL, region="内蒙古自治区", level="自治区")
+    c = extract_conditions(cl)
+    check_sources(c, cl)
+    assert [x.value for x in leaves(c, "membership", "industry")] == [["L727"]]
+    assert {x.source_text for x in leaves(c, "text")} == {"招徕区外游客"}
+    # a travel agency is never "eligible" on being one: whether it brought visitors is confirmed
+    assert evaluate(c, ctx(industry="L7271")).outcome == "to_confirm"
+    assert evaluate(c, ctx(industry="F5292")).outcome == "unmet"

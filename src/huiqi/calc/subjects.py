@@ -16,7 +16,9 @@ the words texts and profiles use, and the wider names: 肉牛 is a 牛) and
   one of its products is, or is a kind of, a product of the clause;
   ``unmet`` when the firm states products and none fits, or when its
   industry is known and outside farming and farm-product processing (the
-  file's ``farm_industries``: 门类 A, C13 农副食品加工 …) and it states none; ``unknown`` otherwise (the missing fact is ``products``).
+  file's ``farm_industries``: 门类 A, C13 农副食品加工 …) and no project of
+  the firm names a product (a shop selling 奶酪 is no 奶畜养殖场);
+  ``unknown`` otherwise (the missing fact is ``products``).
 
 The engine adds the leaf to extracted rules only (a reviewed rule states
 its own conditions). Speed: the vocabulary and its regular expression are
@@ -103,6 +105,16 @@ def firm_products(profile) -> list[str]:
     return out
 
 
+def _project_products(profile) -> bool:
+    """Whether one of the firm's projects names a product of the vocabulary
+    (its ``products`` or its name): a farming project of a firm whose main
+    industry is another."""
+    for p in getattr(profile, "projects", None) or []:
+        if any(products_in(str(t)) for t in [*(getattr(p, "products", None) or []), p.name or ""]):
+            return True
+    return False
+
+
 def products_outcome(values, profile, industry) -> tuple[str, str, list[str]]:
     """(outcome, detail, missing keys) of ``products in values`` for a firm
     (``industry``: the resolved :class:`~huiqi.reference.industries.Industry`
@@ -113,6 +125,13 @@ def products_outcome(values, profile, industry) -> tuple[str, str, list[str]]:
     raw = _raw()
     farm = tuple(str(x) for x in raw.get("farm_industries") or ["A"])
     in_farming = industry is not None and any(str(c).upper().startswith(farm) for c in industry.covered_codes())
+    if have and industry is not None and not in_farming and not _project_products(profile):
+        # a shop or an online seller of 奶酪 and 牛肉干 is no 奶畜养殖场 and no
+        # 乳制品加工企业: the clause raises, grows or processes its products, and
+        # the firm's own industry says it does none of that (a farming project
+        # of the firm still counts, whatever its main industry)
+        return "unmet", (f"本条面向{'、'.join(sorted(want))}的养殖/种植/加工，企业行业为{industry.name}"
+                         f"（企业品种/作物：{'、'.join(have)}）"), []
     if have:
         # 农畜产品 (any_product) stands for the farm products of the vocabulary:
         # a product word it does not know (煤基新材料, 氢燃料电池) is not one,

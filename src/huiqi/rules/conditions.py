@@ -1068,7 +1068,7 @@ def _parse_parts(text: str, off: int, blk: _Block, mode: str, exclusion: bool = 
         node = _combine_atom(hits, atom, a_off, _clean_label(atom))
         if node is not None:
             extra = [x for x in (_modifier(atom, a_off, hits, exclusion), *_middle(atom, a_off, hits),
-                                 _head_noun(atom, a_off, hits)) if x is not None]
+                                 _head_noun(atom, a_off, hits) or _predicate(atom, a_off, hits)) if x is not None]
             if extra:
                 node = Condition.all_of([*extra, node], source_text=atom.strip(), label=_clean_label(atom))
         if node is None:
@@ -1159,6 +1159,35 @@ def _head_noun(atom: str, off: int, hits: list[_Hit]) -> Condition | None:
     if _cjk_len(t) < 3 or V.GENERIC_RE.match(t) or V.BENEFIT_RE.search(t) or _FRAME_RE.match(t):
         return None
     return _leaf("text", None, None, None, t, t)
+
+
+def _predicate(atom: str, off: int, hits: list[_Hit]) -> Condition | None:
+    """A ``text`` leaf for the unrecognised words the part says its subject
+    does, after the last recognised leaf when that leaf is a subject (对旅行社
+    招徕区外游客给予奖励 → 招徕区外游客): being a 旅行社 is checked, what it
+    did is confirmed rather than silently passed, so the clause cannot be
+    ``eligible`` on the subject alone. ``None`` when the words are a head
+    noun (:func:`_head_noun`), generic, benefit or procedure words, or fewer
+    than four Chinese characters."""
+    last = max(hits, key=lambda h: h.end)
+    if not last.subject:
+        return None
+    tail = atom[last.end - off:]
+    if "的" in tail or re.match(r"\s*[和、或及与（(]", tail):
+        return None
+    o, t = _trim(last.end, tail)
+    t = re.sub(r"[。；;，,\s]+$", "", t)
+    core = _clean_label(t)
+    if (_cjk_len(core) < _TEXT_MIN or V.GENERIC_RE.match(core) or V.BENEFIT_RE.search(core)
+            or _non_condition(core) or V.GOAL_RE.search(core) or _SUBJECT_NOUN_RE.search(core)
+            or _GIVING_RE.match(core)):
+        return None
+    return _leaf("text", None, None, None, t, core)
+
+
+#: words that start what is done FOR the subject, not by it (对…企业实施配套奖励,
+#: 加大资金奖补力度, 以纳税信息为基础): no condition of the subject
+_GIVING_RE = re.compile(r"(?:实施|加大|给予|提供|予以|享受|落实|执行|按照?|以|为|由|向)")
 
 
 #: frame nouns after 的 that are no subject (在…的基础上, 在…的情况下)
