@@ -90,7 +90,7 @@ def fill_if_empty(engine, progress_log: logging.Logger | None = None) -> bool:
     return True
 
 
-def freeze_long_lived() -> None:
+def freeze_long_lived(collect: bool = True) -> None:
     """Move everything alive now (the search index, the calculator rule set,
     the caches: ~10^5 objects) out of the cyclic garbage collector's reach
     (:func:`gc.freeze`, Python ≥ 3.7).
@@ -105,7 +105,8 @@ def freeze_long_lived() -> None:
     import gc
 
     gc.unfreeze()
-    gc.collect()
+    if collect:  # at a process's first load there is nothing old to release (1.2 s saved at 100×)
+        gc.collect()
     gc.freeze()
 
 
@@ -259,6 +260,23 @@ class WebState:
                 return False
 
     def _load_derived(self, rebuild: bool) -> None:
+        """Load the search index, the rule set and the caches, with the
+        cyclic garbage collector paused (millions of new long-lived objects:
+        collections while loading them tripled the page caches' time at 100×),
+        then freeze them (:func:`freeze_long_lived`)."""
+        import gc
+
+        first = self.search is None
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._load_all(rebuild)
+        finally:
+            if enabled:
+                gc.enable()
+        freeze_long_lived(collect=not first)
+
+    def _load_all(self, rebuild: bool) -> None:
         import time
 
         from huiqi.search.engine import open_engine
@@ -273,7 +291,6 @@ class WebState:
             self.library_id = v.library_id
             self.library_seq = self.index_seq = self.ruleset_seq = v.seq
         self.synced_at, self.sync_error = time.time(), None
-        freeze_long_lived()
 
     def _update_calc(self, document_ids: tuple[int, ...]) -> None:
         """The rule set brought up to date incrementally
