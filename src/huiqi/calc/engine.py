@@ -529,18 +529,20 @@ def _build(session, rules_dir: Path | None, fingerprint: str, reviewed: bool) ->
         basis = snapshot(session)  # what an incremental update compares against
     compiled = compile_rows(rows, chosen, extracted, problems)
     _attach_policy_facts(session, rows, compiled, chosen)
-    entries, skipped, n_reviewed = [], 0, 0
-    for entry in compiled:
-        if not entry.has_offer():
-            skipped += 1
-            continue
-        n_reviewed += entry.origin == "reviewed"
-        entries.append(entry)
+    entries, skipped, n_reviewed = offered(compiled)
     rs = RuleSet(entries, fingerprint, len(rows), n_reviewed, skipped, problems, time.perf_counter() - t0)
     if basis is not None:
         basis.cited = {r["id"]: _citation(r) for r in rows if r["id"] in basis.links}
         rs.basis = basis
     return rs
+
+
+def offered(compiled: list[RuleEntry]) -> tuple[list[RuleEntry], int, int]:
+    """``(entries, skipped, n_reviewed)``: the compiled entries that offer
+    firms something (:meth:`RuleEntry.has_offer`), how many were left out,
+    and how many of those kept use a reviewed rule."""
+    entries = [e for e in compiled if e.has_offer()]
+    return entries, len(compiled) - len(entries), sum(e.origin == "reviewed" for e in entries)
 
 
 def compile_rows(rows: list[dict], chosen: Mapping, extracted: dict, problems: list[str]) -> list[RuleEntry]:

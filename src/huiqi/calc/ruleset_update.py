@@ -146,12 +146,10 @@ def update_ruleset(session, rs: Any, fingerprint: str, document_ids: tuple[int, 
         e.origin == "reviewed" for e in rs.entries if e.document.get("id") in docs)
     skipped -= sum(1 for c, (d, _) in old.clauses.items() if d in docs) - sum(
         1 for e in rs.entries if e.document.get("id") in docs)
-    for e in compiled:
-        if not e.has_offer():
-            skipped += 1
-            continue
-        n_reviewed += e.origin == "reviewed"
-        entries.append(e)
+    fresh, fresh_skipped, fresh_reviewed = E.offered(compiled)
+    entries.extend(fresh)
+    skipped += fresh_skipped
+    n_reviewed += fresh_reviewed
     out = type(rs)(entries, fingerprint, len(new.clauses), n_reviewed, skipped,
                    [*rs.problems, *problems], time.perf_counter() - t0)
     new.cited = cited
