@@ -157,8 +157,10 @@ class WebState:
 
                 self.engine = get_engine(self.url)
                 upgrade(self.engine)
-                if self.autofill:
-                    fill_if_empty(self.engine)
+                if self.autofill and fill_if_empty(self.engine):
+                    import gc
+
+                    gc.collect()  # the ingest's garbage, before the first load freezes what is alive
                 self._load_derived(rebuild=False)
                 self.loaded = True
         return self
