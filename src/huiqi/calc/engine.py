@@ -87,7 +87,7 @@ from typing import Any
 from huiqi.calc.apply import apply_info
 from huiqi.calc.benefit import compute_benefit, fmt_yuan
 from huiqi.calc.derived import DerivedFact
-from huiqi.calc.plan import NOT_FOR_FIRM, plan_for, without_shadowed_copies
+from huiqi.calc.plan import NOT_FOR_FIRM, plan_for, scope_key, without_shadowed_copies
 from huiqi.calc.evaluate import bears_on_firm, evaluate, evaluate_shared, gate_leaves, gate_unmet, supported  # hot path: imported once, not per clause
 from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
 from huiqi.rules.validity import UNKNOWN_NOTE, blocks_eligible, cap_reprint, effective_validity
@@ -356,7 +356,7 @@ class RuleSet:
         scope, and only the groups that can apply are evaluated)."""
         if not self._by_scope:
             for e in self.entries:
-                self._by_scope.setdefault((e.scope.kind, e.scope.code, e.scope.caveat), []).append(e)
+                self._by_scope.setdefault(scope_key(e), []).append(e)
         return self._by_scope
 
     def __post_init__(self) -> None:
@@ -1262,7 +1262,7 @@ def match(
     if explicit:
         pairs = []
         for entry in entries:
-            sk = (entry.scope.kind, entry.scope.code, entry.scope.caveat)
+            sk = scope_key(entry)
             check = scope_cache.get(sk)
             if check is None:
                 check = scope_cache[sk] = entry.scope.check(firm)
