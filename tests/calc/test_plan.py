@@ -114,3 +114,26 @@ def test_an_evaluation_is_shared_only_between_firms_whose_leaves_agree(ruleset):
             shared += any(got is s for s in seen)
             seen.append(got)
     assert shared > 0  # firms agreeing on every leaf of a tree get the same (shared) evaluation
+
+
+@pytest.mark.parametrize("firm", range(len(FIRMS)))
+def test_light_results_complete_to_the_same_firm_view(ruleset, firm):
+    """``match(lazy=True)`` (what /api/match uses) fills reasons, citation and
+    how to apply only in :func:`firm_view`; what the firm sees, the
+    order, counts, totals and questions are those of a full match."""
+    from huiqi.calc.engine import firm_view
+    from huiqi.calc.results import PENDING
+
+    day = DAYS[1]
+    full = match(FIRMS[firm], day, ruleset=ruleset, detail=ACTING)
+    light = match(FIRMS[firm], day, ruleset=ruleset, detail=ACTING, lazy=True)
+    for key in ("counts", "total", "next_questions", "not_for_firm"):
+        assert light[key] == full[key]
+    assert [r["id"] for r in light["results"]] == [r["id"] for r in full["results"]]
+    if any(r["status"] == "needs_info" for r in light["results"]):
+        assert any(PENDING in r for r in light["results"])  # not completed before it is shown
+    for group in ("results", "for_people"):
+        for offset in (0, 5):
+            shown = firm_view(light[group], limit=10, offset=offset)
+            assert shown == firm_view(full[group], limit=10, offset=offset)
+            assert all(PENDING not in r and r["reasons"] and "source" in r for r in shown)

@@ -151,6 +151,26 @@ def compute_benefit(spec: BenefitSpec | None, profile: EnterpriseProfile,
     return b
 
 
+def compute_benefit_memo(spec: BenefitSpec | None, profile: EnterpriseProfile,
+                         projects: list[Project] | None, memo: dict) -> Benefit | None:
+    """:func:`compute_benefit`, memoised in ``memo`` (one dict per clause,
+    kept across firms) by the only figures it reads: the known values of
+    the spec's base or quantity (per qualifying project for ``project.*``)
+    and of ``bounded_by``. Firms with the same figures — every firm, for a
+    fixed amount — share one :class:`Benefit`: treat it as read-only."""
+    if spec is None:
+        return None
+    base = spec.base if spec.kind in ("percent", "tiers", "progressive") else spec.quantity
+    key = (tuple(_values(base, profile, projects)) if base and spec.kind not in ("fixed", "text") else (),
+           tuple(_values(spec.bounded_by, profile, None)) if spec.bounded_by else ())
+    hit = memo.get(key)
+    if hit is None:
+        if len(memo) >= 256:  # a clause read with many different figures: start again
+            memo.clear()
+        hit = memo[key] = compute_benefit(spec, profile, projects)
+    return hit
+
+
 def _compute(spec: BenefitSpec | None, profile: EnterpriseProfile,
              projects: list[Project] | None = None) -> Benefit | None:
     """Amount of a benefit for a profile (享受金额), in yuan.

@@ -28,7 +28,7 @@ contract::
      next_questions[{fact, prompt, settles_yuan, settles_clauses}],
      warnings}
 
-Issue 11 (see :func:`split_by_beneficiary`, :func:`collapse_policies`):
+Issue 11 (see :mod:`huiqi.calc.results`):
 each policy is listed once — clauses stating the same policy in several
 documents (:mod:`huiqi.kb.policy_identity`) show as the authority's result with
 ``sources`` citing the others; benefits paid to the firm's people (受益对象
@@ -79,15 +79,34 @@ import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import attrgetter
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from huiqi.calc.apply import apply_info
-from huiqi.calc.benefit import compute_benefit, fmt_yuan
+from huiqi.calc.benefit import compute_benefit_memo, fmt_yuan
 from huiqi.calc.derived import DerivedFact
-from huiqi.calc.plan import NOT_FOR_FIRM, plan_for, scope_key, without_shadowed_copies
+from huiqi.calc.plan import plan_for, scope_key, without_shadowed_copies
+from huiqi.calc.results import (  # noqa: F401  (re-exported: the result contract's names)
+    ACTIONABLE,
+    DEFAULT_LIMIT,
+    EXPECT_WEIGHT,
+    FIRM_CONFIRM_REASONS,
+    FIRM_QUESTIONS,
+    FIRM_SOURCES,
+    FOR_PEOPLE_LABEL,
+    PENDING,
+    STATUS_ORDER,
+    Row,
+    collapse_rows,
+    complete,
+    expected_yuan,
+    firm_view,
+    sort_key,
+    split_rows,
+)
 from huiqi.calc.evaluate import bears_on_firm, evaluate, evaluate_shared, gate_leaves, gate_unmet, supported  # hot path: imported once, not per clause
 from huiqi.calc.scope import Scope, document_scope, resolve_firm_region
 from huiqi.rules.validity import UNKNOWN_NOTE, blocks_eligible, cap_reprint, effective_validity
@@ -103,8 +122,6 @@ from huiqi.rules.model import (
     combine_all,
 )
 
-#: Status order used to sort results (most useful first).
-STATUS_ORDER = ("eligible", "likely", "needs_info", "unchecked", "ineligible", "expired")
 #: Attributes that only say who a clause is about (品种/作物; for an
 #: extracted rule also the entity type 企业/个体工商户/合作社 and the size
 #: 小微企业/中小企业, which the extractor reads from the subject noun — also
@@ -113,8 +130,6 @@ STATUS_ORDER = ("eligible", "likely", "needs_info", "unchecked", "ineligible", "
 #: (:func:`huiqi.calc.evaluate.supported`).
 SUBJECT_ONLY_REVIEWED = frozenset({"products"})
 SUBJECT_ONLY_EXTRACTED = frozenset({"products", "entity_type", "size_class"})
-#: Statuses a firm is asked to act on (可享受 / 很可能 / 需补充信息).
-ACTIONABLE = ("eligible", "likely", "needs_info")
 #: Leaf kinds that say nothing about the firm itself: a text to confirm by
 #: hand, and the region (every firm of the area meets it).
 GENERIC_KINDS = frozenset({"text", "region"})
@@ -895,14 +910,15 @@ def qualifying_projects(cond: Condition | None, ctx) -> list | None:
 
 
 def _benefit_for(spec: BenefitSpec | None, cond: Condition | None, ctx, profile: EnterpriseProfile,
-                 projects: bool) -> Benefit | None:
+                 projects: bool, memo: dict) -> Benefit | None:
     """The benefit of ``spec`` for the firm, project bases restricted to the
     projects qualifying under ``cond`` (``projects``: the entry tests some
-    project field)."""
+    project field); memoised in ``memo`` (per clause and spec, see
+    :func:`huiqi.calc.benefit.compute_benefit_memo`)."""
     if spec is None:
         return None
     qualifying = qualifying_projects(cond, ctx) if projects else None
-    return compute_benefit(spec, profile, projects=qualifying)
+    return compute_benefit_memo(spec, profile, qualifying, memo)
 
 
 #: For each status, the outcome a machine-checkable leaf must have for the
@@ -972,7 +988,8 @@ def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evalu
     with_projects = entry.static_parts()["projects"]
     done = []
     stores = entry.static_parts().setdefault("shared_tracks", [{} for _ in rule.tracks])
-    for t, store in zip(rule.tracks, stores):
+    amounts = entry.static_parts().setdefault("benefit_tracks", [{} for _ in rule.tracks])
+    for t, store, amount_memo in zip(rule.tracks, stores, amounts):
         tcond = t.get("conditions")
         ev = evaluate_shared(tcond, ctx, store)
         out = combine_all([main.outcome, ev.outcome])
@@ -981,7 +998,7 @@ def _best_track(entry: RuleEntry, main: Evaluation, ctx, profile) -> tuple[Evalu
         if with_projects and spec is not None:
             parts = [c for c in (rule.conditions, tcond) if c is not None]
             both = parts[0] if len(parts) == 1 else (Condition.all_of(parts) if parts else None)
-        b = _benefit_for(spec, both, ctx, profile, with_projects)
+        b = _benefit_for(spec, both, ctx, profile, with_projects, amount_memo)
         money = (b.max_yuan or 0.0) if b is not None else 0.0
         # ties of the combined outcome go to the track whose own conditions
         # hold best (a sure 1万元 before an open 3万元), then to the money
@@ -1010,20 +1027,46 @@ def _reason_json(r: Reason) -> dict:
     return {"condition": r.condition, "outcome": r.outcome, "source_text": r.source_text, "detail": r.detail}
 
 
-def _stub(entry: RuleEntry, status: str, validity: dict, benefit=None) -> dict:
-    """A result made only to be counted (and collapsed with its policy's
+def _counted(entry: RuleEntry, status: str, validity: dict, has_benefit: bool = False) -> Row:
+    """A row made only to be counted (and collapsed with its policy's
     copies), never listed: see :func:`match`'s ``detail``."""
-    return {"id": entry.id, "status": status, "expected_yuan": 0.0,
-            "benefit": benefit.to_json() if benefit is not None else None,
-            "validity": validity, "missing": [], "checked": False, _STUB: True}
+    return Row(entry, status, sort_key(status, 0.0, validity, entry.id), None, has_benefit)
+
+
+def _complete_result(entry: RuleEntry, region_check: tuple[str, str], state: str, note: str,
+                     reasons: list[Reason], extra: list[dict], track: str, r: dict) -> None:
+    """Fill the light result ``r`` of ``entry`` with its reasons (region,
+    validity, conditions, then ``extra``), citation, contacts and how to
+    apply (see :func:`huiqi.calc.results.complete`)."""
+    st = entry.static_parts()
+    region_out, region_detail = region_check
+    out = [{"condition": entry.scope.label, "outcome": region_out, "source_text": st["where"],
+            "detail": region_detail + st["caveat"]}]
+    if state in ("expired", "not_yet"):
+        out.append({"condition": "有效期", "outcome": "unmet",
+                    "source_text": entry.validity.get("basis") or "", "detail": note})
+    elif state == "in_force":
+        out.append({"condition": "有效期", "outcome": "met",
+                    "source_text": entry.validity.get("basis") or "", "detail": note})
+    out.extend(_reason_json(x) for x in reasons)
+    out.extend(extra)
+    base = st["result"]
+    r.update({"key": base["key"], "title": base["title"], "text": base["text"], "reasons": out,
+              "contacts": list(base["contacts"]), "source": dict(base["source"]), "origin": base["origin"],
+              "apply": base["apply"], "document": dict(base["document"]), "path": list(base["path"])})
+    if track:
+        r["track"] = track
 
 
 def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
                     as_of: date, region_check: tuple[str, str], common_facts: frozenset[str] = frozenset(),
-                    detail: frozenset[str] | None = None) -> dict:
+                    detail: frozenset[str] | None = None) -> Row:
+    """The :class:`Row` of ``entry`` for the firm of ``ctx`` on ``as_of``
+    (``region_check``: its scope's ``(outcome, detail)``): counted only
+    when its status is not in ``detail``, else with a light result."""
     st = entry.static_parts()
     rule = entry.rule
-    region_out, region_detail = region_check
+    region_out = region_check[0]
     state, note, validity = entry.validity_on(as_of)
     done = st.get("evaluated")  # set once for a firm-independent entry
     if done is not None:
@@ -1031,7 +1074,7 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
         memo_key = (region_out, state, blocks_eligible(validity))
         known = st.get("status_memo", {}).get(memo_key)
         if detail is not None and known is not None and known not in detail:
-            return _stub(entry, known, validity, done[1] if known == "unchecked" else None)
+            return _counted(entry, known, validity, known == "unchecked" and done[1] is not None)
     extra: list[dict] = []  # reasons added by the status rules below, listed last
     if done is not None:
         ev, benefit, track, kinds = done
@@ -1047,7 +1090,8 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
         else:
             ev = main
             kinds = st["kinds"]
-            benefit = _benefit_for(rule.benefit, rule.conditions, ctx, profile, st["projects"])
+            benefit = _benefit_for(rule.benefit, rule.conditions, ctx, profile, st["projects"],
+                                   st.setdefault("benefit_memo", {}))
         if st["firm_independent"]:
             st["evaluated"] = (ev, benefit, track, kinds)  # read-only from now on
     if region_out == "unmet":
@@ -1080,21 +1124,10 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
     if done is not None:
         st.setdefault("status_memo", {})[memo_key] = status
     if detail is not None and status not in detail:
-        return _stub(entry, status, validity, benefit if status == "unchecked" else None)
-    reasons: list[dict] = [{"condition": entry.scope.label, "outcome": region_out, "source_text": st["where"],
-                            "detail": region_detail + st["caveat"]}]
-    if state in ("expired", "not_yet"):
-        reasons.append({"condition": "有效期", "outcome": "unmet",
-                        "source_text": entry.validity.get("basis") or "", "detail": note})
-    elif state == "in_force":
-        reasons.append({"condition": "有效期", "outcome": "met",
-                        "source_text": entry.validity.get("basis") or "", "detail": note})
-    reasons.extend(_reason_json(r) for r in ev.reasons)
-    reasons.extend(extra)
+        return _counted(entry, status, validity, status == "unchecked" and benefit is not None)
     missing = list(ev.missing)
     if benefit is not None and status not in ("ineligible", "expired"):
         missing.extend(m for m in benefit.missing if m not in missing)
-    base = st["result"]
     if done is not None:  # firm-independent: "checked" depends on the status only
         memo = st.setdefault("checked", {})
         checked = memo.get(status)
@@ -1102,31 +1135,15 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
             checked = memo[status] = is_checked(status, kinds, ev.reasons, st["unconditional"])
     else:
         checked = is_checked(status, kinds, ev.reasons, st["unconditional"])
-    out = {
-        "id": base["id"],
-        "key": base["key"],
-        "title": base["title"],
-        "text": base["text"],
-        "status": status,
-        "reasons": reasons,
-        "missing": missing,
-        "benefit": benefit.to_json() if benefit is not None else None,
-        "validity": dict(validity),
-        "contacts": list(base["contacts"]),
-        "source": dict(base["source"]),
-        "origin": base["origin"],
-        "checked": checked,
-        "apply": base["apply"],
-        "document": dict(base["document"]),
-        "path": list(base["path"]),
-    }
-    if track:
-        out["track"] = track
-    return out
+    out = {"id": entry.id, "status": status, "missing": missing,
+           "benefit": benefit.to_json() if benefit is not None else None,
+           "validity": dict(validity), "checked": checked}
+    out["expected_yuan"] = expected = expected_yuan(out)
+    # the rest (reasons, citation, contacts, how to apply) only when shown
+    out[PENDING] = partial(_complete_result, entry, region_check, state, note, ev.reasons, extra, track)
+    return Row(entry, status, sort_key(status, expected, validity, entry.id), out, benefit is not None)
 
 
-#: Marks a result of :func:`match` made only to be counted (see its ``detail``).
-_STUB = "_counted_only"
 #: Statuses :func:`match` always works out in full (totals and next questions use them).
 _ALWAYS_DETAILED = frozenset({"eligible", "likely", "needs_info"})
 
@@ -1138,29 +1155,7 @@ def _derived_json(derived: dict[str, DerivedFact]) -> dict:
     return out
 
 
-#: Weight of a result's amount in the expected yuan for the firm (期望金额):
-#: what is certain counts fully, what is likely half, what needs a fact a
-#: quarter (the firm may not qualify), nothing else.
-EXPECT_WEIGHT = {"eligible": 1.0, "likely": 0.5, "needs_info": 0.25}
-
-
-def expected_yuan(r: dict) -> float:
-    """Expected yuan of a result for this firm: the mid-point of its
-    ``min_yuan``..``max_yuan`` (the known end when one is open) × the
-    weight of its status (:data:`EXPECT_WEIGHT`); 0 without an amount."""
-    b = r.get("benefit") or {}
-    lo, hi = b.get("min_yuan"), b.get("max_yuan")
-    if lo is None and hi is None:
-        return 0.0
-    mid = ((lo if lo is not None else hi) + (hi if hi is not None else lo)) / 2.0
-    return round(mid * EXPECT_WEIGHT.get(r["status"], 0.0), 2)
-
-
-def _sort_key(r: dict) -> tuple:
-    """Status group (eligible first), then expected yuan for this firm
-    (largest first), then deadline (soonest first; none last), then id."""
-    end = (r.get("validity") or {}).get("end") or "9999-12-31"
-    return (STATUS_ORDER.index(r["status"]), -r.get("expected_yuan", 0.0), end, r["id"])
+_row_key = attrgetter("key")
 
 
 def match(
@@ -1177,6 +1172,7 @@ def match(
     offset: int = 0,
     detail_expired: bool = True,
     detail: Iterable[str] | None = None,
+    lazy: bool = False,
 ) -> dict:
     """Evaluate an enterprise profile against the knowledge base.
 
@@ -1205,6 +1201,14 @@ def match(
     ``needs_info`` are always detailed (totals and next questions need
     them); ``None`` = every status (``detail_expired=False``: every status
     but ``expired``).
+
+    ``lazy=True`` (for a caller that shows results only through
+    :func:`firm_view`, e.g. ``/api/match``): ``results`` and ``for_people``
+    are *light* — reasons, citation, contacts and how to apply are filled
+    in by :func:`firm_view` (:func:`huiqi.calc.results.complete`) for the
+    results it shows, not for the hundreds of ``needs_info`` a firm of a
+    large library has. Order, counts, totals and next questions are the
+    same.
 
     Copies of a policy whose issuing clause applies to the firm too are
     not evaluated (:func:`huiqi.calc.plan.without_shadowed_copies`): the policy is
@@ -1289,34 +1293,35 @@ def match(
                 pairs.extend((entry, check) for entry in group)
         pairs = without_shadowed_copies(pairs)
     common = rs.common_facts()
+    rows: list[Row] = []
     for entry, check in pairs:
         if detail is not None and check[0] != "unmet":
-            if "expired" not in detail and not entry.in_force_on(as_of):
-                results.append(_stub(entry, "expired", entry.validity_on(as_of)[2]))
+            # a plan holds only clauses in force on the date
+            if plan is None and "expired" not in detail and not entry.in_force_on(as_of):
+                rows.append(_counted(entry, "expired", entry.validity_on(as_of)[2]))
                 continue
             gates = entry.static_parts().get("gates")
             if "ineligible" not in detail and gates and entry.in_force_on(as_of) and gate_unmet(gates, ctx):
-                results.append(_stub(entry, "ineligible", entry.validity_on(as_of)[2]))
+                rows.append(_counted(entry, "ineligible", entry.validity_on(as_of)[2]))
                 continue
-        r = _evaluate_entry(entry, ctx, prof, as_of, check, common, detail)
-        if _STUB not in r:
-            r["expected_yuan"] = expected_yuan(r)
-        results.append(r)
-    results.sort(key=_sort_key)
-    results, for_people, not_for_firm = split_by_beneficiary(results, rs)
-    results = collapse_policies(results, rs)
-    for_people = collapse_policies(for_people, rs)
+        rows.append(_evaluate_entry(entry, ctx, prof, as_of, check, common, detail))
+    rows.sort(key=_row_key)
+    firm_rows, people_rows, not_for_firm = split_rows(rows)
+    firm_rows = collapse_rows(firm_rows)
+    people_rows = collapse_rows(people_rows)
+    results = [row.result for row in firm_rows if row.result is not None]
+    for_people = [row.result for row in people_rows if row.result is not None]
 
     # only eligible (确定) and likely (可能) clauses are summed, separately;
     # unchecked clauses (nothing about the firm checked) never are
     def _items(statuses: tuple[str, ...]) -> list[dict]:
-        return [{"id": r["id"], "status": r["status"], "benefit": r["benefit"],
-                 "stacking": rs.get(r["id"]).rule.stacking} for r in results if r["status"] in statuses]
+        return [{"id": row.entry.id, "status": row.status, "benefit": row.result["benefit"],
+                 "stacking": row.entry.rule.stacking} for row in firm_rows if row.status in statuses]
 
     certain = apply_stacking(_items(("eligible",)))
     stacked = apply_stacking(_items(("eligible", "likely")))
     notes = list(stacked.get("notes") or [])
-    n_unchecked = sum(1 for r in results if r["status"] == "unchecked" and r["benefit"] is not None)
+    n_unchecked = sum(1 for row in firm_rows if row.status == "unchecked" and row.has_benefit)
     if n_unchecked:
         notes.append(f"另有 {n_unchecked} 条条款的条件未能与企业信息自动比对（未核对），其金额未计入合计")
     total = {
@@ -1329,8 +1334,8 @@ def match(
         "notes": notes,
     }
     counts = {s: 0 for s in STATUS_ORDER}
-    for r in results:
-        counts[r["status"]] += 1
+    for row in firm_rows:
+        counts[row.status] += 1
     if plan is not None:  # counted by the plan, never evaluated
         counts["expired"] += plan.expired_firm
         not_for_firm = dict(plan.not_for_firm)
@@ -1338,14 +1343,17 @@ def match(
         warnings = [*warnings, f"知识库中有 {len(rs.problems)} 处规则无法读取或抽取失败，相关条款按无条件、无金额处理"]
     if not firm.inner_mongolia:
         warnings = [*warnings, f"region: 注册地“{firm.name}”不在内蒙古自治区，只适用国家政策"]
-    if detail is not None:
-        results = [r for r in results if _STUB not in r]
-        for_people = [r for r in for_people if _STUB not in r]
     questions = next_questions(results, limit=None)
     shown = results
     if view == "firm":  # the firm's short list: also the ten questions that unlock the most money
         shown = firm_view(results, limit=limit, include=include, offset=offset)
         questions = questions[:FIRM_QUESTIONS]
+    elif not lazy:
+        for r in results:
+            complete(r)
+    if not lazy:
+        for r in for_people:
+            complete(r)
     return {
         "as_of": as_of.isoformat(),
         "derived": _derived_json(ctx.derived),
@@ -1360,69 +1368,8 @@ def match(
     }
 
 
-#: Results a firm sees by default (the rest one request away).
-DEFAULT_LIMIT = 30
-#: Next questions in the firm view (ranked by the money they settle).
-FIRM_QUESTIONS = 10
-#: Citations of other copies of a policy listed per result in the firm view (the rest counted).
-FIRM_SOURCES = 3
-#: To-confirm reasons listed per result in the firm view (the rest counted).
-FIRM_CONFIRM_REASONS = 4
-
-
-def _cut(s: str | None, n: int) -> str:
-    s = s or ""
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
-def firm_view(results: list[dict], *, limit: int | None = DEFAULT_LIMIT, include: Iterable[str] = ACTIONABLE,
-              offset: int = 0) -> list[dict]:
-    """What a firm is shown (企业视图): the results whose status is in
-    ``include`` (default the actionable ones: eligible, likely, needs_info),
-    in result order, from ``offset``, at most ``limit`` (``None``: all);
-    results of other statuses are replaced by nothing — their number is
-    in ``counts``. ``unchecked`` / ``ineligible`` / ``expired`` come only
-    when asked for (``include``), page by page (``offset``, ``limit``).
-    Shown results are trimmed for size: every checked reason and the first
-    :data:`FIRM_CONFIRM_REASONS` to-confirm ones are kept (the rest counted
-    in one line); reasons keep their condition,
-    outcome and detail, each cut at 60 characters, and the clause
-    text at 100 (the full text is one request away: ``/api/clauses/{id}``)."""
-    want = set(include)
-    picked = [r for r in results if r["status"] in want]
-    picked = picked[offset:] if limit is None else picked[offset:offset + limit]
-    out = []
-    for r in picked:
-        r = dict(r)
-        r["text"] = _cut(r["text"], 100)
-        reasons, confirm = [], 0
-        for x in r["reasons"]:  # every checked reason; the first few to-confirm ones
-            if x["outcome"] == "to_confirm":
-                confirm += 1
-                if confirm > FIRM_CONFIRM_REASONS:
-                    continue
-            reasons.append({**x, "condition": _cut(x.get("condition"), 60), "detail": _cut(x.get("detail"), 60),
-                            "source_text": _cut(x.get("source_text"), 40)})
-        if confirm > FIRM_CONFIRM_REASONS:
-            reasons.append({"condition": f"另有 {confirm - FIRM_CONFIRM_REASONS} 项须人工确认的条件，见条款原文",
-                            "outcome": "to_confirm", "source_text": "", "detail": ""})
-        r["reasons"] = reasons
-        if isinstance(r.get("validity"), dict):  # the window's words, cut (the clause page has them whole)
-            r["validity"] = {**r["validity"], "basis": _cut(r["validity"].get("basis"), 60) or None,
-                             "note": _cut(r["validity"].get("note"), 60)}
-        if len(r.get("sources") or []) > FIRM_SOURCES:  # other copies of the policy: the first few, counted
-            r["sources_total"] = len(r["sources"])
-            r["sources"] = r["sources"][:FIRM_SOURCES]
-        out.append(r)
-    return out
-
-
 # --------------------------------------------------------------------------
 # policy identity and beneficiary (issue 11)
-
-#: Heading of the group of benefits for a firm's people (never in its total).
-FOR_PEOPLE_LABEL = "惠及贵企业员工/人才"
-
 
 def _add_container_titles(session, rows: list[dict]) -> None:
     """Set ``container_title`` on clause rows whose document has no issue
@@ -1506,54 +1453,3 @@ def _citation(row: Mapping) -> dict:
     doc = row.get("document") or {}
     return {"id": row["id"], "document": {k: doc.get(k) for k in ("id", "title", "level", "region")},
             "source": dict(row["source"])}
-
-
-def split_by_beneficiary(results: list[dict], rs: RuleSet) -> tuple[list[dict], list[dict], dict]:
-    """``(firm results, for_people, not_for_firm)``: results whose clause
-    pays a person (受益对象 个人: 人才, 员工 …) go to ``for_people``
-    (shown as :data:`FOR_PEOPLE_LABEL`, never in the firm's total); those
-    paying a park, platform, government or financial institution
-    (:data:`NOT_FOR_FIRM`) are left out and counted in ``not_for_firm``
-    {beneficiary: n policies} (copies of a policy counted once). Each kept result gets its ``beneficiary``. Order is
-    kept."""
-    firm, people, other = [], [], {}
-    for r in results:
-        e = rs.get(r["id"])
-        ben = e.beneficiary if e is not None else None
-        r["beneficiary"] = ben or "企业"
-        if ben == "个人":
-            people.append(r)
-        elif ben in NOT_FOR_FIRM:
-            other.setdefault(ben, set()).add(e.authority_id or e.id)
-        else:
-            firm.append(r)
-    return firm, people, {ben: len(policies) for ben, policies in other.items()}
-
-
-def collapse_policies(results: list[dict], rs: RuleSet) -> list[dict]:
-    """Each policy once: of the results stating the same policy (same
-    :attr:`RuleEntry.authority_id`), keep the authority's result when it
-    is listed, else the first (best-sorted) one, and give it ``sources``:
-    the citations of the policy's other clauses (reprints, restatements)
-    with file and lines. Results outside any cluster get ``sources: []``.
-    Order is kept."""
-    chosen: dict[int, dict] = {}
-    for r in results:
-        e = rs.get(r["id"])
-        auth = e.authority_id if e is not None else None
-        if auth is None:
-            continue
-        cur = chosen.get(auth)
-        if cur is None or (r["id"] == auth and cur["id"] != auth):
-            chosen[auth] = r
-    out = []
-    for r in results:
-        e = rs.get(r["id"])
-        auth = e.authority_id if e is not None else None
-        if auth is None:
-            r["sources"] = []
-            out.append(r)
-        elif chosen[auth] is r:
-            r["sources"] = list(e.policy_sources)
-            out.append(r)
-    return out

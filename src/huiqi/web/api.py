@@ -177,9 +177,10 @@ async def api_match(
         # matched in the thread pool so it cannot hold up the event loop
         from starlette.concurrency import run_in_threadpool
 
-        result = await run_in_threadpool(run_match, st, profile, as_of, True, want)
+        result = await run_in_threadpool(run_match, st, profile, as_of, True, want, True)
     else:
-        result = run_match(st, profile, as_of, detail=want)
+        result = run_match(st, profile, as_of, detail=want, lazy=True)
+    # light results: firm_view completes (reasons, citation, how to apply) only those it shows
     result["results"] = firm_view(result["results"], limit=limit, include=want, offset=offset)
     # benefits for the firm's people (惠及贵企业员工/人才): the same short, trimmed view
     result["for_people"] = firm_view(result.get("for_people") or [], limit=limit, include=want, offset=offset)

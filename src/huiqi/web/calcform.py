@@ -195,7 +195,7 @@ def form_to_profile(form) -> tuple[dict, dict, str | None]:
 
 
 def run_match(state, profile: dict, as_of: str | date | None, detail_expired: bool = True,
-              detail: list[str] | None = None) -> dict:
+              detail: list[str] | None = None, lazy: bool = False) -> dict:
     """Match ``profile`` (an issue-4 profile dict) on ``as_of`` (ISO text,
     ``date`` or ``None`` = today) with the app's calculator and rule set.
 
@@ -203,7 +203,8 @@ def run_match(state, profile: dict, as_of: str | date | None, detail_expired: bo
     for a malformed ``as_of``, 422 (``invalid_profile``, every problem in
     ``errors``) for a profile :func:`load_profile` rejects or a region the
     division table does not know. ``detail_expired=False`` and ``detail``
-    (the statuses to list): see :func:`huiqi.calc.engine.match`."""
+    (the statuses to list) and ``lazy`` (results completed only by
+    :func:`huiqi.calc.engine.firm_view`): see :func:`huiqi.calc.engine.match`."""
     from huiqi.firm.profile import ProfileError, load_profile
     from huiqi.search.filters import SearchError, parse_date
 
@@ -222,6 +223,8 @@ def run_match(state, profile: dict, as_of: str | date | None, detail_expired: bo
             kwargs["detail_expired"] = False
         if detail is not None:  # other statuses are counted, not listed
             kwargs["detail"] = detail
+        if lazy:
+            kwargs["lazy"] = True
         if state.ruleset is not None:
             kwargs["ruleset"] = state.ruleset
         return state.calc.match(profile, day, **kwargs)
