@@ -100,6 +100,7 @@ from huiqi.calc.results import (  # noqa: F401  (re-exported: the result contrac
     PENDING,
     STATUS_ORDER,
     Row,
+    Tally,
     collapse_rows,
     complete,
     expected_yuan,
@@ -1294,19 +1295,23 @@ def match(
         pairs = without_shadowed_copies(pairs)
     common = rs.common_facts()
     rows: list[Row] = []
+    tally = Tally()  # counted-only rows in no policy cluster: counted, not sorted or collapsed
     for entry, check in pairs:
         if detail is not None and check[0] != "unmet":
             # a plan holds only clauses in force on the date
             if plan is None and "expired" not in detail and not entry.in_force_on(as_of):
-                rows.append(_counted(entry, "expired", entry.validity_on(as_of)[2]))
-                continue
-            gates = entry.static_parts().get("gates")
-            if "ineligible" not in detail and gates and entry.in_force_on(as_of) and gate_unmet(gates, ctx):
-                rows.append(_counted(entry, "ineligible", entry.validity_on(as_of)[2]))
-                continue
-        rows.append(_evaluate_entry(entry, ctx, prof, as_of, check, common, detail))
+                row = _counted(entry, "expired", entry.validity_on(as_of)[2])
+            elif ("ineligible" not in detail and (gates := entry.static_parts().get("gates"))
+                  and entry.in_force_on(as_of) and gate_unmet(gates, ctx)):
+                row = _counted(entry, "ineligible", entry.validity_on(as_of)[2])
+            else:
+                row = _evaluate_entry(entry, ctx, prof, as_of, check, common, detail)
+        else:
+            row = _evaluate_entry(entry, ctx, prof, as_of, check, common, detail)
+        if not tally.takes(row):
+            rows.append(row)
     rows.sort(key=_row_key)
-    firm_rows, people_rows, not_for_firm = split_rows(rows)
+    firm_rows, people_rows, not_for_firm = split_rows(rows, tally.other)
     firm_rows = collapse_rows(firm_rows)
     people_rows = collapse_rows(people_rows)
     results = [row.result for row in firm_rows if row.result is not None]
@@ -1321,7 +1326,8 @@ def match(
     certain = apply_stacking(_items(("eligible",)))
     stacked = apply_stacking(_items(("eligible", "likely")))
     notes = list(stacked.get("notes") or [])
-    n_unchecked = sum(1 for row in firm_rows if row.status == "unchecked" and row.has_benefit)
+    n_unchecked = tally.unchecked_with_amount + sum(
+        1 for row in firm_rows if row.status == "unchecked" and row.has_benefit)
     if n_unchecked:
         notes.append(f"另有 {n_unchecked} 条条款的条件未能与企业信息自动比对（未核对），其金额未计入合计")
     total = {
@@ -1333,7 +1339,7 @@ def match(
         "excluded_by_stacking": list(stacked.get("excluded_by_stacking") or []),
         "notes": notes,
     }
-    counts = {s: 0 for s in STATUS_ORDER}
+    counts = dict(tally.counts)
     for row in firm_rows:
         counts[row.status] += 1
     if plan is not None:  # counted by the plan, never evaluated

@@ -90,6 +90,38 @@ class Row:
     has_benefit: bool = False
 
 
+class Tally:
+    """Counted-only rows outside any policy cluster (集中计数): nothing
+    collapses with them and they are never listed, so they are counted
+    here instead of being sorted, split and collapsed — ``counts``
+    {status: n} of the firm's own clauses, ``unchecked_with_amount`` (the
+    未核对 note of the total) and ``other`` {beneficiary: clause ids} for
+    parks, governments and banks. Rows for the firm's people are not
+    counted (as in :func:`split_rows`)."""
+
+    __slots__ = ("counts", "unchecked_with_amount", "other")
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = dict.fromkeys(STATUS_ORDER, 0)
+        self.unchecked_with_amount = 0
+        self.other: dict[str, set] = {}
+
+    def takes(self, row: Row) -> bool:
+        """Count ``row`` when it is counted-only and in no cluster; return
+        whether it was (else the caller keeps the row)."""
+        e = row.entry
+        if row.result is not None or e.authority_id is not None:
+            return False
+        ben = e.beneficiary
+        if ben in NOT_FOR_FIRM:
+            self.other.setdefault(ben, set()).add(e.id)
+        elif ben != "个人":
+            self.counts[row.status] += 1
+            if row.has_benefit and row.status == "unchecked":
+                self.unchecked_with_amount += 1
+        return True
+
+
 def complete(r: dict) -> dict:
     """Fill a light result in place with what only a shown result needs
     (its pending completion: reasons, title, text, citation, contacts, how
@@ -100,14 +132,18 @@ def complete(r: dict) -> dict:
     return r
 
 
-def split_rows(rows: list[Row]) -> tuple[list[Row], list[Row], dict[str, int]]:
+def split_rows(rows: list[Row], other: dict[str, set] | None = None
+               ) -> tuple[list[Row], list[Row], dict[str, int]]:
     """``(firm rows, for_people rows, not_for_firm)``: rows whose clause
     pays a person (受益对象 个人: 人才, 员工 …) go to ``for_people``; those
     paying a park, platform, government or financial institution
     (:data:`NOT_FOR_FIRM`) are left out and counted in ``not_for_firm``
-    {beneficiary: n policies} (copies of a policy counted once). Each kept
-    row's result gets its ``beneficiary`` (default 企业). Order is kept."""
-    firm, people, other = [], [], {}
+    {beneficiary: n policies} (copies of a policy counted once; ``other``:
+    policies already counted, {beneficiary: ids}, e.g.
+    :attr:`Tally.other`). Each kept row's result gets its ``beneficiary``
+    (default 企业). Order is kept."""
+    firm, people = [], []
+    other = {k: set(v) for k, v in (other or {}).items()}
     for row in rows:
         e = row.entry
         ben = e.beneficiary
