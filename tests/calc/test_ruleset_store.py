@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+from huiqi.calc import compile as compile_mod
 from huiqi.calc import engine
 from tests.search.kw_corpus import corpus_db_url
 
@@ -18,7 +19,7 @@ def test_stored_rule_set_is_read_back_and_follows_rule_changes(tmp_path, monkeyp
     stored = list((tmp_path / "rules").glob("ruleset-*.pickle"))
     assert len(stored) == 1
     engine.clear_cache()  # a new process: nothing in memory
-    monkeypatch.setattr(engine, "build_ruleset", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rebuilt")))
+    monkeypatch.setattr(compile_mod, "build_ruleset", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rebuilt")))
     again = engine.load_ruleset(url)
     assert [e.key for e in again.entries] == [e.key for e in first.entries]
     assert again.n_reviewed == first.n_reviewed > 0

@@ -1,7 +1,7 @@
 """Bring a compiled rule set up to date with the database without compiling
 it again (规则集增量更新; issue 17: several hosts, one database).
 
-Compiling the whole library (:func:`huiqi.calc.engine.build_ruleset`)
+Compiling the whole library (:func:`huiqi.calc.compile.build_ruleset`)
 takes ~17 s of CPU at 10× the bundled corpus and ~140 s at 100×; every host
 would pay it for every upload or rule approval. A rule set instead keeps
 its :class:`Basis` — what it was built from — and :func:`update_ruleset`
@@ -83,14 +83,14 @@ def snapshot(session) -> Basis:
 
 
 def update_ruleset(session, rs: Any, fingerprint: str, document_ids: tuple[int, ...] = ()) -> Any | None:
-    """``rs`` (a :class:`huiqi.calc.engine.RuleSet` with a basis) brought up
+    """``rs`` (a :class:`huiqi.calc.entry.RuleSet` with a basis) brought up
     to the database behind ``session``: a new ``RuleSet`` with
     ``fingerprint``, sharing the unchanged entries with ``rs`` (which is
     left as it was). ``document_ids``: documents the change log names
     (edited, published, repealed). ``None`` when a full compilation is
     needed (no basis, stored clusters missing, or more than
     :data:`MAX_SHARE` of the documents changed). Raises SQLAlchemy errors."""
-    from huiqi.calc import engine as E
+    from huiqi.calc import compile as E
     from huiqi.rules import store
     from huiqi.rules.beneficiary import classify_beneficiary
 
