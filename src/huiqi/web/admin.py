@@ -114,7 +114,7 @@ def upload_document(request: Request, file: Optional[UploadFile] = File(None, de
     module docstring for checks and answers."""
     from huiqi.kb.budget import Budget
     from huiqi.services.ingest import ingest_and_refresh
-    from huiqi.web.api import state_of
+    from huiqi.web.state import state_of
 
     from starlette.datastructures import UploadFile as _Upload
 

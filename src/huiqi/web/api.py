@@ -23,7 +23,7 @@ from fastapi.responses import Response
 from huiqi.calc.schema import MatchResult
 from huiqi.kb.schema import ClauseOut
 from huiqi.web.errors import ApiError, check_id, error_responses
-from huiqi.web.state import WebState
+from huiqi.web.state import state_of  # noqa: F401  (also imported from here)
 
 router = APIRouter()
 
@@ -52,13 +52,6 @@ def json_response(data, status: int = 200) -> Response:
     except orjson.JSONEncodeError:
         body = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
     return Response(body, status_code=status, media_type="application/json")
-
-
-def state_of(request: Request) -> WebState:
-    """The loaded :class:`WebState` of the app serving ``request`` (reloaded
-    when another process changed the knowledge base, checked every few
-    seconds)."""
-    return request.app.state.huiqi.ensure().check_fresh()
 
 
 @router.get("/api/health", tags=["系统"], summary="主机与知识库版本（多主机同步状态）")

@@ -50,7 +50,7 @@ def client_ip(request: Request) -> str | None:
 
 
 def _engine(request: Request):
-    from huiqi.web.api import state_of
+    from huiqi.web.state import state_of
 
     return state_of(request).engine
 

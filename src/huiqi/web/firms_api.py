@@ -41,7 +41,7 @@ _SUFFIXES = (".csv", ".xlsx", ".json", ".yaml", ".yml")
 
 def engine_of(request: Request):
     """The engine of the app's knowledge base."""
-    from huiqi.web.api import state_of
+    from huiqi.web.state import state_of
 
     return state_of(request).engine
 
@@ -100,7 +100,7 @@ def import_upload(request: Request, principal, file_name: str, data: bytes, sour
             out = run(request, tx)
         except RegisterError as exc:
             raise ApiError(422, str(exc).replace("upload" + suffix, name)) from None
-    from huiqi.web.api import state_of
+    from huiqi.web.state import state_of
     from huiqi.web.push_api import push_soon
 
     push_soon(state_of(request).engine)  # 精准推送: the changed firms against every rule (job committed)

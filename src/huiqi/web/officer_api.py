@@ -51,17 +51,12 @@ from huiqi.kb.accounts import (
 from huiqi.web.auth import client_ip, require
 from huiqi.web.errors import ApiError
 from huiqi.web.files import file_response, store_file
+from huiqi.web.state import state_of
 
 router = APIRouter(tags=["经办人员"])
 
 #: 解读 file types
 INTERPRETATION_SUFFIXES = (".pdf", ".docx", ".txt", ".html", ".htm", ".png", ".jpg", ".jpeg")
-
-
-def _state(request: Request):
-    from huiqi.web.api import state_of
-
-    return state_of(request)
 
 
 def _lifecycle_error(exc) -> ApiError:
@@ -87,7 +82,7 @@ def upload_files(request: Request, principal, files: list[tuple[str | None, byte
     from huiqi.kb.lifecycle import foreign_file, register_upload
     from huiqi.web.admin import check_type, safe_name
 
-    st = _state(request)
+    st = state_of(request)
     out = []
     for filename, data in files:
         item: dict[str, Any] = {"name": filename or "", "status": "failed", "documents": 0, "clauses": 0,
@@ -150,7 +145,7 @@ def edit_document(request: Request, principal, doc_id: int, fields: dict, versio
     from huiqi.kb.db import session_scope
     from huiqi.kb.lifecycle import LifecycleError, document_detail, edit_metadata, is_hidden
 
-    st = _state(request)
+    st = state_of(request)
     try:
         with session_scope(st.engine) as s:
             before, after = edit_metadata(s, principal, doc_id, fields, version)
@@ -174,7 +169,7 @@ def change_status(request: Request, principal, doc_id: int, status: str, version
     from huiqi.kb.db import session_scope
     from huiqi.kb.lifecycle import LifecycleError, document_detail, set_status
 
-    st = _state(request)
+    st = state_of(request)
     try:
         with session_scope(st.engine) as s:
             old, new = set_status(s, principal, doc_id, status, version)
@@ -200,7 +195,7 @@ def interpretation_dir(request: Request):
     database, :mod:`huiqi.web.files`)."""
     from huiqi.config import derived_dir
 
-    return derived_dir(_state(request).url) / "interpretations"
+    return derived_dir(state_of(request).url) / "interpretations"
 
 
 def attach_interpretation(request: Request, principal, doc_id: int, kind: str, title: str, body: str | None,
@@ -213,7 +208,7 @@ def attach_interpretation(request: Request, principal, doc_id: int, kind: str, t
     from huiqi.kb.lifecycle import LifecycleError, add_interpretation, interpretation_dict, load_for
     from huiqi.web.admin import safe_name
 
-    st = _state(request)
+    st = state_of(request)
     file_name = stored = None
     with session_scope(st.engine) as s:  # scope check before reading the upload
         try:
@@ -288,7 +283,7 @@ def export_board(request: Request, principal) -> Response:
     from huiqi.kb.db import session_scope
     from huiqi.kb.lifecycle import board
 
-    st = _state(request)
+    st = state_of(request)
     with session_scope(st.engine) as s:
         b = board(s, principal)
         record_for(s, principal, client_ip(request), "lifecycle.export", object_type="lifecycle",
@@ -307,7 +302,7 @@ def create_account(request: Request, principal, data: dict) -> dict:
     from huiqi.kb.db import session_scope
 
     try:
-        with session_scope(_state(request).engine) as s:
+        with session_scope(state_of(request).engine) as s:
             u = create_user(s, str(data.get("username") or ""), str(data.get("password") or ""),
                             str(data.get("role") or ""), data.get("unit"), data.get("region"),
                             data.get("firm_code"), created_by=principal.id)
@@ -328,7 +323,7 @@ def update_account(request: Request, principal, user_id: int, data: dict) -> dic
     from huiqi.kb.db import session_scope
 
     allowed = {"role", "unit", "region", "firm_code", "active"}
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         u = s.get(User, user_id)
         if u is None:
             raise ApiError(404, f"未找到 ID 为 {user_id} 的账号")
@@ -364,7 +359,7 @@ def unlock_account(request: Request, principal, user_id: int) -> dict:
     from huiqi.kb.audit import record_for
     from huiqi.kb.db import session_scope
 
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         u = s.get(User, user_id)
         if u is None:
             raise ApiError(404, f"未找到 ID 为 {user_id} 的账号")
@@ -388,7 +383,7 @@ def api_officer_documents(request: Request, principal=Depends(require(PERM_DOCUM
     from huiqi.kb.db import session_scope
     from huiqi.kb.lifecycle import officer_documents
 
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         return _json(officer_documents(s, principal))
 
 
@@ -409,7 +404,7 @@ def api_officer_document(request: Request, doc_id: int, principal=Depends(requir
     from huiqi.kb.lifecycle import LifecycleError, document_detail
 
     try:
-        with session_scope(_state(request).engine) as s:
+        with session_scope(state_of(request).engine) as s:
             return _json(document_detail(s, principal, doc_id))
     except LifecycleError as exc:
         raise _lifecycle_error(exc) from None
@@ -441,7 +436,7 @@ def api_interpretations(request: Request, doc_id: int):
     from huiqi.kb.lifecycle import is_hidden, list_interpretations
     from huiqi.kb.models import Document
 
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         if s.get(Document, doc_id) is None or is_hidden(s, doc_id):
             raise ApiError(404, f"未找到 ID 为 {doc_id} 的文档")
         return _json(list_interpretations(s, doc_id))
@@ -462,12 +457,12 @@ def api_interpretation_file(request: Request, interp_id: int):
     from huiqi.kb.db import session_scope
     from huiqi.kb.lifecycle import Interpretation, is_hidden
 
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         i = s.get(Interpretation, interp_id)
         if i is None or not i.stored_name or is_hidden(s, i.document_id):
             raise ApiError(404, f"未找到 ID 为 {interp_id} 的解读文件")
         stored, name = i.stored_name, i.file_name or i.stored_name
-    return file_response(_state(request).engine, stored, name, interpretation_dir(request))
+    return file_response(state_of(request).engine, stored, name, interpretation_dir(request))
 
 
 @router.get("/api/officer/lifecycle", summary="生命周期看板")
@@ -476,7 +471,7 @@ def api_lifecycle(request: Request, principal=Depends(require(PERM_LIFECYCLE_REA
     from huiqi.kb.db import session_scope
     from huiqi.kb.lifecycle import board
 
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         return _json(board(s, principal))
 
 
@@ -492,7 +487,7 @@ def api_users(request: Request, principal=Depends(require(PERM_USER_ADMIN))):
     from huiqi.kb.accounts import list_users
     from huiqi.kb.db import session_scope
 
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         return _json(list_users(s))
 
 
@@ -530,6 +525,6 @@ def api_audit(request: Request, action: Optional[str] = Query(None, max_length=6
     from huiqi.kb.audit import list_entries
     from huiqi.kb.db import session_scope
 
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         total, entries = list_entries(s, action, username, object_type, object_id, limit, offset)
     return JSONResponse({"total": total, "entries": entries})

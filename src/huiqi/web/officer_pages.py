@@ -33,6 +33,7 @@ from huiqi.web import officer_api as ops
 from huiqi.web.auth import require
 from huiqi.web.errors import ApiError
 from huiqi.web.render import render
+from huiqi.web.state import state_of
 
 router = APIRouter(prefix="/officer", include_in_schema=False)
 
@@ -59,7 +60,7 @@ def officer_home(request: Request, msg: str = Query("", max_length=200),
     from huiqi.kb.db import session_scope
     from huiqi.kb.lifecycle import officer_documents
 
-    with session_scope(ops._state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         docs = officer_documents(s, principal)
     docs.sort(key=lambda d: (d["status"] != "draft", d["source_file"], d["id"]))
     return _page("officer_home.html", principal, docs=docs, msg=msg)
@@ -86,7 +87,7 @@ def _document_page(request: Request, principal, doc_id: int, status: int = 200, 
     from huiqi.kb.lifecycle import EDIT_FIELDS, STATUS_LABELS, LifecycleError, document_detail
 
     try:
-        with session_scope(ops._state(request).engine) as s:
+        with session_scope(state_of(request).engine) as s:
             d = document_detail(s, principal, doc_id)
     except LifecycleError as exc:
         raise ops._lifecycle_error(exc) from None
@@ -157,7 +158,7 @@ def lifecycle_page(request: Request, principal=Depends(require(PERM_LIFECYCLE_RE
     from huiqi.kb.db import session_scope
     from huiqi.kb.lifecycle import board
 
-    with session_scope(ops._state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         b = board(s, principal)
     return _page("officer_lifecycle.html", principal, b=b, can_export=principal.can(PERM_LIFECYCLE_EXPORT))
 
@@ -174,7 +175,7 @@ def _users_page(request: Request, principal, status: int = 200, error: str | Non
     from huiqi.kb.db import session_scope
     from huiqi.web.pages import region_options
 
-    with session_scope(ops._state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         users = list_users(s)
     return _page("officer_users.html", principal, status=status, users=users, roles=ROLES, role_labels=ROLE_LABELS,
                  regions=region_options(), error=error, msg=msg, form=form or {})
@@ -229,7 +230,7 @@ def audit_page(request: Request, action: str = Query("", max_length=64), usernam
     from huiqi.kb.audit import ACTION_LABELS, list_entries
     from huiqi.kb.db import session_scope
 
-    with session_scope(ops._state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         total, entries = list_entries(s, action or None, username or None, limit=AUDIT_PAGE,
                                       offset=(page - 1) * AUDIT_PAGE)
     pages = max(1, (total + AUDIT_PAGE - 1) // AUDIT_PAGE)

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 
 from huiqi.web.errors import ApiError, check_id
 from huiqi.web.render import fact_spans, query_terms, render
+from huiqi.web.state import state_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,12 +28,6 @@ ASK_EXAMPLES = ("稳岗返还怎么申请", "研发费用加计扣除比例是�
                 "高新技术企业认定有什么奖励", "创业担保贷款额度是多少")
 #: guide fields shown on the service-guide card, in this order
 GUIDE_CARD_FIELDS = ("受理机构", "申报条件", "申报材料", "申报流程", "办理时限")
-
-
-def _state(request: Request):
-    from huiqi.web.api import state_of
-
-    return state_of(request)
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +69,7 @@ def _levels() -> tuple[str, ...]:
 @router.get("/")
 def home(request: Request):
     """Home page: one search box, popular topics, counts."""
-    st = _state(request)
+    st = state_of(request)
     return render("home.html", active="home", stats=st.stats, topics=st.topics, q="")
 
 
@@ -90,7 +85,7 @@ def search_page(
     """Search results with snippets, badges and filters."""
     from huiqi.search.engine import SearchError
 
-    st = _state(request)
+    st = state_of(request)
     ctx = dict(active="search", q=q, region=region, level=level, unit=unit, valid=bool(valid),
                regions=region_options(), levels=_levels(), results=None, error=None, terms=[],
                topics=st.topics, units=st.units)
@@ -127,7 +122,7 @@ def clause_page(request: Request, clause_id: int, q: str = Query("", max_length=
     from huiqi.kb.db import session_scope
     from huiqi.kb.lifecycle import list_interpretations
 
-    st = _state(request)
+    st = state_of(request)
     c = _get_clause(st, clause_id)
     with session_scope(st.engine) as s:
         interpretations = list_interpretations(s, c["document"]["id"])
@@ -174,7 +169,7 @@ def document_page(request: Request, doc_id: int):
     from huiqi.kb.queries import get_document
 
     check_id(doc_id, "文档")
-    st = _state(request)
+    st = state_of(request)
     with session_scope(st.engine) as s:
         doc = get_document(s, doc_id)
     if doc is None:
@@ -187,7 +182,7 @@ def document_page(request: Request, doc_id: int):
 @router.get("/documents")
 def documents_page(request: Request):
     """All current documents grouped by level."""
-    st = _state(request)
+    st = state_of(request)
     docs = [d for d in st.documents if d["is_current"] and d["kind"] != "front_matter"]
     groups = []
     for level in (*_levels(), None):
@@ -202,7 +197,7 @@ def ask_page(request: Request, q: str = Query("", max_length=1000)):
     """A question box and the cited extractive answer."""
     from huiqi.search.answer import AnswerError, answer
 
-    st = _state(request)
+    st = state_of(request)
     result = None
     error = None
     if q.strip():
@@ -232,7 +227,7 @@ def _calc_context(st, values: dict, **extra) -> dict:
 @router.get("/calc")
 def calc_form(request: Request):
     """The calculator form (empty)."""
-    st = _state(request)
+    st = state_of(request)
     return render("calc.html", **_calc_context(st, {"qualifications": [], "facts": {}}))
 
 
@@ -242,7 +237,7 @@ async def _match_form(request: Request, detail: list[str] | None = None):
     are only counted, see :func:`huiqi.calc.engine.match`; ``None`` = all)."""
     from huiqi.web.calcform import form_to_profile, run_match
 
-    st = _state(request)
+    st = state_of(request)
     form = await request.form()
     profile, values, as_of = form_to_profile(form)
     if not profile.get("region"):

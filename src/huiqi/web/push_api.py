@@ -39,7 +39,7 @@ pages = APIRouter(include_in_schema=False)
 
 
 def _engine(request: Request):
-    from huiqi.web.api import state_of
+    from huiqi.web.state import state_of
 
     return state_of(request).engine
 

@@ -56,7 +56,7 @@ ACTION_PATHS = {"route": "route", "not-accept": "not_accept", "sign": "sign", "g
 
 def engine_of(request: Request):
     """The engine of the app's knowledge base."""
-    from huiqi.web.api import state_of
+    from huiqi.web.state import state_of
 
     return state_of(request).engine
 
@@ -158,7 +158,7 @@ def attachment_dir(request: Request):
     (``<derived dir>/request_attachments``; read only, for files stored
     before the files moved into the database)."""
     from huiqi.config import derived_dir
-    from huiqi.web.api import state_of
+    from huiqi.web.state import state_of
 
     return derived_dir(state_of(request).url) / "request_attachments"
 

@@ -28,14 +28,9 @@ from huiqi.web.auth import client_ip, require
 from huiqi.web.errors import ApiError
 from huiqi.web.officer_pages import _page
 from huiqi.web.rules_api import _check_scope, visible_to
+from huiqi.web.state import state_of
 
 router = APIRouter(prefix="/officer", include_in_schema=False)
-
-
-def _state(request: Request):
-    from huiqi.web.api import state_of
-
-    return state_of(request)
 
 
 def _yaml(d) -> str:
@@ -51,7 +46,7 @@ def review_queue_page(request: Request, msg: str = Query("", max_length=200),
     from huiqi.rules.schema import RuleVersionInfo
     from huiqi.rules.store import list_versions
 
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         queue = review_queue(s, visible_to(principal), limit=300)
         orphans = [RuleVersionInfo.of(v) for v in list_versions(s, "published", "reviewed") if v.clause_id is None]
     if principal.role != "admin" and principal.region:
@@ -65,7 +60,7 @@ def _review_page(request: Request, principal, clause_id: int, status: int = 200,
     from huiqi.kb.queries import get_clause
     from huiqi.rules.review import STATUS_LABELS, body_diff, current_clause, history
 
-    st = _state(request)
+    st = state_of(request)
     with session_scope(st.engine) as s:
         try:
             clause = current_clause(s, clause_id)
@@ -131,7 +126,7 @@ def rule_action(request: Request, clause_id: int, action: str = Form(...), rule:
     from huiqi.rules import review
     from huiqi.services.rules import preview_cases
 
-    st = _state(request)
+    st = state_of(request)
     url = f"/officer/rules/{clause_id}"
     try:
         if action in ("approve", "reject"):

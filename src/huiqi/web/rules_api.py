@@ -30,16 +30,11 @@ from huiqi.rules.review import ReviewError
 from huiqi.rules.schema import RuleVersionDetail, RuleVersionInfo
 from huiqi.web.auth import client_ip, require
 from huiqi.web.errors import ApiError
+from huiqi.web.state import state_of
 
 router = APIRouter(tags=["规则审核"])
 
 _MAX_ID = 2**62
-
-
-def _state(request: Request):
-    from huiqi.web.api import state_of
-
-    return state_of(request)
 
 
 def _error(exc: ReviewError) -> ApiError:
@@ -106,7 +101,7 @@ def api_rules(request: Request, status: Optional[str] = Query(None, max_length=1
     from huiqi.rules.store import list_versions
 
     visible = visible_to(principal)
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         try:
             rows = list_versions(s, status, origin)
         except ValueError as exc:
@@ -135,7 +130,7 @@ def api_review_queue(request: Request, limit: int = Query(200, ge=1, le=5000),
     from huiqi.kb.db import session_scope
     from huiqi.rules.review import review_queue
 
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         return review_queue(s, visible_to(principal), limit)
 
 
@@ -144,7 +139,7 @@ def api_rule(request: Request, version_id: int, principal=Depends(require(PERM_R
     """One rule version with ``rule`` in the reviewed-YAML schema."""
     from huiqi.kb.db import session_scope
 
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         return RuleVersionDetail.of(_version(s, principal, version_id))
 
 
@@ -164,7 +159,7 @@ def api_save_draft(request: Request, clause_id: int, body: dict = Body(..., exam
     version_id, lock = body.get("version_id"), body.get("lock_version")
     if version_id is not None and not isinstance(version_id, int) or lock is not None and not isinstance(lock, int):
         raise ApiError(422, "version_id / lock_version: 应为整数")
-    with session_scope(_state(request).engine) as s:
+    with session_scope(state_of(request).engine) as s:
         if _clause_doc(s, clause_id) is not None:
             _check_scope(s, principal, clause_id)
         try:
@@ -184,7 +179,7 @@ def api_preview(request: Request, clause_id: int, body: dict = Body(...),
     from huiqi.rules.review import current_clause, validate_body
     from huiqi.services.rules import preview_cases
 
-    st = _state(request)
+    st = state_of(request)
     with session_scope(st.engine) as s:
         try:
             clause = current_clause(s, clause_id) if 0 < clause_id < _MAX_ID else None
@@ -205,7 +200,7 @@ def _step(request: Request, principal, version_id: int, action: str, **kw) -> di
     from huiqi.kb.db import session_scope
     from huiqi.rules import review
 
-    st = _state(request)
+    st = state_of(request)
     with session_scope(st.engine) as s:
         v = _version(s, principal, version_id)
         before = {"status": v.status}

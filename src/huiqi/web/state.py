@@ -389,3 +389,10 @@ def popular_topics(records: list[dict], count: int = TOPIC_COUNT) -> list[str]:
         if n:
             counts[term] = n
     return [t for t, _n in counts.most_common(count)]
+
+
+def state_of(request) -> WebState:
+    """The loaded :class:`WebState` of the app serving ``request`` (a
+    Starlette request; reloaded when another process changed the knowledge
+    base, checked every few seconds)."""
+    return request.app.state.huiqi.ensure().check_fresh()
