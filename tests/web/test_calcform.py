@@ -103,3 +103,50 @@ def test_thousands_separators_are_read_not_cut():
     p, _w = load_profile(profile)
     assert p.revenue == 200_000_000.0  # 20,000 万元 = 2亿元, never 2万元
     assert p.projects[0].investment == 15_000_000.0
+
+
+def test_free_facts_are_asked_as_the_rules_compare_them():
+    """A money fact is asked in 万元 like the form's other money fields and
+    kept with its unit (0.8 → 0.8万元 = 8000元); a yes/no fact is a 是/否
+    select; a choice lists the rules' values and 无."""
+    from huiqi.web.calcform import field_spec
+
+    money = field_spec("facts.当年实际缴纳税费", {"kind": "number", "unit": "元", "choices": []})
+    assert (money["kind"], money["unit"], money.get("wan")) == ("money", "万元", True)
+    count = field_spec("facts.登记失业人员招用人数", {"kind": "number", "unit": "人", "choices": []})
+    assert (count["kind"], count["unit"]) == ("float", "人")
+    yes_no = field_spec("facts.由个体工商户转型升级为企业", {"kind": "yes_no", "unit": None, "choices": ["是", "否"]})
+    assert yes_no["kind"] == "bool" and yes_no["options"] == ["是", "否"]
+    choice = field_spec("facts.高新技术企业认定类型", {"kind": "choice", "unit": None, "choices": ["首次认定", "重新认定"]})
+    assert choice["options"] == ["首次认定", "重新认定", "无"]
+    profile, values, _ = form_to_profile(_form([("region", "阿拉善左旗"), ("nq.wan.facts.当年实际缴纳税费", "0.8"),
+                                                ("nq.facts.登记失业人员招用人数", "3")]))
+    assert profile["facts"] == {"当年实际缴纳税费": "0.8万元", "登记失业人员招用人数": 3}
+    assert values["facts"]["当年实际缴纳税费"] == "0.8万元"  # re-posted with its unit, never read as 0.8元
+
+
+def test_the_calculator_page_asks_a_money_fact_in_wan():
+    """The page's next question for a money fact (跨境电商年出口额, compared in
+    yuan by the rules) shows 万元 and posts ``nq.wan.facts.…``; the answer
+    is kept with its unit."""
+    from fastapi.testclient import TestClient
+
+    from huiqi.web.app import create_app
+    from tests.search.kw_corpus import corpus_db_url
+    import os
+
+    old = os.environ.get("HUIQI_DB")
+    os.environ["HUIQI_DB"] = corpus_db_url()
+    try:
+        with TestClient(create_app()) as c:
+            form = {"region": "阿拉善左旗", "industry": "F52", "entity_type": "个体工商户", "employees": "3",
+                    "owner_groups": "退役军人", "as_of": "2024-09-01"}
+            page = c.post("/calc", data=form).text
+            assert "nq.wan.facts.跨境电商年出口额" in page and "跨境电商年出口额（万元）" in page
+            answered = c.post("/calc", data={**form, "nq.wan.facts.跨境电商年出口额": "30"}).text
+            assert 'name="facts.跨境电商年出口额" value="30万元"' in answered
+    finally:
+        if old is None:
+            os.environ.pop("HUIQI_DB", None)
+        else:
+            os.environ["HUIQI_DB"] = old

@@ -649,7 +649,7 @@ def match(
         warnings = [*warnings, f"知识库中有 {len(rs.problems)} 处规则无法读取或抽取失败，相关条款按无条件、无金额处理"]
     if not firm.inner_mongolia:
         warnings = [*warnings, f"region: 注册地“{firm.name}”不在内蒙古自治区，只适用国家政策"]
-    questions = next_questions(results, limit=None)
+    questions = next_questions(results, limit=None, specs=rs.fact_specs())
     shown = results
     if view == "firm":  # the firm's short list: also the ten questions that unlock the most money
         shown = firm_view(results, limit=limit, include=include, offset=offset)

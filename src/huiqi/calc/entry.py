@@ -213,6 +213,7 @@ class RuleSet:
     _by_key: dict[str, RuleEntry] = field(default_factory=dict, repr=False)
     _by_scope: dict[tuple, list[RuleEntry]] = field(default_factory=dict, repr=False)
     _common_facts: frozenset[str] | None = field(default=None, repr=False)
+    _fact_specs: dict | None = field(default=None, repr=False, compare=False)
     #: :class:`huiqi.calc.plan.MatchPlan` per (region chain, date), filled by :func:`huiqi.calc.plan.plan_for`
     plans: dict = field(default_factory=dict, repr=False, compare=False)
     #: what the set was built from (:class:`huiqi.calc.ruleset_update.Basis`; ``None`` for a preview)
@@ -233,6 +234,16 @@ class RuleSet:
                             users.setdefault(leaf.attribute, set()).add(e.authority_id or e.id)
             self._common_facts = frozenset(a for a, who in users.items() if len(who) >= 2)
         return self._common_facts
+
+    def fact_specs(self) -> dict:
+        """``{"facts.<中文名>": FactSpec}``: how to ask each free fact the
+        rules test (kind, unit, choices; :func:`huiqi.calc.fact_specs.fact_specs`),
+        worked out once per rule set."""
+        if self._fact_specs is None:
+            from huiqi.calc.fact_specs import fact_specs
+
+            self._fact_specs = fact_specs(self.entries)
+        return self._fact_specs
 
     def by_scope(self) -> dict[tuple, list[RuleEntry]]:
         """Entries grouped by region scope ``(kind, code, caveat)`` (the

@@ -25,20 +25,22 @@ from collections.abc import Iterable, Mapping
 OPEN_STATUSES = ("needs_info", "eligible", "likely")
 
 
-def prompt_for(fact: str) -> str:
+def prompt_for(fact: str, specs: Mapping | None = None) -> str:
     """The Chinese question for a fact key (PROMPTS of
-    :mod:`huiqi.calc.evaluate`; ``facts.X`` → ``请提供：X``; otherwise
-    ``请补充：<中文名>``)."""
+    :mod:`huiqi.calc.evaluate`; a free fact ``facts.X`` from its spec in
+    ``specs`` — unit, yes/no or choices, :func:`huiqi.calc.fact_specs.prompt_for_fact` —
+    else ``请提供：X``; otherwise ``请补充：<中文名>``)."""
     from huiqi.calc.evaluate import PROMPTS, attribute_name
+    from huiqi.calc.fact_specs import prompt_for_fact
 
     if fact in PROMPTS:
         return PROMPTS[fact]
     if fact.startswith("facts."):
-        return f"请提供：{fact[6:]}"
+        return prompt_for_fact(fact, (specs or {}).get(fact))
     return f"请补充：{attribute_name(fact)}"
 
 
-def next_questions(results: Iterable[Mapping], limit: int | None = 10) -> list[dict]:
+def next_questions(results: Iterable[Mapping], limit: int | None = 10, specs: Mapping | None = None) -> list[dict]:
     """Rank the missing facts of calculator ``results`` (the ``results``
     list of :func:`huiqi.calc.engine.match`: dicts with ``id``, ``status``,
     ``missing`` and ``benefit`` {min_yuan, max_yuan} or ``None``).
@@ -46,7 +48,10 @@ def next_questions(results: Iterable[Mapping], limit: int | None = 10) -> list[d
     Returns ``[{fact, prompt, settles_yuan, settles_clauses}]`` — the fact
     key, its Chinese question, the undecided money in yuan (sum of the
     clauses' ``max_yuan``; a clause with no known amount adds 0) and the
-    number of clauses — best first, at most ``limit`` (``None`` = all).
+    number of clauses — best first, at most ``limit`` (``None`` = all). A
+    free fact with a spec in ``specs`` ({fact: :class:`huiqi.calc.fact_specs.FactSpec`},
+    ``RuleSet.fact_specs()``) also carries ``kind`` (number / yes_no /
+    choice / text), ``unit`` (元 for money) and ``choices``.
     """
     money: dict[str, float] = {}
     clauses: dict[str, set] = {}
@@ -67,5 +72,11 @@ def next_questions(results: Iterable[Mapping], limit: int | None = 10) -> list[d
     ranked = sorted(clauses, key=lambda f: (-money[f], -len(clauses[f]), f))
     if limit is not None:
         ranked = ranked[:limit]
-    return [{"fact": f, "prompt": prompt_for(f), "settles_yuan": money[f], "settles_clauses": len(clauses[f])}
-            for f in ranked]
+    out = []
+    for f in ranked:
+        q = {"fact": f, "prompt": prompt_for(f, specs), "settles_yuan": money[f], "settles_clauses": len(clauses[f])}
+        spec = (specs or {}).get(f)
+        if spec is not None:
+            q.update(spec.to_json())
+        out.append(q)
+    return out

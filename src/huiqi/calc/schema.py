@@ -98,12 +98,17 @@ class MatchItem(_Open):
 class NextQuestion(_Open):
     """A fact worth asking for: ``fact`` (profile key), ``prompt`` (the
     Chinese question), ``settles_yuan`` (元 still undecided that it settles)
-    and ``settles_clauses``."""
+    and ``settles_clauses``; for a free fact (``facts.<中文名>``) read from
+    the rules also ``kind`` (``number`` / ``yes_no`` / ``choice`` / ``text``),
+    ``unit`` (元 for money, else the rules' unit) and ``choices``."""
 
     fact: str
     prompt: str
     settles_yuan: float | None = None
     settles_clauses: int = 0
+    kind: str | None = None
+    unit: str | None = None
+    choices: list[str] | None = None
 
 
 class MatchResult(_Open):

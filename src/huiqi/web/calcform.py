@@ -55,15 +55,32 @@ PROJECT_FIELDS: dict[str, tuple[str, str, Any]] = {
 }
 
 _PLAIN_NUMBER_RE = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+#: Field-name prefix of a free money fact answered in 万元 (``wan.facts.<中文名>``).
+WAN_PREFIX = "wan."
 _MAX_FIELD_CHARS = 200
 
 
-def field_spec(fact: str) -> dict:
+def field_spec(fact: str, question: dict | None = None) -> dict:
     """How to ask for ``fact`` (a profile key, ``project.<key>``,
     ``facts.<中文名>``, ``qualifications`` or a derived fact): ``{name,
     label, kind, unit, options}`` with ``options`` a list for selects.
-    Unknown facts become a free text/number input stored under ``facts``."""
+    A free fact is asked as its next ``question`` says (``kind``, ``unit``,
+    ``choices`` read from the rules, :mod:`huiqi.calc.fact_specs`): 是/否,
+    a choice (with 无), money in 万元 (``wan``: the answer is read as 万元)
+    or a number with its unit; without one, a free text/number input
+    stored under ``facts``."""
     from huiqi.firm import profile as P
+
+    if fact.startswith("facts.") and question and question.get("kind") in ("yes_no", "choice", "number"):
+        label, qkind = fact[6:], question["kind"]
+        if qkind == "yes_no":
+            return {"name": fact, "label": label, "kind": "bool", "unit": None, "options": ["是", "否"]}
+        if qkind == "choice":
+            return {"name": fact, "label": label, "kind": "select", "unit": None,
+                    "options": [*(question.get("choices") or []), "无"]}
+        if question.get("unit") == "元":
+            return {"name": fact, "label": label, "kind": "money", "unit": "万元", "options": None, "wan": True}
+        return {"name": fact, "label": label, "kind": "float", "unit": question.get("unit"), "options": None}
 
     if fact in PROFILE_FIELDS:
         label, kind, extra = PROFILE_FIELDS[fact]
@@ -163,6 +180,10 @@ def form_to_profile(form) -> tuple[dict, dict, str | None]:
         target = key[3:] if key.startswith("nq.") else key
         if key.startswith("nq.") and not raw.strip():
             continue
+        if target.startswith(WAN_PREFIX + "facts."):  # a money fact asked in 万元: keep the unit with the number
+            target = target[len(WAN_PREFIX):]
+            num = plain_number(raw)
+            raw = f"{num}万元" if _PLAIN_NUMBER_RE.match(num) else raw
         if target.startswith("facts."):
             if raw.strip():
                 values["facts"][target[6:]] = raw.strip()
