@@ -151,6 +151,17 @@ def compute_benefit(spec: BenefitSpec | None, profile: EnterpriseProfile,
     return b
 
 
+def _inputs(spec: BenefitSpec, profile: EnterpriseProfile, projects: list[Project] | None) -> tuple:
+    """The figures :func:`compute_benefit` reads for ``spec`` (its base or
+    quantity, ``bounded_by``, and those of each part of a ``sum``)."""
+    if spec.kind == "sum":
+        return (tuple(_inputs(p, profile, projects) for p in spec.parts),
+                tuple(_values(spec.bounded_by, profile, None)) if spec.bounded_by else ())
+    base = spec.base if spec.kind in ("percent", "tiers", "progressive") else spec.quantity
+    return (tuple(_values(base, profile, projects)) if base and spec.kind not in ("fixed", "text") else (),
+            tuple(_values(spec.bounded_by, profile, None)) if spec.bounded_by else ())
+
+
 def compute_benefit_memo(spec: BenefitSpec | None, profile: EnterpriseProfile,
                          projects: list[Project] | None, memo: dict) -> Benefit | None:
     """:func:`compute_benefit`, memoised in ``memo`` (one dict per clause,
@@ -160,9 +171,7 @@ def compute_benefit_memo(spec: BenefitSpec | None, profile: EnterpriseProfile,
     fixed amount — share one :class:`Benefit`: treat it as read-only."""
     if spec is None:
         return None
-    base = spec.base if spec.kind in ("percent", "tiers", "progressive") else spec.quantity
-    key = (tuple(_values(base, profile, projects)) if base and spec.kind not in ("fixed", "text") else (),
-           tuple(_values(spec.bounded_by, profile, None)) if spec.bounded_by else ())
+    key = _inputs(spec, profile, projects)
     hit = memo.get(key)
     if hit is None:
         if len(memo) >= 256:  # a clause read with many different figures: start again
@@ -200,6 +209,8 @@ def _compute(spec: BenefitSpec | None, profile: EnterpriseProfile,
             if y > 1:
                 f += f" × {y}年"
         return Benefit(lo, hi, f)
+    if k == "sum":
+        return _sum(spec, profile, projects)
     if k == "text":
         ub = _upper_bound(spec)
         if ub is not None:
@@ -228,6 +239,26 @@ def _compute(spec: BenefitSpec | None, profile: EnterpriseProfile,
     assert best is not None
     x, f = best
     return Benefit(0.0 if upto else x, x, f + ("（为上限，实际不超过此数）" if upto else ""))
+
+
+def _sum(spec: BenefitSpec, profile: EnterpriseProfile, projects: list[Project] | None) -> Benefit:
+    """A ``sum`` benefit: each part computed on its own (an unknown part
+    adds 0 to the minimum and its own maximum, or no maximum, to the
+    maximum), the total capped at ``cap_yuan``; ``missing`` joins the
+    parts' missing keys."""
+    parts = [compute_benefit(p, profile, projects) for p in spec.parts]
+    parts = [b for b in parts if b is not None]
+    lo = sum(b.min_yuan or 0.0 for b in parts)
+    hi = None if any(b.max_yuan is None for b in parts) else sum(b.max_yuan for b in parts)
+    missing = list(dict.fromkeys(m for b in parts for m in b.missing))
+    formula = " + ".join(f"（{b.formula}）" for b in parts)
+    total = fmt_yuan(lo) if hi == lo else f"{fmt_yuan(lo)}至{fmt_yuan(hi)}" if hi is not None else f"{fmt_yuan(lo)}以上"
+    formula += f" = {total}"
+    cap = spec.cap_yuan
+    if cap is not None and (hi is None or hi > cap):
+        lo, hi = min(lo, cap), cap
+        formula += f"，上限 {fmt_yuan(cap)}"
+    return Benefit(lo, hi, formula, missing)
 
 
 def _one(spec: BenefitSpec, v: float, attr: str, label: str) -> tuple[float, str]:

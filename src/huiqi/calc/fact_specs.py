@@ -80,6 +80,7 @@ def _benefits(entry: Any) -> Iterable[Any]:
     for spec in (rule.benefit, *(t.get("benefit") for t in rule.tracks)):
         if spec is not None:
             yield spec
+            yield from getattr(spec, "parts", None) or ()
 
 
 def fact_specs(entries: Iterable[Any]) -> dict[str, FactSpec]:

@@ -257,7 +257,9 @@ class Evaluation:
     missing: list[str] = field(default_factory=list)
 
 
-BenefitKind = Literal["fixed", "percent", "per_unit", "tiers", "progressive", "text"]
+BenefitKind = Literal["fixed", "percent", "per_unit", "tiers", "progressive", "text", "sum"]
+#: Every :data:`BenefitKind`.
+BENEFIT_KINDS = ("fixed", "percent", "per_unit", "tiers", "progressive", "text", "sum")
 
 
 @dataclass
@@ -281,6 +283,9 @@ class BenefitSpec:
                     base inside it; capped at ``cap_yuan``.
     ``text``        not computable (贷款贴息 by a rate nobody can know): no
                     amount, ``formula`` explains.
+    ``sum``         the sum of ``parts`` (each a spec of its own), then
+                    ``cap_yuan`` — 按投资总额的20%给予补贴，每只种鸵鸟3000元，
+                    最高不超过50万元: a percent part plus a per-unit part.
 
     ``years`` multiplies the result for multi-year payouts (连续3年). ``per_item_cap_yuan``
     / ``annual_cap_yuan`` are caps per item / per year. ``source_text`` quotes
@@ -307,11 +312,16 @@ class BenefitSpec:
     #: amount each year: tax relief never exceeds the tax the firm pays
     #: (以实际缴纳的税款为限); ``None`` = no such bound
     bounded_by: str | None = None
+    #: the specs summed by a ``sum`` benefit (empty for every other kind)
+    parts: list["BenefitSpec"] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        """YAML/JSON form: non-empty fields only."""
-        return {k: v for k, v in asdict(self).items()
-                if v not in (None, [], "") and not (k == "years" and v == 1)}
+        """YAML/JSON form: non-empty fields only (``parts`` as their own forms)."""
+        out = {k: v for k, v in asdict(self).items()
+               if k != "parts" and v not in (None, [], "") and not (k == "years" and v == 1)}
+        if self.parts:
+            out["parts"] = [p.to_dict() for p in self.parts]
+        return out
 
     @classmethod
     def from_dict(cls, d: Any, where: str = "benefit") -> "BenefitSpec":
@@ -322,9 +332,18 @@ class BenefitSpec:
         bad = sorted(set(d) - known)
         if bad:
             raise ValueError(f"{where}: 未知字段 {', '.join(bad)}")
-        if d.get("kind") not in ("fixed", "percent", "per_unit", "tiers", "progressive", "text"):
+        if d.get("kind") not in BENEFIT_KINDS:
             raise ValueError(f"{where}.kind: 无效的类型 {d.get('kind')!r}")
-        return cls(**d)
+        parts = d.get("parts") or []
+        if d["kind"] == "sum":
+            if not isinstance(parts, list) or len(parts) < 2:
+                raise ValueError(f"{where}.parts: sum 类型需要至少两个分项")
+            parts = [p if isinstance(p, cls) else cls.from_dict(p, f"{where}.parts[{i}]") for i, p in enumerate(parts)]
+            if any(p.kind == "sum" for p in parts):
+                raise ValueError(f"{where}.parts: 分项不能再是 sum")
+        elif parts:
+            raise ValueError(f"{where}.parts: 只有 sum 类型可以有分项")
+        return cls(**{**d, "parts": list(parts)})
 
 
 @dataclass

@@ -265,7 +265,7 @@ def parse_benefit(d: Any, where: str) -> BenefitSpec:
     """A benefit spec from its YAML form (:meth:`BenefitSpec.from_dict`) plus
     the fields each kind needs (percent: rate + base; per_unit: unit_yuan +
     quantity; tiers/progressive: base + tiers; fixed: amount_yuan or
-    min/max). Raises ``ValueError`` naming ``where``."""
+    min/max; sum: each of its parts). Raises ``ValueError`` naming ``where``."""
     spec = BenefitSpec.from_dict(d, where)
     for name in ("amount_yuan", "min_yuan", "max_yuan", "unit_yuan", "cap_yuan",
                  "per_item_cap_yuan", "annual_cap_yuan"):
@@ -291,6 +291,9 @@ def parse_benefit(d: Any, where: str) -> BenefitSpec:
         if spec.quantity is None:
             raise ValueError(f"{where}.quantity: per_unit 类型必须给出数量属性")
         _check_attribute(spec.quantity, where, "quantity")
+    elif spec.kind == "sum":
+        for i, part in enumerate(d.get("parts") or []):
+            spec.parts[i] = parse_benefit(part, f"{where}.parts[{i}]")
     elif spec.kind in ("tiers", "progressive"):
         if spec.base is None:
             raise ValueError(f"{where}.base: {spec.kind} 类型必须给出基数属性")

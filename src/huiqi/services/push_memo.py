@@ -35,6 +35,7 @@ def read_keys(entry: Any) -> tuple[str, ...]:
     tracks = entry.rule.tracks or []  # dicts {name, conditions, benefit}: every track may be read
     trees = [entry.screening_condition(), *(t.get("conditions") for t in tracks)]
     specs = [entry.rule.benefit] + [t.get("benefit") for t in tracks]
+    specs += [part for sp in specs if sp is not None for part in sp.parts]  # the parts of a sum
     leaves = [leaf for tree in trees if tree is not None for leaf in tree.leaves()]
     attrs = [leaf.attribute for leaf in leaves]
     for leaf in leaves:
