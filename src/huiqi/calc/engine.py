@@ -359,42 +359,15 @@ def _complete_result(entry: RuleEntry, region_check: tuple[str, str], state: str
         r["track"] = track
 
 
-def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
-                    as_of: date, region_check: tuple[str, str], common_facts: frozenset[str] = frozenset(),
-                    detail: frozenset[str] | None = None) -> Row:
-    """The :class:`Row` of ``entry`` for the firm of ``ctx`` on ``as_of``
-    (``region_check``: its scope's ``(outcome, detail)``): counted only
-    when its status is not in ``detail``, else with a light result."""
+def _decide(entry: RuleEntry, ev: Evaluation, track: str, region_out: str, state: str, validity: dict,
+            note: str, ctx, common_facts: frozenset[str]) -> tuple[str, list[dict]]:
+    """``(status, extra reasons)`` of ``entry`` from its evaluation ``ev``
+    (best ``track``), region outcome and validity (``state``, ``validity``,
+    ``note``): the status rules of :func:`match` (状态含义) — unchecked
+    when nothing about the firm was checked, never eligible with 有效期待确认."""
     st = entry.static_parts()
     rule = entry.rule
-    region_out = region_check[0]
-    state, note, validity = entry.validity_on(as_of)
-    done = st.get("evaluated")  # set once for a firm-independent entry
-    if done is not None:
-        # a firm-independent entry's status depends on its region outcome and validity only
-        memo_key = (region_out, state, blocks_eligible(validity))
-        known = st.get("status_memo", {}).get(memo_key)
-        if detail is not None and known is not None and known not in detail:
-            return _counted(entry, known, validity, known == "unchecked" and done[1] is not None)
     extra: list[dict] = []  # reasons added by the status rules below, listed last
-    if done is not None:
-        ev, benefit, track, kinds = done
-    else:
-        if entry.unchecked:
-            # nothing machine-checkable was found: never claim "eligible" unchecked
-            main = Evaluation("to_confirm", [Reason("申请条件", "to_confirm", "", UNCHECKED_NOTE)], [])
-        else:
-            main = evaluate_shared(rule.conditions, ctx, st.setdefault("shared_main", {}))
-        track = ""
-        if rule.tracks:
-            ev, benefit, track, kinds = _best_track(entry, main, ctx, profile)
-        else:
-            ev = main
-            kinds = st["kinds"]
-            benefit = _benefit_for(rule.benefit, rule.conditions, ctx, profile, st["projects"],
-                                   st.setdefault("benefit_memo", {}))
-        if st["firm_independent"]:
-            st["evaluated"] = (ev, benefit, track, kinds)  # read-only from now on
     if region_out == "unmet":
         status = "ineligible"
     elif state in ("expired", "not_yet"):
@@ -422,6 +395,45 @@ def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
         if status == "eligible" and blocks_eligible(validity):  # 有效期待确认: never "eligible"
             status = "likely"
             extra.append({"condition": "有效期", "outcome": "to_confirm", "source_text": "", "detail": note})
+    return status, extra
+
+
+def _evaluate_entry(entry: RuleEntry, ctx, profile: EnterpriseProfile,
+                    as_of: date, region_check: tuple[str, str], common_facts: frozenset[str] = frozenset(),
+                    detail: frozenset[str] | None = None) -> Row:
+    """The :class:`Row` of ``entry`` for the firm of ``ctx`` on ``as_of``
+    (``region_check``: its scope's ``(outcome, detail)``): counted only
+    when its status is not in ``detail``, else with a light result."""
+    st = entry.static_parts()
+    rule = entry.rule
+    region_out = region_check[0]
+    state, note, validity = entry.validity_on(as_of)
+    done = st.get("evaluated")  # set once for a firm-independent entry
+    if done is not None:
+        # a firm-independent entry's status depends on its region outcome and validity only
+        memo_key = (region_out, state, blocks_eligible(validity))
+        known = st.get("status_memo", {}).get(memo_key)
+        if detail is not None and known is not None and known not in detail:
+            return _counted(entry, known, validity, known == "unchecked" and done[1] is not None)
+    if done is not None:
+        ev, benefit, track, kinds = done
+    else:
+        if entry.unchecked:
+            # nothing machine-checkable was found: never claim "eligible" unchecked
+            main = Evaluation("to_confirm", [Reason("申请条件", "to_confirm", "", UNCHECKED_NOTE)], [])
+        else:
+            main = evaluate_shared(rule.conditions, ctx, st.setdefault("shared_main", {}))
+        track = ""
+        if rule.tracks:
+            ev, benefit, track, kinds = _best_track(entry, main, ctx, profile)
+        else:
+            ev = main
+            kinds = st["kinds"]
+            benefit = _benefit_for(rule.benefit, rule.conditions, ctx, profile, st["projects"],
+                                   st.setdefault("benefit_memo", {}))
+        if st["firm_independent"]:
+            st["evaluated"] = (ev, benefit, track, kinds)  # read-only from now on
+    status, extra = _decide(entry, ev, track, region_out, state, validity, note, ctx, common_facts)
     if done is not None:
         st.setdefault("status_memo", {})[memo_key] = status
     if detail is not None and status not in detail:
@@ -602,7 +614,7 @@ def match(
             if plan is None and "expired" not in detail and not entry.in_force_on(as_of):
                 row = _counted(entry, "expired", entry.validity_on(as_of)[2])
             elif ("ineligible" not in detail and (gates := entry.static_parts().get("gates"))
-                  and entry.in_force_on(as_of) and gate_unmet(gates, ctx)):
+                  and (plan is not None or entry.in_force_on(as_of)) and gate_unmet(gates, ctx)):
                 row = _counted(entry, "ineligible", entry.validity_on(as_of)[2])
             else:
                 row = _evaluate_entry(entry, ctx, prof, as_of, check, common, detail)
