@@ -118,3 +118,14 @@ def test_parts_of_a_word_with_synonyms_are_not_separate_terms():
     terms = {t.text: t for t in question_terms("招了几个大学生有什么补贴", corpus_engine())}
     assert "大学生" in terms and "高校毕业生" in terms["大学生"].alternatives
     assert "大学" not in terms and "学生" not in terms and "几个" not in terms
+
+
+def test_a_clause_whose_title_names_the_topic_is_the_answer():
+    """招了退伍军人能减税吗: the guide titled 企业吸纳退役士兵税费减免政策 holds the
+    answer in its title and its 优惠内容, not the bank loan whose one sentence
+    repeats 退役军人 and 中小微企业; a yes/no question about tax relief is
+    answered with the amount."""
+    r = answer("小微企业招了退伍军人能减税吗", engine=corpus_engine())
+    assert r["found"]
+    assert r["citations"][0]["document"]["title"] == "企业吸纳退役士兵税费减免政策"
+    assert "9000元" in r["answer"].split("另据")[0]

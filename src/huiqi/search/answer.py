@@ -109,7 +109,7 @@ _HOW_RE = re.compile(
 _DURATION_RE = re.compile(r"多久|多长时间|时限|几天|几个工作日|多少天|办下来")
 _MATERIAL_RE = re.compile(r"材料|带什么|准备什么|提交什么")
 _AMOUNT_RE = re.compile(
-    r"多少|几|比例|上限|最高|最多|标准|额度|费率|税率|利率|补贴|补助|奖励|奖补|奖金|贴息|多久|时间|期限|减免|免收|怎么算|收费|费用"
+    r"多少|几|比例|上限|最高|最多|标准|额度|费率|税率|利率|补贴|补助|奖励|奖补|奖金|贴息|多久|时间|期限|减免|减税|免税|退税|优惠|返还|免收|怎么算|收费|费用"
 )
 # quantities a sentence can state: money, rates and exemptions; durations
 _MONEY_QTY_RE = re.compile(
@@ -361,8 +361,10 @@ def _evaluate(item: dict, best_score: float, terms: list[Term], ask: Ask) -> _Ca
     context = _context(item)
     sents = sentences(text)
     cov = _coverage(terms, seg.normalize_text(text), context)
-    open_terms = _open_terms(terms, context)
-    best_sent = max((_sentence_score(s, open_terms, ask) for s in sents), default=0.0)
+    # how much of the question the answer's label (title, heading path) and its best sentence hold
+    # together: a clause whose title names the topic (企业吸纳退役士兵税费减免政策) is not
+    # outscored by one whose single sentence repeats the question's words
+    best_sent = max((_sentence_score(s, terms, ask, context) for s in sents), default=0.0)
     prior = item["score"] / best_score if best_score > 0 else 0.0
     score = PRIOR_WEIGHT * prior + cov + best_sent
     if (ask.amount and _has_quantity(text)) or (ask.duration and _has_quantity(text, duration=True)):
@@ -386,8 +388,8 @@ class Ask:
                    tuple(asked_headings(question)))
 
 
-def _sentence_score(s: Sentence, terms: list[Term], ask: "Ask") -> float:
-    sc = _coverage(terms, s.norm)
+def _sentence_score(s: Sentence, terms: list[Term], ask: "Ask", context: str = "") -> float:
+    sc = _coverage(terms, s.norm, context)
     if (ask.amount and _has_quantity(s.text)) or (ask.duration and _has_quantity(s.text, duration=True)):
         sc += AMOUNT_BONUS
     if s.heading and any(h.search(s.heading) for h in ask.headings):
