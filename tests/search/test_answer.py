@@ -129,3 +129,13 @@ def test_a_clause_whose_title_names_the_topic_is_the_answer():
     assert r["found"]
     assert r["citations"][0]["document"]["title"] == "企业吸纳退役士兵税费减免政策"
     assert "9000元" in r["answer"].split("另据")[0]
+
+
+def test_a_clause_in_force_is_quoted_before_a_lapsed_one():
+    """稳岗补贴今年还能领吗 (asked on the run day, 2026 or later): the 稳岗返还
+    guide in force is quoted first, not the national notice that lapsed at
+    the end of 2024, which answers the words about as well; asking about
+    the past keeps the lapsed one's rank."""
+    r = answer("稳岗补贴今年还能领吗", engine=corpus_engine())
+    assert r["found"] and "已过期" not in r["answer"].split("另据")[0]
+    assert r["citations"][0]["document"]["title"] == "失业保险稳岗返还服务指南"

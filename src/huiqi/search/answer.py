@@ -70,6 +70,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from huiqi.search import segment as seg
+from huiqi.search.engine import asks_about_past
 
 __all__ = ["answer", "AnswerError", "missing_terms", "MIN_SCORE", "MIN_COVERAGE"]
 
@@ -90,6 +91,11 @@ PRIOR_WEIGHT = 0.5
 CONTEXT_WEIGHT = 0.5
 #: bonus of a sentence/clause stating a quantity when the question asks one
 AMOUNT_BONUS = 0.4
+#: Score taken from an expired clause when the question does not ask about
+#: the past: of two clauses that answer about equally, the one in force on
+#: the day is quoted first (稳岗补贴今年还能领吗 → the current guide, not the
+#: lapsed 2024 notice).
+EXPIRED_PENALTY = 0.3
 #: bonus of a sentence under the guide field/heading that holds what is asked
 HEADING_BONUS = 0.5
 #: weight of a number stated in the question, as a share of an unseen word's idf
@@ -572,6 +578,10 @@ def extractive(question: str, results: list[dict], engine) -> dict:
     how = bool(_HOW_RE.search(question))
     best_score = results[0]["score"]
     cands = [_evaluate(it, best_score, terms, ask) for it in results[:CANDIDATES]]
+    if not asks_about_past(question):
+        for c in cands:
+            if c.item.get("expired"):
+                c.score -= EXPIRED_PENALTY
     cands.sort(key=lambda c: -c.score)
     # a candidate covering too little of the question never wins over one that covers enough
     cands.sort(key=lambda c: c.coverage < MIN_COVERAGE)
