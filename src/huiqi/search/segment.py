@@ -211,13 +211,36 @@ def synonyms_of(term: str) -> list[str]:
     return list(_synonym_map().get(normalize_text(term), ()))
 
 
+#: A count in Chinese numerals before a measure word (两年内, 三个月, 五人以上):
+#: policy texts write most such counts in digits (2年内).
+_CN_COUNT_RE = re.compile(r"[一二两三四五六七八九十]{1,3}(?=年|个月|月|周|天|日|人|名|次(?!性)|倍|家|项|户|个)")
+
+
+def _arabic_counts(text: str) -> str:
+    """``text`` with its counts in Chinese numerals written in digits
+    (离校两年内 → 离校2年内; cn2an); other text unchanged."""
+    def repl(m: re.Match) -> str:
+        v = _cn_value(m.group(0))
+        return str(int(v)) if v is not None and v == int(v) else m.group(0)
+
+    return _CN_COUNT_RE.sub(repl, text)
+
+
 def expand_query(text: str) -> tuple[list[str], list[str]]:
     """``(tokens, expansion)`` of a query: :func:`query_tokens` and the tokens
     of the synonyms of each token (also of each whole precise-mode word, so
-    技改 → 技术改造), without tokens already present."""
+    技改 → 技术改造), and of the query with its Chinese-numeral counts in
+    digits (两年内 → 2年内, tokenised as the texts are), without tokens
+    already present."""
     tokens = query_tokens(text)
     seen = set(tokens)
     expansion: list[str] = []
+    digits = _arabic_counts(text)
+    if digits != text:
+        for tok in query_tokens(digits):
+            if tok not in seen:
+                seen.add(tok)
+                expansion.append(tok)
     for term in dict.fromkeys(segment(text) + tokens):
         for syn in synonyms_of(term):
             for tok in index_tokens(syn):
