@@ -94,9 +94,9 @@ def test_segment_runs_are_jiebas_runs():
 def test_counts_in_chinese_numerals_also_search_their_digits():
     """离校两年内 in a question finds the texts' 离校2年内 (the index cuts 2年内
     as 年内); amounts and other words are left as they are."""
-    from huiqi.search.segment import _arabic_counts, expand_query
+    from huiqi.search.segment import arabic_counts, expand_query
 
-    assert _arabic_counts("离校两年内高校毕业生，带动三人以上就业") == "离校2年内高校毕业生，带动3人以上就业"
-    assert _arabic_counts("十二个月") == "12个月" and _arabic_counts("一次性创业补贴") == "一次性创业补贴"
+    assert arabic_counts("离校两年内高校毕业生，带动三人以上就业") == "离校2年内高校毕业生，带动3人以上就业"
+    assert arabic_counts("十二个月") == "12个月" and arabic_counts("一次性创业补贴") == "一次性创业补贴"
     tokens, expansion = expand_query("离校两年内首次创业")
     assert "年内" in expansion and "年内" not in tokens

@@ -132,7 +132,8 @@ _ENUM_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][�
 _ASKING = frozenset(
     "多长时间 多长 多久 多少钱 时间 问题 企业 公司 政策 我们 能拿 能领 能补 能减 能贷 补多少 办下来 "
     "有没有 给不给 还要 怎么办 怎么算 请问 一下 现在 今年 去年 一个 一些 找 谁 找谁 办 哪个 部门 "
-    "能 多 补 领 拿 给 交 打 问 最多能 能贷 能拿 能领 几 几个 几家 几名 几位 两个 什么".split()
+    "能 多 补 领 拿 给 交 打 问 最多能 能贷 能拿 能领 几 几个 几家 几名 几位 两个 什么 "
+    "啥 咋 哪些 哪样 么 呢 吗 吧 啊 嘛 能不能 可不可以 可以 是不是 政府 国家 有关 相关".split()
 )
 _QUESTION_NUMBER_RE = re.compile(
     r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)\s*(?:多|余)?\s*(?P<unit>万吨|万亩|万元|亿元|万|亿|%|吨|亩|头|只|人|个|年|元|千瓦|件)")
@@ -238,6 +239,9 @@ def question_terms(question: str, engine) -> list[Term]:
         if any(tok != w and tok in w for w in with_synonyms):
             continue
         alts = tuple(a for a in (seg.normalize_text(s) for s in seg.synonyms_of(tok)) if a and a != tok)
+        digits = seg.arabic_counts(tok)  # 两年 also found as 2年
+        if digits != tok:
+            alts += (digits,)
         w = idf.get(tok, unseen) if idf else 1.0
         if len(tok) == 1:
             w *= 0.5

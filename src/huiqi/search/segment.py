@@ -216,7 +216,7 @@ def synonyms_of(term: str) -> list[str]:
 _CN_COUNT_RE = re.compile(r"[一二两三四五六七八九十]{1,3}(?=年|个月|月|周|天|日|人|名|次(?!性)|倍|家|项|户|个)")
 
 
-def _arabic_counts(text: str) -> str:
+def arabic_counts(text: str) -> str:
     """``text`` with its counts in Chinese numerals written in digits
     (离校两年内 → 离校2年内; cn2an); other text unchanged."""
     def repl(m: re.Match) -> str:
@@ -235,7 +235,7 @@ def expand_query(text: str) -> tuple[list[str], list[str]]:
     tokens = query_tokens(text)
     seen = set(tokens)
     expansion: list[str] = []
-    digits = _arabic_counts(text)
+    digits = arabic_counts(text)
     if digits != text:
         for tok in query_tokens(digits):
             if tok not in seen:
