@@ -139,3 +139,12 @@ def test_a_clause_in_force_is_quoted_before_a_lapsed_one():
     r = answer("稳岗补贴今年还能领吗", engine=corpus_engine())
     assert r["found"] and "已过期" not in r["answer"].split("另据")[0]
     assert r["citations"][0]["document"]["title"] == "失业保险稳岗返还服务指南"
+
+
+def test_colloquial_words_and_chinese_counts_do_not_steer_the_answer():
+    """大学生毕业两年内创业，政府给啥补助: 啥 and 政府 are not terms to cover, and
+    两年 is matched as the texts' 2年, so the answer is a start-up subsidy
+    for graduates (一次性创业补贴), not the employer's 扩岗补助 whose text
+    happens to say 两年."""
+    r = answer("大学生毕业两年内创业，政府给啥补助", engine=corpus_engine())
+    assert r["found"] and "一次性创业补贴" in r["answer"].split("另据")[0]
