@@ -148,3 +148,12 @@ def test_colloquial_words_and_chinese_counts_do_not_steer_the_answer():
     happens to say 两年."""
     r = answer("大学生毕业两年内创业，政府给啥补助", engine=corpus_engine())
     assert r["found"] and "一次性创业补贴" in r["answer"].split("另据")[0]
+
+
+def test_a_question_on_cattle_is_not_answered_with_an_ostrich_guide():
+    """养牛的合作社买草料有补贴吗: the 鸵鸟 forage guide repeats 合作社, 饲草 and
+    补贴 but is about another species; a cattle clause is quoted."""
+    r = answer("养牛的合作社买草料有补贴吗", engine=corpus_engine())
+    assert r["found"]
+    first = r["answer"].split("另据")[0]
+    assert "鸵鸟" not in first and "牛" in first

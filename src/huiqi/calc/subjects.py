@@ -4,7 +4,7 @@ species and crops (品种、作物).
 A farming clause speaks of what is raised or grown (养殖300只以上鸵鸟,
 奶牛规模养殖场, 种植苜蓿). An extracted rule rarely turns those words into a
 condition, so a beef-cattle farm passed 养殖300只以上鸵鸟 (issue 11). This
-module reads the vocabulary ``huiqi/data/products.yaml`` (canonical names,
+module reads the vocabulary ``huiqi/data/products.yaml`` (:mod:`huiqi.reference.products`: canonical names,
 the words texts and profiles use, and the wider names: 肉牛 is a 牛) and
 
 * :func:`product_condition` — for a clause text that speaks of raising or
@@ -28,48 +28,15 @@ built once (``lru_cache``).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
 
-import yaml
-
+from huiqi.reference.products import products_data, products_in, vocabulary  # noqa: F401  (re-exported)
 from huiqi.rules.model import Condition
 
 #: Profile key of the firm's products (产品/品种/作物).
 PRODUCTS = "products"
 
 
-@lru_cache(maxsize=1)
-def _raw() -> dict:
-    return yaml.safe_load(resources.files("huiqi").joinpath("data/products.yaml").read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> tuple[re.Pattern[str], dict[str, str], dict[str, frozenset[str]], re.Pattern[str]]:
-    """``(word regex, word → canonical, canonical → itself and its wider
-    names, context regex)`` from ``huiqi/data/products.yaml``."""
-    raw = _raw()
-    word_to: dict[str, str] = {}
-    wider: dict[str, frozenset[str]] = {}
-    for name, spec in (raw.get("products") or {}).items():
-        for w in spec.get("words") or [name]:
-            word_to[str(w)] = str(name)
-        wider[str(name)] = frozenset([str(name), *(str(x) for x in spec.get("is_a") or [])])
-    words = sorted(word_to, key=len, reverse=True)
-    rx = re.compile("|".join(re.escape(w) for w in words))
-    return rx, word_to, wider, re.compile(str(raw.get("context") or "养殖|种植"))
-
-
-def products_in(text: str) -> list[str]:
-    """Canonical products named in ``text`` (longest word first, in text
-    order, each once)."""
-    rx, word_to, _, _ = vocabulary()
-    out: list[str] = []
-    for m in rx.finditer(text or ""):
-        name = word_to[m.group(0)]
-        if name not in out:
-            out.append(name)
-    return out
+_raw = products_data  # the parsed vocabulary file (also read by screen.sql)
 
 
 def product_condition(text: str) -> Condition | None:

@@ -69,6 +69,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from huiqi.reference.products import other_products, products_in
 from huiqi.search import segment as seg
 from huiqi.search.engine import asks_about_past
 
@@ -96,6 +97,10 @@ AMOUNT_BONUS = 0.4
 #: the day is quoted first (稳岗补贴今年还能领吗 → the current guide, not the
 #: lapsed 2024 notice).
 EXPIRED_PENALTY = 0.3
+#: Score taken from a clause about other species or crops than the question
+#: names (养牛的合作社买草料 is not answered with the 鸵鸟 forage guide;
+#: :func:`huiqi.reference.products.other_products`: 肉牛 fits a clause on 牛).
+OTHER_PRODUCT_PENALTY = 1.0
 #: bonus of a sentence under the guide field/heading that holds what is asked
 HEADING_BONUS = 0.5
 #: weight of a number stated in the question, as a share of an unseen word's idf
@@ -582,10 +587,14 @@ def extractive(question: str, results: list[dict], engine) -> dict:
     how = bool(_HOW_RE.search(question))
     best_score = results[0]["score"]
     cands = [_evaluate(it, best_score, terms, ask) for it in results[:CANDIDATES]]
-    if not asks_about_past(question):
-        for c in cands:
-            if c.item.get("expired"):
-                c.score -= EXPIRED_PENALTY
+    past = asks_about_past(question)
+    asked = products_in(question)
+    for c in cands:
+        if c.item.get("expired") and not past:
+            c.score -= EXPIRED_PENALTY
+        if asked:
+            if other_products(asked, products_in(_context(c.item) + c.item["text"])):
+                c.score -= OTHER_PRODUCT_PENALTY
     cands.sort(key=lambda c: -c.score)
     # a candidate covering too little of the question never wins over one that covers enough
     cands.sort(key=lambda c: c.coverage < MIN_COVERAGE)
