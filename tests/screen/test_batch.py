@@ -44,6 +44,10 @@ def hand_trees() -> list[tuple[str, Condition]]:
         ("thr_between_emp", L("threshold", "employees", "between", [10, 100])),
         ("thr_between_excl", L("threshold", "total_assets", "between", [1e6, 5e7], inclusive=False)),
         ("thr_age", L("threshold", "age_years", ">=", 3)),
+        ("thr_age_within", L("threshold", "age_years", "<=", 3)),  # 3年以内: fewer than 3 full years
+        ("thr_age_over", L("threshold", "age_years", ">", 2)),
+        # 研发费用占营业收入比例: computed from rd_expense and revenue when not stated
+        ("thr_rd_ratio", L("threshold", "facts.研发费用占营业收入比例", ">=", 0.03)),
         ("thr_rate", L("threshold", "layoff_rate", "<=", 0.055)),
         ("thr_months", L("threshold", "unemployment_insurance_months", ">=", 12)),
         ("thr_rd", L("threshold", "rd_expense", ">=", 500_000)),

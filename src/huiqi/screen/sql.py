@@ -68,6 +68,12 @@ from typing import Any
 
 from huiqi.rules.model import Condition, is_generic_branch
 
+#: Free facts computed from profile columns when the firm did not state them
+#: (:data:`huiqi.calc.derived.FREE_FACT_SOURCES`, the same formulas): name → SQL.
+FREE_FACT_SQL: dict[str, str] = {
+    "研发费用占营业收入比例": '(CASE WHEN "revenue" > 0 THEN "rd_expense" / "revenue" END)',
+}
+
 #: Outcome → integer code (rank order of the Kleene combination).
 OUTCOME_CODES: dict[str, int] = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
 #: Integer code → outcome.
@@ -444,13 +450,24 @@ class Compiler:
             name = sql_literal(attr[6:])
             if kind == "date":
                 return self._date(c, f"TRY_CAST(element_at(\"facts\", {name})[1] AS DATE)", "DATE")
-            return self._threshold(c, f"element_at(\"fact_numbers\", {name})[1]", "DOUBLE")
+            ref = f"element_at(\"fact_numbers\", {name})[1]"
+            derived = FREE_FACT_SQL.get(attr[6:])
+            if derived is not None:  # evaluate.py: derived.free_fact when the firm did not state it
+                ref = f"coalesce({ref}, {derived})"
+            return self._threshold(c, ref, "DOUBLE")
         col = self._col(attr)
         if col is None:
             return "1"
         if kind == "date":
             return self._date(c, *col)
         if kind == "threshold":
+            if attr == "age_years":  # full years, as the evaluator reads them
+                from dataclasses import replace
+
+                from huiqi.calc.derived import full_year_comparison
+
+                op, value, inclusive = full_year_comparison(c.operator, c.value, c.inclusive)
+                c = replace(c, operator=op, value=value, inclusive=inclusive)
             return self._threshold(c, *col)
         raise CompileError(f"未知的条件类型 {kind!r}")
 
