@@ -357,3 +357,11 @@ def test_rd_intensity_follows_from_rd_expense_and_revenue():
     ev = evaluate(ratio, ctx(revenue="6000万元"))
     assert ev.outcome == "unknown" and ev.missing == ["rd_expense"]  # asks for the field, not the ratio
 
+
+
+def test_project_kind_also_read_from_the_project_name():
+    smart = C.all_of([leaf("membership", "project.kind", "in", ["智能制造", "机器换人", "数字化改造"], label="智能制造项目")])
+    named = ctx(projects=[{"name": "智能制造数字化车间", "kind": "技术改造", "investment": 12000000}])
+    plain = ctx(projects=[{"name": "新厂房", "kind": "技术改造", "investment": 12000000}])
+    assert evaluate(smart, named).outcome == "met"
+    assert evaluate(smart, plain).outcome == "unmet"

@@ -537,6 +537,25 @@ def _leaf_outcome(leaf: Condition, ctx: FactContext) -> _Result:
     return _threshold(leaf, x, missing, attr)
 
 
+def project_name_words(values: Any) -> list[str]:
+    """The words a project's name is searched for by a project-kind test on
+    ``values`` (项目类型): each listed kind and its canonical form, two
+    characters or more (智能制造, 数字化改造, 技改 → 技术改造 …)."""
+    words: set[str] = set()
+    for v in values:
+        for w in (str(v).strip(), canonical_project_kind(str(v))):
+            if len(w) >= 2:
+                words.add(w)
+    return sorted(words)
+
+
+def project_named_as(name: str | None, values: Any) -> bool:
+    """Whether a project's name (项目名称) names one of the kinds ``values``:
+    a 技术改造 project called 智能制造数字化车间 is an 智能制造 project too
+    (the kind is one coarse word, the name says what was built)."""
+    return bool(name) and any(w in name for w in project_name_words(values))
+
+
 def _project_leaf(leaf: Condition, p: Project) -> _Result:
     attr = leaf.attribute or ""
     field_name = attr[8:]
@@ -547,7 +566,8 @@ def _project_leaf(leaf: Condition, p: Project) -> _Result:
             return "unknown", f"{name}：{_missing_detail([attr])}", [attr]
         values = leaf.value if isinstance(leaf.value, (list, tuple, set)) else [leaf.value]
         if field_name == "kind":
-            hit = canonical_project_kind(str(x)) in {canonical_project_kind(str(v)) for v in values}
+            hit = canonical_project_kind(str(x)) in {canonical_project_kind(str(v)) for v in values} \
+                or project_named_as(p.name, values)
         else:
             hit = str(x) in {str(v) for v in values}
         if leaf.operator == "not_in":

@@ -139,6 +139,7 @@ PROJECT_FIELDS: dict[str, str] = {
     "water_saving_t": "DOUBLE",
     "area_mu": "DOUBLE",
     "head_count": "BIGINT",
+    "name": "VARCHAR",  # 项目名称: a project-kind test also reads it (evaluate.project_named_as)
 }
 PROJECTS_TYPE = "STRUCT(" + ", ".join(f"{k} {v}" for k, v in PROJECT_FIELDS.items()) + ")[]"
 PROFILE_COLUMNS["projects"] = PROJECTS_TYPE
@@ -611,6 +612,14 @@ class Compiler:
                 texts = sorted({aliases.get(str(v).strip(), str(v).strip()) for v in vals})
                 cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in aliases.items())
                 x = f"(CASE trim({ref}) {cases} ELSE trim({ref}) END)"
+                from huiqi.calc.evaluate import project_name_words
+
+                named = " OR ".join(f"contains(coalesce(p.\"name\", ''), {sql_literal(w)})"
+                                    for w in project_name_words(vals))
+                code = code_of(_in(x, [sql_literal(t) for t in texts]))
+                if named:  # the kind known and the name naming a listed kind: met
+                    code = f"(CASE WHEN {ref} IS NOT NULL AND ({named}) THEN 3 ELSE {code} END)"
+                return self._negated(c, code)
             else:
                 texts = sorted({str(v) for v in vals})
                 x = ref if typ == "VARCHAR" else f"CAST({ref} AS VARCHAR)"
