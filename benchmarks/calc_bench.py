@@ -76,6 +76,7 @@ class Case:
     all_regions: bool = False
     clause_refs: list[dict] | None = None
     questions_include: list[str] = field(default_factory=list)
+    heldout: bool = False  # written before the engine was run on it (consultant_bench reports it apart)
 
 
 def _ref(d, where: str) -> dict:
@@ -116,7 +117,7 @@ def load_case(path: Path) -> Case:
     return Case(path.name, str(raw.get("name") or path.stem), as_of, raw["profile"], expect,
                 bool(opts.get("all_regions")),
                 [_ref(r, f"{path.name}: options.clauses[{i}]") for i, r in enumerate(refs)] if refs else None,
-                list(raw.get("questions_include") or []))
+                list(raw.get("questions_include") or []), bool(raw.get("heldout")))
 
 
 def load_cases(directory: Path = DEFAULT_CASES) -> list[Case]:

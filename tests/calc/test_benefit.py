@@ -373,3 +373,17 @@ def test_composite_unit_per_head_times_tons():
                                   "（自治区补贴30元、盟市补贴20元）的标准给予青贮玉米收储补贴。"))
     assert (spec.kind, spec.quantity, spec.unit_yuan) == ("per_unit", "project.head_count", 275)
     assert compute_benefit(spec, profile(projects=[{"head_count": 200}])).max_yuan == 55_000
+
+
+def test_unknown_productive_investment_is_bounded_by_the_project_investment():
+    # 002 L133 (呼和浩特 46): 按照不超过项目生产性投资的20%给予一次性补贴，最高不超过500万元
+    spec = BenefitSpec("percent", rate=0.2, min_yuan=0.0, base="facts.项目生产性投资", cap_yuan=5_000_000,
+                       formula="项目生产性投资 × 20%，最高500万元")
+    p = profile(projects=[{"name": "数字化车间", "kind": "技术改造", "investment": 1200 * WAN}])
+    b = compute_benefit(spec, p)
+    assert (b.min_yuan, b.max_yuan) == (0.0, 240 * WAN)  # 生产性投资 ≤ 项目投资 1200万元
+    assert b.missing == ["facts.项目生产性投资"]  # still asked
+    stated = compute_benefit(spec, profile(projects=[{"kind": "技术改造", "investment": 1200 * WAN}],
+                                           facts={"项目生产性投资": 800 * WAN}))
+    assert (stated.min_yuan, stated.max_yuan) == (0.0, 160 * WAN)
+    assert compute_benefit(spec, profile()).max_yuan == 500 * WAN  # nothing known: the clause's cap

@@ -185,3 +185,12 @@ def test_above_scale_industrial_individual_business_and_declared():
     # … but not against a known revenue under the bound
     assert above_scale_industrial(prof(industry="C13", revenue="800万元",
                                        qualifications=["规模以上工业企业"])).value is False
+
+
+def test_free_fact_rd_intensity():
+    from huiqi.calc.derived import free_fact
+
+    assert free_fact(prof(rd_expense="500万元", revenue="5000万元"), "研发费用占营业收入比例") == (0.1, [])
+    assert free_fact(prof(revenue="5000万元"), "研发费用占营业收入比例") == (None, ["rd_expense"])
+    assert free_fact(prof(rd_expense=1, revenue=0), "研发费用占营业收入比例") == (None, ["revenue"])
+    assert free_fact(prof(), "年产值") is None  # not a fact the profile settles

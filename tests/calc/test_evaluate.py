@@ -318,3 +318,50 @@ def test_fact_values_written_with_units():
     ev = evaluate(output, ctx(facts={"产值": "很多"}))
     assert ev.outcome == "unknown" and "无法比较" in ev.reasons[0].detail
 
+
+
+# --- 成立年限 counted in full years ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "established, operator, value, outcome",
+    [
+        # 注册时间在3年以内 (<= 3): 3 years 4 months is over, 2 years 11 months within
+        ("2022-02-28", "<=", 3, "unmet"),
+        ("2022-08-01", "<=", 3, "met"),
+        # 成立超过3年 (> 3): 3 years 4 months is over 3 years although 3 full years
+        ("2022-02-28", ">", 3, "met"),
+        ("2022-08-01", ">", 3, "unmet"),
+        # lower bounds and strict upper bounds mean the same on full years
+        ("2022-02-28", ">=", 3, "met"),
+        ("2022-08-01", ">=", 3, "unmet"),
+        ("2022-02-28", "<", 3, "unmet"),
+        # a range [1, 3]: 3 years 4 months is outside
+        ("2022-02-28", "between", [1, 3], "unmet"),
+        ("2023-02-28", "between", [1, 3], "met"),
+    ],
+)
+def test_age_bounds_read_full_years(established, operator, value, outcome):
+    age = leaf("threshold", "age_years", operator, value, label="成立年限")
+    ev = evaluate(age, ctx(established=established))  # AS_OF 2025-06-30
+    assert ev.outcome == outcome
+
+
+def test_rd_intensity_follows_from_rd_expense_and_revenue():
+    ratio = leaf("threshold", "facts.研发费用占营业收入比例", ">=", 0.03, label="研发投入占营业收入比例达到3%以上")
+    assert evaluate(ratio, ctx(rd_expense="500万元", revenue="6000万元")).outcome == "met"  # 8.3%
+    assert evaluate(ratio, ctx(rd_expense="100万元", revenue="6000万元")).outcome == "unmet"  # 1.7%
+    # a stated figure wins over the computed one
+    assert evaluate(ratio, ctx(rd_expense="100万元", revenue="6000万元",
+                               facts={"研发费用占营业收入比例": "4%"})).outcome == "met"
+    ev = evaluate(ratio, ctx(revenue="6000万元"))
+    assert ev.outcome == "unknown" and ev.missing == ["rd_expense"]  # asks for the field, not the ratio
+
+
+
+def test_project_kind_also_read_from_the_project_name():
+    smart = C.all_of([leaf("membership", "project.kind", "in", ["智能制造", "机器换人", "数字化改造"], label="智能制造项目")])
+    named = ctx(projects=[{"name": "智能制造数字化车间", "kind": "技术改造", "investment": 12000000}])
+    plain = ctx(projects=[{"name": "新厂房", "kind": "技术改造", "investment": 12000000}])
+    assert evaluate(smart, named).outcome == "met"
+    assert evaluate(smart, plain).outcome == "unmet"

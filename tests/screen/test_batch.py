@@ -44,6 +44,10 @@ def hand_trees() -> list[tuple[str, Condition]]:
         ("thr_between_emp", L("threshold", "employees", "between", [10, 100])),
         ("thr_between_excl", L("threshold", "total_assets", "between", [1e6, 5e7], inclusive=False)),
         ("thr_age", L("threshold", "age_years", ">=", 3)),
+        ("thr_age_within", L("threshold", "age_years", "<=", 3)),  # 3年以内: fewer than 3 full years
+        ("thr_age_over", L("threshold", "age_years", ">", 2)),
+        # 研发费用占营业收入比例: computed from rd_expense and revenue when not stated
+        ("thr_rd_ratio", L("threshold", "facts.研发费用占营业收入比例", ">=", 0.03)),
         ("thr_rate", L("threshold", "layoff_rate", "<=", 0.055)),
         ("thr_months", L("threshold", "unemployment_insurance_months", ">=", 12)),
         ("thr_rd", L("threshold", "rd_expense", ">=", 500_000)),
@@ -327,3 +331,27 @@ def test_free_facts_of_every_type_match_evaluate():
     want = _codes_by_evaluate(loaded, trees)
     assert res.outcome_map() == want
     assert {want[(1, "num")], want[(2, "num")], want[(4, "num")]} == {3, 0, 1}
+
+
+def test_project_names_and_rd_intensity_match_evaluate():
+    """A project-kind test also reads the project's name, and 研发费用占营业收入比例
+    follows from rd_expense and revenue: the batch path agrees with evaluate."""
+    profiles = [
+        {"region": "土默特左旗", "projects": [{"name": "智能制造数字化车间", "kind": "技术改造", "investment": 1.2e7}]},
+        {"region": "土默特左旗", "projects": [{"name": "新厂房", "kind": "技术改造"}]},
+        {"region": "土默特左旗", "projects": [{"name": "机器换人生产线"}]},
+        {"region": "土默特左旗", "rd_expense": 5e6, "revenue": 6e7},
+        {"region": "土默特左旗", "rd_expense": 5e6, "revenue": 6e7, "facts": {"研发费用占营业收入比例": "1%"}},
+        {"region": "土默特左旗", "revenue": 6e7},
+    ]
+    trees = [
+        ("smart", L("membership", "project.kind", "in", ["智能制造", "机器换人", "数字化改造"])),
+        ("not_smart", L("membership", "project.kind", "not_in", ["智能制造"])),
+        ("rd_ratio", L("threshold", "facts.研发费用占营业收入比例", ">=", 0.03)),
+    ]
+    res = screen(profiles, trees, AS_OF)
+    loaded = {i + 1: load_profile(p)[0] for i, p in enumerate(profiles)}
+    want = _codes_by_evaluate(loaded, trees)
+    assert res.outcome_map() == want
+    assert [want[(i, "smart")] for i in (1, 2, 3)] == [3, 0, 1]
+    assert [want[(i, "rd_ratio")] for i in (4, 5, 6)] == [3, 0, 1]

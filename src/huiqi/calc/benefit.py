@@ -28,6 +28,15 @@ _ATTR_LABELS = {
 }
 
 
+#: A base the firm seldom knows → a wider figure it does know that bounds it
+#: from above (生产性投资 is part of a project's investment, 项目生产性投资 ≤
+#: 项目投资): when the base is unknown, the amount is at most the same rate
+#: of the wider figure (min 0), instead of the clause's cap alone.
+WIDER_BASES: dict[str, str] = {
+    "facts.项目生产性投资": "project.investment",
+}
+
+
 def attribute_label(attr: str) -> str:
     """Chinese label of an attribute name (``project.equipment_investment`` →
     ``设备投资``, ``facts.登记失业人员招用人数`` → ``登记失业人员招用人数``)."""
@@ -153,21 +162,23 @@ def compute_benefit(spec: BenefitSpec | None, profile: EnterpriseProfile,
 
 def _inputs(spec: BenefitSpec, profile: EnterpriseProfile, projects: list[Project] | None) -> tuple:
     """The figures :func:`compute_benefit` reads for ``spec`` (its base or
-    quantity, ``bounded_by``, and those of each part of a ``sum``)."""
+    quantity, ``bounded_by``, the base's :data:`WIDER_BASES` figure, and
+    those of each part of a ``sum``)."""
     if spec.kind == "sum":
         return (tuple(_inputs(p, profile, projects) for p in spec.parts),
                 tuple(_values(spec.bounded_by, profile, None)) if spec.bounded_by else ())
     base = spec.base if spec.kind in ("percent", "tiers", "progressive") else spec.quantity
     return (tuple(_values(base, profile, projects)) if base and spec.kind not in ("fixed", "text") else (),
-            tuple(_values(spec.bounded_by, profile, None)) if spec.bounded_by else ())
+            tuple(_values(spec.bounded_by, profile, None)) if spec.bounded_by else (),
+            tuple(_values(WIDER_BASES[base], profile, projects)) if base in WIDER_BASES else ())
 
 
 def compute_benefit_memo(spec: BenefitSpec | None, profile: EnterpriseProfile,
                          projects: list[Project] | None, memo: dict) -> Benefit | None:
     """:func:`compute_benefit`, memoised in ``memo`` (one dict per clause,
     kept across firms) by the only figures it reads: the known values of
-    the spec's base or quantity (per qualifying project for ``project.*``)
-    and of ``bounded_by``. Firms with the same figures — every firm, for a
+    the spec's base or quantity (per qualifying project for ``project.*``),
+    of ``bounded_by`` and of the base's :data:`WIDER_BASES` figure. Firms with the same figures — every firm, for a
     fixed amount — share one :class:`Benefit`: treat it as read-only."""
     if spec is None:
         return None
@@ -222,6 +233,13 @@ def _compute(spec: BenefitSpec | None, profile: EnterpriseProfile,
     label = attribute_label(base_attr)
     vals = _values(base_attr, profile, projects)
     upto = k in ("percent", "per_unit") and spec.min_yuan == 0
+    if not vals and k == "percent" and base_attr in WIDER_BASES:
+        wider = WIDER_BASES[base_attr]
+        wider_vals = _values(wider, profile, projects)
+        if wider_vals:
+            x, f = max((_one(spec, v, wider, attribute_label(wider)) for v in wider_vals), key=lambda t: t[0])
+            return Benefit(0.0, x, f"{label}未知，不超过{attribute_label(wider)}：{f}（为上限，实际不超过此数）",
+                           [base_attr])
     if not vals:
         ub = _upper_bound(spec)
         if k == "tiers" and spec.tiers and all(t.get("rate") is None for t in spec.tiers):

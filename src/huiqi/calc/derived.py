@@ -290,6 +290,63 @@ def age_years(profile: EnterpriseProfile, as_of: date) -> DerivedFact:
     return DerivedFact("age_years", years, src, f"{est.isoformat()} 成立，至 {as_of.isoformat()} 满 {years} 年。")
 
 
+def full_year_comparison(operator: str | None, value: Any, inclusive: bool = True) -> tuple[str | None, Any, bool]:
+    """A comparison on the exact age rewritten for ``age_years`` (成立年限,
+    *full* years): ``(operator, value, inclusive)``.
+
+    ``age_years`` counts full years, so 成立3年4个月 is 3. An upper bound such
+    as 注册时间在3年以内 / 未超过3年 (``<= 3``) must then read ``< 3``: the firm
+    is within 3 years only while fewer than 3 full years have passed (the
+    anniversary day itself excepted); likewise 成立超过3年 (``> 3``) reads
+    ``>= 3`` and a range ``between [lo, hi]`` reads ``[lo, hi - 1]``. Lower
+    bounds (满3年, 3年以上: ``>=``) and strict upper bounds (未满3年: ``<``)
+    already mean the same on full years and are returned unchanged, as are
+    non-integer bounds (half a year cannot be told from full years).
+    """
+    def whole(v: Any) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and float(v) == int(v)
+
+    if operator == "<=" and whole(value):
+        return "<", value, inclusive
+    if operator == ">" and whole(value):
+        return ">=", value, inclusive
+    if operator == "between" and isinstance(value, (list, tuple)) and len(value) == 2 \
+            and all(whole(v) for v in value):
+        lo, hi = value
+        if not inclusive:
+            lo = lo + 1
+        return "between", [lo, hi - 1], True
+    return operator, value, inclusive
+
+
+#: Free facts (facts.<中文名>) that follow from profile fields when the firm
+#: did not state them: name → (the profile fields read, their Chinese names).
+#: 研发费用占营业收入比例 (研发投入强度, a fraction) = 研发费用 ÷ 营业收入.
+FREE_FACT_SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
+    "研发费用占营业收入比例": (("rd_expense", "revenue"), "研发费用 ÷ 营业收入"),
+}
+
+
+def free_fact(profile: EnterpriseProfile, name: str) -> tuple[Any, list[str]] | None:
+    """The value of the free fact ``name`` (without ``facts.``) computed from
+    the profile's own fields (:data:`FREE_FACT_SOURCES`), as ``(value,
+    missing profile keys)``: ``(0.083, [])``, or ``(None, ["rd_expense"])``
+    when a field it needs is unknown (a zero or negative 营业收入 gives no
+    ratio: ``(None, ["revenue"])``); ``None`` when ``name`` is no such fact."""
+    src = FREE_FACT_SOURCES.get(name)
+    if src is None:
+        return None
+    if name == "研发费用占营业收入比例":
+        rd, rev = profile.rd_expense, profile.revenue
+        missing = [k for k, v in (("rd_expense", rd), ("revenue", rev)) if v is None]
+        if missing:
+            return None, missing
+        if rev <= 0:
+            return None, ["revenue"]
+        return rd / rev, []
+    return None  # pragma: no cover - every listed fact is computed above
+
+
 ABOVE_SCALE_SOURCE = (
     "国家统计局规模以上工业统计标准：经国务院批准，自2011年起规模以上工业企业的统计起点为"
     "年主营业务收入2000万元及以上的工业法人企业（《中国统计年鉴》工业主要统计指标解释）；"

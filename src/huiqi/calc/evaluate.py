@@ -36,12 +36,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from huiqi.calc.derived import DerivedFact, derive_all
+from huiqi.calc.derived import DerivedFact, derive_all, free_fact, full_year_comparison
 from huiqi.calc.subjects import PARK_FACT, products_outcome
 from huiqi.extract.numbers import parse_number
 from huiqi.firm.profile import EnterpriseProfile, Project, parse_money_value
@@ -204,6 +204,10 @@ def _fact(ctx: FactContext, attribute: str) -> tuple[Any, list[str]]:
     """(value, missing keys) of a non-project attribute."""
     if attribute.startswith("facts."):
         v = ctx.profile.facts.get(attribute[6:])
+        if v is None:  # a fact the profile's own fields settle (研发费用占营业收入比例)
+            computed = free_fact(ctx.profile, attribute[6:])
+            if computed is not None:
+                return computed
         return v, ([] if v is not None else [attribute])
     d = ctx.derived.get(attribute)
     if d is not None:
@@ -520,7 +524,36 @@ def _leaf_outcome(leaf: Condition, ctx: FactContext) -> _Result:
     x, missing = _fact(ctx, attr)
     if kind == "date":
         return _date_leaf(leaf, x, attr)
+    if attr == "age_years" and kind == "threshold":
+        # full years: 3年以内 means fewer than 3 full years (see full_year_comparison)
+        op, value, inclusive = full_year_comparison(leaf.operator, leaf.value, leaf.inclusive)
+        if (op, value, inclusive) != (leaf.operator, leaf.value, leaf.inclusive):
+            out, detail, miss = _threshold(replace(leaf, operator=op, value=value, inclusive=inclusive),
+                                           x, missing, attr)
+            est = ctx.profile.established
+            if x is not None and est is not None:
+                detail = f"{est.isoformat()} 成立，至 {ctx.as_of.isoformat()} 满 {x} 年（按整年计）"
+            return out, detail, miss
     return _threshold(leaf, x, missing, attr)
+
+
+def project_name_words(values: Any) -> list[str]:
+    """The words a project's name is searched for by a project-kind test on
+    ``values`` (项目类型): each listed kind and its canonical form, two
+    characters or more (智能制造, 数字化改造, 技改 → 技术改造 …)."""
+    words: set[str] = set()
+    for v in values:
+        for w in (str(v).strip(), canonical_project_kind(str(v))):
+            if len(w) >= 2:
+                words.add(w)
+    return sorted(words)
+
+
+def project_named_as(name: str | None, values: Any) -> bool:
+    """Whether a project's name (项目名称) names one of the kinds ``values``:
+    a 技术改造 project called 智能制造数字化车间 is an 智能制造 project too
+    (the kind is one coarse word, the name says what was built)."""
+    return bool(name) and any(w in name for w in project_name_words(values))
 
 
 def _project_leaf(leaf: Condition, p: Project) -> _Result:
@@ -533,7 +566,8 @@ def _project_leaf(leaf: Condition, p: Project) -> _Result:
             return "unknown", f"{name}：{_missing_detail([attr])}", [attr]
         values = leaf.value if isinstance(leaf.value, (list, tuple, set)) else [leaf.value]
         if field_name == "kind":
-            hit = canonical_project_kind(str(x)) in {canonical_project_kind(str(v)) for v in values}
+            hit = canonical_project_kind(str(x)) in {canonical_project_kind(str(v)) for v in values} \
+                or project_named_as(p.name, values)
         else:
             hit = str(x) in {str(v) for v in values}
         if leaf.operator == "not_in":

@@ -104,7 +104,13 @@ _GIVE_RE = re.compile(
 #: A benefit stated without computable numbers (减半征收, 予以贴息, 给予…减免).
 _TEXT_BENEFIT_RE = re.compile(
     r"(免征|减半征收|减按\s*\d+(?:\.\d+)?%|予以贴息|给予[^，。；]{0,12}(?:贴息|减免)|贴息支持(?!力度)|再贴息|"
-    r"减免[^，。；]{0,6}(?:租金|费用)|(?:租金|费用)减免|(?:提供|给予)[^，。；]{0,6}保费补贴)"
+    r"减免[^，。；]{0,6}(?:租金|费用)|(?:租金|费用)减免|(?:提供|给予)[^，。；]{0,6}保费补贴|"
+    # tax deductions, lower contribution rates, toll discounts and low-interest loans: the firm
+    # pays less, by an amount the text does not give (一次性税前扣除, 费率由19%下调为16%,
+    # 失业保险费率继续按1%执行, 5%通行费折扣优惠, 享受…的低息)
+    r"(?:一次性|可在当年)[^，。；]{0,4}税前扣除|"
+    r"费率由\s*\d+(?:\.\d+)?%\s*(?:下调|降低|降)[为至到]|费率(?:继续|合计)?(?:按|为)\s*\d+(?:\.\d+)?%\s*执行?|"
+    r"通行费折扣|\d+(?:\.\d+)?%[^，。；]{0,6}折扣优惠|享受[^，。；]{0,24}低息)"
 )
 #: Sentences about administration, not a grant to the firm.
 _NOT_A_GRANT_RE = re.compile(r"(查处|打击|提供便利|争取|督促|通报|不执行|不落实|应及时|力度|研究探索|宣传)")
@@ -829,7 +835,7 @@ def extract_benefits(clause: Mapping) -> list[BenefitSpec]:
             m = _TEXT_BENEFIT_RE.search(sent)
             if m and not _NOT_A_GRANT_RE.search(sent):
                 phrase = re.split(r"[，,。；（(]", sent[m.start():])[0][:24]
-                what = "贷款" if "贴息" in sent else "应纳税额" if "税" in sent else "费用"
+                what = "贷款" if ("贴息" in sent or "低息" in sent) else "应纳税额" if "税" in sent else "费用"
                 out.append(BenefitSpec("text", source_text=sent.strip()[:300],
                                        formula=f"“{phrase}”：金额取决于企业的{what}，条款未给出可计算的全部数字"))
                 break

@@ -628,9 +628,10 @@ def synthetic_profiles(n: int, seed: int = 0, as_of: date | None = None,
         fields = {"kind": f"{kind_lit}[nullif(p{j}_kind, 0)]", "investment": f"p{j}_inv",
                   "equipment_investment": f"p{j}_eq", "status": f"{st_lit}[nullif(p{j}_st, 0)]",
                   "completed": done, "energy_saving_tce": f"p{j}_tce",
-                  "water_saving_t": f"p{j}_wt", "area_mu": f"p{j}_mu", "head_count": f"p{j}_head"}
+                  "water_saving_t": f"p{j}_wt", "area_mu": f"p{j}_mu", "head_count": f"p{j}_head",
+                  "name": "CAST(NULL AS VARCHAR)"}
         for f in fields:
-            if f not in ("kind", "status"):
+            if f not in ("kind", "status", "name"):
                 cols[f"p{j}_{f}_m"] = miss(0.12)
                 fields[f] = f"CASE WHEN p{j}_{f}_m THEN NULL ELSE {fields[f]} END"
         packed = ", ".join(f"{quote_ident(f)} := {e}" for f, e in fields.items())

@@ -68,6 +68,12 @@ from typing import Any
 
 from huiqi.rules.model import Condition, is_generic_branch
 
+#: Free facts computed from profile columns when the firm did not state them
+#: (:data:`huiqi.calc.derived.FREE_FACT_SOURCES`, the same formulas): name → SQL.
+FREE_FACT_SQL: dict[str, str] = {
+    "研发费用占营业收入比例": '(CASE WHEN "revenue" > 0 THEN "rd_expense" / "revenue" END)',
+}
+
 #: Outcome → integer code (rank order of the Kleene combination).
 OUTCOME_CODES: dict[str, int] = {"unmet": 0, "unknown": 1, "to_confirm": 2, "met": 3}
 #: Integer code → outcome.
@@ -133,6 +139,7 @@ PROJECT_FIELDS: dict[str, str] = {
     "water_saving_t": "DOUBLE",
     "area_mu": "DOUBLE",
     "head_count": "BIGINT",
+    "name": "VARCHAR",  # 项目名称: a project-kind test also reads it (evaluate.project_named_as)
 }
 PROJECTS_TYPE = "STRUCT(" + ", ".join(f"{k} {v}" for k, v in PROJECT_FIELDS.items()) + ")[]"
 PROFILE_COLUMNS["projects"] = PROJECTS_TYPE
@@ -444,13 +451,24 @@ class Compiler:
             name = sql_literal(attr[6:])
             if kind == "date":
                 return self._date(c, f"TRY_CAST(element_at(\"facts\", {name})[1] AS DATE)", "DATE")
-            return self._threshold(c, f"element_at(\"fact_numbers\", {name})[1]", "DOUBLE")
+            ref = f"element_at(\"fact_numbers\", {name})[1]"
+            derived = FREE_FACT_SQL.get(attr[6:])
+            if derived is not None:  # evaluate.py: derived.free_fact when the firm did not state it
+                ref = f"coalesce({ref}, {derived})"
+            return self._threshold(c, ref, "DOUBLE")
         col = self._col(attr)
         if col is None:
             return "1"
         if kind == "date":
             return self._date(c, *col)
         if kind == "threshold":
+            if attr == "age_years":  # full years, as the evaluator reads them
+                from dataclasses import replace
+
+                from huiqi.calc.derived import full_year_comparison
+
+                op, value, inclusive = full_year_comparison(c.operator, c.value, c.inclusive)
+                c = replace(c, operator=op, value=value, inclusive=inclusive)
             return self._threshold(c, *col)
         raise CompileError(f"未知的条件类型 {kind!r}")
 
@@ -594,6 +612,14 @@ class Compiler:
                 texts = sorted({aliases.get(str(v).strip(), str(v).strip()) for v in vals})
                 cases = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in aliases.items())
                 x = f"(CASE trim({ref}) {cases} ELSE trim({ref}) END)"
+                from huiqi.calc.evaluate import project_name_words
+
+                named = " OR ".join(f"contains(coalesce(p.\"name\", ''), {sql_literal(w)})"
+                                    for w in project_name_words(vals))
+                code = code_of(_in(x, [sql_literal(t) for t in texts]))
+                if named:  # the kind known and the name naming a listed kind: met
+                    code = f"(CASE WHEN {ref} IS NOT NULL AND ({named}) THEN 3 ELSE {code} END)"
+                return self._negated(c, code)
             else:
                 texts = sorted({str(v) for v in vals})
                 x = ref if typ == "VARCHAR" else f"CAST({ref} AS VARCHAR)"
