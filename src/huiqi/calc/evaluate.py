@@ -457,28 +457,26 @@ def _frozen(r: _Result) -> tuple[str, str, tuple[str, ...]]:
     return r[0], r[1], tuple(r[2])
 
 
-#: :func:`leaf_key` per leaf object: ``id(leaf) → (leaf, value, key)`` (the
-#: leaf and its value are kept and compared by identity, so a reused id or
-#: a replaced value never returns a stale key); emptied beyond :data:`_MAX_KEYS`.
-_KEYS: dict[int, tuple] = {}
-_MAX_KEYS = 500_000
+#: Attribute under which :func:`leaf_key` keeps a leaf's key on the leaf
+#: itself, with the value it was made from (so a replaced value is never
+#: read with a stale key); it goes when the leaf goes — no table holds
+#: leaves of rule sets that were replaced.
+_KEY_ATTR = "_leaf_key_memo"
 
 
 def leaf_key(leaf: Condition) -> tuple | None:
     """What a leaf's outcome depends on besides the firm: ``(kind,
     attribute, operator, value, unit, inclusive)`` made hashable, or
     ``None`` when its value cannot be (see :func:`_leaf`)."""
-    hit = _KEYS.get(id(leaf))
-    if hit is not None and hit[0] is leaf and hit[1] is leaf.value:
-        return hit[2]
+    hit = leaf.__dict__.get(_KEY_ATTR)
+    if hit is not None and hit[0] is leaf.value:
+        return hit[1]
     try:
         key = (leaf.kind, leaf.attribute, leaf.operator, _hashable(leaf.value), leaf.unit, leaf.inclusive)
         hash(key)
     except TypeError:
         key = None
-    if len(_KEYS) >= _MAX_KEYS:
-        _KEYS.clear()
-    _KEYS[id(leaf)] = (leaf, leaf.value, key)
+    leaf.__dict__[_KEY_ATTR] = (leaf.value, key)
     return key
 
 
