@@ -324,12 +324,20 @@ def clauses_by_ids(session: Session, ids: list[int]) -> list[tuple[dict, dict]]:
     chose the ids), in ascending id order."""
     if not ids:
         return []
+    # plain rows, not ORM objects (the same column values; no identity map to
+    # fill): the search index and the rule sync read every new clause here
+    clauses = Clause.__table__
     rows = session.execute(
-        select(Clause, Document, SourceFile.name)
-        .join(Document, Clause.document_id == Document.id)
+        select(clauses, SourceFile.name.label("file_name"))
+        .join(Document, clauses.c.document_id == Document.id)
         .join(SourceFile, Document.source_file_id == SourceFile.id)
-        .where(Clause.id.in_(list(ids))).order_by(Clause.id)
+        .where(clauses.c.id.in_(list(ids))).order_by(clauses.c.id)
     ).all()
-    return [(_clause_dict(c, d, name), {"start": _iso(d.validity_start), "end": _iso(d.validity_end),
-                                        "basis": d.validity_basis, "relative": d.validity_relative})
-            for c, d, name in rows]
+    doc_ids = sorted({r.document_id for r in rows})
+    docs = {d.id: d for d in session.execute(select(Document.__table__).where(Document.id.in_(doc_ids)))}
+    out = []
+    for r in rows:
+        d = docs[r.document_id]
+        out.append((_clause_dict(r, d, r.file_name), {"start": _iso(d.validity_start), "end": _iso(d.validity_end),
+                                                      "basis": d.validity_basis, "relative": d.validity_relative}))
+    return out
