@@ -89,3 +89,23 @@ def test_segment_equals_one_plain_jieba_pass_over_the_corpus():
 def test_segment_runs_are_jiebas_runs():
     assert seg._HAN_RE.pattern == jieba.re_han_default.pattern
     assert seg._SKIP_RE.pattern == jieba.re_skip_default.pattern
+
+
+def test_nfkc_run_by_run_equals_unicodedata():
+    # segment._nfkc normalises the runs between CJK ideographs only; it must
+    # give exactly unicodedata's NFKC, also where characters compose or
+    # decompose across a run's edge
+    import unicodedata
+
+    from huiqi.config import corpus_files
+
+    texts = [p.read_text(encoding="utf-8") for p in corpus_files()]
+    texts += [
+        "ｅ\u0301与e\u0301、補貼５００万元（含）①②㈠",  # combining acute after full-width and ASCII e
+        "企\u0301业",  # a combining mark right after an ideograph stays as it is
+        "\u1100\u1161\u11a8한글 ﬁ ㎏ ½ Ⅻ",  # Hangul jamo compose; ligatures and compatibility forms decompose
+        "全部是汉字没有标点", "",
+    ]
+    for text in texts:
+        for piece in [text, *text.split("\n")[:300]]:
+            assert seg._nfkc(piece) == unicodedata.normalize("NFKC", piece), piece[:40]

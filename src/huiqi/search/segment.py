@@ -128,6 +128,9 @@ def normalize_text(text: str) -> str:
 #: words reused; any other character is a token of its own, whitespace
 #: (``jieba.re_skip_default``) dropped.
 _HAN_RE = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
+#: jieba's whitespace pattern: a character it matches is one for which
+#: ``str.isspace()`` is true (``\s`` of a str pattern), which :func:`segment` tests.
+_SKIP_RE = re.compile("(\r\n|\\s)", re.U)
 #: Distinct runs whose words are kept (a few tens of MB at most).
 BLOCK_CACHE = 200_000
 
