@@ -10,13 +10,16 @@ rules, as ``huiqi ingest`` does) into a fresh SQLite database through
 the knowledge-base tables (source files, documents, nodes, clauses, clause
 units, rule versions, policy links, library changes, screen results) as
 one JSON line each, in id order, without the columns that differ from run
-to run (timestamps, the temporary path). Two dumps made before and after a
+to run (timestamps, the temporary path), then one line per file of the
+persisted keyword index (SHA-1 of its bytes; of each array for ``.npz``
+files, whose zip headers carry times). Two dumps made before and after a
 change of the code are then compared with ``diff`` or ``cmp``; any
 difference is a change of what is stored.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import sys
@@ -46,6 +49,32 @@ def dump(db: Path, out) -> int:
     return n
 
 
+def dump_index(directory: Path, out) -> int:
+    """One line per file under the keyword-index directory ``directory``
+    (``state.json`` without its timestamps, other JSON files with sorted keys); returns the count."""
+    import numpy as np
+
+    n = 0
+    for f in sorted(p for p in directory.rglob("*") if p.is_file()):
+        rel = f.relative_to(directory).as_posix()
+        if f.suffix == ".npz":
+            with np.load(f) as z:
+                digest = {k: hashlib.sha1(z[k].tobytes()).hexdigest() for k in sorted(z.files)}
+        elif f.suffix == ".json" and f.name != "state.json":  # key order may follow set iteration
+            digest = hashlib.sha1(json.dumps(json.loads(f.read_text(encoding="utf-8")), sort_keys=True,
+                                             ensure_ascii=False).encode("utf-8")).hexdigest()
+        elif f.name == "state.json":
+            state = json.loads(f.read_text(encoding="utf-8"))
+            digest = {k: v for k, v in state.items() if "time" not in k and not k.endswith("_at")}
+        elif f.suffix == ".lock":
+            continue
+        else:
+            digest = hashlib.sha1(f.read_bytes()).hexdigest()
+        out.write(json.dumps({"index": rel, "digest": digest}, ensure_ascii=False, sort_keys=True) + "\n")
+        n += 1
+    return n
+
+
 def main(argv: list[str]) -> int:
     from huiqi.config import corpus_files, rules_dir
     from huiqi.kb.db import get_engine, upgrade
@@ -61,8 +90,11 @@ def main(argv: list[str]) -> int:
         upgrade(engine)
         report = ingest_and_refresh(engine, files or corpus_files(), rules_dir=rules_dir())
         engine.dispose()
+        from huiqi.search.index import index_dir
+
         with out_path.open("w", encoding="utf-8") as out:
             n = dump(db, out)
+            n += dump_index(index_dir(f"sqlite:///{db}"), out)
     print(f"{n} rows → {out_path} (ok: {report.ok})")
     return 0 if report.ok else 1
 
