@@ -153,14 +153,20 @@ def segment(text: str) -> list[str]:
     any other character that is not whitespace is a token of its own), and
     the words of each run are cached (:func:`_cut_block`)."""
     out: list[str] = []
-    # split() with the one group alternates: the text between runs (even
-    # positions, no run character in it), then a run (odd positions)
-    for i, blk in enumerate(_HAN_RE.split(normalize_text(text))):
+    for i, blk in enumerate(split_runs(text)):
         if i & 1:
             out.extend(_cut_block(blk))
         elif blk:
             out.extend(ch for ch in blk if not ch.isspace())
     return out
+
+
+def split_runs(text: str) -> list[str]:
+    """:func:`normalize_text` of ``text`` split as jieba splits it: the runs
+    jieba cuts with its dictionary at the odd positions, the text between
+    them (none of their characters; each character not whitespace is a token
+    of its own) at the even positions, possibly empty."""
+    return _HAN_RE.split(normalize_text(text))
 
 
 _SHORT_NUMBER_RE = re.compile(r"^\d{1,2}$")
