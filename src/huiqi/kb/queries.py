@@ -318,23 +318,27 @@ def document_signatures(session: Session) -> dict[int, str]:
     return {int(row[0]): "|".join("" if v is None else str(v) for v in row[1:]) for row in session.execute(stmt)}
 
 
+def _columns(model) -> list:
+    """The mapped column attributes of ``model`` (rows then read like its objects: ``row.text``)."""
+    return [getattr(model, c.key) for c in model.__table__.columns]
+
+
 def clauses_by_ids(session: Session, ids: list[int]) -> list[tuple[dict, dict]]:
     """``(clause dict as in list_policies, document validity dict)`` of the
     clauses ``ids`` (any version, hidden documents included: the caller
     chose the ids), in ascending id order."""
     if not ids:
         return []
-    # plain rows, not ORM objects (the same column values; no identity map to
-    # fill): the search index and the rule sync read every new clause here
-    clauses = Clause.__table__
+    # rows of column values, not ORM objects (the same values, no identity map
+    # to fill): the search index and the rule sync read every new clause here
     rows = session.execute(
-        select(clauses, SourceFile.name.label("file_name"))
-        .join(Document, clauses.c.document_id == Document.id)
+        select(*_columns(Clause), SourceFile.name.label("file_name"))
+        .join(Document, Clause.document_id == Document.id)
         .join(SourceFile, Document.source_file_id == SourceFile.id)
-        .where(clauses.c.id.in_(list(ids))).order_by(clauses.c.id)
+        .where(Clause.id.in_(list(ids))).order_by(Clause.id)
     ).all()
     doc_ids = sorted({r.document_id for r in rows})
-    docs = {d.id: d for d in session.execute(select(Document.__table__).where(Document.id.in_(doc_ids)))}
+    docs = {d.id: d for d in session.execute(select(*_columns(Document)).where(Document.id.in_(doc_ids)))}
     out = []
     for r in rows:
         d = docs[r.document_id]
