@@ -100,3 +100,23 @@ def test_counts_in_chinese_numerals_also_search_their_digits():
     assert arabic_counts("十二个月") == "12个月" and arabic_counts("一次性创业补贴") == "一次性创业补贴"
     tokens, expansion = expand_query("离校两年内首次创业")
     assert "年内" in expansion and "年内" not in tokens
+
+
+def test_nfkc_run_by_run_equals_unicodedata():
+    # segment._nfkc normalises the runs between CJK ideographs only; it must
+    # give exactly unicodedata's NFKC, also where characters compose or
+    # decompose across a run's edge
+    import unicodedata
+
+    from huiqi.config import corpus_files
+
+    texts = [p.read_text(encoding="utf-8") for p in corpus_files()]
+    texts += [
+        "ｅ\u0301与e\u0301、補貼５００万元（含）①②㈠",  # combining acute after full-width and ASCII e
+        "企\u0301业",  # a combining mark right after an ideograph stays as it is
+        "\u1100\u1161\u11a8한글 ﬁ ㎏ ½ Ⅻ",  # Hangul jamo compose; ligatures and compatibility forms decompose
+        "全部是汉字没有标点", "",
+    ]
+    for text in texts:
+        for piece in [text, *text.split("\n")[:300]]:
+            assert seg._nfkc(piece) == unicodedata.normalize("NFKC", piece), piece[:40]

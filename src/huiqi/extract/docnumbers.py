@@ -150,9 +150,9 @@ def extract_cited_titles(text: str) -> list[Span]:
     out: list[Span] = []
     i, n = 0, len(text)
     while i < n:
-        if text[i] != "《":
-            i += 1
-            continue
+        i = text.find("《", i)
+        if i < 0:
+            break
         depth, j, close = 1, i + 1, -1
         limit = min(n, i + 1 + _MAX_TITLE)
         while j < limit:

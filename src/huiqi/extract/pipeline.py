@@ -44,6 +44,7 @@ from huiqi.extract.docnumbers import (
     normalize_doc_number,
 )
 from huiqi.reference.guide_fields import canonical_field
+from huiqi.extract import places
 from huiqi.extract.money import extract_amounts, extract_rates
 from huiqi.extract.thresholds import extract_thresholds
 from huiqi.extract.types import ClauseFacts, Contact, DocumentFacts, Span, Validity
@@ -537,22 +538,9 @@ def preload() -> None:
     and its administrative-division dictionary, about 0.4 s of CPU), so that
     worker processes forked afterwards share it instead of each loading it
     (:func:`huiqi.kb.ingest.ingest_paths`' parsing pool). Never raises."""
-    jio = _jionlp()
-    if jio is not None:
+    if places.available():
         with contextlib.suppress(Exception), contextlib.redirect_stdout(io.StringIO()):
-            jio.parse_location(HOME_PROVINCE)
-
-
-@lru_cache(maxsize=1)
-def _jionlp():
-    """jionlp, imported lazily with its stdout banner silenced; ``None`` if unavailable."""
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            import jionlp  # noqa: PLC0415 - heavy, optional
-        return jionlp
-    except Exception:
-        _log.debug("jionlp unavailable", exc_info=True)
-        return None
+            places.parse_location(HOME_PROVINCE)
 
 
 _PLACE_FALLBACK_RE = re.compile(
@@ -567,7 +555,8 @@ def _place_level(name: str) -> tuple[str, str] | None:
     """``(level, region)`` of a name that starts with a place (地名开头), else ``None``.
 
     Places are recognised with jionlp's administrative-division parser
-    (``jio.parse_location``), accepted only when the names it found open
+    (``jio.parse_location``, made cheaper by :mod:`huiqi.extract.places`
+    with identical results), accepted only when the names it found open
     ``name`` (``国家发展改革委…支持内蒙古…`` is not a 内蒙古 document). The
     finest division present wins: county (旗/县/区) → ``旗县``, city
     (盟/市) → ``盟市``, province → ``自治区``. A bare ``自治区…`` means
@@ -585,10 +574,9 @@ def _place_level(name: str) -> tuple[str, str] | None:
         return "盟市", None
     if _BARE_COUNTY_RE.match(name):
         return "旗县", None
-    jio = _jionlp()
-    if jio is not None:
+    if places.available():
         try:
-            r = jio.parse_location(name)
+            r = places.parse_location(name)
         except Exception:
             r = None
         if r:

@@ -136,11 +136,14 @@ def _parse(source: SourceText):
     return structure.parse_source(source)
 
 
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
 def clause_key(title: str | None, path: list[str], text: str) -> str:
     """Stable clause key: SHA-1 hex of the document title, the heading path
     and the clause text with all whitespace removed (so re-wrapping a line
     does not change the key)."""
-    norm = re.sub(r"\s+", "", text)
+    norm = _WHITESPACE_RE.sub("", text)
     payload = "\x1f".join([title or "", "\x1e".join(path), norm])
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 

@@ -318,18 +318,30 @@ def document_signatures(session: Session) -> dict[int, str]:
     return {int(row[0]): "|".join("" if v is None else str(v) for v in row[1:]) for row in session.execute(stmt)}
 
 
+def _columns(model) -> list:
+    """The mapped column attributes of ``model`` (rows then read like its objects: ``row.text``)."""
+    return [getattr(model, c.key) for c in model.__table__.columns]
+
+
 def clauses_by_ids(session: Session, ids: list[int]) -> list[tuple[dict, dict]]:
     """``(clause dict as in list_policies, document validity dict)`` of the
     clauses ``ids`` (any version, hidden documents included: the caller
     chose the ids), in ascending id order."""
     if not ids:
         return []
+    # rows of column values, not ORM objects (the same values, no identity map
+    # to fill): the search index and the rule sync read every new clause here
     rows = session.execute(
-        select(Clause, Document, SourceFile.name)
+        select(*_columns(Clause), SourceFile.name.label("file_name"))
         .join(Document, Clause.document_id == Document.id)
         .join(SourceFile, Document.source_file_id == SourceFile.id)
         .where(Clause.id.in_(list(ids))).order_by(Clause.id)
     ).all()
-    return [(_clause_dict(c, d, name), {"start": _iso(d.validity_start), "end": _iso(d.validity_end),
-                                        "basis": d.validity_basis, "relative": d.validity_relative})
-            for c, d, name in rows]
+    doc_ids = sorted({r.document_id for r in rows})
+    docs = {d.id: d for d in session.execute(select(*_columns(Document)).where(Document.id.in_(doc_ids)))}
+    out = []
+    for r in rows:
+        d = docs[r.document_id]
+        out.append((_clause_dict(r, d, r.file_name), {"start": _iso(d.validity_start), "end": _iso(d.validity_end),
+                                                      "basis": d.validity_basis, "relative": d.validity_relative}))
+    return out

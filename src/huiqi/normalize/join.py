@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from huiqi.normalize.lines import LogicalLine
 from huiqi.normalize.markers import classify, is_title_like, is_toc_entry
@@ -54,7 +55,7 @@ def _ends_sentence(p: str) -> bool:
         return True
     if last in "”’」" and len(p) > 1 and p[-2] in "。！？":
         return True
-    if last in "）)〕" and (_TAG_END.search(p) or re.search(r"[。；][（(〔][^（(〔]*[）)〕]$", p)):
+    if last in "）)〕" and (_TAG_END.search(p) or _TAG_AFTER_SENTENCE.search(p)):
         return True
     return False
 
@@ -72,9 +73,19 @@ _DOCNO_ONLY = re.compile(r"^\s*[（(〔\[]?\s*[\u4e00-\u9fffA-Za-z]{1,15}\s*[〔
                          r"[〕\]］】﹞)）]\s*第?\s*\d{1,5}\s*[号號]\s*[）)〕\]]?\s*$")
 
 
+_STANDALONE_CUE = re.compile(r"[：:|〔\[［【﹝(（号號]")
+_COMMA = re.compile("[，,]")
+_LIST_COMMA = re.compile(r"[，,、]")
+_LATIN_START = re.compile(r"[A-Za-z]")
+_LATIN_END = re.compile(r"[A-Za-z]$")
+_TAG_AFTER_SENTENCE = re.compile(r"[。；][（(〔][^（(〔]*[）)〕]$")
+
+
+@lru_cache(maxsize=65536)
 def _standalone(line: str) -> bool:
-    """A metadata line or a 发文字号 alone (checked on the normalised text: 黔府辦發(fā)〔2012〕34號)."""
-    if not re.search(r"[：:|〔\[［【﹝(（号號]", line):
+    """A metadata line or a 发文字号 alone (checked on the normalised text: 黔府辦發(fā)〔2012〕34號).
+    Cached: :func:`_joins` asks about every line twice (as the next, then as the previous one)."""
+    if not _STANDALONE_CUE.search(line):
         return False
     t = normalize_chars(line)
     return bool(_META_START.match(t) or _DOCNO_ONLY.match(t))
@@ -104,7 +115,7 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
         return False
     # a whole title (…的通知) before a 主送 line (各…：): the title ends there
     if (width is None and is_title_like(prev) and nxt.rstrip().endswith(("：", ":"))
-            and len(nxt) <= 120 and "。" not in nxt and re.search(r"[，,、]", nxt)):
+            and len(nxt) <= 120 and "。" not in nxt and _LIST_COMMA.search(nxt)):
         return False
     if width is not None:
         return len(prev) >= width - 2
@@ -112,7 +123,7 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
         return True
     # a sentence in progress (it has a comma) that stops without punctuation
     # was cut by a page break; a heading or title line has no comma
-    return len(prev) >= 40 or (bool(re.search("[，,]", prev)) and len(prev) >= 12)
+    return len(prev) >= 40 or (bool(_COMMA.search(prev)) and len(prev) >= 12)
 
 
 _RUN_MIN = 60
@@ -259,7 +270,7 @@ def logical_lines(lines: list[str]) -> list[LogicalLine]:
         off = 0
         for k, (no, s, _) in enumerate(group):
             piece = normalize_chars(s)
-            if k and text_parts and re.match(r"[A-Za-z]", piece[:1] or "") and re.search(r"[A-Za-z]$", text_parts[-1]):
+            if k and text_parts and _LATIN_START.match(piece[:1] or "") and _LATIN_END.search(text_parts[-1]):
                 piece = " " + piece
             segs.append((off, no))
             text_parts.append(piece)

@@ -94,20 +94,28 @@ def strip_toc(text: str) -> str:
     return _TOC.sub("", text).strip()
 
 
+_SPACES = re.compile(r"\s+")
+_TRAILING_DOCNO_NOTE = re.compile(r"[（(][^（）()]*〔[^（）()]*[）)]$")
+_CLAUSE_PUNCT = re.compile(r"[。；：:，,]")
+_SENTENCE_PUNCT = re.compile(r"[。；：:]")
+
+
+@lru_cache(maxsize=32768)
 def is_title_like(text: str) -> bool:
     """A line that reads like a document title (文件标题).
 
     No sentence punctuation inside, 6–90 characters, and it ends with a
     document-type word (…措施, …通知, …指南, optionally followed by
-    parentheticals such as （试行） or a 发文字号).
+    parentheticals such as （试行） or a 发文字号). Cached (line joining asks
+    about the same lines again).
     """
-    t = re.sub(r"\s+", "", text.lstrip("—"))
-    t = re.sub(r"[（(][^（）()]*〔[^（）()]*[）)]$", "", t)  # a trailing （粤府〔2021〕22号）
+    t = _SPACES.sub("", text.lstrip("—"))
+    t = _TRAILING_DOCNO_NOTE.sub("", t)  # a trailing （粤府〔2021〕22号）
     t = _DOCNO.sub("", t)
     if not 6 <= len(t) <= 90:
         return False
-    if re.search(r"[。；：:，,]", t.replace("，", "，")) and not t.startswith("关于"):
-        if re.search(r"[。；：:]", t):
+    if _CLAUSE_PUNCT.search(t.replace("，", "，")) and not t.startswith("关于"):
+        if _SENTENCE_PUNCT.search(t):
             return False
         if t.count("，") > 1:
             return False

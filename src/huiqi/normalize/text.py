@@ -87,12 +87,15 @@ def _punct(segment: str) -> str:
     return segment
 
 
+@lru_cache(maxsize=65536)
 def normalize_chars(text: str) -> str:
     """Normalise one line of policy text (see the module docstring).
 
     ``text`` must not contain line breaks. Returns the normalised string;
     never raises. Full-width commas used as thousands separators are left to
-    the number parsers (``5，000万元``).
+    the number parsers (``5，000万元``). Cached (a pure function of the
+    line: the join rules test a line more than once, and reprinted lines
+    recur across documents).
     """
     if not text:
         return text

@@ -78,9 +78,29 @@ def _token_words(token: str) -> tuple[str, ...]:
     return tuple(t for t in seg._search_mode([token]) if seg._keep(t))
 
 
+@lru_cache(maxsize=seg.BLOCK_CACHE)
+def _run_words(run: str) -> tuple[str, ...]:
+    """The indexed words of one run jieba cuts (see :func:`huiqi.search.segment.split_runs`)."""
+    return tuple(w for tok in seg._cut_block(run) for w in _token_words(tok))
+
+
+def _text_words(text: str) -> list[str]:
+    """``[w for tok in segment(text) for w in _token_words(tok)]``, with the
+    words of each run cached as a whole."""
+    words: list[str] = []
+    for i, piece in enumerate(seg.split_runs(text)):
+        if i & 1:
+            words.extend(_run_words(piece))
+        else:
+            for ch in piece:
+                if not ch.isspace():
+                    words.extend(_token_words(ch))
+    return words
+
+
 @lru_cache(maxsize=8192)
 def _line_words(line: str) -> tuple[str, ...]:
-    return tuple(w for tok in seg.segment(line) for w in _token_words(tok))
+    return tuple(_text_words(line))
 
 
 def record_tokens(record: dict) -> list[str]:
@@ -97,6 +117,5 @@ def record_tokens(record: dict) -> list[str]:
         if len(line) <= 120:
             words.extend(_line_words(line))
         else:
-            for tok in seg.segment(line):
-                words.extend(_token_words(tok))
+            words.extend(_text_words(line))
     return words + seg.money_tokens(text)

@@ -111,15 +111,18 @@ class Postings:
         self._norm = None
         start = len(self)
         ids: list[list[int]] = []
+        vocab = self.vocab
         for tokens in token_lists:
             tokens = tokens or [""]
-            row = []
-            for tok in tokens:
-                t = self.vocab.get(tok)
-                if t is None:
-                    t = self.vocab[tok] = len(self.terms)
-                    self.terms.append(tok)
-                row.append(t)
+            row = [vocab.get(tok) for tok in tokens]
+            if None in row:  # new terms get the next ids, in order of first occurrence
+                for i, tok in enumerate(tokens):
+                    if row[i] is None:
+                        t = vocab.get(tok)
+                        if t is None:
+                            t = vocab[tok] = len(self.terms)
+                            self.terms.append(tok)
+                        row[i] = t
             ids.append(row)
         if not ids:
             return range(start, start)

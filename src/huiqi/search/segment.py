@@ -97,15 +97,39 @@ def tokenizer():
     return tk
 
 
+#: Runs of characters other than CJK unified ideographs (U+4E00–U+9FFF).
+#: An ideograph is a stable code point for NFKC (no decomposition, combining
+#: class 0, composes with nothing), so NFKC of a text is NFKC of each run
+#: between ideographs, the ideographs kept as they are.
+_NON_IDEOGRAPH_RE = re.compile("[^\u4e00-\u9fff]+")
+
+
+def _nfkc_run(m: re.Match) -> str:
+    return unicodedata.normalize("NFKC", m.group())
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, computed more cheaply:
+    unchanged when already normalised (the quick check), else run by run
+    between ideographs (see :data:`_NON_IDEOGRAPH_RE`): the full-width
+    punctuation of Chinese text sends the whole text down NFKC's slow path."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return _NON_IDEOGRAPH_RE.sub(_nfkc_run, text)
+
+
 def normalize_text(text: str) -> str:
     """NFKC-normalise (full-width → half-width) and lower-case ``text``."""
-    return unicodedata.normalize("NFKC", text or "").lower()
+    return _nfkc(text or "").lower()
 
 
-#: jieba's own block pattern and whitespace pattern (``jieba.re_han_default``,
-#: ``jieba.re_skip_default``): precise mode cuts each run of these
-#: characters on its own, so a run can be cut once and its words reused.
+#: jieba's own block pattern (``jieba.re_han_default``): precise mode cuts
+#: each run of these characters on its own, so a run can be cut once and its
+#: words reused; any other character is a token of its own, whitespace
+#: (``jieba.re_skip_default``) dropped.
 _HAN_RE = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
+#: jieba's whitespace pattern: a character it matches is one for which
+#: ``str.isspace()`` is true (``\s`` of a str pattern), which :func:`segment` tests.
 _SKIP_RE = re.compile("(\r\n|\\s)", re.U)
 #: Distinct runs whose words are kept (a few tens of MB at most).
 BLOCK_CACHE = 200_000
@@ -116,29 +140,33 @@ def _cut_block(block: str) -> tuple[str, ...]:
     """jieba's precise-mode (HMM) words of one run of :data:`_HAN_RE`
     characters, cached: boilerplate phrases (符合条件的企业, 责任单位) and
     reprinted texts are cut once per process."""
-    return tuple(tokenizer().lcut(block, HMM=True))
+    return tuple(t for t in tokenizer().lcut(block, HMM=True) if t.strip())
 
 
 def segment(text: str) -> list[str]:
     """Precise-mode jieba tokens of ``text`` (after :func:`normalize_text`),
     whitespace dropped; punctuation and stopwords are kept.
 
-    The same tokens as ``tokenizer().lcut(normalize_text(text), HMM=True)``:
-    the text is split into runs exactly as jieba splits it (a run of
-    CJK/Latin/digits is cut by the dictionary and HMM, any other character
-    is a token of its own), and the words of each run are cached
-    (:func:`_cut_block`)."""
+    The same tokens as ``tokenizer().lcut(normalize_text(text), HMM=True)``
+    without the blank ones: the text is split into runs exactly as jieba
+    splits it (a run of CJK/Latin/digits is cut by the dictionary and HMM,
+    any other character that is not whitespace is a token of its own), and
+    the words of each run are cached (:func:`_cut_block`)."""
     out: list[str] = []
-    for blk in _HAN_RE.split(normalize_text(text)):
-        if not blk:
-            continue
-        if _HAN_RE.match(blk):
+    for i, blk in enumerate(split_runs(text)):
+        if i & 1:
             out.extend(_cut_block(blk))
-        else:
-            for x in _SKIP_RE.split(blk):
-                if x and not _SKIP_RE.match(x):
-                    out.extend(ch for ch in x if ch.strip())
-    return [t for t in out if t.strip()]
+        elif blk:
+            out.extend(ch for ch in blk if not ch.isspace())
+    return out
+
+
+def split_runs(text: str) -> list[str]:
+    """:func:`normalize_text` of ``text`` split as jieba splits it: the runs
+    jieba cuts with its dictionary at the odd positions, the text between
+    them (none of their characters; each character not whitespace is a token
+    of its own) at the even positions, possibly empty."""
+    return _HAN_RE.split(normalize_text(text))
 
 
 _SHORT_NUMBER_RE = re.compile(r"^\d{1,2}$")
@@ -281,7 +309,7 @@ def money_values(text: str) -> list[float]:
     and/or a scale (万, 亿, 千万 …). A number with a scale but no 元 counts
     unless a non-money measure follows (30万人, 5万亩). Bare numbers don't."""
     out: list[float] = []
-    norm = unicodedata.normalize("NFKC", text or "")
+    norm = _nfkc(text or "")
     for m in _MONEY_RE.finditer(norm):
         scale, yuan = m.group("scale"), m.group("yuan")
         if not scale and not yuan:

@@ -57,7 +57,8 @@ class Summary:
 
     def _hits(self, record: dict) -> list[int]:
         text = seg.normalize_text(record.get("text") or "")
-        return [i for i, t in enumerate(_normalised_terms()) if t in text]
+        chars = set(text)  # a term whose first character is absent is not in the text
+        return [i for i, t in enumerate(_normalised_terms()) if (not t or t[0] in chars) and t in text]
 
     def add(self, records) -> None:
         for r in records:

@@ -36,6 +36,10 @@ NODE_ROLES = (
 )
 
 
+def _line_start(line: LogicalLine) -> int:
+    return line.start
+
+
 @dataclass
 class Node:
     """A node of a document's heading tree.
@@ -60,22 +64,22 @@ class Node:
     unit_hint: str | None = None
 
     def all_lines(self) -> list[LogicalLine]:
-        """This node's lines followed by its descendants', in document order."""
-        out = list(self.lines)
-        for c in self.children:
-            out.extend(c.all_lines())
-        out.sort(key=lambda l: l.start)
+        """This node's lines followed by its descendants', in document order
+        (by first original line; lines starting on the same line stay in
+        tree order: one stable sort of the lines in pre-order)."""
+        out = [l for n in self.walk() for l in n.lines]
+        out.sort(key=_line_start)
         return out
 
     @property
     def start(self) -> int:
-        """First original line of the subtree (1-based)."""
-        return min(l.start for l in self.all_lines())
+        """First original line of the subtree (1-based); ``ValueError`` when it has no lines."""
+        return min(l.start for n in self.walk() for l in n.lines)
 
     @property
     def end(self) -> int:
-        """Last original line of the subtree (1-based, inclusive)."""
-        return max(l.end for l in self.all_lines())
+        """Last original line of the subtree (1-based, inclusive); ``ValueError`` when it has no lines."""
+        return max(l.end for n in self.walk() for l in n.lines)
 
     def block(self) -> TextBlock:
         """The subtree's normalised text with its line map."""
