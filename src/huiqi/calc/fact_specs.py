@@ -25,7 +25,7 @@ turns a spec into the Chinese question, with the unit or the choices.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,10 +149,3 @@ def prompt_for_fact(fact: str, spec: FactSpec | None, money_unit: str = "元") -
         return f"贵企业是否{name}？（是/否）"
     shown = "、".join(spec.choices[:PROMPT_CHOICES]) + ("等" if len(spec.choices) > PROMPT_CHOICES else "")
     return f"请提供：{name}（如{shown}；都不是请填“无”）"
-
-
-def specs_json(specs: Mapping[str, FactSpec], fact: str) -> dict:
-    """A next question's ``{kind, unit, choices}`` for ``fact`` (a free
-    fact with a spec; ``{}`` for anything else)."""
-    spec = specs.get(fact)
-    return spec.to_json() if spec is not None else {}

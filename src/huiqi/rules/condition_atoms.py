@@ -113,6 +113,20 @@ def _in_brackets(s: str, pos: int) -> bool:
     return depth > 0
 
 
+def _last_de(s: str) -> int:
+    """Position of the last 的 of ``s`` outside brackets and quotes (the
+    start of a head noun: …的农畜产品精深加工企业), ``-1`` when there is none."""
+    depth, pos = 0, -1
+    for i, ch in enumerate(s):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif ch == "的" and depth == 0:
+            pos = i
+    return pos
+
+
 def _mask_free(taken: list[tuple[int, int]], s: int, e: int) -> bool:
     return all(e <= a or s >= b for a, b in taken)
 

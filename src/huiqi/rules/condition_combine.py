@@ -12,6 +12,7 @@ import re
 from huiqi.rules import vocab as V
 from huiqi.rules.model import Condition
 from huiqi.rules.condition_atoms import (  # an earlier stage of condition extraction
+    _last_de,
     _CLOSE,
     _Hit,
     _OPEN,
@@ -70,14 +71,7 @@ def _shared_head(hits: list[_Hit], alts: list[tuple[int, str]]) -> tuple[int, li
     after it)`` when those subjects are the head noun of all alternatives —
     no other alternative names a subject of its own; else ``None``."""
     l_off, last = alts[-1]
-    depth, pos = 0, -1
-    for i, ch in enumerate(last):
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif ch == "的" and depth == 0:
-            pos = i
+    pos = _last_de(last)
     if pos < 0:
         return None
     cut = l_off + pos + 1

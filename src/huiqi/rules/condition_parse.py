@@ -14,6 +14,7 @@ from huiqi.rules import vocab as V
 from huiqi.rules.model import Condition
 from huiqi.rules.vocab import GOVERNMENT, PERSON
 from huiqi.rules.condition_atoms import (  # an earlier stage of condition extraction
+    _last_de,
     _Block,
     _CLOSE,
     _Hit,
@@ -406,15 +407,7 @@ def _head_noun(atom: str, off: int, hits: list[_Hit]) -> Condition | None:
     """A ``text`` leaf for the unrecognised head noun after the last 的
     (年主营业务收入达到2亿元以上的农畜产品精深加工企业 → 农畜产品精深加工企业),
     ``None`` when the head is recognised, generic or absent."""
-    depth = 0
-    last = -1
-    for i, ch in enumerate(atom):
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif ch == "的" and depth == 0:
-            last = i
+    last = _last_de(atom)
     last_hit = max(h.end for h in hits) - off
     if last >= 0 and last + 1 >= last_hit:
         start = last + 1  # …的农畜产品精深加工企业
