@@ -345,3 +345,42 @@ def clauses_by_ids(session: Session, ids: list[int]) -> list[tuple[dict, dict]]:
         out.append((_clause_dict(r, d, r.file_name), {"start": _iso(d.validity_start), "end": _iso(d.validity_end),
                                                       "basis": d.validity_basis, "relative": d.validity_relative}))
     return out
+
+
+#: Clause columns the search record needs (:func:`huiqi.search.clause_text.clause_record`).
+_RECORD_COLUMNS = ("id", "key", "kind", "document_id", "path", "text", "start_line", "end_line",
+                   "validity", "responsible_units", "fields", "contacts", "amounts")
+_RECORD_DOC_COLUMNS = ("id", "title", "issuer", "level", "region", "doc_number", "issued",
+                       "validity_start", "validity_end", "validity_basis", "validity_relative")
+
+
+def clause_records_by_ids(session: Session, ids: list[int]) -> list[tuple[dict, dict]]:
+    """As :func:`clauses_by_ids`, with only what a search record reads:
+    the clause dicts lack ``rates``, ``thresholds``, ``doc_numbers`` and
+    ``cited`` (their JSON is never decoded). Rows are read as plain tuples;
+    for the search index's builds, which read every new clause."""
+    if not ids:
+        return []
+    rows = session.execute(
+        select(*(getattr(Clause, c) for c in _RECORD_COLUMNS), SourceFile.name)
+        .join(Document, Clause.document_id == Document.id)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(Clause.id.in_(list(ids))).order_by(Clause.id)
+    ).all()
+    doc_ids = sorted({r[3] for r in rows})
+    docs = {}
+    for d in session.execute(select(*(getattr(Document, c) for c in _RECORD_DOC_COLUMNS))
+                             .where(Document.id.in_(doc_ids))):
+        did, title, issuer, level, region, number, issued, v_start, v_end, basis, relative = d
+        docs[did] = ({"id": did, "title": title, "issuer": issuer, "level": level, "region": region,
+                      "doc_number": number, "issued": _iso(issued)},
+                     {"start": _iso(v_start), "end": _iso(v_end), "basis": basis, "relative": relative})
+    out = []
+    for cid, key, kind, did, path, text, start, end, validity, units, fields, contacts, amounts, name in rows:
+        brief, doc_validity = docs[did]
+        out.append(({"id": cid, "key": key, "document": dict(brief, source_file=name), "path": list(path or []),
+                     "kind": kind, "text": text, "source": {"file": name, "start_line": start, "end_line": end},
+                     "responsible_units": list(units or []), "amounts": list(amounts or []),
+                     "validity": dict(validity or {}), "contacts": list(contacts or []),
+                     "fields": dict(fields or {})}, doc_validity))
+    return out

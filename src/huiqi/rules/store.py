@@ -235,12 +235,14 @@ def _current_keys(session: Session) -> list[tuple[str, int, int, str]]:
 
 def _rows_by_id(session: Session, ids: list[int], kinds: Mapping[int, str]) -> dict[int, dict]:
     """:func:`clause_rows` dicts of the clauses ``ids`` (``document.kind``
-    from ``kinds``: document id → kind), read in batches."""
-    from huiqi.kb.queries import clauses_by_ids
+    from ``kinds``: document id → kind), read in batches; with what
+    extraction reads (text, fields, amounts, path, document), without the
+    clause's other facts (:func:`huiqi.kb.queries.clause_records_by_ids`)."""
+    from huiqi.kb.queries import clause_records_by_ids
 
     out: dict[int, dict] = {}
     for k in range(0, len(ids), 500):
-        for row, _validity in clauses_by_ids(session, ids[k:k + 500]):
+        for row, _validity in clause_records_by_ids(session, ids[k:k + 500]):
             row["document"]["kind"] = kinds.get(row["document"]["id"])
             out[row["id"]] = row
     return out

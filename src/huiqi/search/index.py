@@ -207,12 +207,12 @@ class KeywordIndex:
         ids ``retired``, then read, tokenise and add the clause ids
         ``added`` (in batches of :data:`BATCH`). Returns ``{"added",
         "retired"}``."""
-        from huiqi.kb.queries import clauses_by_ids
+        from huiqi.kb.queries import clause_records_by_ids
 
         added = sorted({int(i) for i in added})
         batches = []
         for k in range(0, len(added), BATCH):  # read and tokenise first, then change the index at once
-            rows = clauses_by_ids(session, added[k:k + BATCH])
+            rows = clause_records_by_ids(session, added[k:k + BATCH])
             records = [clause_record(c, v) for c, v in rows]
             batches.append((records, [record_tokens(r) for r in records]))
         with self.lock:
@@ -459,7 +459,7 @@ def build_into(directory: Path, session) -> KeywordIndex:
     holds the postings and the columns, never every record or token list);
     then saved as the current stored index."""
     from huiqi.kb.lifecycle import revision
-    from huiqi.kb.queries import clauses_by_ids, current_clause_rows, document_signatures
+    from huiqi.kb.queries import clause_records_by_ids, current_clause_rows, document_signatures
 
     t0 = time.perf_counter()
     stored = _read_state(directory) or {}
@@ -471,7 +471,7 @@ def build_into(directory: Path, session) -> KeywordIndex:
     index.doc_sigs = document_signatures(session)
     index.revision = revision(session)
     for k in range(0, len(ids), BATCH):
-        rows = clauses_by_ids(session, ids[k:k + BATCH])
+        rows = clause_records_by_ids(session, ids[k:k + BATCH])
         index.add_records([clause_record(c, v) for c, v in rows])
         index.records.flush(epoch_dir)
         index.records = RecordStore.open(epoch_dir, len(index.postings))

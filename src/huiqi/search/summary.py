@@ -38,6 +38,15 @@ def _normalised_terms() -> tuple[str, ...]:
     return tuple(seg.normalize_text(t) for t in topic_terms())
 
 
+@lru_cache(maxsize=1)
+def _terms_by_first_char() -> dict[str, tuple[tuple[int, str], ...]]:
+    """``first character → ((index, normalised term), …)`` of :func:`_normalised_terms`."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for i, t in enumerate(_normalised_terms()):
+        out.setdefault(t[:1], []).append((i, t))
+    return {ch: tuple(v) for ch, v in out.items()}
+
+
 def unit_names(record: dict) -> set[str]:
     """The names a clause contributes to the 部门 suggestions."""
     names = set(record.get("responsible_units") or [])
@@ -57,8 +66,9 @@ class Summary:
 
     def _hits(self, record: dict) -> list[int]:
         text = seg.normalize_text(record.get("text") or "")
-        chars = set(text)  # a term whose first character is absent is not in the text
-        return [i for i, t in enumerate(_normalised_terms()) if (not t or t[0] in chars) and t in text]
+        by_first = _terms_by_first_char()
+        # a term whose first character is absent is not in the text
+        return sorted(i for ch in set(text).intersection(by_first) for i, t in by_first[ch] if t in text)
 
     def add(self, records) -> None:
         for r in records:
