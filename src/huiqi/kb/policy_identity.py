@@ -37,12 +37,14 @@ prints precision and recall), so they are in-sample.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+
+from huiqi.kb.pair_arrays import components, distinct, expand_pairs, lookup
 
 #: Shingle length (characters).
 SHINGLE = 4
@@ -127,22 +129,22 @@ def _shingle_postings(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     have none), sorted by code then ``u``. A 4-gram of normalised text
     (digits, Latin letters, CJK: all below U+FFFF) is coded as its four
     UTF-16 code units in one 64-bit integer, so equal codes are equal grams."""
-    codes, owners = [], []
-    for u, t in enumerate(texts):
-        if len(t) < MIN_CHARS:
-            continue
-        a = np.frombuffer(t.encode("utf-16-le"), dtype="<u2").astype(np.uint64)
-        c = (a[:-3] << np.uint64(48)) | (a[1:-2] << np.uint64(32)) | (a[2:-1] << np.uint64(16)) | a[3:]
-        codes.append(c)
-        owners.append(np.full(len(c), u, dtype=np.int64))
-    if not codes:
+    kept = [u for u, t in enumerate(texts) if len(t) >= MIN_CHARS]
+    if not kept:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    code, u = np.concatenate(codes), np.concatenate(owners)
-    order = np.lexsort((u, code))
+    # all texts at once: the grams of their concatenation, less those crossing a boundary
+    lengths = np.fromiter((len(texts[u]) for u in kept), dtype=np.int64, count=len(kept))
+    a = np.frombuffer("".join(texts[u] for u in kept).encode("utf-16-le"), dtype="<u2").astype(np.uint64)
+    grams = (a[:-3] << np.uint64(48)) | (a[1:-2] << np.uint64(32)) | (a[2:-1] << np.uint64(16)) | a[3:]
+    owner = np.repeat(np.asarray(kept, dtype=np.int64), lengths)[:len(grams)]
+    offset = np.arange(len(grams), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)[:len(grams)]
+    inside = offset <= lengths[np.repeat(np.arange(len(kept)), lengths)[:len(grams)]] - SHINGLE
+    code, u = grams[inside], owner[inside]
+    order = np.argsort(code, kind="stable")  # ``u`` ascends already: (code, u) order
     code, u = code[order], u[order]
-    distinct = np.ones(len(code), dtype=bool)  # a gram repeated inside one text counts once
-    distinct[1:] = (code[1:] != code[:-1]) | (u[1:] != u[:-1])
-    return code[distinct], u[distinct]
+    first = np.ones(len(code), dtype=bool)  # a gram repeated inside one text counts once
+    first[1:] = (code[1:] != code[:-1]) | (u[1:] != u[:-1])
+    return code[first], u[first]
 
 
 def _similar_pairs(texts: list[str]) -> tuple[list[tuple[int, int, float, bool]], np.ndarray]:
@@ -204,6 +206,83 @@ def authority_order(row: Mapping, compiled_docs: set) -> tuple:
             doc.get("id") or 0, row["id"])
 
 
+def _clause_pairs(rows: list[Mapping], d: np.ndarray, members: list[list[int]],
+                  candidates: list[tuple[int, int, float, bool]]):
+    """The clause pairs of the candidate text pairs that may be one policy:
+    ``(i, j, sim, money_inside, dk)`` arrays — row indices, the texts'
+    Jaccard similarity, whether one is contained in the other with amounts
+    on both sides, and the document pair key ``lo * len(rows) + hi`` of the
+    two documents' numbers ``d`` (one per row, documents numbered densely). A pair is kept when its clauses are of
+    different documents whose regions are compatible
+    (:func:`regions_compatible`, once per document pair) and whose amounts
+    agree (:func:`amounts_agree`, once per pair of distinct amount sets)."""
+    empty = np.zeros(0, dtype=np.int64)
+    if not candidates:
+        return empty, empty, np.zeros(0), np.zeros(0, dtype=bool), empty
+    cu, cv, csim, ccont = (np.asarray(x) for x in zip(*candidates))
+    i, j, c = expand_pairs(members, cu.astype(np.int64), cv.astype(np.int64))
+    keep = d[i] != d[j]
+    i, j, c = i[keep], j[keep], c[keep]
+    n = max(len(rows), 1)
+    dk = np.minimum(d[i], d[j]) * n + np.maximum(d[i], d[j])
+    # regions_compatible reads a document's level and region only: once per pair of (wide?, region)
+    kind_of: dict[tuple, int] = {}
+    rep: list[Mapping] = []
+    doc_kind = np.zeros(n, dtype=np.int64)
+    for x, r in enumerate(rows):
+        document = r["document"]
+        region = document.get("region")
+        key = (document.get("level") in ("国家", "自治区") or not region, region)
+        if key not in kind_of:
+            kind_of[key] = len(rep)
+            rep.append(document)
+        doc_kind[d[x]] = kind_of[key]
+    m = max(len(rep), 1)
+    keep = lookup(doc_kind[dk // n] * m + doc_kind[dk % n], lambda k: regions_compatible(rep[k // m], rep[k % m]))
+    i, j, c, dk = i[keep], j[keep], c[keep], dk[keep]
+    sets: dict[frozenset, int] = {}
+    amount_set = []
+    for r in rows:
+        key = frozenset(round(float(a["value_yuan"]), 2) for a in r.get("amounts") or [] if a.get("value_yuan"))
+        amount_set.append(sets.setdefault(key, len(sets)))
+    aid = np.asarray(amount_set, dtype=np.int64)
+    distinct = list(sets)
+    n_sets = max(len(distinct), 1)
+    keep = lookup(aid[i] * n_sets + aid[j],
+                  lambda k: amounts_agree(distinct[k // n_sets], distinct[k % n_sets]))
+    i, j, c, dk = i[keep], j[keep], c[keep], dk[keep]
+    has_money = np.asarray([len(x) > 0 for x in distinct], dtype=bool)[aid]
+    money_inside = ccont.astype(bool)[c] & has_money[i] & has_money[j]
+    return i, j, csim.astype(float)[c], money_inside, dk
+
+
+def _support(i: np.ndarray, j: np.ndarray, dk: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Support of the document pair of each pair (``dk`` as
+    :func:`_clause_pairs`; the result is shaped like it): the share of the
+    smaller document's clauses with a near copy in the other, from the
+    near-copy pairs ``(i, j)`` (similarity at least :data:`HIGH`); 0 for a
+    document pair without any."""
+    out = np.zeros(len(dk))
+    if not len(i):
+        return out
+    n = max(len(d), 1)
+    n_doc = np.bincount(d, minlength=n)
+    key = np.minimum(d[i], d[j]) * n + np.maximum(d[i], d[j])
+    side = distinct(np.r_[key, key] * n + np.r_[i, j])  # (doc pair, clause) once each
+    side_key, side_clause = side // n, side % n
+    on_lo = d[side_clause] == side_key // n
+    pairs, inverse = np.unique(side_key, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    n_lo = np.bincount(inverse, weights=on_lo, minlength=len(pairs))
+    n_hi = np.bincount(inverse, weights=~on_lo, minlength=len(pairs))
+    smaller = np.minimum(n_doc[pairs // n], n_doc[pairs % n]).astype(float)
+    value = np.where(smaller > 0, np.minimum(n_lo, n_hi) / np.maximum(smaller, 1), 0.0)
+    pos = np.searchsorted(pairs, dk)
+    found = (pos < len(pairs)) & (pairs[np.minimum(pos, len(pairs) - 1)] == dk)
+    out[found] = value[pos[found]]
+    return out
+
+
 def detect_clusters(rows: list[Mapping], compiled_docs: set | None = None) -> list[PolicyCluster]:
     """Clusters of clauses stating the same policy among ``rows`` (clause
     dicts with ``id``, ``text``, ``amounts`` [{value_yuan}], ``document``
@@ -229,60 +308,26 @@ def detect_clusters(rows: list[Mapping], compiled_docs: set | None = None) -> li
     similar, sizes = _similar_pairs(list(rep_of))  # dict order = unique index order
     candidates = [(u, u, 1.0, True) for u in range(len(members)) if len(members[u]) > 1 and sizes[u]]
     candidates += similar
-    n_doc = Counter(doc)
-    pairs: list[tuple[int, int, float, bool]] = []
-    compat: dict[tuple, bool] = {}
-    money = [[a["value_yuan"] for a in r.get("amounts") or [] if a.get("value_yuan")] for r in rows]
-    for u, v, sim, contained in candidates:
-        for i in members[u]:
-            for j in members[v]:
-                if (u == v and j <= i) or doc[i] == doc[j]:
-                    continue
-                dk = (doc[i], doc[j]) if doc[i] < doc[j] else (doc[j], doc[i])
-                ok = compat.get(dk)
-                if ok is None:
-                    ok = compat[dk] = regions_compatible(rows[i]["document"], rows[j]["document"])
-                if not ok or not amounts_agree(money[i], money[j]):
-                    continue
-                pairs.append((i, j, sim, bool(contained and money[i] and money[j])))
-    copied: dict[tuple, set] = defaultdict(set)
-    for i, j, sim, _ in pairs:
-        if sim >= HIGH:
-            dk = (doc[i], doc[j]) if doc[i] < doc[j] else (doc[j], doc[i])
-            copied[dk].update((i, j))
-    supports: dict[tuple, float] = {}
-    for dk, side in copied.items():
-        smaller = min(n_doc[dk[0]], n_doc[dk[1]])
-        # clauses of the smaller document with a near copy in the other
-        n_copied = min(sum(1 for x in side if doc[x] == dk[0]), sum(1 for x in side if doc[x] == dk[1]))
-        supports[dk] = n_copied / smaller if smaller else 0.0
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.get(x, x) != x:
-            parent[x] = parent.get(parent[x], parent[x])
-            x = parent[x]
-        return x
-
-    best: dict[int, float] = {}
-    for i, j, sim, money_inside in pairs:
-        dk = (doc[i], doc[j]) if doc[i] < doc[j] else (doc[j], doc[i])
-        support = supports.get(dk, 0.0)
-        if (sim >= HIGH and support >= MIN_SUPPORT) or (sim >= LOW and support >= STRONG_SUPPORT) \
-                or money_inside:
-            parent[find(i)] = find(j)
-            best[i] = max(best.get(i, 0.0), sim)
-            best[j] = max(best.get(j, 0.0), sim)
+    number = {x: k for k, x in enumerate(dict.fromkeys(doc))}
+    d = np.asarray([number[x] for x in doc], dtype=np.int64)  # documents numbered densely
+    i, j, sim, money_inside, dk = _clause_pairs(rows, d, members, candidates)
+    support = _support(i[sim >= HIGH], j[sim >= HIGH], dk, d)
+    join = ((sim >= HIGH) & (support >= MIN_SUPPORT)) | ((sim >= LOW) & (support >= STRONG_SUPPORT)) | money_inside
+    i, j, sim = i[join], j[join], sim[join]
+    best = np.full(len(rows), -1.0)  # best similarity to another member; -1: in no joined pair
+    np.maximum.at(best, i, sim)
+    np.maximum.at(best, j, sim)
+    label = components(len(rows), i, j)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in best:
-        groups[find(i)].append(i)
+    for x in np.flatnonzero(best >= 0).tolist():
+        groups[int(label[x])].append(x)
     out = []
     for members in groups.values():
-        if len({doc[i] for i in members}) < 2:
+        if len({doc[x] for x in members}) < 2:
             continue
-        auth = min(members, key=lambda i: authority_order(rows[i], compiled_docs))
-        ids = sorted(rows[i]["id"] for i in members)
-        out.append(PolicyCluster(rows[auth]["id"], ids, {rows[i]["id"]: round(best[i], 4) for i in members}))
+        auth = min(members, key=lambda x: authority_order(rows[x], compiled_docs))
+        ids = sorted(rows[x]["id"] for x in members)
+        out.append(PolicyCluster(rows[auth]["id"], ids, {rows[x]["id"]: round(float(best[x]), 4) for x in members}))
     out.sort(key=lambda c: c.authority)
     return out
 
