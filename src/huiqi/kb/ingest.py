@@ -158,13 +158,45 @@ def _lines_of(obj) -> tuple[int | None, int | None]:
 
 @dataclass
 class _DocPlan:
-    """Everything to write for one document, computed before the transaction."""
+    """Everything to write for one document, computed before the transaction
+    (plain rows, cheap to send back from a parse worker): the document
+    ``row``; ``nodes``, its heading tree as node rows in breadth-first order
+    (``parent``: index of the parent row or ``None``, ``depth``), the
+    ``clauses`` rows with ``clause_nodes`` (index of each clause's node row,
+    ``None`` when not in the tree) and their responsible ``units``."""
 
     row: dict
-    doc: object
+    nodes: list[dict]
     clauses: list[dict]
-    clause_nodes: list[object]
+    clause_nodes: list[int | None]
     units: list[list[str]]
+
+
+def _node_rows(doc) -> tuple[list[dict], dict[int, int]]:
+    """Node rows of the heading tree of ``doc`` in breadth-first order (the
+    order their ids are given in, level by level) and ``{id(node): row
+    index}``. ``seq`` is the node's pre-order position in the document."""
+    order: dict[int, int] = {}
+    for top in doc.nodes:
+        for n in top.walk():
+            order[id(n)] = len(order)
+    rows: list[dict] = []
+    index: dict[int, int] = {}
+    level = [(n, None) for n in doc.nodes]
+    depth = 0
+    while level:
+        nxt = []
+        for node, parent in level:
+            start, end = _lines_of(node)
+            index[id(node)] = len(rows)
+            rows.append({"parent": parent, "depth": depth, "seq": order[id(node)], "kind": node.kind,
+                         "role": node.role, "label": node.label or "", "heading": node.heading or "",
+                         "field": node.field, "start_line": start, "end_line": end,
+                         "text": "\n".join(l.text for l in node.lines)})
+            nxt.extend((c, index[id(node)]) for c in node.children)
+        level = nxt
+        depth += 1
+    return rows, index
 
 
 def _cited(d: dict, block, span) -> dict:
@@ -276,7 +308,8 @@ def _plan(docs: list, manifest_entry: dict | None, report: FileReport) -> list[_
             "end_line": end,
         }
         clauses, nodes, units = _clause_rows(doc, title, report, facts)
-        plans.append(_DocPlan(row, doc, clauses, nodes, units))
+        node_rows, index = _node_rows(doc)
+        plans.append(_DocPlan(row, node_rows, clauses, [index.get(id(n)) for n in nodes], units))
     report.documents = len(plans)
     return plans
 
@@ -292,43 +325,28 @@ def _insert_returning_ids(session, model, rows: list[dict]) -> list[int]:
     return list(session.scalars(stmt, rows).all())
 
 
-def _write_nodes(session, plans: list[_DocPlan], doc_ids: list[int]) -> dict[int, int]:
+def _write_nodes(session, plans: list[_DocPlan], doc_ids: list[int]) -> list[list[int]]:
     """Insert the heading trees level by level (parents before children,
-    one bulk INSERT per depth). Returns ``{id(parsed node): row id}``."""
-    node_ids: dict[int, int] = {}
-    level: list[tuple[int, object, object, int]] = []  # (doc id, node, parent, seq)
-    for plan, doc_id in zip(plans, doc_ids):
-        order = {}
-        for top in plan.doc.nodes:
-            for n in top.walk():
-                order[id(n)] = len(order)
-        level.extend((doc_id, n, None, order) for n in plan.doc.nodes)  # type: ignore[misc]
-    while level:
-        rows = []
-        for doc_id, node, parent, order in level:
-            start, end = _lines_of(node)
-            rows.append(
-                {
-                    "document_id": doc_id,
-                    "parent_id": node_ids[id(parent)] if parent is not None else None,
-                    "seq": order[id(node)],
-                    "kind": node.kind,
-                    "role": node.role,
-                    "label": node.label or "",
-                    "heading": node.heading or "",
-                    "field": node.field,
-                    "start_line": start,
-                    "end_line": end,
-                    "text": "\n".join(l.text for l in node.lines),
-                }
-            )
-        ids = _insert_returning_ids(session, Node, rows)
-        nxt = []
-        for (doc_id, node, _parent, order), new_id in zip(level, ids):
-            node_ids[id(node)] = new_id
-            nxt.extend((doc_id, c, node, order) for c in node.children)
-        level = nxt
-    return node_ids
+    one bulk INSERT per depth over all documents). Returns the row ids of
+    each plan's node rows, in the order of ``plan.nodes``."""
+    ids: list[list[int]] = [[0] * len(plan.nodes) for plan in plans]
+    depth = 0
+    while True:
+        rows, where = [], []
+        for p, (plan, doc_id) in enumerate(zip(plans, doc_ids)):
+            for k, n in enumerate(plan.nodes):
+                if n["depth"] != depth:
+                    continue
+                row = {key: v for key, v in n.items() if key not in ("parent", "depth")}
+                row["document_id"] = doc_id
+                row["parent_id"] = ids[p][n["parent"]] if n["parent"] is not None else None
+                rows.append(row)
+                where.append((p, k))
+        if not rows:
+            return ids
+        for (p, k), new_id in zip(where, _insert_returning_ids(session, Node, rows)):
+            ids[p][k] = new_id
+        depth += 1
 
 
 #: Hook run inside the write transaction of a new file version:
@@ -410,9 +428,9 @@ def _write_locked(engine: Engine, source: SourceText, plans: list[_DocPlan], rep
         node_ids = _write_nodes(s, plans, doc_ids)
         clause_rows: list[dict] = []
         clause_units: list[list[str]] = []
-        for plan, doc_id in zip(plans, doc_ids):
+        for plan, doc_id, ids in zip(plans, doc_ids, node_ids):
             for row, node, units in zip(plan.clauses, plan.clause_nodes, plan.units):
-                clause_rows.append(dict(row, document_id=doc_id, node_id=node_ids.get(id(node))))
+                clause_rows.append(dict(row, document_id=doc_id, node_id=ids[node] if node is not None else None))
                 clause_units.append(units)
         clause_ids = _insert_returning_ids(s, Clause, clause_rows)
         unit_rows = [
