@@ -147,3 +147,23 @@ def test_changes_made_by_another_process_are_picked_up(admin, tmp_path):
     st.checked_at = 0.0  # the next request re-checks the content mark (every few seconds)
     hits = admin.get("/api/search", params={"q": "吸纳就业补贴"}).json()
     assert hits and hits[0]["source"]["file"] == "外部导入.txt"
+
+
+def test_upload_clusters_a_reprint_after_answering(admin, admin_db):
+    """The policy clusters are recomputed after the upload's answer (a
+    background task, which the test client runs before returning): a
+    reprint of an uploaded measure under another title joins its clauses."""
+    from huiqi.kb.db import get_engine, session_scope
+    from huiqi.kb.policy_identity import load_links
+
+    assert _upload(admin, "a.txt", POLICY.encode()).status_code == 201
+    reprint = POLICY.replace("某旗支持小微企业发展的若干措施", "关于转发某旗支持小微企业发展若干措施的通知")
+    r = _upload(admin, "b.txt", reprint.encode())
+    assert r.status_code == 201
+    url = admin_db if "://" in admin_db else f"sqlite:///{admin_db}"
+    with session_scope(get_engine(url)) as s:
+        links = load_links(s)
+    authorities = {auth for auth, _sim in links.values()}
+    assert len(links) >= 4 and len(authorities) >= 2  # two clauses with money, each in a cluster of both files
+    r = admin.get("/api/search", params={"q": "高新技术企业 一次性奖励"})
+    assert r.status_code == 200

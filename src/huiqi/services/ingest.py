@@ -76,7 +76,8 @@ def refresh_policy_identity(engine: Engine, changed: bool = True) -> IdentityRep
 
 
 def ingest_and_refresh(engine: Engine, paths: list[Path], progress: ProgressFn | None = None, *,
-                       rules_dir: Path | None = None, refresh_index: bool = True, budget=None) -> ServiceReport:
+                       rules_dir: Path | None = None, refresh_index: bool = True, budget=None,
+                       identity: bool = True) -> ServiceReport:
     """Ingest ``paths`` (files, in order) into ``engine``
     (:func:`huiqi.kb.ingest.ingest_paths`: one transaction per file, a bad
     file is reported and skipped), then store the extracted rules of the new
@@ -88,12 +89,16 @@ def ingest_and_refresh(engine: Engine, paths: list[Path], progress: ProgressFn |
     Without a ``budget`` the files are parsed in a process pool and written
     in order, one transaction each (:func:`huiqi.kb.ingest.ingest_paths`). ``budget`` (a
     :class:`huiqi.kb.budget.Budget`) parses each file in a worker process
-    within its time and memory limits (untrusted uploads). Raises only for
+    within its time and memory limits (untrusted uploads). With
+    ``identity=False`` the policy clusters are left to the caller
+    (:func:`refresh_policy_identity` later: the web upload answers first,
+    since on a large library the clusters take seconds). Raises only for
     database errors; a failed index refresh is a warning."""
     report = ingest_paths(engine, paths, progress=progress, budget=budget)
     rules = sync_rules(engine)
     reviewed = import_rules(engine, rules_dir) if rules_dir is not None else None
-    identity = refresh_policy_identity(engine, any(f.status == STATUS_ADDED for f in report.files))
+    identity = refresh_policy_identity(engine, any(f.status == STATUS_ADDED for f in report.files)) \
+        if identity else None
     out = ServiceReport(report, rules, reviewed, identity)
     out.warnings.extend(rules.problems)
     if reviewed is not None:

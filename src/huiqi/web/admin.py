@@ -18,9 +18,12 @@ under ``<derived dir>/uploads/<content hash>/<name>`` and ingested by
 :func:`huiqi.services.ingest.ingest_and_refresh` with a budget (a worker process
 with a time and memory budget, :mod:`huiqi.kb.budget`; a new version only of a recognisably same document, see
 :mod:`huiqi.kb.identity`), then the search engine, calculator rules and
-caches are refreshed. Answer: 201 with the
+caches are refreshed, so the new text is searchable when the answer
+arrives. Answer: 201 with the
 ingest report (``status`` ``added``), or 200 when the same content was
-already current (``unchanged``).
+already current (``unchanged``). The policy clusters (政策同一性, seconds
+over a large library) are recomputed after the answer is sent, and the
+state caught up again.
 """
 
 from __future__ import annotations
@@ -145,7 +148,8 @@ def upload_document(request: Request, file: Optional[UploadFile] = File(None, de
             if os.path.exists(tmp.name):
                 os.unlink(tmp.name)
         # read, parse, extract and write in a worker with a time and memory budget
-        fr = ingest_and_refresh(st.engine, [path], refresh_index=False, budget=Budget.from_env()).ingest.files[0]
+        fr = ingest_and_refresh(st.engine, [path], refresh_index=False, budget=Budget.from_env(),
+                                identity=False).ingest.files[0]
         if fr.status == "failed":
             detail = (fr.error or f"{name}：导入失败").replace(str(path), name).replace(str(path.parent), "")
             raise ApiError(422, detail, "ingest_failed")
@@ -160,4 +164,26 @@ def upload_document(request: Request, file: Optional[UploadFile] = File(None, de
             st.refresh()
     body = fr.to_json()
     body["path"] = name  # never reveal the server's directories
-    return JSONResponse(body, status_code=201 if fr.status == "added" else 200)
+    background = None
+    if fr.status == "added":  # the policy clusters after the answer: seconds on a large library
+        from starlette.background import BackgroundTask
+
+        background = BackgroundTask(_recluster, st)
+    return JSONResponse(body, status_code=201 if fr.status == "added" else 200, background=background)
+
+
+def _recluster(st) -> None:
+    """Recompute the policy clusters (政策同一性) after an upload, then catch
+    up (the calculator and search collapse the new clusters); runs after the
+    upload's answer was sent. A failure is logged: the clusters are
+    recomputed by the next ingest."""
+    import logging
+
+    from huiqi.services.ingest import refresh_policy_identity
+
+    try:
+        with st.ingest_lock:
+            refresh_policy_identity(st.engine, True)
+        st.refresh()
+    except Exception as exc:  # the upload itself is committed and searchable
+        logging.getLogger(__name__).warning("政策同一性未能更新：%s", exc)
