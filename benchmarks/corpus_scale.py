@@ -224,12 +224,13 @@ def child_worker(url: str, new_file: str) -> dict:
     engine.dispose()
     title = Path(new_file).read_text(encoding="utf-8").strip().split("\n")[0].strip()
     hits = se.search(title, top=5)
-    cpu_found = _cpu()
+    cpu_found, rss_found = _cpu(), _rss_mb()
     t_c, c_c = time.perf_counter(), _cpu()
     refresh_policy_identity(engine, True)
     out["new_file"] = {"ingest_s": round(t_ingest - t0, 2), "index_s": round(t_refresh - t_ingest, 2),
                        "catch_up_s": round(t_found - t_refresh, 2), "total_s": round(t_found - t0, 2),
-                       "cpu": round(cpu_found - c0, 2), "extra_rss_mb": round(_rss_mb() - rss1),
+                       "cpu": round(cpu_found - c0, 2), "extra_rss_mb": round(rss_found - rss1),
+                       "clusters_extra_rss_mb": round(_rss_mb() - rss_found),
                        "clusters_s": round(time.perf_counter() - t_c, 2), "clusters_cpu": round(_cpu() - c_c, 2),
                        "added": kw["added"], "rebuilt": kw["rebuilt"],
                        "found": any(h["document"]["title"] and marker in (h["document"]["title"] or "") and
