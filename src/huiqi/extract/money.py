@@ -23,7 +23,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from huiqi.extract.numbers import SCALES, parse_number, to_halfwidth
+from huiqi.extract.numbers import SCALES, finditer_from, parse_number, to_halfwidth
 from huiqi.extract.types import Amount, Span
 
 # ---------------------------------------------------------------- lexicon --
@@ -54,6 +54,9 @@ _RANGE_LEFT_RE = re.compile(
     rf"(?<![\d.A-Za-z])(?P<num>{NUM}|{CNNUM})\s*+(?P<scale>{SCALE})?\s*+(?P<cur>元)?"
     rf"\s*+(?P<incl>[（(][^）)]{{0,10}}[）)])?\s*+{RANGE_SEP}\s*+$"
 )
+#: Every character a :data:`_MONEY_RE` match can start with (a digit of
+#: :data:`NUM` or :data:`CNNUM`), see :func:`~huiqi.extract.numbers.finditer_from`.
+_MONEY_FIRST_RE = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
 #: Parenthesised inclusivity notes that restate a number: （含100万元）.
 _INCL_PAREN_LEFT_RE = re.compile(r"[（(]\s*(?:含|包含|包括|不含|不包含|不包括)\s*$")
 
@@ -240,7 +243,7 @@ def _norm_per(per: str | None) -> str | None:
 def _scan(text: str) -> list[_Tok]:
     """All money tokens, with synthetic range-minimum tokens inserted."""
     toks: list[_Tok] = []
-    for m in _MONEY_RE.finditer(text):
+    for m in finditer_from(_MONEY_RE, _MONEY_FIRST_RE, text):
         start = m.start()
         if _INCL_PAREN_LEFT_RE.search(text, max(0, start - 6), start):
             continue  # （含100万元）restates a bound, not a new amount
@@ -391,6 +394,18 @@ def extract_amounts(text: str) -> list[Amount]:
     """
     if not text:
         return []
+    return [Amount(*fields) for fields in _amount_fields(text)]
+
+
+@lru_cache(maxsize=256)
+def _amount_fields(text: str) -> tuple[tuple, ...]:
+    """The fields of every :class:`Amount` of :func:`extract_amounts` as tuples.
+
+    Memoised on the exact text: the clause pipeline, the threshold extractor
+    (which needs the roles) and the rule extractor read the same text in
+    turn. Tuples, so the cached result cannot be changed by a caller; every
+    call of :func:`extract_amounts` builds new :class:`Amount` objects.
+    """
     work = to_halfwidth(text)
     toks = _scan(work)
     whole_progressive = "超额累进" in work
@@ -437,8 +452,8 @@ def extract_amounts(text: str) -> list[Amount]:
     for tok, _ in out:
         if tok.currency != "元" or tok.value is None:
             continue
-        result.append(Amount(tok.value, tok.role, text[tok.start : tok.end], tok.start, tok.end, tok.per))
-    return result
+        result.append((tok.value, tok.role, text[tok.start : tok.end], tok.start, tok.end, tok.per))
+    return tuple(result)
 
 
 #: Characters before a benefit searched for its step condition (…10万亩以上的，…).
@@ -473,6 +488,8 @@ _RATE_RE = re.compile(
     rf"|(?<![\d.])\d+(?:\.\d+)?\s*{RANGE_SEP}\s*\d+(?:\.\d+)?\s*%"
     rf"|百分之[零〇一二两三四五六七八九十点.\d]+)"
 )
+#: Every character a :data:`_RATE_RE` match can start with (a digit, 百分之).
+_RATE_FIRST_RE = re.compile(r"[\d百]")
 _RATE_ANCHOR_RE = re.compile(
     r"(按照|按|减按|超额累进|分别|再|由|降至|降到|下调为|下调至|提高到|提高至|不超过|不高于|不低于|不少于|最高|达到|低于|高于|超过|占|的)"
 )
@@ -492,7 +509,7 @@ def extract_rates(text: str) -> list[Span]:
         return []
     work = to_halfwidth(text)
     out: list[Span] = []
-    for m in _RATE_RE.finditer(work):
+    for m in finditer_from(_RATE_RE, _RATE_FIRST_RE, work):
         s, e = m.start(), m.end()
         seg = max(_soft_start(work, s), out[-1].end if out else 0)
         window_start = max(seg, s - 20)

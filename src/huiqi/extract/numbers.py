@@ -14,8 +14,8 @@ tolerated: they are normalised locally before parsing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-
 
 
 #: Full-width → half-width for digits, letters and the ASCII signs used in
@@ -26,6 +26,10 @@ FULLWIDTH_TABLE.update({0x3000: 0x20})
 # of a number are mapped (digits, letters, ．, ％, －, ／, ＋, ＜, ＞, ＝).
 for _c in "，；：（）！？":
     FULLWIDTH_TABLE.pop(ord(_c), None)
+#: Any character :data:`FULLWIDTH_TABLE` maps: most texts (already normalised)
+#: hold none, and a character-class search costs far less than a
+#: dict-driven ``str.translate`` over every character.
+_FULLWIDTH_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(FULLWIDTH_TABLE)) + "]")
 
 #: Multipliers of the scale characters (数位) used after Arabic numerals.
 SCALES = {
@@ -61,9 +65,39 @@ def to_halfwidth(s: str) -> str:
 
     ``"５００万元"`` → ``"500万元"``; ``"１０％"`` → ``"10%"``. Chinese clause
     punctuation (，；：（）) is left alone so character offsets and clause
-    structure survive.
+    structure survive. ``s`` itself is returned when it holds no such
+    character.
     """
+    if _FULLWIDTH_RE.search(s) is None:
+        return s
     return s.translate(FULLWIDTH_TABLE)
+
+
+def finditer_from(rx: re.Pattern[str], first: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``rx.finditer(text)``, found faster.
+
+    ``first`` must match (at one character) every character a match of
+    ``rx`` can start with — e.g. ``[\\d一二三…]`` for a pattern that opens
+    with a lookbehind and then a number. ``rx`` is then tried only at those
+    positions (``first.search`` skips the rest in C), instead of at every
+    position of ``text``: Python's regex engine has no such skip for
+    patterns that open with an assertion. Lookbehinds still see the text
+    before the position, so the matches are exactly those of ``finditer``
+    (leftmost, non-overlapping, in order); ``rx`` must not match the empty
+    string.
+    """
+    search, match = first.search, rx.match
+    pos = 0
+    while True:
+        c = search(text, pos)
+        if c is None:
+            return
+        m = match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
 
 
 _DIGIT_COMMA_RE = re.compile(r"(?<=\d)，(?=\d{3})")

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from huiqi.extract.money import NUM, RANGE_SEP, SCALE, _delims, _sent_has, extract_amounts
-from huiqi.extract.numbers import SCALES, parse_number, to_halfwidth
+from huiqi.extract.numbers import SCALES, finditer_from, parse_number, to_halfwidth
 from huiqi.extract.types import Threshold
 
 _CN_SMALL = r"[一二两三四五六七八九十]{1,3}|半"
@@ -54,6 +54,10 @@ _QTY_RE = re.compile(
     rf"{RANGE_SEP}\s*+)?"
     rf"(?P<n>{NUM}|{_CN_SMALL})\s*+(?P<s>{SCALE})?\s*+(?P<p0>{_PAREN})?\s*+(?P<u>{_UNIT_FULL})(?!民币)"
 )
+#: Every character a :data:`_QTY_RE` match can start with (a digit of
+#: :data:`~huiqi.extract.money.NUM` or of ``_CN_SMALL``), see
+#: :func:`~huiqi.extract.numbers.finditer_from`.
+_QTY_FIRST_RE = re.compile(r"[\d一二两三四五六七八九十半]")
 _SUFFIX_RE = re.compile(
     rf"\s*+(?P<p1>{_PAREN})?\s*+(?P<suf>及以上|以上|之上|及以下|以下|之下|以内|之内)?\s*+(?P<p2>{_PAREN})?"
 )
@@ -181,7 +185,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
     money_roles = {(a.start, a.end): a.role for a in extract_amounts(text)}
     money_starts = {s: r for (s, _), r in money_roles.items()}
     out: list[Threshold] = []
-    for m in _QTY_RE.finditer(work):
+    for m in finditer_from(_QTY_RE, _QTY_FIRST_RE, work):
         t = _one(work, text, m, money_roles, money_starts, out)
         if t is not None:
             out.append(t)
