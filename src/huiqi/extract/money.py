@@ -156,7 +156,7 @@ class _Delims:
 
     def __init__(self, text: str, delims: str) -> None:
         self.text = text
-        self.pos = [i for i, ch in enumerate(text) if ch in delims]
+        self.pos = [m.start() for m in _delim_re(delims).finditer(text)]
         self._first: dict[tuple[object, int], int | None] = {}
 
     def start(self, pos: int) -> int:
@@ -177,6 +177,12 @@ class _Delims:
             self._first[key] = m.end() if m else None
         end = self._first[key]
         return end is not None and end <= pos
+
+
+@lru_cache(maxsize=8)
+def _delim_re(delims: str) -> re.Pattern[str]:
+    """A pattern matching any one character of ``delims``."""
+    return re.compile("[" + re.escape(delims) + "]")
 
 
 @lru_cache(maxsize=16)

@@ -47,6 +47,10 @@ _RECIPIENT = [
 ]
 #: Index in :data:`_RECIPIENT` of the explicit indirect object (给予 X …补贴).
 _EXPLICIT = 2
+#: Index in :data:`_RECIPIENT` of ``X 可享受/申请/获得…``, and the words every
+#: match of it holds: that pattern is tried at every position of the text,
+#: so a text without any of the words is not scanned with it.
+_CLAIM, _CLAIM_WORD = 4, re.compile(r"享受|申请|获得")
 #: Money only a person receives.
 _PERSONAL_MONEY = re.compile(r"生活补贴|生活津贴|安家费|安家补贴|购房补贴|租房补贴|住房补贴|岗位津贴|学费|助学|薪酬补贴|一次性生活")
 #: A programme budget naming no recipient: 安排1.4亿元支持…, 设立…基金.
@@ -73,6 +77,8 @@ def recipients(text: str, explicit_only: bool = False) -> list[str]:
     out = []
     for n, pat in enumerate(_RECIPIENT):
         if explicit_only and n != _EXPLICIT:
+            continue
+        if n == _CLAIM and not _CLAIM_WORD.search(text or ""):
             continue
         for m in pat.finditer(text or ""):
             cat = _head(m.group("x"))

@@ -28,6 +28,12 @@ _OPEN = "（(“《[【「"
 _CLOSE = "）)”》]】」"
 
 
+@lru_cache(maxsize=32)
+def _split_re(seps: str) -> re.Pattern[str]:
+    """A pattern matching one bracket, quote or character of ``seps``."""
+    return re.compile("[" + re.escape(_OPEN + _CLOSE + seps) + "]")
+
+
 def _split(s: str, seps: str, base: int = 0) -> list[tuple[int, str]]:
     """Split ``s`` at characters of ``seps`` outside brackets; returns
     ``(offset, piece)`` with offsets relative to ``base``; pieces keep no
@@ -35,7 +41,8 @@ def _split(s: str, seps: str, base: int = 0) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     depth = 0
     start = 0
-    for i, ch in enumerate(s):
+    for m in _split_re(seps).finditer(s):  # only brackets and separators matter
+        i, ch = m.start(), m.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
