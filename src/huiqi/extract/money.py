@@ -73,6 +73,7 @@ _FLOOR_CUE_RE = re.compile(r"(不低于|不少于|最低|至少)")
 #: Strict comparators: the amount is a condition (门槛).
 _STRICT_CMP_RE = re.compile(r"((?<![不未])超过?|(?<!不)高于|(?<!不)低于|大于|不足|小于|≥|≤|>|<|＞|＜)\s*$")
 _REACH_CMP_RE = re.compile(r"(达到|达|满)\s*$")
+_CAP_REACH_RE = re.compile(r"最高[^，；。]{0,3}(达到|达)\s*$")
 #: Threshold suffixes after the amount: 以上 / 及以上 / 以下 / 以内.
 _SUFFIX_RE = re.compile(r"^\s*(?:[（(][^）)]{0,12}[）)])?\s*(?:及|或)?\s*(以上|以下|以内|之上|之下)")
 #: "…的部分" marginal band (bracket).
@@ -135,7 +136,9 @@ class _Tok:
 # ---------------------------------------------------------------- helpers --
 
 
+@lru_cache(maxsize=4096)
 def _num_value(num: str, scale: str | None) -> float | None:
+    """``num`` (a matched number) times the multiplier of ``scale`` (memoised: numbers repeat)."""
     v = parse_number(num)
     if v is None:
         return None
@@ -206,9 +209,12 @@ def _sent_has(text: str, regex: re.Pattern, pos: int) -> bool:
     return idx.has(regex, idx.start(pos), pos)
 
 
+_CMP_TAIL_RE = re.compile(r"(最高|最多|不超过|不超|不高于|未超过|不低于|不少于|最低|至少|均|需|须|应|要|可|在|为|达到|达|\s)+$")
+
+
 def _strip_cmp(attr: str) -> str:
     """Drop trailing comparator / filler words from a left context."""
-    return re.sub(r"(最高|最多|不超过|不超|不高于|未超过|不低于|不少于|最低|至少|均|需|须|应|要|可|在|为|达到|达|\s)+$", "", attr)
+    return _CMP_TAIL_RE.sub("", attr)
 
 
 def _per_from_left(pre: str) -> str | None:
@@ -237,10 +243,13 @@ def _per_from_prev_segment(text: str, pos: int, prev_end: int) -> str | None:
     return None
 
 
+_PER_SEP_RE = re.compile(r"\s*[/·]\s*")
+
+
 def _norm_per(per: str | None) -> str | None:
     if not per:
         return None
-    return re.sub(r"\s*[/·]\s*", "·", per.strip())
+    return _PER_SEP_RE.sub("·", per.strip())
 
 
 # ------------------------------------------------------------------ scan --
@@ -343,7 +352,7 @@ def _classify(pre: str, post: str, sent: _SentPre, since: str, whole_progressive
         return "total" if target else "threshold"
     if _STRICT_CMP_RE.search(pre):
         return "total" if target else "threshold"
-    if _REACH_CMP_RE.search(pre) and not re.search(r"最高[^，；。]{0,3}(达到|达)\s*$", pre):
+    if _REACH_CMP_RE.search(pre) and not _CAP_REACH_RE.search(pre):
         if target:
             return "total"
         if _COND_DE_RE.match(post) or sent.has(_CONDITION_INTRO_RE):
@@ -371,13 +380,16 @@ def _classify(pre: str, post: str, sent: _SentPre, since: str, whole_progressive
     return "fixed"
 
 
+#: Between two amounts of one list: 、/和/或 (after an optional bracket), or （按季…
+_LIST_GAP_RE = re.compile(r"\s*+(?:[（(][^）)]{0,8}[）)])?\s*+(?:、|和|或|及|与|或者)\s*+")
+_PER_PERIOD_GAP_RE = re.compile(r"\s*+[（(]\s*+按[\u4e00-\u9fff]{1,2}\s*+")
+
+
 def _is_list_continuation(text: str, prev: _Tok | None, tok: _Tok) -> bool:
     if prev is None:
         return False
     gap = text[prev.end : tok.start]
-    return bool(re.fullmatch(r"\s*+(?:[（(][^）)]{0,8}[）)])?\s*+(?:、|和|或|及|与|或者)\s*+", gap)) or bool(
-        re.fullmatch(r"\s*+[（(]\s*+按[\u4e00-\u9fff]{1,2}\s*+", gap)
-    )
+    return bool(_LIST_GAP_RE.fullmatch(gap)) or bool(_PER_PERIOD_GAP_RE.fullmatch(gap))
 
 
 def extract_amounts(text: str) -> list[Amount]:

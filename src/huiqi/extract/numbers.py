@@ -53,6 +53,7 @@ _ARABIC_RE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 _ARABIC_SCALED_RE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(十万|百万|千万|万亿|十|百|千|万|亿)$")
 _PERCENT_RE = re.compile(r"^(?:百分之(.+)|(.+)%)$")
 _CN_RE = re.compile(rf"^[{CN_NUM_CHARS}]+$")
+_MIXED_RE = re.compile(rf"^[\d.]+[{CN_NUM_CHARS}]+$")
 _MONEY_RE = re.compile(r"^(?:人民币)?(.+?)(美元|欧元|日元|港元|港币|英镑|元)(?:整)?$")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -150,7 +151,7 @@ def parse_number(s: str) -> float | None:
         return base * SCALES[m.group(3)]
     if s == "半":
         return 0.5
-    if _CN_RE.match(s) or re.match(rf"^[\d.]+[{CN_NUM_CHARS}]+$", s):
+    if _CN_RE.match(s) or _MIXED_RE.match(s):
         return _parse_chinese(s)
     return None
 

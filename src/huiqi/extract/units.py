@@ -190,22 +190,27 @@ def _find_open(text: str, j: int) -> int:
     return -1
 
 
+@lru_cache(maxsize=16)
+def _top_re(seps: str) -> re.Pattern[str]:
+    """A pattern matching one bracket or one character of ``seps``."""
+    return re.compile("[" + re.escape(_OPENERS + _CLOSERS + seps) + "]")
+
+
 def _split_top(text: str, seps: str) -> list[str]:
     """Split ``text`` on any char of ``seps`` that is not inside brackets."""
     parts: list[str] = []
     depth = 0
-    cur: list[str] = []
-    for ch in text:
+    start = 0
+    for m in _top_re(seps).finditer(text):  # only brackets and separators matter
+        ch = m.group()
         if ch in _OPENERS:
             depth += 1
         elif ch in _CLOSERS and depth > 0:
             depth -= 1
         if depth == 0 and ch in seps:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
+            parts.append(text[start : m.start()])
+            start = m.end()
+    parts.append(text[start:])
     return parts
 
 
