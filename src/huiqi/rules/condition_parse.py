@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 
+from huiqi.extract.numbers import finditer_from
 from huiqi.rules import vocab as V
 from huiqi.rules.model import Condition
 from huiqi.rules.vocab import GOVERNMENT, PERSON
@@ -65,7 +66,7 @@ def _condition_part(sent: str, mode: str = "subject") -> tuple[str, bool] | None
         parts = _split(sent[:ex.start()], "，,")
         # the excluded subject is the last comma part (…，低于100吨的不予补贴)
         return (parts[-1][1] if parts else sent[:ex.start()]), True
-    for b in V.BENEFIT_RE.finditer(sent):
+    for b in finditer_from(V.BENEFIT_RE, V.BENEFIT_FIRST_RE, sent):
         left = sent[:b.start()]
         # 对…的 / 凡…的 / …的，
         ms = list(_OFFER_LEAD_RE.finditer(left))
