@@ -103,3 +103,13 @@ def test_split_top_matches_character_loop():
     for seps in ("，,；;", "、"):
         for s in texts:
             assert units._split_top(s, seps) == _split_top_loop(s, seps), s
+
+
+def test_line_tags_tried_at_line_starts_only():
+    texts = _corpus_lines() + ["\n".join(_corpus_lines()[:400])] + _random("部门分工责任单位牵头：:【】 \t\n局厅，。", 20000, seed=11)
+    found = 0
+    for s in texts:
+        want = [m.span() for m in units._LINE_TAG_RE.finditer(s)]
+        assert [m.span() for m in units._line_tag_matches(s)] == want, repr(s)
+        found += len(want)
+    assert found > 100

@@ -350,10 +350,27 @@ def _dedupe(names: list[str]) -> list[str]:
 # tag finders
 
 
+def _line_tag_matches(text: str):
+    """The matches of ``_LINE_TAG_RE.finditer(text)``: a match starts a line,
+    so the pattern is tried at the line starts only (``finditer`` tries it
+    at every position)."""
+    last_end = 0
+    start = 0
+    while start >= 0:
+        if start >= last_end:
+            m = _LINE_TAG_RE.match(text, start)
+            if m:
+                yield m
+                last_end = m.end()
+        start = text.find("\n", start)
+        if start >= 0:
+            start += 1
+
+
 def _line_tags(text: str) -> list[tuple[int, int, list[str]]]:
     """Labelled unit lines (``部门分工：省财政厅牵头，各地配合。``, ``【政策落实单位】盟财政局``)."""
     tags = []
-    for m in _LINE_TAG_RE.finditer(text):
+    for m in _line_tag_matches(text):
         nl = text.find("\n", m.end())
         end = len(text) if nl == -1 else nl
         content = text[m.end():end].strip().rstrip("。；;，,")
