@@ -227,17 +227,18 @@ def _one(work, text, m, money_roles, money_starts, prev_out) -> Threshold | None
             return None
     start = m.start() if is_range else m.start("n")
     end = m.end()
-    seg = max(_seg_start(work, start, _SOFT_DELIMS), start - _LEFT_WINDOW)
-    if _sent_has(work, _TARGET_RE, start):
-        return None
+    # the cheap rejections first (every rejection gives None, in any order)
     if base_unit == "年" and (value >= 1900 or (lo is not None and lo >= 1900)):
         return None  # a calendar year, not a duration
-    left = work[seg:start]
     # money: only conditions as judged by the amount extractor
     if base_unit == "元":
         role = money_starts.get(start) or money_starts.get(m.start("n"))
         if role != "threshold":
             return None
+    if _sent_has(work, _TARGET_RE, start):
+        return None
+    seg = max(_seg_start(work, start, _SOFT_DELIMS), start - _LEFT_WINDOW)
+    left = work[seg:start]
     sm = _SUFFIX_RE.match(work, end)
     suf = sm.group("suf") if sm else None
     parens = [(m.group("p1") or "") + (m.group("p0") or ""), sm.group("p1") or "" if sm else "", sm.group("p2") or "" if sm else ""]
