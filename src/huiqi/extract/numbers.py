@@ -9,6 +9,10 @@ Inputs are short strings such as ``500``, ``1.5``, ``5,000``, ``两千``,
 takes mixed forms like ``1千``); ``jionlp.parse_money`` is the fallback for
 money strings our grammar does not cover. Full-width digits and spaces are
 tolerated: they are normalised locally before parsing.
+
+:func:`finditer_from` is the scan the extractors share for patterns that
+open with a lookbehind (amounts, rates, thresholds, phone numbers, benefit
+verbs): the pattern is tried only where a match can start.
 """
 
 from __future__ import annotations
