@@ -15,7 +15,7 @@ import pytest
 from huiqi.extract import contacts, money, thresholds, units
 from huiqi.extract.money import extract_amounts
 from huiqi.extract.numbers import FULLWIDTH_TABLE, finditer_from, to_halfwidth
-from huiqi.rules import vocab
+from huiqi.rules import condition_parse, vocab
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"
 
@@ -26,6 +26,8 @@ PAIRS = {
     "quantity": (thresholds._QTY_RE, thresholds._QTY_FIRST_RE,
                  "0123456789０.,，一二两三四五六七八九十半第万千百元人年岁亩吨%个月以上下（含）至—-~/ "),
     "phone": (contacts._PHONE_RE, contacts._PHONE_FIRST_RE, "0123456789０１+8６（()）-—~ 转电话.%万元年号@aA"),
+    "intro": (condition_parse._INTRO_RE, condition_parse._INTRO_FIRST_RE,
+              "须需应当同时符合满足具备下列以下如下条件为：:要求情形之一企业，"),
     "benefit": (vocab.BENEFIT_RE, vocab.BENEFIT_FIRST_RE,
                 "分别一次性每个家户年人只头亩按照最高可再择优给予奖励补贴助奖补资助贴息偿减按免征半返还扣兑现以享受申请依照注报均即方，。"),
 }

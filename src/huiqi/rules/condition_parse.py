@@ -44,6 +44,8 @@ from huiqi.rules.condition_combine import (  # an earlier stage of condition ext
 _LEAD_RE = re.compile(r"^\s*(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳]|[（(][一二三四五六七八九十]+[）)])?\s*"
                       r"(?:对于|对(?![外接象])|凡|经(?![营济费销])|被(?!告))?")
 _INTRO_RE = re.compile(r"(?:须|需|应|应当)?(?:同时)?(?:符合|满足|具备)(?:下列|以下|如下)|(?:须|需|应)?(?:同时)?满足|条件(?:如下|为)[：:]?|如下要求|以下条件|下列条件|下列情形")
+#: Every character an :data:`_INTRO_RE` match can start with.
+_INTRO_FIRST_RE = re.compile(r"[须需应同符满具条如以下]")
 _ANY_INTRO_RE = re.compile(r"之一|任一|任意一|如下要求|分档|分别满足|两类|三类|四类|其中一|满足一项|满足其中|属于以下|属于下列|以下情形|下列情形之")
 _ADDON_RE = re.compile(r"再给予|另给予|再奖励|追加|另行给予|再按")
 
@@ -55,6 +57,11 @@ _OFFER_LEAD_RE = re.compile(r"(?:^\s*(?:\d+[.．、]|[（(][一二三四五六�
 _DE_PART_RE = re.compile(r"(?:^|[，,])(?P<cond>[^，,]+的)[，,][^，,]{0,12}$")
 #: a part naming the applicant before 每/分别/一次性
 _APPLICANT_PART_RE = re.compile(r"(?:^|[，,])(?P<cond>[^，,]*(?:企业|单位|主体|项目)[^，,]*)[，,](?:每[^，,]{0,6}|分别|一次性)$")
+
+
+def _intro(text: str) -> re.Match[str] | None:
+    """``_INTRO_RE.search(text)`` (符合下列条件…), tried only where a match can start."""
+    return next(finditer_from(_INTRO_RE, _INTRO_FIRST_RE, text), None)
 
 
 def _condition_part(sent: str, mode: str = "subject") -> tuple[str, bool] | None:
@@ -190,7 +197,7 @@ def _parse_sentence(sent: str, off: int, blk: _Block, mode: str) -> list[tuple[s
         alt = Condition.any_of([_relabel(x, f"属于：{_clean_label(m.group('x'))}"), node],
                                source_text=s.strip(), label="符合其一")
         return [(role, alt), *rest[1:]]
-    m = _EXCEPT_TAIL_RE.search(s)
+    m = _EXCEPT_TAIL_RE.search(s) if "除外" in s else None  # the pattern holds 除外
     if m and m.start("x") > 0:
         x_node = _parse_parts(m.group("x"), off + m.start("x"), blk, "guide", exclusion=True)
         out = _parse_sentence(s[:m.start()], off, blk, mode)
@@ -280,7 +287,7 @@ def _parse_simple(sent: str, off: int, blk: _Block, mode: str) -> tuple[str, Con
         c_off += lm.end()
         cond_text = cond_text[lm.end():]
     # cut an intro (符合下列条件之一的): the list that follows is parsed by the caller
-    im = _INTRO_RE.search(cond_text)
+    im = _intro(cond_text)
     if im:
         cond_text = cond_text[:im.start()]
     if negated:
