@@ -48,3 +48,25 @@ def test_entity_type_condition_comes_first():
     assert beneficiary_of(person, "对企业给予10万元奖励") == "个人"
     assert beneficiary_of(Rule("k"), "对企业给予10万元奖励") == "企业"
     assert beneficiary_of(Rule("k")) is None
+
+
+def test_claim_scan_finds_what_finditer_finds():
+    """The windowed scan of the 可享受/申请/获得 pattern (issue 17: it was
+    tried at every position) gives the pattern's own ``finditer`` matches."""
+    import random
+    from pathlib import Path
+
+    from huiqi.rules import beneficiary as B
+
+    corpus = Path(__file__).resolve().parents[2] / "data" / "corpus"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    rnd = random.Random(5)
+    alphabet = "享受申请获得可均以补贴助奖励优惠减免企业，。；、 a"
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 60))) for _ in range(20000)]
+    pat = B._RECIPIENT[B._CLAIM]
+    found = 0
+    for s in texts:
+        want = [(m.span(), m.groups()) for m in pat.finditer(s)]
+        assert [(m.span(), m.groups()) for m in B._claim_matches(s)] == want, s
+        found += len(want)
+    assert found > 100

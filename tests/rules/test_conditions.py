@@ -722,3 +722,36 @@ def test_what_a_subject_does_is_confirmed_not_dropped():
     # a travel agency is never "eligible" on being one: whether it brought visitors is confirmed
     assert evaluate(c, ctx(industry="L7271")).outcome == "to_confirm"
     assert evaluate(c, ctx(industry="F5292")).outcome == "unmet"
+
+
+def test_bracket_aware_split_matches_character_loop():
+    """:func:`condition_atoms._split` (a character-class scan since issue 17)
+    splits like the plain loop over every character."""
+    import random
+    from pathlib import Path
+
+    from huiqi.rules import condition_atoms as CA
+
+    def loop(s, seps, base=0):
+        out, depth, start = [], 0, 0
+        for i, ch in enumerate(s):
+            if ch in CA._OPEN:
+                depth += 1
+            elif ch in CA._CLOSE:
+                depth = max(0, depth - 1)
+            elif ch in seps and depth == 0:
+                if ch == "," and 0 < i < len(s) - 1 and s[i - 1].isdigit() and s[i + 1].isdigit():
+                    continue
+                out.append((base + start, s[start:i]))
+                start = i + 1
+        out.append((base + start, s[start:]))
+        return [(o, p) for o, p in out if p.strip()]
+
+    corpus = Path(__file__).resolve().parents[2] / "data" / "corpus"
+    texts = [ln for p in sorted(corpus.glob("*.txt")) for ln in p.read_text(encoding="utf-8").split("\n")]
+    rnd = random.Random(3)
+    texts += ["".join(rnd.choice("（(“《[【「）)”》]】」，,：:。；;、和及与\n 12a企业") for _ in range(rnd.randint(0, 30)))
+              for _ in range(20000)]
+    for seps in ("，,", "，,：:", "。；;", "。；;\n", "、", "、和及与"):
+        for s in texts:
+            assert CA._split(s, seps, 3) == loop(s, seps, 3), (s, seps)

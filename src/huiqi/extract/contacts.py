@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from huiqi.extract.numbers import finditer_from
 from huiqi.extract.types import Contact
 
 __all__ = ["extract_contacts", "normalize_phone"]
@@ -49,6 +50,10 @@ _PHONE_RE = re.compile(
     # a local number without area code (2805093, 88905037): only after a phone cue
     r"|(?P<local>(?<![\d.．\-—A-Za-z@])[2-8]\d{6,7}(?![\d.．%％万亿元年月日天个人家户项千百吨亩号@A-Za-z]))"
 )
+#: Every character a :data:`_PHONE_RE` match can start with (ASCII digits,
+#: ``+86``, the bracket of ``（0471）``), see
+#: :func:`~huiqi.extract.numbers.finditer_from`.
+_PHONE_FIRST_RE = re.compile(r"[0-9+（(]")
 #: Words that make a number a phone number (电话, 咨询, 热线 …).
 _CUE_RE = re.compile(r"电话|热线|咨询|联系|手机|座机|传真|拨打|致电|服务台|客服|专线|举报|投诉")
 _CUE_WINDOW = 60
@@ -212,7 +217,7 @@ def extract_contacts(text: str, default_org: str | None = None, require_cue: boo
 
     for base, line in _pieces(text):
         # every phone pattern holds digits: a line without any is not scanned
-        matches = [m for m in _PHONE_RE.finditer(line) if not require_cue or _has_cue(line, m.start())] \
+        matches = [m for m in finditer_from(_PHONE_RE, _PHONE_FIRST_RE, line) if not require_cue or _has_cue(line, m.start())] \
             if _ANY_DIGIT_RE.search(line) else []
         if not matches:
             stripped = line.strip()

@@ -431,31 +431,38 @@ def _window_dates(m: re.Match) -> tuple[date, date] | None:
     return pa[0], pb[1]
 
 
+class _Taken:
+    """Spans already used by :func:`_scan`, kept sorted and non-overlapping
+    (every span is either free when added or from the same finditer as the
+    others), so "free?" is a binary search instead of a scan of all of them."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def append(self, span: tuple[int, int]) -> None:
+        """Record ``span`` = ``(start, end)``."""
+        i = bisect_left(self.starts, span[0])
+        self.starts.insert(i, span[0])
+        self.ends.insert(i, span[1])
+
+    def free(self, s: int, e: int) -> bool:
+        """Whether ``[s, e)`` overlaps no recorded span."""
+        i = bisect_left(self.starts, e)  # spans starting before e
+        if i == 0:
+            return True
+        # non-overlapping spans sorted by start have sorted ends: the last one decides
+        return not (self.ends[i - 1] > s)
+
+
 def _scan(text: str) -> tuple[list[_Cand], list[tuple[int, int, date, date, str]]]:
     """Validity candidates, and windows that read as conditions (在…之间) or periods."""
     cands: list[_Cand] = []
     between: list[tuple[int, int, date, date, str]] = []
-    # spans already used, kept sorted and non-overlapping (every span is
-    # either free when added or from the same finditer as the others), so
-    # "free?" is a binary search instead of a scan of all of them
-    taken_starts: list[int] = []
-    taken_ends: list[int] = []
-
-    class _Taken:
-        @staticmethod
-        def append(span: tuple[int, int]) -> None:
-            i = bisect_left(taken_starts, span[0])
-            taken_starts.insert(i, span[0])
-            taken_ends.insert(i, span[1])
-
     taken = _Taken()
-
-    def free(s: int, e: int) -> bool:
-        i = bisect_left(taken_starts, e)  # spans starting before e
-        if i == 0:
-            return True
-        # non-overlapping spans sorted by start have sorted ends: the last one decides
-        return not (taken_ends[i - 1] > s)
+    free = taken.free
 
     def add(c: _Cand) -> None:
         cands.append(c)

@@ -23,7 +23,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from huiqi.extract.numbers import SCALES, parse_number, to_halfwidth
+from huiqi.extract.numbers import SCALES, finditer_from, parse_number, to_halfwidth
 from huiqi.extract.types import Amount, Span
 
 # ---------------------------------------------------------------- lexicon --
@@ -54,6 +54,9 @@ _RANGE_LEFT_RE = re.compile(
     rf"(?<![\d.A-Za-z])(?P<num>{NUM}|{CNNUM})\s*+(?P<scale>{SCALE})?\s*+(?P<cur>元)?"
     rf"\s*+(?P<incl>[（(][^）)]{{0,10}}[）)])?\s*+{RANGE_SEP}\s*+$"
 )
+#: Every character a :data:`_MONEY_RE` match can start with (a digit of
+#: :data:`NUM` or :data:`CNNUM`), see :func:`~huiqi.extract.numbers.finditer_from`.
+_MONEY_FIRST_RE = re.compile(r"[\d零〇一二两三四五六七八九十百千]")
 #: Parenthesised inclusivity notes that restate a number: （含100万元）.
 _INCL_PAREN_LEFT_RE = re.compile(r"[（(]\s*(?:含|包含|包括|不含|不包含|不包括)\s*$")
 
@@ -70,6 +73,7 @@ _FLOOR_CUE_RE = re.compile(r"(不低于|不少于|最低|至少)")
 #: Strict comparators: the amount is a condition (门槛).
 _STRICT_CMP_RE = re.compile(r"((?<![不未])超过?|(?<!不)高于|(?<!不)低于|大于|不足|小于|≥|≤|>|<|＞|＜)\s*$")
 _REACH_CMP_RE = re.compile(r"(达到|达|满)\s*$")
+_CAP_REACH_RE = re.compile(r"最高[^，；。]{0,3}(达到|达)\s*$")
 #: Threshold suffixes after the amount: 以上 / 及以上 / 以下 / 以内.
 _SUFFIX_RE = re.compile(r"^\s*(?:[（(][^）)]{0,12}[）)])?\s*(?:及|或)?\s*(以上|以下|以内|之上|之下)")
 #: "…的部分" marginal band (bracket).
@@ -132,7 +136,9 @@ class _Tok:
 # ---------------------------------------------------------------- helpers --
 
 
+@lru_cache(maxsize=4096)
 def _num_value(num: str, scale: str | None) -> float | None:
+    """``num`` (a matched number) times the multiplier of ``scale`` (memoised: numbers repeat)."""
     v = parse_number(num)
     if v is None:
         return None
@@ -153,7 +159,7 @@ class _Delims:
 
     def __init__(self, text: str, delims: str) -> None:
         self.text = text
-        self.pos = [i for i, ch in enumerate(text) if ch in delims]
+        self.pos = [m.start() for m in _delim_re(delims).finditer(text)]
         self._first: dict[tuple[object, int], int | None] = {}
 
     def start(self, pos: int) -> int:
@@ -174,6 +180,12 @@ class _Delims:
             self._first[key] = m.end() if m else None
         end = self._first[key]
         return end is not None and end <= pos
+
+
+@lru_cache(maxsize=8)
+def _delim_re(delims: str) -> re.Pattern[str]:
+    """A pattern matching any one character of ``delims``."""
+    return re.compile("[" + re.escape(delims) + "]")
 
 
 @lru_cache(maxsize=16)
@@ -197,9 +209,12 @@ def _sent_has(text: str, regex: re.Pattern, pos: int) -> bool:
     return idx.has(regex, idx.start(pos), pos)
 
 
+_CMP_TAIL_RE = re.compile(r"(最高|最多|不超过|不超|不高于|未超过|不低于|不少于|最低|至少|均|需|须|应|要|可|在|为|达到|达|\s)+$")
+
+
 def _strip_cmp(attr: str) -> str:
     """Drop trailing comparator / filler words from a left context."""
-    return re.sub(r"(最高|最多|不超过|不超|不高于|未超过|不低于|不少于|最低|至少|均|需|须|应|要|可|在|为|达到|达|\s)+$", "", attr)
+    return _CMP_TAIL_RE.sub("", attr)
 
 
 def _per_from_left(pre: str) -> str | None:
@@ -228,10 +243,13 @@ def _per_from_prev_segment(text: str, pos: int, prev_end: int) -> str | None:
     return None
 
 
+_PER_SEP_RE = re.compile(r"\s*[/·]\s*")
+
+
 def _norm_per(per: str | None) -> str | None:
     if not per:
         return None
-    return re.sub(r"\s*[/·]\s*", "·", per.strip())
+    return _PER_SEP_RE.sub("·", per.strip())
 
 
 # ------------------------------------------------------------------ scan --
@@ -240,7 +258,7 @@ def _norm_per(per: str | None) -> str | None:
 def _scan(text: str) -> list[_Tok]:
     """All money tokens, with synthetic range-minimum tokens inserted."""
     toks: list[_Tok] = []
-    for m in _MONEY_RE.finditer(text):
+    for m in finditer_from(_MONEY_RE, _MONEY_FIRST_RE, text):
         start = m.start()
         if _INCL_PAREN_LEFT_RE.search(text, max(0, start - 6), start):
             continue  # （含100万元）restates a bound, not a new amount
@@ -334,7 +352,7 @@ def _classify(pre: str, post: str, sent: _SentPre, since: str, whole_progressive
         return "total" if target else "threshold"
     if _STRICT_CMP_RE.search(pre):
         return "total" if target else "threshold"
-    if _REACH_CMP_RE.search(pre) and not re.search(r"最高[^，；。]{0,3}(达到|达)\s*$", pre):
+    if _REACH_CMP_RE.search(pre) and not _CAP_REACH_RE.search(pre):
         if target:
             return "total"
         if _COND_DE_RE.match(post) or sent.has(_CONDITION_INTRO_RE):
@@ -362,13 +380,16 @@ def _classify(pre: str, post: str, sent: _SentPre, since: str, whole_progressive
     return "fixed"
 
 
+#: Between two amounts of one list: 、/和/或 (after an optional bracket), or （按季…
+_LIST_GAP_RE = re.compile(r"\s*+(?:[（(][^）)]{0,8}[）)])?\s*+(?:、|和|或|及|与|或者)\s*+")
+_PER_PERIOD_GAP_RE = re.compile(r"\s*+[（(]\s*+按[\u4e00-\u9fff]{1,2}\s*+")
+
+
 def _is_list_continuation(text: str, prev: _Tok | None, tok: _Tok) -> bool:
     if prev is None:
         return False
     gap = text[prev.end : tok.start]
-    return bool(re.fullmatch(r"\s*+(?:[（(][^）)]{0,8}[）)])?\s*+(?:、|和|或|及|与|或者)\s*+", gap)) or bool(
-        re.fullmatch(r"\s*+[（(]\s*+按[\u4e00-\u9fff]{1,2}\s*+", gap)
-    )
+    return bool(_LIST_GAP_RE.fullmatch(gap)) or bool(_PER_PERIOD_GAP_RE.fullmatch(gap))
 
 
 def extract_amounts(text: str) -> list[Amount]:
@@ -391,6 +412,18 @@ def extract_amounts(text: str) -> list[Amount]:
     """
     if not text:
         return []
+    return [Amount(*fields) for fields in _amount_fields(text)]
+
+
+@lru_cache(maxsize=256)
+def _amount_fields(text: str) -> tuple[tuple, ...]:
+    """The fields of every :class:`Amount` of :func:`extract_amounts` as tuples.
+
+    Memoised on the exact text: the clause pipeline, the threshold extractor
+    (which needs the roles) and the rule extractor read the same text in
+    turn. Tuples, so the cached result cannot be changed by a caller; every
+    call of :func:`extract_amounts` builds new :class:`Amount` objects.
+    """
     work = to_halfwidth(text)
     toks = _scan(work)
     whole_progressive = "超额累进" in work
@@ -437,8 +470,8 @@ def extract_amounts(text: str) -> list[Amount]:
     for tok, _ in out:
         if tok.currency != "元" or tok.value is None:
             continue
-        result.append(Amount(tok.value, tok.role, text[tok.start : tok.end], tok.start, tok.end, tok.per))
-    return result
+        result.append((tok.value, tok.role, text[tok.start : tok.end], tok.start, tok.end, tok.per))
+    return tuple(result)
 
 
 #: Characters before a benefit searched for its step condition (…10万亩以上的，…).
@@ -473,6 +506,8 @@ _RATE_RE = re.compile(
     rf"|(?<![\d.])\d+(?:\.\d+)?\s*{RANGE_SEP}\s*\d+(?:\.\d+)?\s*%"
     rf"|百分之[零〇一二两三四五六七八九十点.\d]+)"
 )
+#: Every character a :data:`_RATE_RE` match can start with (a digit, 百分之).
+_RATE_FIRST_RE = re.compile(r"[\d百]")
 _RATE_ANCHOR_RE = re.compile(
     r"(按照|按|减按|超额累进|分别|再|由|降至|降到|下调为|下调至|提高到|提高至|不超过|不高于|不低于|不少于|最高|达到|低于|高于|超过|占|的)"
 )
@@ -492,7 +527,7 @@ def extract_rates(text: str) -> list[Span]:
         return []
     work = to_halfwidth(text)
     out: list[Span] = []
-    for m in _RATE_RE.finditer(work):
+    for m in finditer_from(_RATE_RE, _RATE_FIRST_RE, work):
         s, e = m.start(), m.end()
         seg = max(_soft_start(work, s), out[-1].end if out else 0)
         window_start = max(seg, s - 20)

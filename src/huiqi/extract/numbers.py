@@ -9,13 +9,17 @@ Inputs are short strings such as ``500``, ``1.5``, ``5,000``, ``两千``,
 takes mixed forms like ``1千``); ``jionlp.parse_money`` is the fallback for
 money strings our grammar does not cover. Full-width digits and spaces are
 tolerated: they are normalised locally before parsing.
+
+:func:`finditer_from` is the scan the extractors share for patterns that
+open with a lookbehind (amounts, rates, thresholds, phone numbers, benefit
+verbs): the pattern is tried only where a match can start.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-
 
 
 #: Full-width → half-width for digits, letters and the ASCII signs used in
@@ -26,6 +30,10 @@ FULLWIDTH_TABLE.update({0x3000: 0x20})
 # of a number are mapped (digits, letters, ．, ％, －, ／, ＋, ＜, ＞, ＝).
 for _c in "，；：（）！？":
     FULLWIDTH_TABLE.pop(ord(_c), None)
+#: Any character :data:`FULLWIDTH_TABLE` maps: most texts (already normalised)
+#: hold none, and a character-class search costs far less than a
+#: dict-driven ``str.translate`` over every character.
+_FULLWIDTH_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(FULLWIDTH_TABLE)) + "]")
 
 #: Multipliers of the scale characters (数位) used after Arabic numerals.
 SCALES = {
@@ -49,6 +57,7 @@ _ARABIC_RE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 _ARABIC_SCALED_RE = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(十万|百万|千万|万亿|十|百|千|万|亿)$")
 _PERCENT_RE = re.compile(r"^(?:百分之(.+)|(.+)%)$")
 _CN_RE = re.compile(rf"^[{CN_NUM_CHARS}]+$")
+_MIXED_RE = re.compile(rf"^[\d.]+[{CN_NUM_CHARS}]+$")
 _MONEY_RE = re.compile(r"^(?:人民币)?(.+?)(美元|欧元|日元|港元|港币|英镑|元)(?:整)?$")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -61,9 +70,39 @@ def to_halfwidth(s: str) -> str:
 
     ``"５００万元"`` → ``"500万元"``; ``"１０％"`` → ``"10%"``. Chinese clause
     punctuation (，；：（）) is left alone so character offsets and clause
-    structure survive.
+    structure survive. ``s`` itself is returned when it holds no such
+    character.
     """
+    if _FULLWIDTH_RE.search(s) is None:
+        return s
     return s.translate(FULLWIDTH_TABLE)
+
+
+def finditer_from(rx: re.Pattern[str], first: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``rx.finditer(text)``, found faster.
+
+    ``first`` must match (at one character) every character a match of
+    ``rx`` can start with — e.g. ``[\\d一二三…]`` for a pattern that opens
+    with a lookbehind and then a number. ``rx`` is then tried only at those
+    positions (``first.search`` skips the rest in C), instead of at every
+    position of ``text``: Python's regex engine has no such skip for
+    patterns that open with an assertion. Lookbehinds still see the text
+    before the position, so the matches are exactly those of ``finditer``
+    (leftmost, non-overlapping, in order); ``rx`` must not match the empty
+    string.
+    """
+    search, match = first.search, rx.match
+    pos = 0
+    while True:
+        c = search(text, pos)
+        if c is None:
+            return
+        m = match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
 
 
 _DIGIT_COMMA_RE = re.compile(r"(?<=\d)，(?=\d{3})")
@@ -116,7 +155,7 @@ def parse_number(s: str) -> float | None:
         return base * SCALES[m.group(3)]
     if s == "半":
         return 0.5
-    if _CN_RE.match(s) or re.match(rf"^[\d.]+[{CN_NUM_CHARS}]+$", s):
+    if _CN_RE.match(s) or _MIXED_RE.match(s):
         return _parse_chinese(s)
     return None
 

@@ -93,11 +93,12 @@ def _mask(text: str, ranges: list[tuple[int, int]]) -> str:
     """
     if not ranges:
         return text
-    chars = list(text)
+    n = len(text)
     for a, b in ranges:
-        for i in range(max(0, a), min(len(chars), b)):
-            chars[i] = _MASK
-    return "".join(chars)
+        a, b = max(0, a), min(n, b)
+        if a < b:
+            text = text[:a] + _MASK * (b - a) + text[b:]
+    return text
 
 
 def _keep(items: list, full: str) -> list:

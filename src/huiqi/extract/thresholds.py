@@ -28,9 +28,10 @@ limits on a benefit (最高/最长/最多…), rate caps (不超过2%的利率).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from huiqi.extract.money import NUM, RANGE_SEP, SCALE, _delims, _sent_has, extract_amounts
-from huiqi.extract.numbers import SCALES, parse_number, to_halfwidth
+from huiqi.extract.numbers import SCALES, finditer_from, parse_number, to_halfwidth
 from huiqi.extract.types import Threshold
 
 _CN_SMALL = r"[一二两三四五六七八九十]{1,3}|半"
@@ -54,6 +55,10 @@ _QTY_RE = re.compile(
     rf"{RANGE_SEP}\s*+)?"
     rf"(?P<n>{NUM}|{_CN_SMALL})\s*+(?P<s>{SCALE})?\s*+(?P<p0>{_PAREN})?\s*+(?P<u>{_UNIT_FULL})(?!民币)"
 )
+#: Every character a :data:`_QTY_RE` match can start with (a digit of
+#: :data:`~huiqi.extract.money.NUM` or of ``_CN_SMALL``), see
+#: :func:`~huiqi.extract.numbers.finditer_from`.
+_QTY_FIRST_RE = re.compile(r"[\d一二两三四五六七八九十半]")
 _SUFFIX_RE = re.compile(
     rf"\s*+(?P<p1>{_PAREN})?\s*+(?P<suf>及以上|以上|之上|及以下|以下|之下|以内|之内)?\s*+(?P<p2>{_PAREN})?"
 )
@@ -95,20 +100,32 @@ _SOFT_DELIMS = "，,；;。：:\n！？!?"
 _HARD_DELIMS = "；;。\n！？!?"
 
 
+@lru_cache(maxsize=4096)
 def _value(num: str, scale: str | None) -> float | None:
+    """``num`` (a matched number) times the multiplier of ``scale`` (memoised: numbers repeat)."""
     v = parse_number(num)
     if v is None:
         return None
     return v * SCALES[scale] if scale else v
 
 
+_SPACES_RE = re.compile(r"\s+")
+_SLASH_RE = re.compile(r"\s*/\s*")
+
+
 def _norm_unit(unit: str) -> str:
-    unit = re.sub(r"\s+", "", unit)
+    unit = _SPACES_RE.sub("", unit)
     if unit == "周岁":
         return "岁"
     if unit in ("㎡", "m²"):
         return "平方米"
     return unit
+
+
+@lru_cache(maxsize=1024)
+def _unit_of(raw: str) -> str:
+    """The unit of a matched unit group (``元 / 年`` → ``元/年``, ``周岁`` → ``岁``)."""
+    return _norm_unit(_SLASH_RE.sub("/", raw))
 
 
 #: Characters of left context read before a number (the comparator, the
@@ -181,7 +198,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
     money_roles = {(a.start, a.end): a.role for a in extract_amounts(text)}
     money_starts = {s: r for (s, _), r in money_roles.items()}
     out: list[Threshold] = []
-    for m in _QTY_RE.finditer(work):
+    for m in finditer_from(_QTY_RE, _QTY_FIRST_RE, work):
         t = _one(work, text, m, money_roles, money_starts, out)
         if t is not None:
             out.append(t)
@@ -190,7 +207,7 @@ def extract_thresholds(text: str) -> list[Threshold]:
 
 def _one(work, text, m, money_roles, money_starts, prev_out) -> Threshold | None:
     unit_raw = m.group("u")
-    unit = _norm_unit(re.sub(r"\s*/\s*", "/", unit_raw))
+    unit = _unit_of(unit_raw)
     base_unit = unit.split("/")[0]
     num = m.group("n")
     is_cn = not num[0].isdigit()
@@ -203,24 +220,25 @@ def _one(work, text, m, money_roles, money_starts, prev_out) -> Threshold | None
     lo = None
     if is_range:
         u1 = m.group("u1")
-        if u1 and _norm_unit(re.sub(r"\s*/\s*", "/", u1)) != unit:
+        if u1 and _unit_of(u1) != unit:
             return None
         lo = _value(m.group("n1"), m.group("s1") or m.group("s"))
         if lo is None or lo > value:
             return None
     start = m.start() if is_range else m.start("n")
     end = m.end()
-    seg = max(_seg_start(work, start, _SOFT_DELIMS), start - _LEFT_WINDOW)
-    if _sent_has(work, _TARGET_RE, start):
-        return None
+    # the cheap rejections first (every rejection gives None, in any order)
     if base_unit == "年" and (value >= 1900 or (lo is not None and lo >= 1900)):
         return None  # a calendar year, not a duration
-    left = work[seg:start]
     # money: only conditions as judged by the amount extractor
     if base_unit == "元":
         role = money_starts.get(start) or money_starts.get(m.start("n"))
         if role != "threshold":
             return None
+    if _sent_has(work, _TARGET_RE, start):
+        return None
+    seg = max(_seg_start(work, start, _SOFT_DELIMS), start - _LEFT_WINDOW)
+    left = work[seg:start]
     sm = _SUFFIX_RE.match(work, end)
     suf = sm.group("suf") if sm else None
     parens = [(m.group("p1") or "") + (m.group("p0") or ""), sm.group("p1") or "" if sm else "", sm.group("p2") or "" if sm else ""]
@@ -277,13 +295,17 @@ def _one(work, text, m, money_roles, money_starts, prev_out) -> Threshold | None
     )
 
 
+_JOIN_GAP_RE = re.compile(r"[，,、]?\s*+(?:且|或|并且|但)?\s*+(?:不超过|不高于|不低于|不少于|低于|高于|超过|小于|大于|在|为)?\s*+")
+_ALT_GAP_RE = re.compile(r"\s*+[（(]\s*+按([\u4e00-\u9fff]{1,2})\s*+")
+
+
 def _inherit_attr(work: str, start: int, prev_out: list[Threshold]) -> str | None:
     """Attribute of the previous threshold when joined by 且/或/、 (年龄18周岁以上，且不超过65周岁)."""
     if not prev_out:
         return None
     prev = prev_out[-1]
     gap = work[prev.end : start]
-    if re.fullmatch(r"[，,、]?\s*+(?:且|或|并且|但)?\s*+(?:不超过|不高于|不低于|不少于|低于|高于|超过|小于|大于|在|为)?\s*+", gap):
+    if _JOIN_GAP_RE.fullmatch(gap):
         return prev.attribute
     return None
 
@@ -294,7 +316,7 @@ def _alternative(work: str, start: int, prev_out: list[Threshold], text: str):
         return None
     prev = prev_out[-1]
     gap = work[prev.end : start]
-    gm = re.fullmatch(r"\s*+[（(]\s*+按([\u4e00-\u9fff]{1,2})\s*+", gap)
+    gm = _ALT_GAP_RE.fullmatch(gap)
     if not gm:
         return None
 

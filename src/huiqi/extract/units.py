@@ -190,22 +190,27 @@ def _find_open(text: str, j: int) -> int:
     return -1
 
 
+@lru_cache(maxsize=16)
+def _top_re(seps: str) -> re.Pattern[str]:
+    """A pattern matching one bracket or one character of ``seps``."""
+    return re.compile("[" + re.escape(_OPENERS + _CLOSERS + seps) + "]")
+
+
 def _split_top(text: str, seps: str) -> list[str]:
     """Split ``text`` on any char of ``seps`` that is not inside brackets."""
     parts: list[str] = []
     depth = 0
-    cur: list[str] = []
-    for ch in text:
+    start = 0
+    for m in _top_re(seps).finditer(text):  # only brackets and separators matter
+        ch = m.group()
         if ch in _OPENERS:
             depth += 1
         elif ch in _CLOSERS and depth > 0:
             depth -= 1
         if depth == 0 and ch in seps:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
+            parts.append(text[start : m.start()])
+            start = m.end()
+    parts.append(text[start:])
     return parts
 
 
@@ -345,10 +350,27 @@ def _dedupe(names: list[str]) -> list[str]:
 # tag finders
 
 
+def _line_tag_matches(text: str):
+    """The matches of ``_LINE_TAG_RE.finditer(text)``: a match starts a line,
+    so the pattern is tried at the line starts only (``finditer`` tries it
+    at every position)."""
+    last_end = 0
+    start = 0
+    while start >= 0:
+        if start >= last_end:
+            m = _LINE_TAG_RE.match(text, start)
+            if m:
+                yield m
+                last_end = m.end()
+        start = text.find("\n", start)
+        if start >= 0:
+            start += 1
+
+
 def _line_tags(text: str) -> list[tuple[int, int, list[str]]]:
     """Labelled unit lines (``部门分工：省财政厅牵头，各地配合。``, ``【政策落实单位】盟财政局``)."""
     tags = []
-    for m in _LINE_TAG_RE.finditer(text):
+    for m in _line_tag_matches(text):
         nl = text.find("\n", m.end())
         end = len(text) if nl == -1 else nl
         content = text[m.end():end].strip().rstrip("。；;，,")

@@ -47,6 +47,10 @@ _RECIPIENT = [
 ]
 #: Index in :data:`_RECIPIENT` of the explicit indirect object (给予 X …补贴).
 _EXPLICIT = 2
+#: Index in :data:`_RECIPIENT` of ``X 可享受/申请/获得…``, the words every
+#: match of it holds, and how far after the start of a match the word can
+#: begin (the recipient, at most 20 characters, and 可/均可/可以).
+_CLAIM, _CLAIM_WORD, _CLAIM_REACH = 4, re.compile(r"享受|申请|获得"), 22
 #: Money only a person receives.
 _PERSONAL_MONEY = re.compile(r"生活补贴|生活津贴|安家费|安家补贴|购房补贴|租房补贴|住房补贴|岗位津贴|学费|助学|薪酬补贴|一次性生活")
 #: A programme budget naming no recipient: 安排1.4亿元支持…, 设立…基金.
@@ -66,6 +70,31 @@ def _head(phrase: str) -> str | None:
     return best[1] if best else None
 
 
+def _claim_matches(text: str):
+    """The matches of ``_RECIPIENT[_CLAIM].finditer(text)``, found faster.
+
+    That pattern opens with a lazy run of up to 20 characters, so ``finditer``
+    tries it at every position of the text, reading ahead each time. A match
+    starting at ``p`` holds a claim word starting in ``p + 1 …
+    p + _CLAIM_REACH``, so it is tried only in the stretch before each
+    claim word: the same matches, in the same order."""
+    pat = _RECIPIENT[_CLAIM]
+    pos = 0
+    while True:
+        w = _CLAIM_WORD.search(text, pos + 1)
+        if w is None:
+            return
+        k = w.start()
+        for p in range(max(pos, k - _CLAIM_REACH), k):
+            m = pat.match(text, p)
+            if m:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = k  # no match starts before k
+
+
 def recipients(text: str, explicit_only: bool = False) -> list[str]:
     """Categories of the recipient phrases of ``text`` in pattern order
     (may repeat); ``explicit_only``: only the indirect objects of 给予
@@ -74,7 +103,7 @@ def recipients(text: str, explicit_only: bool = False) -> list[str]:
     for n, pat in enumerate(_RECIPIENT):
         if explicit_only and n != _EXPLICIT:
             continue
-        for m in pat.finditer(text or ""):
+        for m in _claim_matches(text or "") if n == _CLAIM else pat.finditer(text or ""):
             cat = _head(m.group("x"))
             if cat is not None:
                 out.append(cat)

@@ -183,11 +183,14 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_PARA_SPLIT_RE = re.compile(r"[。\n！？!?]")
+
+
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of paragraphs split at 。\n！？ only (a step table's
     steps are often separated by ；)."""
     out, start = [], 0
-    for m in re.finditer(r"[。\n！？!?]", text):
+    for m in _PARA_SPLIT_RE.finditer(text):
         if m.start() > start:
             out.append((start, m.start()))
         start = m.end()
@@ -238,6 +241,8 @@ def _amounts(text: str, given: Any) -> list[dict]:
 
 #: Amounts that are prices, insured sums or payments by the firm, not grants.
 _NOT_GRANT_AMOUNT_RE = re.compile(r"(保额|保险金额|保费|缴纳|价格|售价|收费|年薪|薪酬|工资)[^，。；、]{0,6}$")
+#: An amount the firm pays (…元缴纳, …元的保险费): not a grant.
+_PAID_AFTER_RE = re.compile(r"\s*(?:缴纳|缴费|的?保险费|的?保费)")
 #: An amount naming a fund being set up (设立不低于30亿元的科技创新基金): not a benefit.
 _FUND_AFTER_RE = re.compile(r"\s*(?:以上)?的?[\u4e00-\u9fff]{0,10}(?:基金|资金池)")
 
@@ -255,24 +260,30 @@ def _is_breakdown(text: str, s: int, a: dict) -> bool:
     return "元" in left.rsplit("其中", 1)[0]
 
 
+_PER_SPLIT_RE = re.compile(r"[·/]")
+
+
 def _per_units(per: str | None, amount_text: str) -> list[str]:
     """Units of a ``per`` string (``人·年`` → [人, 年]); ``/亩`` in the amount
     text counts too."""
     units: list[str] = []
     for src in (per or "", amount_text.split("/", 1)[1] if "/" in amount_text else ""):
-        for u in re.split(r"[·/]", src):
+        for u in _PER_SPLIT_RE.split(src):
             u = u.strip()
             if u and u not in units:
                 units.append(u)
     return units
 
 
+_YEARS_RES = tuple(re.compile(p) for p in (rf"连续{_NUM}年", rf"{_NUM}年(?:（\d+个月）)?内", rf"最长(?:补贴|支持|奖励)?{_NUM}年",
+                                             rf"支持最多不超过{_NUM}年"))
+
+
 def _years_in(sent: str) -> int | None:
     """Years of a multi-year payout named in a sentence (连续5年 / 5年内 /
     最长补贴5年 / 三年内每年 / 3年（36个月）内), else ``None``."""
-    for rx in (rf"连续{_NUM}年", rf"{_NUM}年(?:（\d+个月）)?内", rf"最长(?:补贴|支持|奖励)?{_NUM}年",
-               rf"支持最多不超过{_NUM}年"):
-        m = re.search(rx, sent)
+    for rx in _YEARS_RES:
+        m = rx.search(sent)
         if m:
             return _int(m.group(1))
     return None
@@ -313,10 +324,13 @@ def _caps_after(amounts: list[dict], start: int, end: int, stop: int | None = No
 # ---------------------------------------------------------- components --
 
 
+_PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+
 def _percent_components(text: str, s: int, e: int, amounts: list[dict]) -> list[BenefitSpec]:
     sent = text[s:e]
     out: list[BenefitSpec] = []
-    matches = list(re.finditer(r"(\d+(?:\.\d+)?)\s*%", sent))
+    matches = list(_PERCENT_RE.finditer(sent))
     for k, m in enumerate(matches):
         seg0 = _seg_start(sent, m.start())
         left = sent[seg0 : m.start()]
@@ -610,6 +624,9 @@ _BRACKET_RE = re.compile(
 MAX_INCREMENT_STEPS = 50
 
 
+_HEAD_STEP_RE = re.compile(r"^(\d+(?:\.\d+)?)(万)?(头|只|亩|峰|匹)$")
+
+
 def _increment_component(text: str, s: int, e: int, amounts: list[dict]) -> tuple[BenefitSpec, list[int]] | None:
     """Base amount plus increments (奶牛存栏达到3000头补贴600万元，每增加500头再补贴
     100万元[，最高不超过1000万元]) as step tiers over the quantity: one tier per
@@ -617,7 +634,7 @@ def _increment_component(text: str, s: int, e: int, amounts: list[dict]) -> tupl
     for j, inc in enumerate(amounts):
         if not (s <= inc["start"] < e) or inc["value"] is None:
             continue
-        m = re.match(r"^(\d+(?:\.\d+)?)(万)?(头|只|亩|峰|匹)$", str(inc["per"] or ""))
+        m = _HEAD_STEP_RE.match(str(inc["per"] or ""))
         if not m:
             continue
         step = float(m.group(1)) * (1e4 if m.group(2) else 1.0)
@@ -694,19 +711,23 @@ def _progressive_component(text: str, s: int, e: int, amounts: list[dict]) -> Be
                        + (f"，上限 {cap_text}" if cap_text else ""))
 
 
+_CIT_PART_RE = re.compile(r"减按\s*(\d+(?:\.\d+)?)%\s*计入应纳税所得额[^。；]{0,20}?按\s*(\d+(?:\.\d+)?)%\s*的?税率")
+_CIT_RATE_RE = re.compile(r"减按\s*(\d+(?:\.\d+)?)%\s*的税率征收企业所得税")
+
+
 def _tax_components(text: str) -> list[BenefitSpec]:
     """Tax reductions whose every number is in the text (see module docstring)."""
     out: list[BenefitSpec] = []
     for s, e in _sentences(text):
         sent = text[s:e]
-        m = re.search(r"减按\s*(\d+(?:\.\d+)?)%\s*计入应纳税所得额[^。；]{0,20}?按\s*(\d+(?:\.\d+)?)%\s*的?税率", sent)
+        m = _CIT_PART_RE.search(sent)
         if m:
             eff = float(m.group(1)) / 100 * float(m.group(2)) / 100
             out.append(BenefitSpec("percent", rate=round(STATUTORY_CIT_RATE - eff, 6), base="taxable_income",
                                    source_text=sent.strip(),
                                    formula=f"应纳税所得额 × (法定税率25% − {m.group(1)}% × {m.group(2)}% = 实际税负{pct(eff)})"))
             continue
-        m = re.search(r"减按\s*(\d+(?:\.\d+)?)%\s*的税率征收企业所得税", sent)
+        m = _CIT_RATE_RE.search(sent)
         if m:
             r = float(m.group(1)) / 100
             if r < STATUTORY_CIT_RATE:
@@ -781,8 +802,8 @@ def extract_benefits(clause: Mapping) -> list[BenefitSpec]:
                 continue
             if _is_breakdown(text, s, a) or _FUND_AFTER_RE.match(text, a["end"]):
                 continue
-            if _NOT_GRANT_AMOUNT_RE.search(text[max(s, a["start"] - 12) : a["start"]]) or re.match(
-                    r"\s*(?:缴纳|缴费|的?保险费|的?保费)", text[a["end"] : a["end"] + 6]):
+            if _NOT_GRANT_AMOUNT_RE.search(text[max(s, a["start"] - 12) : a["start"]]) or _PAID_AFTER_RE.match(
+                    text[a["end"] : a["end"] + 6]):
                 continue
             units = _per_units(a["per"], a["text"])
             role = a["role"]

@@ -28,6 +28,12 @@ _OPEN = "（(“《[【「"
 _CLOSE = "）)”》]】」"
 
 
+@lru_cache(maxsize=32)
+def _split_re(seps: str) -> re.Pattern[str]:
+    """A pattern matching one bracket, quote or character of ``seps``."""
+    return re.compile("[" + re.escape(_OPEN + _CLOSE + seps) + "]")
+
+
 def _split(s: str, seps: str, base: int = 0) -> list[tuple[int, str]]:
     """Split ``s`` at characters of ``seps`` outside brackets; returns
     ``(offset, piece)`` with offsets relative to ``base``; pieces keep no
@@ -35,7 +41,8 @@ def _split(s: str, seps: str, base: int = 0) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     depth = 0
     start = 0
-    for i, ch in enumerate(s):
+    for m in _split_re(seps).finditer(s):  # only brackets and separators matter
+        i, ch = m.start(), m.group()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
@@ -194,6 +201,7 @@ def _place_before(window: str, doc_region: str | None):
     return None, 0
 
 
+_NO_LAYOFF_RE = re.compile(r"未裁员(?=或)")
 _LAYOFF_RE = re.compile(r"裁员率(?:不高于|不超过|低于)[^，；。]{0,24}?[（(]?(?P<v>\d+(?:\.\d+)?)%[）)]?")
 _TITLE_RE = re.compile(r"《[^》]*》")
 def _threshold_label(attr: str, op: str, value: Any, inclusive: bool) -> str:
@@ -293,7 +301,7 @@ def _recognise_thresholds(r: _Recognition) -> None:
 
 def _recognise_layoff(r: _Recognition) -> None:
     """未裁员 / 裁员率不高于X% → ``layoff_rate`` thresholds."""
-    for m in r.scan(re.compile(r"未裁员(?=或)")):
+    for m in r.scan(_NO_LAYOFF_RE):
         r.add(m.start(), m.end(), _leaf("threshold", "layoff_rate", "<=", 0.0, m.group(0), "上年度未裁员", unit="%"))
     for m in r.scan(_LAYOFF_RE):
         v = float(m.group("v")) / 100
@@ -363,9 +371,12 @@ def _recognise_firm_kinds(r: _Recognition) -> None:
             r.add(m.start(), m.end(), _leaf("membership", "project.kind", "in", [kind], m.group(0), f"{kind}项目"))
 
 
+_JOIN_LEAD_RE = re.compile(r"\s*(?:以及|及|和|或)")
+
+
 def _recognise_hiring(r: _Recognition) -> None:
     """Hiring of target groups (招用登记失业人员 …) → ``facts.<group>招用人数 >= 1``."""
-    hm = re.match(r"\s*(?:以及|及|和|或)", r.atom)
+    hm = _JOIN_LEAD_RE.match(r.atom)
     if hm is None or not V.HIRE_RE.search(r.blk.text, max(0, r.off - 60), r.off):
         hm = next((m for m in V.HIRE_RE.finditer(r.atom) if not _in_brackets(r.atom, m.start())), None)
     if hm:
@@ -461,9 +472,13 @@ _LIST_GAP_RE = re.compile(r"^[\s、,，/和或及与以]*(?:以及)?[\s、,，/�
 _TEXT_MIN = 4
 
 
+_LABEL_NUMBER_RE = re.compile(r"^\s*(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳]|[（(][一二三四五六七八九十]+[）)])\s*")
+_LABEL_LEAD_RE = re.compile(r"^(?:且|并且|并|同时|对于|对(?![外接象])|凡|经(?![营济费销])|须|需|应(?![用届])|或者|或)")
+
+
 def _clean_label(s: str) -> str:
-    s = re.sub(r"^\s*(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳]|[（(][一二三四五六七八九十]+[）)])\s*", "", s)
-    s = re.sub(r"^(?:且|并且|并|同时|对于|对(?![外接象])|凡|经(?![营济费销])|须|需|应(?![用届])|或者|或)", "", s.strip())
+    s = _LABEL_NUMBER_RE.sub("", s)
+    s = _LABEL_LEAD_RE.sub("", s.strip())
     return s.strip(" ，,。；;：:")
 
 

@@ -232,6 +232,9 @@ def _non_condition(s: str, exclusion: bool = False) -> bool:
     return False
 
 
+_DE_END_RE = re.compile(r"的$")
+
+
 def _text_leaf(atom: str, off: int, mode: str) -> Condition | None:
     """A ``text`` leaf for an unrecognised condition part, or ``None`` when
     the part is not a condition (generic subject, procedure, too short).
@@ -245,7 +248,7 @@ def _text_leaf(atom: str, off: int, mode: str) -> Condition | None:
         return None
     if a.startswith("的"):
         return None
-    core = re.sub(r"的$", "", label)
+    core = _DE_END_RE.sub("", label)
     if V.GENERIC_RE.match(core):
         return None
     if mode == "subject" and _cjk_len(core) < 3:

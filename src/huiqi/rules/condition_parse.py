@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import re
 
+from huiqi.extract.numbers import finditer_from
 from huiqi.rules import vocab as V
 from huiqi.rules.model import Condition
 from huiqi.rules.vocab import GOVERNMENT, PERSON
@@ -43,8 +44,24 @@ from huiqi.rules.condition_combine import (  # an earlier stage of condition ext
 _LEAD_RE = re.compile(r"^\s*(?:\d+[.．、]|[（(]\d+[）)]|[①-⑳]|[（(][一二三四五六七八九十]+[）)])?\s*"
                       r"(?:对于|对(?![外接象])|凡|经(?![营济费销])|被(?!告))?")
 _INTRO_RE = re.compile(r"(?:须|需|应|应当)?(?:同时)?(?:符合|满足|具备)(?:下列|以下|如下)|(?:须|需|应)?(?:同时)?满足|条件(?:如下|为)[：:]?|如下要求|以下条件|下列条件|下列情形")
+#: Every character an :data:`_INTRO_RE` match can start with.
+_INTRO_FIRST_RE = re.compile(r"[须需应同符满具条如以下]")
 _ANY_INTRO_RE = re.compile(r"之一|任一|任意一|如下要求|分档|分别满足|两类|三类|四类|其中一|满足一项|满足其中|属于以下|属于下列|以下情形|下列情形之")
 _ADDON_RE = re.compile(r"再给予|另给予|再奖励|追加|另行给予|再按")
+
+
+#: 对/凡 opening the condition of an offer (…，对前3名的园区给予…)
+_OFFER_LEAD_RE = re.compile(r"(?:^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑳])?|[，,：:。\s]|每年|按年度)"
+                            r"(?:[一二三四五六七八九十]是|其中|同时)?(?:对于|对(?![外接象])|凡)")
+#: …的，(…) just before the benefit
+_DE_PART_RE = re.compile(r"(?:^|[，,])(?P<cond>[^，,]+的)[，,][^，,]{0,12}$")
+#: a part naming the applicant before 每/分别/一次性
+_APPLICANT_PART_RE = re.compile(r"(?:^|[，,])(?P<cond>[^，,]*(?:企业|单位|主体|项目)[^，,]*)[，,](?:每[^，,]{0,6}|分别|一次性)$")
+
+
+def _intro(text: str) -> re.Match[str] | None:
+    """``_INTRO_RE.search(text)`` (符合下列条件…), tried only where a match can start."""
+    return next(finditer_from(_INTRO_RE, _INTRO_FIRST_RE, text), None)
 
 
 def _condition_part(sent: str, mode: str = "subject") -> tuple[str, bool] | None:
@@ -56,14 +73,13 @@ def _condition_part(sent: str, mode: str = "subject") -> tuple[str, bool] | None
         parts = _split(sent[:ex.start()], "，,")
         # the excluded subject is the last comma part (…，低于100吨的不予补贴)
         return (parts[-1][1] if parts else sent[:ex.start()]), True
-    for b in V.BENEFIT_RE.finditer(sent):
+    for b in finditer_from(V.BENEFIT_RE, V.BENEFIT_FIRST_RE, sent):
         left = sent[:b.start()]
         # 对…的 / 凡…的 / …的，
-        ms = list(re.finditer(r"(?:^\s*(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)]|[①-⑳])?|[，,：:。\s]|每年|按年度)"
-                              r"(?:[一二三四五六七八九十]是|其中|同时)?(?:对于|对(?![外接象])|凡)", left))
+        ms = list(_OFFER_LEAD_RE.finditer(left))
         if ms:  # the last 对 before the benefit (按年度对园区考核评价，对前3名的园区给予…)
             return left[ms[-1].end():], False
-        m = re.search(r"(?:^|[，,])(?P<cond>[^，,]+的)[，,][^，,]{0,12}$", left)
+        m = _DE_PART_RE.search(left)
         if m:
             if mode == "guide" or _FIRM_START_RE.match(left):
                 # every part before …的，可申请 is a condition (in a guide field, or
@@ -71,7 +87,7 @@ def _condition_part(sent: str, mode: str = "subject") -> tuple[str, bool] | None
                 return left[:m.end("cond")], False
             return m.group("cond"), False
         # 企业主导制定并获批国际标准，每个标准分别奖励…: the part before 每/分别
-        m = re.search(r"(?:^|[，,])(?P<cond>[^，,]*(?:企业|单位|主体|项目)[^，,]*)[，,](?:每[^，,]{0,6}|分别|一次性)$", left)
+        m = _APPLICANT_PART_RE.search(left)
         if m and not _DUTY_RE.match(m.group("cond")):
             return m.group("cond"), False
     return None
@@ -82,12 +98,15 @@ _FIRM_START_RE = re.compile(r"^\s*(?:\d+[.．、]|[一二三四五六七八九�
 _DUTY_RE = re.compile(r"^\s*(?:\d+[.．、])?\s*(?:支持|鼓励|推动|加大|实施|引导|推进|加强|做好|统筹|安排|落实|建立|完善|开展)")
 
 
+_BENEFIT_START_RE = re.compile(r"(?<=.)(?:分别|一次性|每年|每人|每个|每(?:新增)?[一]?[头吨亩只峰台套平])")
+
+
 def _subject_span(cond: str) -> str:
     """The subject of 对…的，给予: comma parts up to the first one holding 的
     (对集中连片种植500亩以上，且…签订合同的主体), else the first part — later
     parts (按投资额的15%, 根据绩效) describe the benefit; 分别/一次性 inside a
     part also starts the benefit (对“大国工匠”、“北疆工匠”分别按…)."""
-    m = re.search(r"(?<=.)(?:分别|一次性|每年|每人|每个|每(?:新增)?[一]?[头吨亩只峰台套平])", cond)
+    m = _BENEFIT_START_RE.search(cond)
     if m:
         cond = cond[:m.start()]
     parts = _split(cond, "，,")
@@ -178,7 +197,7 @@ def _parse_sentence(sent: str, off: int, blk: _Block, mode: str) -> list[tuple[s
         alt = Condition.any_of([_relabel(x, f"属于：{_clean_label(m.group('x'))}"), node],
                                source_text=s.strip(), label="符合其一")
         return [(role, alt), *rest[1:]]
-    m = _EXCEPT_TAIL_RE.search(s)
+    m = _EXCEPT_TAIL_RE.search(s) if "除外" in s else None  # the pattern holds 除外
     if m and m.start("x") > 0:
         x_node = _parse_parts(m.group("x"), off + m.start("x"), blk, "guide", exclusion=True)
         out = _parse_sentence(s[:m.start()], off, blk, mode)
@@ -200,6 +219,14 @@ def _parse_sentence(sent: str, off: int, blk: _Block, mode: str) -> list[tuple[s
         return out
     r = _parse_simple(s, off, blk, mode)
     return [r] if r is not None else []
+
+
+#: the base of a benefit (按…, 每…, …10%, …的部分), not a condition
+_BASE_LEAD_RE = re.compile(r"\s*(?:按照?|每)")
+_BASE_END_RE = re.compile(r"(?:\d|[%％元]|的部分)\s*$")
+#: 分别 right after the condition: each listed kind is a track
+_EACH_AFTER_RE = re.compile(r"[^，,。；]{0,6}[，,]?\s*(?:每年|每人|一次性)?分别")
+_HEAD_END_RE = re.compile(r"[的，,\s]+$")
 
 
 def _relabel(c: Condition, label: str) -> Condition:
@@ -250,7 +277,7 @@ def _parse_simple(sent: str, off: int, blk: _Block, mode: str) -> tuple[str, Con
         return None
     if role == "offer" and mode == "subject":
         cond_text = _subject_span(cond_text)
-        if re.match(r"\s*(?:按照?|每)", cond_text) or re.search(r"(?:\d|[%％元]|的部分)\s*$", cond_text.strip()):
+        if _BASE_LEAD_RE.match(cond_text) or _BASE_END_RE.search(cond_text.strip()):
             return None  # 收购生鲜乳数量的10%: the base of a benefit, not a condition
     cs = s.find(cond_text)
     c_off = o + cs
@@ -260,7 +287,7 @@ def _parse_simple(sent: str, off: int, blk: _Block, mode: str) -> tuple[str, Con
         c_off += lm.end()
         cond_text = cond_text[lm.end():]
     # cut an intro (符合下列条件之一的): the list that follows is parsed by the caller
-    im = _INTRO_RE.search(cond_text)
+    im = _intro(cond_text)
     if im:
         cond_text = cond_text[:im.start()]
     if negated:
@@ -283,9 +310,9 @@ def _parse_simple(sent: str, off: int, blk: _Block, mode: str) -> tuple[str, Con
         return role, Condition.negation(node, source_text=src or node.source_text, label=f"不属于：{_clean_label(src)}")
     if role == "offer":
         after = s[cs + len(cond_text):]
-        if re.match(r"[^，,。；]{0,6}[，,]?\s*(?:每年|每人|一次性)?分别", after):
+        if _EACH_AFTER_RE.match(after):
             node = _tracks(node)
-        head_text = re.sub(r"[的，,\s]+$", "", cond_text)
+        head_text = _HEAD_END_RE.sub("", cond_text)
         for rx, who, what in ((V.PERSON_HEAD_RE, PERSON, "个人"), (V.GOVERNMENT_HEAD_RE, GOVERNMENT, "地方政府")):
             pm = rx.search(head_text)
             if pm and not any(l.attribute == "entity_type" for l in node.leaves()):
@@ -305,6 +332,10 @@ _PREAMBLE_RE = re.compile(r"^(?:依照|依据|根据|按照)[^，,]{0,30}(?:规�
 _EXEMPT_RE = re.compile(r"^(?P<x>.+?)不受[^，,]{0,10}限制$")
 
 
+_OR_LEAD_RE = re.compile(r"\s*或")
+_AND_LEAD_RE = re.compile(r"\s*(?:以及|及)")
+
+
 def _parse_parts(text: str, off: int, blk: _Block, mode: str, exclusion: bool = False) -> Condition | None:
     """AND over comma parts; in exclusions the parts of a 、/和 list are ORed.
 
@@ -319,7 +350,7 @@ def _parse_parts(text: str, off: int, blk: _Block, mode: str, exclusion: bool = 
     for a_off, atom in _split(text, "，,：:", off):
         if _PREAMBLE_RE.match(atom.strip()):
             continue
-        or_next.append(bool(re.match(r"\s*或", atom)))
+        or_next.append(bool(_OR_LEAD_RE.match(atom)))
         xm = _EXEMPT_RE.match(atom.strip())
         if xm and nodes:
             x_off = a_off + atom.find(xm.group("x"))
@@ -330,7 +361,7 @@ def _parse_parts(text: str, off: int, blk: _Block, mode: str, exclusion: bool = 
                 nodes.append(Condition.any_of([prev, x_node], source_text=text.strip(), label="符合其一（或豁免）"))
             or_next.pop()
             continue
-        if re.match(r"\s*(?:以及|及)", atom) and nodes and _is_hire(nodes[-1]):
+        if _AND_LEAD_RE.match(atom) and nodes and _is_hire(nodes[-1]):
             or_next[-1] = True
         hits = _recognise(atom, a_off, blk)
         if exclusion and not hits:

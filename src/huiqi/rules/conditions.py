@@ -114,7 +114,7 @@ from huiqi.rules.condition_combine import (  # an earlier stage of condition ext
 )
 from huiqi.rules.condition_parse import (  # an earlier stage of condition extraction
     _ANY_INTRO_RE,
-    _INTRO_RE,
+    _intro,
     _LEAD_RE,
     _condition_part,
     _parse_line,
@@ -181,7 +181,7 @@ def _split_lines(block: str, base: int) -> list[tuple[int, str]]:
 
 def _is_heading(text: str) -> bool:
     t = _clean_label(text)
-    return bool(_INTRO_RE.search(text)) or text.rstrip().endswith(("：", ":")) or (
+    return bool(_intro(text)) or text.rstrip().endswith(("：", ":")) or (
         len(t) <= 30 and not re.search(r"[，,；;]", t))
 
 
@@ -195,7 +195,7 @@ def _build(item: _Item, blk: _Block, mode: str) -> Condition | None:
     if item.text:
         if item.children and mode == "guide" and _is_heading(item.text):
             head = item.text
-            im = _INTRO_RE.search(head)
+            im = _intro(head)
             pre = head[:im.start()] if im else head
             lm = _LEAD_RE.match(pre)
             start = lm.end() if lm else 0
@@ -211,7 +211,7 @@ def _build(item: _Item, blk: _Block, mode: str) -> Condition | None:
     kinds: list[str] = []
     for ch in item.children:
         if ch.level == 99:
-            if _INTRO_RE.search(ch.text) or _ANY_INTRO_RE.search(ch.text):
+            if _intro(ch.text) or _ANY_INTRO_RE.search(ch.text):
                 lead += ch.text
             c = _build(ch, blk, mode)
             if c is not None:

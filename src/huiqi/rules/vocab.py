@@ -251,6 +251,10 @@ BENEFIT_RE = re.compile(
     r"(?:给予|奖励|补贴|补助|奖补|资助|贴息|补偿|减按|免征|减半|减征|返还|扣减|(?:可|可以|均可|即可|方可|予以)享受|兑现|"
     r"(?<![注报])(?:可|可以)(?:申请|依照)|予以(?:补助|补贴|奖励|支持|奖补|资助|返还|减免))"
 )
+#: Every character a :data:`BENEFIT_RE` match can start with (the first
+#: characters of its optional lead words and of its verbs), to scan long
+#: sentences with :func:`huiqi.extract.numbers.finditer_from`.
+BENEFIT_FIRST_RE = re.compile(r"[分一每按最可再择给奖补资贴减免返扣均即方予兑]")
 #: head nouns of a condition naming a government level (盟市, 旗县, 示范县):
 #: public bodies, not enterprises
 GOVERNMENT_HEAD_RE = re.compile(r"(?:盟市|旗县区?|旗区|市县|县区|县（市、区）|苏木乡镇|嘎查村|示范县|示范旗县|大县|旗（区）|地方政府|的地区|工业园区|经济开发区|开发区|高新区|示范区|试验区)(?:等)?$")
