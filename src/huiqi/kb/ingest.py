@@ -21,12 +21,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from huiqi.config import MANIFEST_NAME, corpus_files, load_manifest
 from huiqi.messages import one_line as _one_line
 from huiqi.extract import extract_clause_facts, extract_document_facts
+from huiqi.kb.bulk import allocate_ids, insert_rows
 from huiqi.kb.db import session_scope
 from huiqi.kb.identity import Identity, current_with_sha, lock_for_write, predecessor
 from huiqi.kb.library import KIND_DOCUMENT, record_change
@@ -316,19 +317,41 @@ def _plan(docs: list, manifest_entry: dict | None, report: FileReport) -> list[_
 
 def _insert_returning_ids(session, model, rows: list[dict]) -> list[int]:
     """Bulk INSERT ``rows`` (dicts with the same keys) into ``model``'s
-    table and return their new ids in order (Core executemany: the ORM's
-    bulk INSERT splits the rows into small batches by their None values)."""
-    if not rows:
-        return []
-    table = model.__table__
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(session.scalars(stmt, rows).all())
+    table and return their new ids in order (:func:`huiqi.kb.bulk.insert_rows`:
+    one driver executemany; the ORM's bulk INSERT splits the rows into small
+    batches by their None values, and Core's ``INSERT … RETURNING`` spends
+    as much CPU per row as the database)."""
+    return insert_rows(session, model.__table__, rows)
 
 
 def _write_nodes(session, plans: list[_DocPlan], doc_ids: list[int]) -> list[list[int]]:
-    """Insert the heading trees level by level (parents before children,
-    one bulk INSERT per depth over all documents). Returns the row ids of
+    """Insert the heading trees of all ``plans`` in one bulk INSERT, their
+    ids allocated first (:func:`huiqi.kb.bulk.allocate_ids`) so that a
+    child row names its parent's id. Ids are given level by level over all
+    documents (the roots of every document, then their children …), and
+    rows are inserted in id order, parents before children. Where ids cannot
+    be allocated, one INSERT … RETURNING per level. Returns the row ids of
     each plan's node rows, in the order of ``plan.nodes``."""
+    order = sorted((n["depth"], p, k) for p, plan in enumerate(plans) for k, n in enumerate(plan.nodes))
+    new = allocate_ids(session, Node.__table__, len(order))
+    if new is None:
+        return _write_nodes_by_depth(session, plans, doc_ids)
+    ids: list[list[int]] = [[0] * len(plan.nodes) for plan in plans]
+    for (_depth, p, k), new_id in zip(order, new):
+        ids[p][k] = new_id
+    rows: list[dict] = []
+    for _depth, p, k in order:
+        n = plans[p].nodes[k]
+        row = {key: v for key, v in n.items() if key not in ("parent", "depth")}
+        row["document_id"] = doc_ids[p]
+        row["parent_id"] = ids[p][n["parent"]] if n["parent"] is not None else None
+        rows.append(row)
+    insert_rows(session, Node.__table__, rows, ids=new)
+    return ids
+
+
+def _write_nodes_by_depth(session, plans: list[_DocPlan], doc_ids: list[int]) -> list[list[int]]:
+    """:func:`_write_nodes` one bulk INSERT per depth over all documents."""
     ids: list[list[int]] = [[0] * len(plan.nodes) for plan in plans]
     depth = 0
     while True:
@@ -437,7 +460,7 @@ def _write_locked(engine: Engine, source: SourceText, plans: list[_DocPlan], rep
             {"clause_id": cid, "unit": u} for cid, units in zip(clause_ids, clause_units) for u in units
         ]
         if unit_rows:
-            s.execute(insert(ClauseUnit), unit_rows)
+            insert_rows(s, ClauseUnit.__table__, unit_rows)
         report.version = sf.lineage_version
         report.source_file_id = sf.id
         if on_write is not None:
