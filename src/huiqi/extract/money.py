@@ -258,6 +258,8 @@ def _norm_per(per: str | None) -> str | None:
 def _scan(text: str) -> list[_Tok]:
     """All money tokens, with synthetic range-minimum tokens inserted."""
     toks: list[_Tok] = []
+    if "元" not in text and "港币" not in text and "英镑" not in text:
+        return toks  # every currency of :data:`CURRENCY` holds one of these
     for m in finditer_from(_MONEY_RE, _MONEY_FIRST_RE, text):
         start = m.start()
         if _INCL_PAREN_LEFT_RE.search(text, max(0, start - 6), start):

@@ -96,6 +96,13 @@ _CLOSING = [
     re.compile(_SELF.pattern + r"[^。；]{0,30}?由[^。；]{1,40}?负责解释"),
     re.compile(r"(?:同时|予以|一并|即行)废止|起废止|起(?:同时)?停止执行|同时失效"),
 ]
+#: Each pattern of :data:`_CLOSING` with a substring test every match passes
+#: (本…, 有效期, 废止/停止执行/失效), so most sentences skip the regex scan.
+_CLOSING_GATED = list(zip(
+    (lambda t: "本" in t, lambda t: "本" in t, lambda t: "有效期" in t, lambda t: "本" in t,
+     lambda t: "废止" in t or "停止执行" in t or "失效" in t),
+    _CLOSING,
+))
 
 
 def is_closing_clause(text: str) -> bool:
@@ -111,4 +118,4 @@ def is_closing_clause(text: str) -> bool:
     """
     if not text:
         return False
-    return any(rx.search(text) for rx in _CLOSING)
+    return any(rx.search(text) for gate, rx in _CLOSING_GATED if gate(text))
