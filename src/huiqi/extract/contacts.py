@@ -51,9 +51,9 @@ _PHONE_RE = re.compile(
     r"|(?P<local>(?<![\d.．\-—A-Za-z@])[2-8]\d{6,7}(?![\d.．%％万亿元年月日天个人家户项千百吨亩号@A-Za-z]))"
 )
 #: Every character a :data:`_PHONE_RE` match can start with (ASCII digits,
-#: ``+86``, the bracket of ``（0471）``), see
+#: ``+86``, the bracket of ``（0471）``, only before a 0), see
 #: :func:`~huiqi.extract.numbers.finditer_from`.
-_PHONE_FIRST_RE = re.compile(r"[0-9+（(]")
+_PHONE_FIRST_RE = re.compile(r"[0-9+]|[（(](?=0)")
 #: Words that make a number a phone number (电话, 咨询, 热线 …).
 _CUE_RE = re.compile(r"电话|热线|咨询|联系|手机|座机|传真|拨打|致电|服务台|客服|专线|举报|投诉")
 _CUE_WINDOW = 60

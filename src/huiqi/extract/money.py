@@ -529,6 +529,8 @@ def extract_rates(text: str) -> list[Span]:
         return []
     work = to_halfwidth(text)
     out: list[Span] = []
+    if "%" not in work and "百分之" not in work:
+        return out  # every match of :data:`_RATE_RE` holds one of these
     for m in finditer_from(_RATE_RE, _RATE_FIRST_RE, work):
         s, e = m.start(), m.end()
         seg = max(_soft_start(work, s), out[-1].end if out else 0)
