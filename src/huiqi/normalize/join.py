@@ -127,7 +127,10 @@ def _joins(prev: str, nxt: str, width: int | None) -> bool:
 
 
 _RUN_MIN = 60
-_ARABIC = re.compile(r"(?<![\d.．A-Za-z])(\d{1,2})[.．、](?=[\u4e00-\u9fff“（(A-Za-z])")
+#: ``(?<![\d.．A-Za-z])(\d{1,2})[.．、]…`` with the lookbehind after the
+#: first digit (the same matches: a pattern opening with a character class
+#: is scanned for in C, one opening with a lookbehind is tried at every position).
+_ARABIC = re.compile(r"(\d(?<![\d.．A-Za-z]\d)\d?)[.．、](?=[\u4e00-\u9fff“（(A-Za-z])")
 _CN_SEC = re.compile(r"(?<=[。；！？])\s*([一二三四五六七八九十]{1,3})、")
 _SENT_END = set("。；！？）”")
 
@@ -165,7 +168,12 @@ def _item_run(text: str) -> list[int]:
 _CHAPTER_GLUE = re.compile(r"^第[一二三四五六七八九十\d]{1,3}章\s*[^\s第。，]{1,12}?(?=第[一二三四五六七八九十百零\d]{1,4}条)")
 
 
-_BARE_NUM = re.compile(r"(?<![\d.．A-Za-z])(\d{1,2})(?=[\u4e00-\u9fff])")
+#: ``(?<![\d.．A-Za-z])(\d{1,2})(?=[\u4e00-\u9fff])``, the lookbehind after the first digit (see :data:`_ARABIC`).
+_BARE_NUM = re.compile(r"(\d(?<![\d.．A-Za-z]\d)\d?)(?=[\u4e00-\u9fff])")
+
+
+#: Longest field label :func:`huiqi.reference.guide_fields.leading_field_label` looks for (its default).
+_LABEL_MAX = 8
 
 
 def _field_run(text: str) -> list[int]:
@@ -181,7 +189,7 @@ def _field_run(text: str) -> list[int]:
     for m in _BARE_NUM.finditer(text):
         if int(m.group(1)) != want:
             continue
-        known = leading_field_label(text[m.end():]) is not None
+        known = leading_field_label(text[m.end():m.end() + _LABEL_MAX]) is not None
         # a field whose label is not in the table must at least follow a sentence end
         if not known and (m.start() == 0 or text[m.start() - 1] not in "。；;号"):
             continue

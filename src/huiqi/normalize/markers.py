@@ -86,7 +86,8 @@ def classify(text: str) -> Marker | None:
 
 def is_toc_entry(text: str) -> bool:
     """True for a table-of-contents line (title, dot leaders, page number)."""
-    return bool(_TOC.search(text))
+    # a match ends in a digit and blanks: most lines are rejected without a scan
+    return text.rstrip()[-1:].isdecimal() and bool(_TOC.search(text))
 
 
 def strip_toc(text: str) -> str:

@@ -53,8 +53,11 @@ _DOCNO_BRACKET = re.compile(
 )
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 #: A pinyin gloss after a CJK character: 區(qū), 辦(bàn) — at least one tone mark.
+#: (The bracket is matched first and the character before it tested by a
+#: lookbehind after it: a pattern opening with a character class is scanned
+#: for in C, one opening with a lookbehind is tried at every position.)
 _PINYIN_GLOSS = re.compile(
-    rf"(?<=[\u3400-\u9fff])[（(](?=[a-z{_TONE}]{{0,7}}[{_TONE}])[a-z{_TONE}]{{1,8}}[)）]"
+    rf"[（(](?<=[\u3400-\u9fff][（(])(?=[a-z{_TONE}]{{0,7}}[{_TONE}])[a-z{_TONE}]{{1,8}}[)）]"
 )
 _URL = re.compile(r"https?://[^\s\u3400-\u9fff，。；）)]+")
 # a space is dropped when one side is CJK (or CJK punctuation) and the other
@@ -63,6 +66,7 @@ _URL = re.compile(r"https?://[^\s\u3400-\u9fff，。；）)]+")
 _SPACE = re.compile(
     rf"(?<={_NEAR})\s+(?=[{_CJK}{_CJK_PUNCT}\dA-Za-z%.(（])|(?<=[\dA-Za-z%.)）])\s+(?={_NEAR})"
 )
+_ANY_SPACE = re.compile(r"\s")
 _COMMA = re.compile(r",(?!\d{3}(?!\d))|(?<!\d),")
 _SEMI = re.compile(r";")
 _COLON = re.compile(r"(?<!\d):|:(?!\d)")
@@ -78,12 +82,19 @@ def _opencc():
 
 
 def _punct(segment: str) -> str:
-    segment = _COMMA.sub("，", segment)
-    segment = _SEMI.sub("；", segment)
-    segment = _COLON.sub("：", segment)
+    # each pattern only where its character occurs (patterns opening with a
+    # lookbehind are tried at every position of the text)
+    if "," in segment:
+        segment = _COMMA.sub("，", segment)
+    if ";" in segment:
+        segment = _SEMI.sub("；", segment)
+    if ":" in segment:
+        segment = _COLON.sub("：", segment)
     segment = segment.replace("(", "（").replace(")", "）")
-    segment = _EXCL.sub("！", segment)
-    segment = _QUES.sub("？", segment)
+    if "!" in segment:
+        segment = _EXCL.sub("！", segment)
+    if "?" in segment:
+        segment = _QUES.sub("？", segment)
     return segment
 
 
@@ -114,5 +125,7 @@ def normalize_chars(text: str) -> str:
         pos = m.end()
     out.append(_punct(s[pos:]))
     s = "".join(out)
-    s = _SPACE.sub("", s)
-    return re.sub(r" {2,}", " ", s).strip()
+    if _ANY_SPACE.search(s):
+        s = _SPACE.sub("", s)
+        s = re.sub(r" {2,}", " ", s)
+    return s.strip()
