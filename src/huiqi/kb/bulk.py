@@ -20,8 +20,12 @@ allocated first:
 
 from __future__ import annotations
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import JSON, Table, func, insert, select, text
 from sqlalchemy.orm import Session
+
+
+#: Types whose empty value is converted once per column (:func:`insert_rows`).
+_EMPTY = (list, dict)
 
 
 def allocate_ids(session: Session, table: Table, n: int) -> list[int] | None:
@@ -88,11 +92,15 @@ def insert_rows(session: Session, table: Table, rows: list[dict], ids: list[int]
     position = {k: i for i, k in enumerate(keys)}
     reorder = compiled.positional and order != keys
     procs = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in keys]
+    # most JSON facts are empty lists or dicts: converted once per column
+    empties = [{t: p(t()) for t in _EMPTY} if p is not None and isinstance(table.c[k].type, JSON) else {}
+               for k, p in zip(keys, procs)]
     fills = [_column_value(c) for c in missing]
     out = []
     for k, row in enumerate(rows):
         values = [*((ids[k],) if has_id else ()), *(row[c] for c in given), *(f() for f in fills)]
-        values = [v if p is None else p(v) for v, p in zip(values, procs)]
+        values = [v if p is None else (e[v.__class__] if e and not v and v.__class__ in e else p(v))
+                  for v, p, e in zip(values, procs, empties)]
         if reorder:
             out.append(tuple(values[position[k]] for k in order))
         elif compiled.positional:
