@@ -149,6 +149,30 @@ def clause_key(title: str | None, path: list[str], text: str) -> str:
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
+def _subtree_lines(roots) -> dict[int, tuple[int | None, int | None]]:
+    """``id(node) → (start, end)`` for every node under ``roots``: what
+    :func:`_lines_of` gives for it (``Node.start``/``Node.end``, ``None``
+    when its subtree has no lines), computed in one post-order pass instead
+    of one walk of its subtree per node."""
+    out: dict[int, tuple[int | None, int | None]] = {}
+
+    def visit(node) -> tuple[int | None, int | None]:
+        lo = min((l.start for l in node.lines), default=None)
+        hi = max((l.end for l in node.lines), default=None)
+        for child in node.children:
+            c_lo, c_hi = visit(child)
+            if c_lo is not None:
+                lo = c_lo if lo is None else min(lo, c_lo)
+            if c_hi is not None:
+                hi = c_hi if hi is None else max(hi, c_hi)
+        out[id(node)] = (lo, hi)
+        return lo, hi
+
+    for root in roots:
+        visit(root)
+    return out
+
+
 def _lines_of(obj) -> tuple[int | None, int | None]:
     """``(start, end)`` of a node/document, ``(None, None)`` when it has no lines."""
     try:
@@ -183,12 +207,13 @@ def _node_rows(doc) -> tuple[list[dict], dict[int, int]]:
             order[id(n)] = len(order)
     rows: list[dict] = []
     index: dict[int, int] = {}
+    bounds = _subtree_lines(doc.nodes)
     level = [(n, None) for n in doc.nodes]
     depth = 0
     while level:
         nxt = []
         for node, parent in level:
-            start, end = _lines_of(node)
+            start, end = bounds[id(node)]
             index[id(node)] = len(rows)
             rows.append({"parent": parent, "depth": depth, "seq": order[id(node)], "kind": node.kind,
                          "role": node.role, "label": node.label or "", "heading": node.heading or "",
@@ -224,6 +249,7 @@ def _clause_rows(doc, title: str | None, report: FileReport, doc_facts=None) -> 
     rows: list[dict] = []
     nodes: list = []
     units: list[list[str]] = []
+    bounds = _subtree_lines(doc.nodes)
     for seq, (path, node) in enumerate(doc.clauses()):
         block = node.block()
         facts = extract_clause_facts(
@@ -232,7 +258,7 @@ def _clause_rows(doc, title: str | None, report: FileReport, doc_facts=None) -> 
             issued=getattr(doc_facts, "issued", None),
             doc_validity=getattr(doc_facts, "validity", None),
         )
-        start, end = _lines_of(node)
+        start, end = bounds[id(node)] if id(node) in bounds else _lines_of(node)
         unit_list = [u for u in facts.responsible_units if u]
         rows.append(
             {
