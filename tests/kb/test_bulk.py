@@ -105,3 +105,34 @@ def test_ids_continue_after_existing_rows_and_nothing_is_written_for_no_rows(eng
     assert second[0] > first[0] and second[1] == second[0] + 1
     with session_scope(engine) as s:
         assert s.scalar(select(Document.id).order_by(Document.id.desc()).limit(1)) == second[1]
+
+
+def _clause_row(doc: int) -> dict:
+    return {"document_id": doc, "node_id": None, "seq": 0, "key": "c" * 40, "kind": "item",
+            "text": "对年营业收入超过2000万元的企业给予最高50万元奖励，责任单位：市工业和信息化局。",
+            "start_line": 3, "end_line": 3, "path": ["一、支持企业做大做强", "1."],
+            "responsible_units": ["市工业和信息化局"], "rates": [], "contacts": [], "doc_numbers": [], "cited": [],
+            "amounts": [{"text": "50万元", "value_yuan": 500000.0, "role": "cap", "lines": [3, 3]}],
+            "thresholds": [{"attribute": "年营业收入", "op": ">", "value": 20000000.0, "unit": "元"}],
+            "validity": {"start": None, "end": "2027-12-31", "basis": None}, "fields": {"受理机构": "市政务服务中心"}}
+
+
+@pytest.mark.parametrize("allocated", [True, False])
+def test_json_text_columns_are_stored_as_the_json_type_stores_their_values(engine, monkeypatch, allocated):
+    from huiqi.kb import bulk
+
+    if not allocated:  # a database without a way to allocate ids: SQLAlchemy's INSERT … RETURNING
+        monkeypatch.setattr(bulk, "allocate_ids", lambda *_a, **_k: None)
+    json_cols = ("path", "responsible_units", "amounts", "thresholds", "validity", "fields", "rates")
+    with session_scope(engine) as s:
+        lock_for_write(s)
+        sf = _source_file(s)
+        doc = list(s.scalars(insert(Document.__table__).returning(Document.id), [_doc_row(sf, 0)]).all())[0]
+        plain = _clause_row(doc)
+        pre = {k: bulk.json_text(v) if k in json_cols else v for k, v in plain.items()}
+        ours = insert_rows(s, Clause.__table__, [pre], encoded=json_cols)
+        core = list(s.scalars(insert(Clause.__table__).returning(Clause.id), [plain]).all())
+    with session_scope(engine) as s:
+        a, b = _columns(s, Clause, ours), _columns(s, Clause, core)
+    assert a == b
+    assert a[0]["amounts"][0]["value_yuan"] == 500000.0 and a[0]["fields"] == {"受理机构": "市政务服务中心"}

@@ -81,15 +81,15 @@ def test_changed_file_becomes_version_2_and_v1_stays(engine, fake_parser, tmp_pa
 def test_failure_mid_write_rolls_back_only_that_file(engine, fake_parser, tmp_path, monkeypatch):
     good = _write(tmp_path / "good.txt", POLICY_V1)
     bad = _write(tmp_path / "bad.txt", POLICY_V1.replace("2.实施", "2.BOOM实施"))
-    real_insert = ingest_mod._insert_returning_ids
+    real_insert = ingest_mod.insert_rows
 
-    def failing_insert(session, model, rows):
+    def failing_insert(session, table, rows, *args, **kwargs):
         # documents and nodes of bad.txt are already in the session when clauses fail
-        if model is Clause and any("BOOM" in r["text"] for r in rows):
+        if table is Clause.__table__ and any("BOOM" in r["text"] for r in rows):
             raise RuntimeError("模拟写入失败")
-        return real_insert(session, model, rows)
+        return real_insert(session, table, rows, *args, **kwargs)
 
-    monkeypatch.setattr(ingest_mod, "_insert_returning_ids", failing_insert)
+    monkeypatch.setattr(ingest_mod, "insert_rows", failing_insert)
     report = ingest_paths(engine, [bad, good])
     assert [f.status for f in report.files] == ["failed", "added"]
     err = report.files[0].error

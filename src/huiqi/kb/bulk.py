@@ -20,6 +20,9 @@ allocated first:
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
+
 from sqlalchemy import JSON, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -59,14 +62,25 @@ def _column_value(column):
     return lambda: default.arg(None)  # SQLAlchemy wraps a plain callable as fn(context)
 
 
-def insert_rows(session: Session, table: Table, rows: list[dict], ids: list[int] | None = None) -> list[int]:
+def json_text(value) -> str:
+    """``value`` serialised as SQLAlchemy's JSON type writes it with the
+    default serializer (``json.dumps``): for :func:`insert_rows`'s
+    ``encoded`` columns, so that the JSON of many rows can be made where
+    they are made (an ingest's parse workers) and handed over as strings."""
+    return json.dumps(value)
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict], ids: list[int] | None = None,
+                encoded: Collection[str] = ()) -> list[int]:
     """INSERT ``rows`` (dicts of column values, all with the same keys,
     without ``id``) into ``table`` in one driver ``executemany`` and return
     their ids in the order of ``rows``: ``ids`` when given (from
     :func:`allocate_ids` in the same transaction, one per row), else new
     ones. A table without an ``id`` column gets its rows as given (returns
     ``[]``). Columns absent from the rows take their Python-side default
-    (as an ORM or Core insert would).
+    (as an ORM or Core insert would). The values of the JSON columns named
+    in ``encoded`` are already JSON text (:func:`json_text`) and are
+    written as they are.
 
     Raises what the driver raises (constraint violations: the caller's
     transaction is then to be rolled back)."""
@@ -76,6 +90,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict], ids: list[int]
     if has_id and ids is None:
         ids = allocate_ids(session, table, len(rows))
         if ids is None:
+            if encoded:  # SQLAlchemy's own INSERT serialises them
+                rows = [{k: json.loads(v) if k in encoded else v for k, v in row.items()} for row in rows]
             stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             return list(session.scalars(stmt, rows).all())
     elif not has_id:
@@ -91,7 +107,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict], ids: list[int]
     order = list(compiled.positiontup) if compiled.positional else keys
     position = {k: i for i, k in enumerate(keys)}
     reorder = compiled.positional and order != keys
-    procs = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in keys]
+    procs = [None if k in encoded else table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in keys]
     # most JSON facts are empty lists or dicts: converted once per column
     empties = [{t: p(t()) for t in _EMPTY} if p is not None and isinstance(table.c[k].type, JSON) else {}
                for k, p in zip(keys, procs)]

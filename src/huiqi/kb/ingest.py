@@ -21,13 +21,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import JSON, Engine, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from huiqi.config import MANIFEST_NAME, corpus_files, load_manifest
 from huiqi.messages import one_line as _one_line
 from huiqi.extract import extract_clause_facts, extract_document_facts
-from huiqi.kb.bulk import allocate_ids, insert_rows
+from huiqi.kb.bulk import allocate_ids, insert_rows, json_text
 from huiqi.kb.db import session_scope
 from huiqi.kb.identity import Identity, current_with_sha, lock_for_write, predecessor
 from huiqi.kb.library import KIND_DOCUMENT, record_change
@@ -147,6 +147,10 @@ def clause_key(title: str | None, path: list[str], text: str) -> str:
     norm = _WHITESPACE_RE.sub("", text)
     payload = "\x1f".join([title or "", "\x1e".join(path), norm])
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+#: The JSON columns of a clause row: a plan's clause rows hold them as JSON text (:func:`huiqi.kb.bulk.json_text`).
+CLAUSE_JSON = tuple(c.key for c in Clause.__table__.columns if isinstance(c.type, JSON))
 
 
 def _subtree_lines(roots) -> dict[int, tuple[int | None, int | None]]:
@@ -280,6 +284,9 @@ def _clause_rows(doc, title: str | None, report: FileReport, doc_facts=None) -> 
                 "cited": [c.text for c in facts.cited_documents],
             }
         )
+        row = rows[-1]
+        for key in CLAUSE_JSON:  # serialised here (a parse worker), written as they are
+            row[key] = json_text(row[key])
         nodes.append(node)
         units.append(list(dict.fromkeys(unit_list)))
         report.units += len(unit_list)
@@ -481,7 +488,7 @@ def _write_locked(engine: Engine, source: SourceText, plans: list[_DocPlan], rep
             for row, node, units in zip(plan.clauses, plan.clause_nodes, plan.units):
                 clause_rows.append(dict(row, document_id=doc_id, node_id=ids[node] if node is not None else None))
                 clause_units.append(units)
-        clause_ids = _insert_returning_ids(s, Clause, clause_rows)
+        clause_ids = insert_rows(s, Clause.__table__, clause_rows, encoded=CLAUSE_JSON)
         unit_rows = [
             {"clause_id": cid, "unit": u} for cid, units in zip(clause_ids, clause_units) for u in units
         ]
