@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from huiqi.extract.thresholds import extract_thresholds
+from huiqi.extract.thresholds import _QTY_FIRST_RE, extract_thresholds
 from huiqi.reference.regions import find_division
 from huiqi.rules import vocab as V
 from huiqi.rules.model import Condition
@@ -255,9 +255,23 @@ class _Recognition:
                 yield m
 
 
+def _may_hold_threshold(blk: _Block, off: int, n: int) -> bool:
+    """Whether the block text at ``off .. off + n`` (clause-text offsets)
+    holds a character a threshold can start with (a digit or Chinese
+    numeral: :data:`huiqi.extract.thresholds._QTY_FIRST_RE`). Every
+    threshold's span starts at its number, so a stretch without one holds
+    no threshold and the block's thresholds need not be extracted for it.
+    The block text is read, not the atom: an atom may have brackets
+    blanked out (:func:`huiqi.rules.condition_parse._parse_line`)."""
+    lo = max(0, off - blk.base)
+    return _QTY_FIRST_RE.search(blk.part, lo, max(lo, off - blk.base + n)) is not None
+
+
 def _recognise_thresholds(r: _Recognition) -> None:
     """Thresholds found by the extractor (block coordinates) → threshold
     leaves, or text leaves when the attribute is unknown."""
+    if not _may_hold_threshold(r.blk, r.off, len(r.atom)):
+        return  # no number: no threshold lies in the atom (skips extracting the block's)
     cond_parens = [(m.start(), m.end()) for m in _PAREN_RE.finditer(r.atom) if "的" in m.group(0)]
     for t in r.blk.thresholds:
         s, e = t.start - r.off, t.end - r.off
