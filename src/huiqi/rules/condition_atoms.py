@@ -18,6 +18,7 @@ from huiqi.extract.thresholds import _QTY_FIRST_RE, extract_thresholds
 from huiqi.reference.regions import find_division
 from huiqi.rules import vocab as V
 from huiqi.rules.model import Condition
+from huiqi.rules.regex_gate import may_match
 from huiqi.rules.vocab import describe
 
 
@@ -250,6 +251,8 @@ class _Recognition:
 
     def scan(self, rx: re.Pattern[str]):
         """Matches of ``rx`` in the atom over words not yet taken."""
+        if not may_match(rx, self.atom):
+            return  # none of the words every match holds: nothing to find
         for m in rx.finditer(self.atom):
             if _mask_free(self.taken, m.start(), m.end()):
                 yield m
@@ -355,7 +358,7 @@ def _recognise_firm_kinds(r: _Recognition) -> None:
             label = names[0] if len(names) == 1 else f"{m.group(0)}（{'或'.join(names)}）"
             r.add(m.start(), m.end(), _leaf("membership", "entity_type", "in", list(names), m.group(0), label), True)
     for rx in V.GENERIC_FIRM_RES:
-        for m in rx.finditer(r.atom):
+        for m in rx.finditer(r.atom) if may_match(rx, r.atom) else ():
             if _mask_free(r.taken, m.start("firm"), m.end("firm")):
                 r.add(m.start("firm"), m.end("firm"), _leaf("membership", "entity_type", "in", ["企业"], m.group("firm"), "企业"), True)
     for rx, name in V.OWNERSHIP_PATTERNS:
