@@ -17,15 +17,13 @@ made only of classes or assertions) get no gate and are always run.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
 try:  # the parser of the standard library's regex engine (Python ≥ 3.11)
     from re import _constants as _C
     from re import _parser as _P
 except ImportError:  # pragma: no cover - another interpreter: no gates
     _P = _C = None
 
-__all__ = ["may_match", "required_literals", "search"]
+__all__ = ["gate", "may_match", "required_literals", "search"]
 
 
 def _best(cands: list[frozenset[str]]) -> frozenset[str] | None:
@@ -81,29 +79,69 @@ def _seq(items) -> frozenset[str] | None:
 MAX_GATE_STRINGS = 8
 
 
-@lru_cache(maxsize=512)
+def _has_prefix(items) -> bool:
+    """Whether the regex engine finds the pattern's start by itself: it opens
+    with a literal, a class, or a branch whose every alternative does
+    (the compiled pattern then carries a literal or charset prefix)."""
+    if not items:
+        return False
+    op, av = items[0]
+    if op in (_C.LITERAL, _C.IN):
+        return True
+    if op is _C.BRANCH:
+        return all(_has_prefix(b) for b in av[1])
+    return False
+
+
 def required_literals(rx: re.Pattern[str]) -> tuple[str, ...] | None:
     """Non-empty strings of which every match of ``rx`` contains at least one
-    (a match of ``制造业(?:企业)?`` holds ``制造业``), or ``None`` when no such
-    set is known or it has more than :data:`MAX_GATE_STRINGS` strings (the
-    pattern then has no gate). Lookarounds count for nothing;
-    case-insensitive patterns have no gate."""
+    (a match of ``(?:国家级?)?高新技术企业|国家高企|高企`` holds ``高新技术企业``,
+    ``国家高企`` or ``高企``), longest first, or ``None`` when the pattern
+    gets no gate: no such set is known (lookarounds count for nothing;
+    case-insensitive patterns), it has more than :data:`MAX_GATE_STRINGS`
+    strings, or the pattern opens with a literal or class (the regex
+    engine then skips to its possible starts by itself)."""
     if _P is None or not isinstance(rx.pattern, str) or rx.flags & re.IGNORECASE:
         return None
     try:
-        req = _seq(_P.parse(rx.pattern, rx.flags))
+        tree = _P.parse(rx.pattern, rx.flags)
+        req = _seq(tree)
+        if _has_prefix(list(tree)):
+            return None
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply not gated
         return None
-    if not req or not all(req) or len(req) > MAX_GATE_STRINGS:
+    if not req or not all(req):
+        return None
+    req = {s for s in req if not any(t != s and t in s for t in req)}  # 投产 covers 竣工投产
+    if len(req) > MAX_GATE_STRINGS:
         return None
     return tuple(sorted(req, key=len, reverse=True))
+
+
+#: id(pattern) → (pattern, gate): a pattern's own hash reads its whole compiled code
+_GATES: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+
+
+def gate(rx: re.Pattern[str]) -> tuple[str, ...] | None:
+    """:func:`required_literals` of ``rx``, computed once per pattern object."""
+    e = _GATES.get(id(rx))
+    if e is None or e[0] is not rx:
+        if len(_GATES) > 4096:
+            _GATES.clear()
+        e = _GATES[id(rx)] = (rx, required_literals(rx))
+    return e[1]
 
 
 def may_match(rx: re.Pattern[str], text: str) -> bool:
     """``False`` only when ``rx`` cannot match anywhere in ``text`` (none of
     its :func:`required_literals` occurs); ``True`` otherwise."""
-    req = required_literals(rx)
-    return req is None or any(s in text for s in req)
+    req = gate(rx)
+    if req is None:
+        return True
+    for s in req:
+        if s in text:
+            return True
+    return False
 
 
 def search(rx: re.Pattern[str], text: str) -> re.Match[str] | None:

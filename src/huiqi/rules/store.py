@@ -234,17 +234,30 @@ def _current_keys(session: Session) -> list[tuple[str, int, int, str]]:
 
 
 def _rows_by_id(session: Session, ids: list[int], kinds: Mapping[int, str]) -> dict[int, dict]:
-    """:func:`clause_rows` dicts of the clauses ``ids`` (``document.kind``
-    from ``kinds``: document id → kind), read in batches; with what
-    extraction reads (text, fields, amounts, path, document), without the
-    clause's other facts (:func:`huiqi.kb.queries.clause_records_by_ids`)."""
-    from huiqi.kb.queries import clause_records_by_ids
-
+    """Clause mappings of the clauses ``ids`` with what rule extraction
+    reads and nothing else: ``id``, ``key``, ``text``, ``path``, ``fields``,
+    ``amounts`` and ``document`` ({id, title, level, region, kind}; the
+    kind from ``kinds``: document id → kind). Read as plain tuples in
+    batches of 500 ids (two narrow SELECTs each), without the clause's
+    other facts (units, validity, contacts: never decoded)."""
     out: dict[int, dict] = {}
+    docs: dict[int, tuple] = {}
     for k in range(0, len(ids), 500):
-        for row, _validity in clause_records_by_ids(session, ids[k:k + 500]):
-            row["document"]["kind"] = kinds.get(row["document"]["id"])
-            out[row["id"]] = row
+        rows = session.execute(
+            select(Clause.id, Clause.key, Clause.document_id, Clause.path, Clause.text, Clause.fields, Clause.amounts)
+            .where(Clause.id.in_(ids[k:k + 500]))).all()
+        need = {r[2] for r in rows} - docs.keys()
+        if need:
+            for did, title, level, region in session.execute(
+                    select(Document.id, Document.title, Document.level, Document.region)
+                    .where(Document.id.in_(sorted(need)))):
+                docs[did] = (title, level, region)
+        for cid, key, did, path, text, fields, amounts in rows:
+            title, level, region = docs[did]
+            out[cid] = {"id": cid, "key": key, "text": text, "path": list(path or []), "fields": dict(fields or {}),
+                        "amounts": list(amounts or []),
+                        "document": {"id": did, "title": title, "level": level, "region": region,
+                                     "kind": kinds.get(did)}}
     return out
 
 
