@@ -282,6 +282,8 @@ _YEARS_RES = tuple(re.compile(p) for p in (rf"连续{_NUM}年", rf"{_NUM}年(?:�
 def _years_in(sent: str) -> int | None:
     """Years of a multi-year payout named in a sentence (连续5年 / 5年内 /
     最长补贴5年 / 三年内每年 / 3年（36个月）内), else ``None``."""
+    if "年" not in sent:
+        return None  # every pattern holds 年
     for rx in _YEARS_RES:
         m = rx.search(sent)
         if m:
@@ -715,10 +717,13 @@ _CIT_PART_RE = re.compile(r"减按\s*(\d+(?:\.\d+)?)%\s*计入应纳税所得额
 _CIT_RATE_RE = re.compile(r"减按\s*(\d+(?:\.\d+)?)%\s*的税率征收企业所得税")
 
 
-def _tax_components(text: str) -> list[BenefitSpec]:
-    """Tax reductions whose every number is in the text (see module docstring)."""
+def _tax_components(text: str, sentences: list[tuple[int, int]] | None = None) -> list[BenefitSpec]:
+    """Tax reductions whose every number is in the text (see module
+    docstring); ``sentences``: :func:`_sentences` of ``text`` when known."""
     out: list[BenefitSpec] = []
-    for s, e in _sentences(text):
+    if "减按" not in text and "免征增值税" not in text:
+        return out  # both rate patterns open with 减按
+    for s, e in sentences if sentences is not None else _sentences(text):
         sent = text[s:e]
         m = _CIT_PART_RE.search(sent)
         if m:
@@ -763,18 +768,21 @@ def extract_benefits(clause: Mapping) -> list[BenefitSpec]:
         return []
     amounts = _amounts(text, clause.get("amounts") if text == to_halfwidth(str(clause.get("text") or "")) else None)
     comps: list[tuple[int, BenefitSpec]] = []
-    tax = _tax_components(text)
+    sentences = _sentences(text)
+    tax = _tax_components(text, sentences)
     for spec in tax:
         comps.append((text.find(spec.source_text), spec))
     used: set[int] = set()
-    for s, e in _paragraphs(text):
+    # a paragraph or sentence holds a benefit verb only if the text does (no verb spans a delimiter)
+    gives = _GIVE_RE.search(text) is not None
+    for s, e in _paragraphs(text) if gives else ():
         if not _GIVE_RE.search(text[s:e]):
             continue
         found = _tier_component(text, s, e, amounts)
         if found is not None:
             comps.append((amounts[found[1][0]]["start"], found[0]))
             used.update(found[1])
-    for s, e in _sentences(text):
+    for s, e in sentences if gives else ():
         sent = text[s:e]
         if not _GIVE_RE.search(sent):
             continue
@@ -850,8 +858,8 @@ def extract_benefits(clause: Mapping) -> list[BenefitSpec]:
                                                           formula=f"最高{fmt_yuan(a['value'])}")))
     comps.sort(key=lambda c: c[0])
     out = [c[1] for c in comps]
-    if not out:
-        for s, e in _sentences(text):
+    if not out and _TEXT_BENEFIT_RE.search(text):  # no match in the text: none in a sentence
+        for s, e in sentences:
             sent = text[s:e]
             m = _TEXT_BENEFIT_RE.search(sent)
             if m and not _NOT_A_GRANT_RE.search(sent):
