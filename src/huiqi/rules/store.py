@@ -317,7 +317,8 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
                 "extractor": ver, "source": None, "author": EXTRACTOR_AUTHOR, "reviewer": None,
                 "note": None, "created_at": now, "updated_at": now, "lock_version": 1})
         table = RuleVersion.__table__  # Core executemany: the ORM would split the rows by their None columns
-        ids = list(session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), added).all())
+        session.execute(insert(table), added)  # no RETURNING: a plain executemany, the ids read back below
+        ids = _new_ids(session, ver, list(todo))
         rep.written = len(ids)
         enqueue_screen(session, versions=ids, reason="rules")  # push (精准推送), same transaction
     rep.attached = attach_clauses(session, current)
@@ -325,6 +326,20 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
         record_change(session, KIND_RULES, "extracted",
                       detail={"written": rep.written, "retired": rep.retired, "attached": rep.attached})
     return rep
+
+
+def _new_ids(session: Session, ver: str, keys: list[str]) -> list[int]:
+    """Ids of the published extracted versions of extractor ``ver`` for the
+    clause ``keys``, ascending: right after :func:`sync_extracted` has
+    retired every other published extracted version of those keys, the
+    versions it has just written (one per key). Few keys are looked up by
+    key, many by reading every published extracted version of ``ver``."""
+    base = select(RuleVersion.id, RuleVersion.clause_key).where(
+        RuleVersion.origin == "extracted", RuleVersion.status == "published", RuleVersion.extractor == ver)
+    if len(keys) < 900:
+        return sorted(vid for vid, _key in session.execute(base.where(RuleVersion.clause_key.in_(keys))))
+    wanted = set(keys)
+    return sorted(vid for vid, key in session.execute(base) if key in wanted)
 
 
 def needs_sync(session: Session) -> bool:
