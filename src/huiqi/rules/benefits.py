@@ -88,6 +88,7 @@ from typing import Any
 from huiqi.extract.money import extract_amounts
 from huiqi.extract.numbers import to_halfwidth
 from huiqi.rules.model import BenefitSpec
+from huiqi.rules.regex_gate import required_literals
 from huiqi.rules.money_format import fmt_tier_bound, fmt_yuan, is_money_attr, pct  # noqa: F401  (fmt_yuan re-exported)
 from huiqi.rules.vocab import HIRE_GROUPS, HIRE_RE
 
@@ -112,6 +113,15 @@ _TEXT_BENEFIT_RE = re.compile(
     r"费率由\s*\d+(?:\.\d+)?%\s*(?:下调|降低|降)[为至到]|费率(?:继续|合计)?(?:按|为)\s*\d+(?:\.\d+)?%\s*执行?|"
     r"通行费折扣|\d+(?:\.\d+)?%[^，。；]{0,6}折扣优惠|享受[^，。；]{0,24}低息)"
 )
+#: Words one of which every match of :data:`_TEXT_BENEFIT_RE` holds (a cheap test first).
+_TEXT_BENEFIT_WORDS = required_literals(_TEXT_BENEFIT_RE, max_strings=24)
+
+
+def _may_state_text_benefit(text: str) -> bool:
+    """``False`` only when :data:`_TEXT_BENEFIT_RE` cannot match ``text``."""
+    return _TEXT_BENEFIT_WORDS is None or any(w in text for w in _TEXT_BENEFIT_WORDS)
+
+
 #: Sentences about administration, not a grant to the firm.
 _NOT_A_GRANT_RE = re.compile(r"(查处|打击|提供便利|争取|督促|通报|不执行|不落实|应及时|力度|研究探索|宣传)")
 #: Loans and credit lines are not grants: amounts there are not benefits.
@@ -858,7 +868,7 @@ def extract_benefits(clause: Mapping) -> list[BenefitSpec]:
                                                           formula=f"最高{fmt_yuan(a['value'])}")))
     comps.sort(key=lambda c: c[0])
     out = [c[1] for c in comps]
-    if not out and _TEXT_BENEFIT_RE.search(text):  # no match in the text: none in a sentence
+    if not out and _may_state_text_benefit(text) and _TEXT_BENEFIT_RE.search(text):  # none in the text: none in a sentence
         for s, e in sentences:
             sent = text[s:e]
             m = _TEXT_BENEFIT_RE.search(sent)

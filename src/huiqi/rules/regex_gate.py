@@ -81,39 +81,43 @@ MAX_GATE_STRINGS = 8
 
 def _has_prefix(items) -> bool:
     """Whether the regex engine finds the pattern's start by itself: it opens
-    with a literal, a class, or a branch whose every alternative does
-    (the compiled pattern then carries a literal or charset prefix)."""
+    with a literal, a class, a group that does or a branch whose every
+    alternative does (the compiled pattern then carries a literal or charset
+    prefix)."""
     if not items:
         return False
     op, av = items[0]
     if op in (_C.LITERAL, _C.IN):
         return True
+    if op is _C.SUBPATTERN:
+        return not av[1] and _has_prefix(av[3])
     if op is _C.BRANCH:
         return all(_has_prefix(b) for b in av[1])
     return False
 
 
-def required_literals(rx: re.Pattern[str]) -> tuple[str, ...] | None:
+def required_literals(rx: re.Pattern[str], max_strings: int = MAX_GATE_STRINGS,
+                      prefixed: bool = False) -> tuple[str, ...] | None:
     """Non-empty strings of which every match of ``rx`` contains at least one
     (a match of ``(?:国家级?)?高新技术企业|国家高企|高企`` holds ``高新技术企业``,
     ``国家高企`` or ``高企``), longest first, or ``None`` when the pattern
     gets no gate: no such set is known (lookarounds count for nothing;
-    case-insensitive patterns), it has more than :data:`MAX_GATE_STRINGS`
-    strings, or the pattern opens with a literal or class (the regex
-    engine then skips to its possible starts by itself)."""
+    case-insensitive patterns), it has more than ``max_strings`` strings,
+    or — unless ``prefixed`` — the pattern opens with a literal or class
+    (the regex engine then skips to its possible starts by itself)."""
     if _P is None or not isinstance(rx.pattern, str) or rx.flags & re.IGNORECASE:
         return None
     try:
         tree = _P.parse(rx.pattern, rx.flags)
         req = _seq(tree)
-        if _has_prefix(list(tree)):
+        if not prefixed and _has_prefix(list(tree)):
             return None
     except Exception:  # noqa: BLE001 - an unreadable pattern is simply not gated
         return None
     if not req or not all(req):
         return None
     req = {s for s in req if not any(t != s and t in s for t in req)}  # 投产 covers 竣工投产
-    if len(req) > MAX_GATE_STRINGS:
+    if len(req) > max_strings:
         return None
     return tuple(sorted(req, key=len, reverse=True))
 
