@@ -776,15 +776,17 @@ def extract_benefits(clause: Mapping) -> list[BenefitSpec]:
     text = to_halfwidth(_benefit_text(clause))
     if not text.strip():
         return []
-    amounts = _amounts(text, clause.get("amounts") if text == to_halfwidth(str(clause.get("text") or "")) else None)
+    # a paragraph or sentence holds a benefit verb only if the text does (no verb spans a delimiter);
+    # the amounts are read only by the components of such sentences
+    gives = _GIVE_RE.search(text) is not None
+    amounts = _amounts(text, clause.get("amounts") if text == to_halfwidth(str(clause.get("text") or "")) else None) \
+        if gives else []
     comps: list[tuple[int, BenefitSpec]] = []
     sentences = _sentences(text)
     tax = _tax_components(text, sentences)
     for spec in tax:
         comps.append((text.find(spec.source_text), spec))
     used: set[int] = set()
-    # a paragraph or sentence holds a benefit verb only if the text does (no verb spans a delimiter)
-    gives = _GIVE_RE.search(text) is not None
     for s, e in _paragraphs(text) if gives else ():
         if not _GIVE_RE.search(text[s:e]):
             continue
