@@ -250,10 +250,19 @@ class _Recognition:
         self.taken.append((s, e))
 
     def scan(self, rx: re.Pattern[str]):
-        """Matches of ``rx`` in the atom over words not yet taken."""
-        if not may_match(rx, self.atom):
-            return  # none of the words every match holds: nothing to find
-        for m in rx.finditer(self.atom):
+        """Matches of ``rx`` in the atom over words not yet taken (lazily:
+        words taken while they are read count for the later matches)."""
+        atom = self.atom
+        if not may_match(rx, atom):
+            return ()  # none of the words every match holds: nothing to find
+        m = rx.search(atom)
+        if m is None:
+            return ()  # most patterns find nothing: no generator
+        return self._scan_from(rx, m.start())
+
+    def _scan_from(self, rx: re.Pattern[str], pos: int):
+        # the matches of finditer from the first one on (none starts before it)
+        for m in rx.finditer(self.atom, pos):
             if _mask_free(self.taken, m.start(), m.end()):
                 yield m
 

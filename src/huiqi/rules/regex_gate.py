@@ -126,20 +126,28 @@ def required_literals(rx: re.Pattern[str], max_strings: int = MAX_GATE_STRINGS,
 _GATES: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
 
 
+def _fill(rx: re.Pattern[str]) -> tuple[re.Pattern[str], tuple[str, ...] | None]:
+    if len(_GATES) > 4096:
+        _GATES.clear()
+    e = _GATES[id(rx)] = (rx, required_literals(rx))
+    return e
+
+
 def gate(rx: re.Pattern[str]) -> tuple[str, ...] | None:
     """:func:`required_literals` of ``rx``, computed once per pattern object."""
     e = _GATES.get(id(rx))
     if e is None or e[0] is not rx:
-        if len(_GATES) > 4096:
-            _GATES.clear()
-        e = _GATES[id(rx)] = (rx, required_literals(rx))
+        e = _fill(rx)
     return e[1]
 
 
 def may_match(rx: re.Pattern[str], text: str) -> bool:
     """``False`` only when ``rx`` cannot match anywhere in ``text`` (none of
     its :func:`required_literals` occurs); ``True`` otherwise."""
-    req = gate(rx)
+    e = _GATES.get(id(rx))  # gate(rx), inlined: called for every pattern on every comma part
+    if e is None or e[0] is not rx:
+        e = _fill(rx)
+    req = e[1]
     if req is None:
         return True
     for s in req:
