@@ -65,3 +65,25 @@ def test_may_match_on_comma_parts():
     firm = V.GENERIC_FIRM_RES[0]
     assert may_match(firm, "种植企业、合作社") and firm.search("、企业和合作社")
     assert not may_match(firm, "家庭农牧场")
+
+
+def test_rewritten_vocabulary_patterns_find_what_the_originals_found():
+    """NON_CONDITION_RE and OTHER_PARTY_BEFORE open every alternative with a
+    literal (报(?<=^报) for ^报, 为(?<!认定为) for (?<!认定)为) so the regex
+    engine can skip to them: on every corpus line and each of its suffixes
+    (the comma parts they are run on) the matches are those of the
+    original wording."""
+    originals = {
+        V.NON_CONDITION_RE: re.compile(V.NON_CONDITION_RE.pattern.replace("报(?<=^报)", "^报")),
+        V.OTHER_PARTY_BEFORE: re.compile(V.OTHER_PARTY_BEFORE.pattern.replace(
+            "为(?<!认定为)(?<!评定为)(?<!成为)(?<!列为)(?<!确定为)", "(?<!认定)(?<!评定)(?<!成)(?<!列)(?<!确定)为")),
+    }
+    lines = [ln for f in corpus_files() for ln in f.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    lines += ["报盟市审核", "上报盟市", "被认定为小微企业", "为小微企业提供担保", "成为高新技术企业"]
+    for new, old in originals.items():
+        assert new.pattern != old.pattern
+        for ln in lines:
+            for k in range(0, min(len(ln), 40), 7):
+                s = ln[k:]
+                assert [m.span() for m in new.finditer(s)] == [m.span() for m in old.finditer(s)], (new.pattern, s)
+                assert bool(new.search(s, 0, len(s) // 2)) == bool(old.search(s, 0, len(s) // 2))

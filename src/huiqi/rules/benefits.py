@@ -86,7 +86,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from huiqi.extract.money import extract_amounts
-from huiqi.extract.numbers import to_halfwidth
+from huiqi.extract.numbers import finditer_from, to_halfwidth
 from huiqi.rules.model import BenefitSpec
 from huiqi.rules.regex_gate import required_literals
 from huiqi.rules.money_format import fmt_tier_bound, fmt_yuan, is_money_attr, pct  # noqa: F401  (fmt_yuan re-exported)
@@ -337,12 +337,15 @@ def _caps_after(amounts: list[dict], start: int, end: int, stop: int | None = No
 
 
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+#: What a match of :data:`_PERCENT_RE` or :data:`_TIER_COND_RE` starts with
+#: (a digit), for :func:`~huiqi.extract.numbers.finditer_from`.
+_DIGIT_RE = re.compile(r"\d")
 
 
 def _percent_components(text: str, s: int, e: int, amounts: list[dict]) -> list[BenefitSpec]:
     sent = text[s:e]
     out: list[BenefitSpec] = []
-    matches = list(_PERCENT_RE.finditer(sent))
+    matches = list(finditer_from(_PERCENT_RE, _DIGIT_RE, sent)) if "%" in sent else []
     for k, m in enumerate(matches):
         seg0 = _seg_start(sent, m.start())
         left = sent[seg0 : m.start()]
@@ -595,7 +598,7 @@ def _tier_component(text: str, s: int, e: int, amounts: list[dict]) -> tuple[Ben
     attr_label = None
     for i, a in cands:
         left = text[prev_end : a["start"]]
-        conds = [m for m in _TIER_COND_RE.finditer(left) if m.group("hi") or m.group("dir")]
+        conds = [m for m in finditer_from(_TIER_COND_RE, _DIGIT_RE, left) if m.group("hi") or m.group("dir")]
         prev_end = a["end"]
         if not conds:
             continue
