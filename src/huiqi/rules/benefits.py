@@ -225,6 +225,17 @@ def _benefit_text(clause: Mapping) -> str:
     return str(clause.get("text") or "")
 
 
+def _is_clause_text(raw: str, text: str, clause: Mapping) -> bool:
+    """Whether ``text`` (``raw`` made half-width) is the clause text made
+    half-width — the clause's stored amounts then belong to it. The same
+    string needs no second conversion, and one of another length cannot
+    become it (:func:`~huiqi.extract.numbers.to_halfwidth` keeps lengths)."""
+    full = str(clause.get("text") or "")
+    if raw == full:
+        return True
+    return len(raw) == len(full) and text == to_halfwidth(full)
+
+
 def _amounts(text: str, given: Any) -> list[dict]:
     """Amounts of ``text`` with spans: the clause's KB amounts located in the
     text in order; when some cannot be located (the KB amounts belong to the
@@ -776,14 +787,14 @@ def extract_benefits(clause: Mapping) -> list[BenefitSpec]:
     clause gives nothing computable or textual."""
     if not isinstance(clause, Mapping):
         return []
-    text = to_halfwidth(_benefit_text(clause))
+    raw = _benefit_text(clause)
+    text = to_halfwidth(raw)
     if not text.strip():
         return []
     # a paragraph or sentence holds a benefit verb only if the text does (no verb spans a delimiter);
     # the amounts are read only by the components of such sentences
     gives = _GIVE_RE.search(text) is not None
-    amounts = _amounts(text, clause.get("amounts") if text == to_halfwidth(str(clause.get("text") or "")) else None) \
-        if gives else []
+    amounts = _amounts(text, clause.get("amounts") if _is_clause_text(raw, text, clause) else None) if gives else []
     comps: list[tuple[int, BenefitSpec]] = []
     sentences = _sentences(text)
     tax = _tax_components(text, sentences)
