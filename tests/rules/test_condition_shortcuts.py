@@ -74,3 +74,26 @@ def test_benefit_gates_change_nothing(monkeypatch, gate):
     on = _trees(benefits.extract_benefit)
     monkeypatch.setattr(benefits, gate, lambda text: True)
     assert _trees(benefits.extract_benefit) == on
+
+
+def test_node_key_groups_nodes_as_their_dict_forms_do():
+    from huiqi.rules.conditions import _node_key, _walk_nodes
+    from huiqi.rules.model import Condition
+
+    nodes = [n for cl in corpus_clauses() if (c := extract_conditions(cl)) is not None for n in _walk_nodes(c)]
+    # near twins: the same words as another leaf but a strict bound, another label, no text
+    leaf = Condition.leaf("threshold", "employees", "<=", 300, source_text="从业人员300人以下", label="从业人员不超过300人")
+    nodes += [leaf, Condition.leaf("threshold", "employees", "<=", 300, inclusive=False, source_text=leaf.source_text,
+                                   label=leaf.label),
+              Condition.leaf("threshold", "employees", "<=", 300.0, source_text=leaf.source_text, label=leaf.label),
+              Condition.leaf("threshold", "employees", "<=", 300, source_text=leaf.source_text, label=leaf.source_text),
+              Condition.leaf("threshold", "employees", "<=", 300, source_text=leaf.source_text),
+              Condition.negation(leaf, "x"), Condition.all_of([leaf], "x"), Condition.any_of([leaf], "x")]
+    assert len(nodes) > 1000
+    by_dict: dict[str, int] = {}
+    by_key: dict[tuple, int] = {}
+    for i, n in enumerate(nodes):
+        a = by_dict.setdefault(repr(n.to_dict()), i)
+        b = by_key.setdefault(_node_key(n), i)
+        assert a == b, n
+    assert len(by_key) < len(nodes)  # some nodes do repeat

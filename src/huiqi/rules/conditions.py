@@ -285,7 +285,7 @@ def _simplify(c: Condition | None) -> Condition | None:
         if k.op == "leaf" and k.kind != "text":
             key = repr((k.kind, k.attribute, k.operator, k.value))
         else:
-            key = repr(k.to_dict())
+            key = _node_key(k)  # equal exactly when repr(k.to_dict()) is
         if key not in seen:
             seen.add(key)
             uniq.append(k)
@@ -294,6 +294,23 @@ def _simplify(c: Condition | None) -> Condition | None:
     if len(uniq) == 1 and not (c.op == "any" and c.label and uniq[0].op == "leaf" and False):
         return uniq[0]
     return Condition(c.op, uniq, source_text=c.source_text, label=c.label)
+
+
+def _node_key(c: Condition) -> tuple:
+    """A key equal for two nodes exactly when their
+    :meth:`~huiqi.rules.model.Condition.to_dict` forms are (what that form
+    keeps: connective and children, or a leaf's kind, attribute, operator,
+    value (by ``repr``), unit and a strict bound, the quoted text, a label
+    other than the text), built without the dicts."""
+    if c.op in ("all", "any"):
+        body: tuple = (c.op, tuple(_node_key(k) for k in c.children))
+    elif c.op == "not":
+        body = ("not", _node_key(c.children[0]))
+    else:
+        body = ("leaf", c.kind, None if c.attribute is None else c.attribute,
+                None if c.operator is None else c.operator, None if c.value is None else repr(c.value),
+                None if c.unit is None else c.unit, not c.inclusive)
+    return body, c.source_text or "", c.label if c.label and c.label != c.source_text else ""
 
 
 # ---------------------------------------------------------------------------
