@@ -64,11 +64,12 @@ def _trim(off: int, s: str, chars: str = " \t\r\n，,、；;。：:") -> tuple[i
     return off + left, s2
 
 
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_NON_CJK_RE = re.compile(r"[^\u4e00-\u9fff]+")
 
 
 def _cjk_len(s: str) -> int:
-    return len(_CJK_RE.findall(s))
+    """How many CJK unified ideographs (U+4E00–U+9FFF) ``s`` holds."""
+    return len(_NON_CJK_RE.sub("", s))  # what is left once the rest is cut: no list of matches
 
 
 # ---------------------------------------------------------------------------
