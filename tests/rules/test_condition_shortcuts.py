@@ -102,6 +102,6 @@ def test_node_key_groups_nodes_as_their_dict_forms_do():
 def test_cjk_len_counts_ideographs_only():
     from huiqi.rules.condition_atoms import _cjk_len
 
-    assert _cjk_len("年销售收入达到2000万元以上（含）的企业") == 16
-    assert _cjk_len("“专精特新”中小企业，A级") == 8
+    assert _cjk_len("年销售收入达到2000万元以上（含）的企业") == 15
+    assert _cjk_len("“专精特新”中小企业，A级") == 9
     assert _cjk_len("") == 0 and _cjk_len("3%，ABC") == 0
