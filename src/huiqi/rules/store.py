@@ -61,7 +61,8 @@ EXTRACTOR_AUTHOR = "系统抽取"
 _EXTRACTION_MODULES = (
     "huiqi.rules.conditions", "huiqi.rules.condition_atoms", "huiqi.rules.condition_combine",
     "huiqi.rules.condition_parse", "huiqi.rules.benefits", "huiqi.rules.stacking", "huiqi.rules.vocab",
-    "huiqi.rules.model", "huiqi.rules.beneficiary", "huiqi.extract.thresholds", "huiqi.extract.money", "huiqi.extract.numbers",
+    "huiqi.rules.model", "huiqi.rules.beneficiary", "huiqi.rules.regex_gate", "huiqi.extract.thresholds",
+    "huiqi.extract.money", "huiqi.extract.numbers",
 )
 
 
