@@ -86,8 +86,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from huiqi.extract.money import extract_amounts
-from huiqi.extract.numbers import to_halfwidth
+from huiqi.extract.numbers import finditer_from, to_halfwidth
 from huiqi.rules.model import BenefitSpec
+from huiqi.rules.regex_gate import required_literals
 from huiqi.rules.money_format import fmt_tier_bound, fmt_yuan, is_money_attr, pct  # noqa: F401  (fmt_yuan re-exported)
 from huiqi.rules.vocab import HIRE_GROUPS, HIRE_RE
 
@@ -112,6 +113,15 @@ _TEXT_BENEFIT_RE = re.compile(
     r"费率由\s*\d+(?:\.\d+)?%\s*(?:下调|降低|降)[为至到]|费率(?:继续|合计)?(?:按|为)\s*\d+(?:\.\d+)?%\s*执行?|"
     r"通行费折扣|\d+(?:\.\d+)?%[^，。；]{0,6}折扣优惠|享受[^，。；]{0,24}低息)"
 )
+#: Words one of which every match of :data:`_TEXT_BENEFIT_RE` holds (a cheap test first).
+_TEXT_BENEFIT_WORDS = required_literals(_TEXT_BENEFIT_RE, max_strings=24)
+
+
+def _may_state_text_benefit(text: str) -> bool:
+    """``False`` only when :data:`_TEXT_BENEFIT_RE` cannot match ``text``."""
+    return _TEXT_BENEFIT_WORDS is None or any(w in text for w in _TEXT_BENEFIT_WORDS)
+
+
 #: Sentences about administration, not a grant to the firm.
 _NOT_A_GRANT_RE = re.compile(r"(查处|打击|提供便利|争取|督促|通报|不执行|不落实|应及时|力度|研究探索|宣传)")
 #: Loans and credit lines are not grants: amounts there are not benefits.
@@ -215,6 +225,17 @@ def _benefit_text(clause: Mapping) -> str:
     return str(clause.get("text") or "")
 
 
+def _is_clause_text(raw: str, text: str, clause: Mapping) -> bool:
+    """Whether ``text`` (``raw`` made half-width) is the clause text made
+    half-width — the clause's stored amounts then belong to it. The same
+    string needs no second conversion, and one of another length cannot
+    become it (:func:`~huiqi.extract.numbers.to_halfwidth` keeps lengths)."""
+    full = str(clause.get("text") or "")
+    if raw == full:
+        return True
+    return len(raw) == len(full) and text == to_halfwidth(full)
+
+
 def _amounts(text: str, given: Any) -> list[dict]:
     """Amounts of ``text`` with spans: the clause's KB amounts located in the
     text in order; when some cannot be located (the KB amounts belong to the
@@ -282,6 +303,8 @@ _YEARS_RES = tuple(re.compile(p) for p in (rf"连续{_NUM}年", rf"{_NUM}年(?:�
 def _years_in(sent: str) -> int | None:
     """Years of a multi-year payout named in a sentence (连续5年 / 5年内 /
     最长补贴5年 / 三年内每年 / 3年（36个月）内), else ``None``."""
+    if "年" not in sent:
+        return None  # every pattern holds 年
     for rx in _YEARS_RES:
         m = rx.search(sent)
         if m:
@@ -325,12 +348,15 @@ def _caps_after(amounts: list[dict], start: int, end: int, stop: int | None = No
 
 
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+#: What a match of :data:`_PERCENT_RE` or :data:`_TIER_COND_RE` starts with
+#: (a digit), for :func:`~huiqi.extract.numbers.finditer_from`.
+_DIGIT_RE = re.compile(r"\d")
 
 
 def _percent_components(text: str, s: int, e: int, amounts: list[dict]) -> list[BenefitSpec]:
     sent = text[s:e]
     out: list[BenefitSpec] = []
-    matches = list(_PERCENT_RE.finditer(sent))
+    matches = list(finditer_from(_PERCENT_RE, _DIGIT_RE, sent)) if "%" in sent else []
     for k, m in enumerate(matches):
         seg0 = _seg_start(sent, m.start())
         left = sent[seg0 : m.start()]
@@ -583,7 +609,7 @@ def _tier_component(text: str, s: int, e: int, amounts: list[dict]) -> tuple[Ben
     attr_label = None
     for i, a in cands:
         left = text[prev_end : a["start"]]
-        conds = [m for m in _TIER_COND_RE.finditer(left) if m.group("hi") or m.group("dir")]
+        conds = [m for m in finditer_from(_TIER_COND_RE, _DIGIT_RE, left) if m.group("hi") or m.group("dir")]
         prev_end = a["end"]
         if not conds:
             continue
@@ -715,10 +741,13 @@ _CIT_PART_RE = re.compile(r"减按\s*(\d+(?:\.\d+)?)%\s*计入应纳税所得额
 _CIT_RATE_RE = re.compile(r"减按\s*(\d+(?:\.\d+)?)%\s*的税率征收企业所得税")
 
 
-def _tax_components(text: str) -> list[BenefitSpec]:
-    """Tax reductions whose every number is in the text (see module docstring)."""
+def _tax_components(text: str, sentences: list[tuple[int, int]] | None = None) -> list[BenefitSpec]:
+    """Tax reductions whose every number is in the text (see module
+    docstring); ``sentences``: :func:`_sentences` of ``text`` when known."""
     out: list[BenefitSpec] = []
-    for s, e in _sentences(text):
+    if "减按" not in text and "免征增值税" not in text:
+        return out  # both rate patterns open with 减按
+    for s, e in sentences if sentences is not None else _sentences(text):
         sent = text[s:e]
         m = _CIT_PART_RE.search(sent)
         if m:
@@ -758,23 +787,28 @@ def extract_benefits(clause: Mapping) -> list[BenefitSpec]:
     clause gives nothing computable or textual."""
     if not isinstance(clause, Mapping):
         return []
-    text = to_halfwidth(_benefit_text(clause))
+    raw = _benefit_text(clause)
+    text = to_halfwidth(raw)
     if not text.strip():
         return []
-    amounts = _amounts(text, clause.get("amounts") if text == to_halfwidth(str(clause.get("text") or "")) else None)
+    # a paragraph or sentence holds a benefit verb only if the text does (no verb spans a delimiter);
+    # the amounts are read only by the components of such sentences
+    gives = _GIVE_RE.search(text) is not None
+    amounts = _amounts(text, clause.get("amounts") if _is_clause_text(raw, text, clause) else None) if gives else []
     comps: list[tuple[int, BenefitSpec]] = []
-    tax = _tax_components(text)
+    sentences = _sentences(text)
+    tax = _tax_components(text, sentences)
     for spec in tax:
         comps.append((text.find(spec.source_text), spec))
     used: set[int] = set()
-    for s, e in _paragraphs(text):
+    for s, e in _paragraphs(text) if gives else ():
         if not _GIVE_RE.search(text[s:e]):
             continue
         found = _tier_component(text, s, e, amounts)
         if found is not None:
             comps.append((amounts[found[1][0]]["start"], found[0]))
             used.update(found[1])
-    for s, e in _sentences(text):
+    for s, e in sentences if gives else ():
         sent = text[s:e]
         if not _GIVE_RE.search(sent):
             continue
@@ -850,8 +884,8 @@ def extract_benefits(clause: Mapping) -> list[BenefitSpec]:
                                                           formula=f"最高{fmt_yuan(a['value'])}")))
     comps.sort(key=lambda c: c[0])
     out = [c[1] for c in comps]
-    if not out:
-        for s, e in _sentences(text):
+    if not out and _may_state_text_benefit(text) and _TEXT_BENEFIT_RE.search(text):  # none in the text: none in a sentence
+        for s, e in sentences:
             sent = text[s:e]
             m = _TEXT_BENEFIT_RE.search(sent)
             if m and not _NOT_A_GRANT_RE.search(sent):

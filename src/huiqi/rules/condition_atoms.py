@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from huiqi.extract.thresholds import extract_thresholds
+from huiqi.extract.thresholds import _QTY_FIRST_RE, extract_thresholds
 from huiqi.reference.regions import find_division
 from huiqi.rules import vocab as V
 from huiqi.rules.model import Condition
+from huiqi.rules.regex_gate import may_match
 from huiqi.rules.vocab import describe
 
 
@@ -63,11 +64,12 @@ def _trim(off: int, s: str, chars: str = " \t\r\n，,、；;。：:") -> tuple[i
     return off + left, s2
 
 
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_NON_CJK_RE = re.compile(r"[^\u4e00-\u9fff]+")
 
 
 def _cjk_len(s: str) -> int:
-    return len(_CJK_RE.findall(s))
+    """How many CJK unified ideographs (U+4E00–U+9FFF) ``s`` holds."""
+    return len(_NON_CJK_RE.sub("", s))  # what is left once the rest is cut: no list of matches
 
 
 # ---------------------------------------------------------------------------
@@ -249,15 +251,40 @@ class _Recognition:
         self.taken.append((s, e))
 
     def scan(self, rx: re.Pattern[str]):
-        """Matches of ``rx`` in the atom over words not yet taken."""
-        for m in rx.finditer(self.atom):
+        """Matches of ``rx`` in the atom over words not yet taken (lazily:
+        words taken while they are read count for the later matches)."""
+        atom = self.atom
+        if not may_match(rx, atom):
+            return ()  # none of the words every match holds: nothing to find
+        m = rx.search(atom)
+        if m is None:
+            return ()  # most patterns find nothing: no generator
+        return self._scan_from(rx, m.start())
+
+    def _scan_from(self, rx: re.Pattern[str], pos: int):
+        # the matches of finditer from the first one on (none starts before it)
+        for m in rx.finditer(self.atom, pos):
             if _mask_free(self.taken, m.start(), m.end()):
                 yield m
+
+
+def _may_hold_threshold(blk: _Block, off: int, n: int) -> bool:
+    """Whether the block text at ``off .. off + n`` (clause-text offsets)
+    holds a character a threshold can start with (a digit or Chinese
+    numeral: :data:`huiqi.extract.thresholds._QTY_FIRST_RE`). Every
+    threshold's span starts at its number, so a stretch without one holds
+    no threshold and the block's thresholds need not be extracted for it.
+    The block text is read, not the atom: an atom may have brackets
+    blanked out (:func:`huiqi.rules.condition_parse._parse_line`)."""
+    lo = max(0, off - blk.base)
+    return _QTY_FIRST_RE.search(blk.part, lo, max(lo, off - blk.base + n)) is not None
 
 
 def _recognise_thresholds(r: _Recognition) -> None:
     """Thresholds found by the extractor (block coordinates) → threshold
     leaves, or text leaves when the attribute is unknown."""
+    if not _may_hold_threshold(r.blk, r.off, len(r.atom)):
+        return  # no number: no threshold lies in the atom (skips extracting the block's)
     cond_parens = [(m.start(), m.end()) for m in _PAREN_RE.finditer(r.atom) if "的" in m.group(0)]
     for t in r.blk.thresholds:
         s, e = t.start - r.off, t.end - r.off
@@ -341,7 +368,7 @@ def _recognise_firm_kinds(r: _Recognition) -> None:
             label = names[0] if len(names) == 1 else f"{m.group(0)}（{'或'.join(names)}）"
             r.add(m.start(), m.end(), _leaf("membership", "entity_type", "in", list(names), m.group(0), label), True)
     for rx in V.GENERIC_FIRM_RES:
-        for m in rx.finditer(r.atom):
+        for m in rx.finditer(r.atom) if may_match(rx, r.atom) else ():
             if _mask_free(r.taken, m.start("firm"), m.end("firm")):
                 r.add(m.start("firm"), m.end("firm"), _leaf("membership", "entity_type", "in", ["企业"], m.group("firm"), "企业"), True)
     for rx, name in V.OWNERSHIP_PATTERNS:

@@ -96,6 +96,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from huiqi.extract.numbers import finditer_from
 from huiqi.rules import vocab as V
 from huiqi.rules.model import Condition
 from huiqi.rules.condition_atoms import (  # an earlier stage of condition extraction
@@ -284,7 +285,7 @@ def _simplify(c: Condition | None) -> Condition | None:
         if k.op == "leaf" and k.kind != "text":
             key = repr((k.kind, k.attribute, k.operator, k.value))
         else:
-            key = repr(k.to_dict())
+            key = _node_key(k)  # equal exactly when repr(k.to_dict()) is
         if key not in seen:
             seen.add(key)
             uniq.append(k)
@@ -293,6 +294,23 @@ def _simplify(c: Condition | None) -> Condition | None:
     if len(uniq) == 1 and not (c.op == "any" and c.label and uniq[0].op == "leaf" and False):
         return uniq[0]
     return Condition(c.op, uniq, source_text=c.source_text, label=c.label)
+
+
+def _node_key(c: Condition) -> tuple:
+    """A key equal for two nodes exactly when their
+    :meth:`~huiqi.rules.model.Condition.to_dict` forms are (what that form
+    keeps: connective and children, or a leaf's kind, attribute, operator,
+    value (by ``repr``), unit and a strict bound, the quoted text, a label
+    other than the text), built without the dicts."""
+    if c.op in ("all", "any"):
+        body: tuple = (c.op, tuple(_node_key(k) for k in c.children))
+    elif c.op == "not":
+        body = ("not", _node_key(c.children[0]))
+    else:
+        body = ("leaf", c.kind, None if c.attribute is None else c.attribute,
+                None if c.operator is None else c.operator, None if c.value is None else repr(c.value),
+                None if c.unit is None else c.unit, not c.inclusive)
+    return body, c.source_text or "", c.label if c.label and c.label != c.source_text else ""
 
 
 # ---------------------------------------------------------------------------
@@ -375,6 +393,8 @@ def extract_conditions(clause: Mapping) -> Condition | None:
             named.extend(blk.beneficiaries)
             if node is not None:
                 parts.append(node)
+    elif _states_no_condition(text):
+        return None
     else:
         blk = _Block(text, 0, text, doc_region)
         node = _build(_tree(text, 0), blk, "subject")
@@ -392,6 +412,26 @@ def extract_conditions(clause: Mapping) -> Condition | None:
     if not parts:
         return None
     return _drop_implied(_simplify(parts[0] if len(parts) == 1 else Condition.all_of(parts)))
+
+
+def _states_no_condition(text: str) -> bool:
+    """Whether the text of a clause that is no service guide surely gives
+    no condition, so :func:`extract_conditions` returns ``None`` without
+    parsing it. Outside a guide every condition comes from a sentence that
+    grants or excludes something (:func:`_condition_part`: a match of
+    :data:`~huiqi.rules.vocab.BENEFIT_RE` or
+    :data:`~huiqi.rules.vocab.EXCLUDE_RE`, also for exclusions in
+    brackets), from ``…除外`` / ``不包括`` / ``不含``, from a list item titled
+    by a project kind (…改造, 综合利用: :func:`_kind_heading`), or from a
+    beneficiary named after 每个/每家/每户 or 给予 (:func:`_beneficiary`;
+    给予 is a benefit verb). A match in a sentence is a match in the whole
+    text (their lookbehind only refuses 注/报, never a delimiter), so when
+    none of these is in the text there is nothing to parse."""
+    return (V.EXCLUDE_RE.search(text) is None
+            and next(finditer_from(V.BENEFIT_RE, V.BENEFIT_FIRST_RE, text), None) is None
+            and "除外" not in text and "不包括" not in text and "不含" not in text
+            and "改造" not in text and "综合利用" not in text
+            and _EACH_RE.search(text) is None)
 
 
 # ---------------------------------------------------------------------------

@@ -64,7 +64,8 @@ its docstring for the kinds. :class:`Benefit` is a computed result.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from copy import deepcopy
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 Outcome = Literal["met", "unmet", "unknown", "to_confirm"]
@@ -317,8 +318,13 @@ class BenefitSpec:
 
     def to_dict(self) -> dict:
         """YAML/JSON form: non-empty fields only (``parts`` as their own forms)."""
-        out = {k: v for k, v in asdict(self).items()
-               if k != "parts" and v not in (None, [], "") and not (k == "years" and v == 1)}
+        out = {}
+        for f in fields(self):  # as dataclasses.asdict, without converting ``parts`` twice
+            k = f.name
+            v = getattr(self, k)
+            if k == "parts" or v in (None, [], "") or (k == "years" and v == 1):
+                continue
+            out[k] = deepcopy(v) if isinstance(v, (list, dict, tuple)) else v
         if self.parts:
             out["parts"] = [p.to_dict() for p in self.parts]
         return out

@@ -104,6 +104,8 @@ def extract_stacking(clause: Mapping) -> Stacking | None:
     if not isinstance(clause, Mapping):
         return None
     for text in _texts(clause):
+        if not _EXCLUSIVE_RE.search(text) and not _HIGHEST_RE.search(text):
+            continue  # their words hold no delimiter: a sentence matches only if the text does
         for m in _SENT_RE.finditer(text):
             sent = m.group(0).strip()
             ex = _EXCLUSIVE_RE.search(sent)

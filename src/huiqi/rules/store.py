@@ -61,7 +61,8 @@ EXTRACTOR_AUTHOR = "系统抽取"
 _EXTRACTION_MODULES = (
     "huiqi.rules.conditions", "huiqi.rules.condition_atoms", "huiqi.rules.condition_combine",
     "huiqi.rules.condition_parse", "huiqi.rules.benefits", "huiqi.rules.stacking", "huiqi.rules.vocab",
-    "huiqi.rules.model", "huiqi.rules.beneficiary", "huiqi.extract.thresholds", "huiqi.extract.money", "huiqi.extract.numbers",
+    "huiqi.rules.model", "huiqi.rules.beneficiary", "huiqi.rules.regex_gate", "huiqi.extract.thresholds",
+    "huiqi.extract.money", "huiqi.extract.numbers",
 )
 
 
@@ -234,17 +235,30 @@ def _current_keys(session: Session) -> list[tuple[str, int, int, str]]:
 
 
 def _rows_by_id(session: Session, ids: list[int], kinds: Mapping[int, str]) -> dict[int, dict]:
-    """:func:`clause_rows` dicts of the clauses ``ids`` (``document.kind``
-    from ``kinds``: document id → kind), read in batches; with what
-    extraction reads (text, fields, amounts, path, document), without the
-    clause's other facts (:func:`huiqi.kb.queries.clause_records_by_ids`)."""
-    from huiqi.kb.queries import clause_records_by_ids
-
+    """Clause mappings of the clauses ``ids`` with what rule extraction
+    reads and nothing else: ``id``, ``key``, ``text``, ``path``, ``fields``,
+    ``amounts`` and ``document`` ({id, title, level, region, kind}; the
+    kind from ``kinds``: document id → kind). Read as plain tuples in
+    batches of 500 ids (two narrow SELECTs each), without the clause's
+    other facts (units, validity, contacts: never decoded)."""
     out: dict[int, dict] = {}
+    docs: dict[int, tuple] = {}
     for k in range(0, len(ids), 500):
-        for row, _validity in clause_records_by_ids(session, ids[k:k + 500]):
-            row["document"]["kind"] = kinds.get(row["document"]["id"])
-            out[row["id"]] = row
+        rows = session.execute(
+            select(Clause.id, Clause.key, Clause.document_id, Clause.path, Clause.text, Clause.fields, Clause.amounts)
+            .where(Clause.id.in_(ids[k:k + 500]))).all()
+        need = {r[2] for r in rows} - docs.keys()
+        if need:
+            for did, title, level, region in session.execute(
+                    select(Document.id, Document.title, Document.level, Document.region)
+                    .where(Document.id.in_(sorted(need)))):
+                docs[did] = (title, level, region)
+        for cid, key, did, path, text, fields, amounts in rows:
+            title, level, region = docs[did]
+            out[cid] = {"id": cid, "key": key, "text": text, "path": list(path or []), "fields": dict(fields or {}),
+                        "amounts": list(amounts or []),
+                        "document": {"id": did, "title": title, "level": level, "region": region,
+                                     "kind": kinds.get(did)}}
     return out
 
 
@@ -304,7 +318,8 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
                 "extractor": ver, "source": None, "author": EXTRACTOR_AUTHOR, "reviewer": None,
                 "note": None, "created_at": now, "updated_at": now, "lock_version": 1})
         table = RuleVersion.__table__  # Core executemany: the ORM would split the rows by their None columns
-        ids = list(session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), added).all())
+        session.execute(insert(table), added)  # no RETURNING: a plain executemany, the ids read back below
+        ids = _new_ids(session, ver, list(todo))
         rep.written = len(ids)
         enqueue_screen(session, versions=ids, reason="rules")  # push (精准推送), same transaction
     rep.attached = attach_clauses(session, current)
@@ -312,6 +327,20 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
         record_change(session, KIND_RULES, "extracted",
                       detail={"written": rep.written, "retired": rep.retired, "attached": rep.attached})
     return rep
+
+
+def _new_ids(session: Session, ver: str, keys: list[str]) -> list[int]:
+    """Ids of the published extracted versions of extractor ``ver`` for the
+    clause ``keys``, ascending: right after :func:`sync_extracted` has
+    retired every other published extracted version of those keys, the
+    versions it has just written (one per key). Few keys are looked up by
+    key, many by reading every published extracted version of ``ver``."""
+    base = select(RuleVersion.id, RuleVersion.clause_key).where(
+        RuleVersion.origin == "extracted", RuleVersion.status == "published", RuleVersion.extractor == ver)
+    if len(keys) < 900:
+        return sorted(vid for vid, _key in session.execute(base.where(RuleVersion.clause_key.in_(keys))))
+    wanted = set(keys)
+    return sorted(vid for vid, key in session.execute(base) if key in wanted)
 
 
 def needs_sync(session: Session) -> bool:

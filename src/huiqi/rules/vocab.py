@@ -179,9 +179,11 @@ PROJECT_KIND_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 #: a completed project (项目已建成投产, 竣工投产, 已完工)
 PROJECT_DONE_RE = re.compile(r"(?:完成建设)?已(?:建成)?投产|已建成投产|建成投产并|竣工投产|已完工|已竣工")
 #: words before a subject that make it another party the firm serves or
-#: hires (支持小微企业融资担保, 为外商投资企业提供, 带动农牧户)
+#: hires (支持小微企业融资担保, 为外商投资企业提供, 带动农牧户; 为 not after
+#: 认定/评定/成/列/确定 — checked after it, so every alternative opens with a
+#: literal the regex engine can skip to)
 OTHER_PARTY_BEFORE = re.compile(
-    r"(?:支持|服务于?|(?<!认定)(?<!评定)(?<!成)(?<!列)(?<!确定)为|向|面向|帮助|带动|扶持|新增|对接|联结|收购|吸纳|招用|引进|培育)"
+    r"(?:支持|服务于?|为(?<!认定为)(?<!评定为)(?<!成为)(?<!列为)(?<!确定为)|向|面向|帮助|带动|扶持|新增|对接|联结|收购|吸纳|招用|引进|培育)"
     r"[^，,。；的]{0,6}$")
 
 # ---------------------------------------------------------------------------
@@ -272,10 +274,12 @@ EXCLUDE_RE = re.compile(
     r"|不适用本(?:政策|办法|通知|措施)|不属于(?:本政策)?支持范围|不在支持范围"
 )
 #: definitions, procedure and benefit arithmetic — not eligibility conditions
+#: (every alternative opens with a literal, so the regex engine skips to the
+#: characters they start with: 报(?<=^报) is ^报 written that way)
 NON_CONDITION_RE = re.compile(
     r"是指|指的是|申报材料|申请材料|提交|报送|审核|审批|换算公式|减免税限额|扣减限额|以实际缴纳|"
     r"税额中扣减|结转|遵循|自愿申报|择优认定|其他要求|其他条件|按规定执行|可以选择适用|不得重复享受|不重复补助|"
-    r"初审|提出申请|上传|准备相关材料|^报(?:盟|市|旗|自治区)|分为|分成|下同|以.{1,12}为准|登录|填写|复印件|原件|承诺书|申请表|申报书|作出说明|享受上述|已享受|"
+    r"初审|提出申请|上传|准备相关材料|报(?<=^报)(?:盟|市|旗|自治区)|分为|分成|下同|以.{1,12}为准|登录|填写|复印件|原件|承诺书|申请表|申报书|作出说明|享受上述|已享受|"
     r"叠加享受|核算|为限|计算公式|汇算清缴|减免税总额|纳税年度终了|时间表|副本|社会保险费记录|指为|指由|包括但不限于|"
     r"随借随还|秒批|足不出户|贷款产品|全线上|其中[，,]?[^，,]{1,12}指"
 )
