@@ -53,15 +53,21 @@ def clause_record(clause: dict, doc_validity: dict | None = None) -> dict:
     }
 
 
-def indexed_text(record: dict) -> str:
-    """The text indexed for a record: title, heading path, clause text and
-    guide field values not already contained in the text, one per line."""
+def _indexed_parts(record: dict) -> list[str]:
+    """The non-empty lines (or blocks) of :func:`indexed_text`, clause text
+    third when the title and the path are not empty."""
     parts = [record["document"].get("title") or "", " ".join(record.get("path") or []), record["text"]]
     for value in (record.get("fields") or {}).values():
         value = str(value)
         if value and value not in record["text"]:
             parts.append(value)
-    return "\n".join(p for p in parts if p)
+    return [p for p in parts if p]
+
+
+def indexed_text(record: dict) -> str:
+    """The text indexed for a record: title, heading path, clause text and
+    guide field values not already contained in the text, one per line."""
+    return "\n".join(_indexed_parts(record))
 
 
 def heading_text(record: dict) -> str:
@@ -87,8 +93,13 @@ def _run_words(run: str) -> tuple[str, ...]:
 def _text_words(text: str) -> list[str]:
     """``[w for tok in segment(text) for w in _token_words(tok)]``, with the
     words of each run cached as a whole."""
+    return _normalised_words(seg.normalize_text(text))
+
+
+def _normalised_words(line: str) -> list[str]:
+    """:func:`_text_words` of a text already :func:`huiqi.search.segment.normalize_text`-ed."""
     words: list[str] = []
-    for i, piece in enumerate(seg.split_runs(text)):
+    for i, piece in enumerate(seg._HAN_RE.split(line)):
         if i & 1:
             words.extend(_run_words(piece))
         else:
@@ -100,7 +111,39 @@ def _text_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _line_words(line: str) -> tuple[str, ...]:
-    return tuple(_text_words(line))
+    """:func:`_normalised_words` of a short normalised line (titles and
+    heading paths repeat in every clause of a document)."""
+    return tuple(_normalised_words(line))
+
+
+@lru_cache(maxsize=8192)
+def _nfkc_line(line: str) -> str:
+    return seg._nfkc(line)
+
+
+def record_terms(record: dict) -> tuple[list[str], str]:
+    """``(tokens, normalised clause text)`` of a record: its
+    :func:`record_tokens` and :func:`huiqi.search.segment.normalize_text` of
+    its clause text (what :class:`huiqi.search.summary.Summary` looks terms
+    up in), from one NFKC pass over the indexed text (part by part: NFKC
+    and lower-casing never cross or make a line break)."""
+    parts = _indexed_parts(record)
+    text = record["text"]
+    # short parts (title, heading path) repeat in every clause of a document
+    normal = [_nfkc_line(p) if len(p) <= 120 else seg._nfkc(p) for p in parts]
+    norm_text = ""
+    if text:
+        norm_text = normal[parts.index(text)].lower()
+    words: list[str] = []
+    for part in normal:
+        for line in part.lower().split("\n"):
+            if not line:
+                continue
+            if len(line) <= 120:
+                words.extend(_line_words(line))
+            else:
+                words.extend(_normalised_words(line))
+    return words + seg.normalised_money_tokens("\n".join(normal)), norm_text
 
 
 def record_tokens(record: dict) -> list[str]:
@@ -109,13 +152,4 @@ def record_tokens(record: dict) -> list[str]:
     that the title and heading lines, repeated in every clause of a
     document, are segmented once (LRU cache); the search-mode expansion and
     the stopword test are cached per token."""
-    text = indexed_text(record)
-    words: list[str] = []
-    for line in text.split("\n"):
-        if not line:
-            continue
-        if len(line) <= 120:
-            words.extend(_line_words(line))
-        else:
-            words.extend(_text_words(line))
-    return words + seg.money_tokens(text)
+    return record_terms(record)[0]

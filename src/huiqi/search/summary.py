@@ -64,15 +64,21 @@ class Summary:
         self.topics = np.zeros(len(topic_terms()), dtype=np.int64)
         self.units: Counter = Counter()
 
-    def _hits(self, record: dict) -> list[int]:
-        text = seg.normalize_text(record.get("text") or "")
+    def _hits(self, record: dict, text: str | None = None) -> list[int]:
+        """Indices of the terms found in the clause text (``text``: its
+        :func:`huiqi.search.segment.normalize_text` when already computed)."""
+        if text is None:
+            text = seg.normalize_text(record.get("text") or "")
         by_first = _terms_by_first_char()
         # a term whose first character is absent is not in the text
         return sorted(i for ch in set(text).intersection(by_first) for i, t in by_first[ch] if t in text)
 
-    def add(self, records) -> None:
-        for r in records:
-            self.topics[self._hits(r)] += 1
+    def add(self, records, texts=None) -> None:
+        """Count ``records``; ``texts`` — their normalised clause texts
+        (:func:`huiqi.search.clause_text.record_terms`) when already computed."""
+        records = list(records)
+        for r, text in zip(records, texts if texts is not None else [None] * len(records)):
+            self.topics[self._hits(r, text)] += 1
             self.units.update(unit_names(r))
 
     def remove(self, records) -> None:

@@ -1,0 +1,49 @@
+"""The tokens of a clause record (clause_text.record_terms) are exactly
+index_tokens of its indexed text, computed from one NFKC pass."""
+
+from __future__ import annotations
+
+from huiqi.search import segment as seg
+from huiqi.search.clause_text import clause_record, indexed_text, record_terms, record_tokens
+from huiqi.search.summary import Summary
+from tests.search.kw_corpus import corpus_db_url
+
+
+def _records():
+    from huiqi.kb.db import get_engine, session_scope
+    from huiqi.kb.queries import clause_records_by_ids, current_clause_rows
+
+    engine = get_engine(corpus_db_url())
+    with session_scope(engine) as s:
+        ids = sorted(cid for cid, _k, _d in current_clause_rows(s))
+        rows = clause_records_by_ids(s, ids)
+    engine.dispose()
+    return [clause_record(c, v) for c, v in rows]
+
+
+def test_record_terms_equal_index_tokens_of_the_indexed_text_over_the_corpus():
+    records = _records()
+    assert len(records) > 1000
+    for r in records:
+        tokens, norm = record_terms(r)
+        assert tokens == seg.index_tokens(indexed_text(r)), r["id"]
+        assert norm == seg.normalize_text(r["text"]), r["id"]
+        assert record_tokens(r) == tokens
+
+
+def test_record_terms_of_full_width_and_multi_line_text():
+    r = {"id": 1, "document": {"title": "ＡＢＣ市２０２４年稳岗返还政策"}, "path": ["一、总则", "（一）补贴"],
+         "text": "对符合条件的企业给予５０万元补助；\n最高不超过一千万元。㈠项目", "fields": {"受理机构": "市人社局", "时限": "3个工作日"}}
+    tokens, norm = record_terms(r)
+    assert tokens == seg.index_tokens(indexed_text(r))
+    assert "money:500000" in tokens and "money:10000000" in tokens and "稳岗返还" in tokens
+    assert norm == seg.normalize_text(r["text"]) and "50万元" in norm and "(一)" in norm
+
+
+def test_summary_counts_the_same_with_precomputed_texts():
+    records = _records()[:400]
+    a, b = Summary(), Summary()
+    a.add(records)
+    b.add(records, [record_terms(r)[1] for r in records])
+    assert a.topics.tolist() == b.topics.tolist() and a.topics.sum() > 0
+    assert a.units == b.units
