@@ -31,7 +31,6 @@ def clause_record(clause: dict, doc_validity: dict | None = None) -> dict:
     for k, v in (doc_validity or {}).items():
         if validity.get(k) in (None, "") and v not in (None, ""):
             validity[k] = v
-    validity = effective_validity(validity, d)  # never before the issue date; a title's year
     return {
         "id": clause["id"],
         "key": clause.get("key"),
@@ -45,12 +44,39 @@ def clause_record(clause: dict, doc_validity: dict | None = None) -> dict:
         "path": list(clause.get("path") or []),
         "text": clause.get("text") or "",
         "source": dict(clause.get("source") or {}),
-        "validity": {k: validity.get(k) for k in ("start", "end", "basis", "relative")},
+        "validity": _record_validity(validity, d),
         "responsible_units": list(clause.get("responsible_units") or []),
         "fields": dict(clause.get("fields") or {}),
         "contacts": list(clause.get("contacts") or []),
         "amounts": list(clause.get("amounts") or []),
     }
+
+
+_VALIDITY_KEYS = ("start", "end", "basis", "relative")
+
+
+def _record_validity(validity: dict, document: dict) -> dict:
+    """``{start, end, basis, relative}`` of
+    :func:`huiqi.rules.validity.effective_validity` (never before the issue
+    date; a title's year), computed once per distinct input: the clauses of
+    a document mostly share theirs."""
+    try:
+        key = (tuple(validity.items()), document.get("issued"), document.get("title"))
+        hash(key)
+    except TypeError:  # an unhashable value: not cached
+        return _effective(validity, document)
+    return dict(_cached_validity(key))
+
+
+def _effective(validity: dict, document: dict) -> dict:
+    out = effective_validity(validity, document)
+    return {k: out.get(k) for k in _VALIDITY_KEYS}
+
+
+@lru_cache(maxsize=4096)
+def _cached_validity(key: tuple) -> tuple:
+    items, issued, title = key
+    return tuple(_effective(dict(items), {"issued": issued, "title": title}).items())
 
 
 def _indexed_parts(record: dict) -> list[str]:
