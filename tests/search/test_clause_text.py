@@ -3,9 +3,12 @@ index_tokens of its indexed text, computed from one NFKC pass."""
 
 from __future__ import annotations
 
+import pytest
+
 from huiqi.search import segment as seg
 from huiqi.search.clause_text import clause_record, indexed_text, record_terms, record_tokens
 from huiqi.search.summary import Summary
+from tests.dbs import backend_params
 from tests.search.kw_corpus import corpus_db_url
 
 
@@ -47,3 +50,27 @@ def test_summary_counts_the_same_with_precomputed_texts():
     b.add(records, [record_terms(r)[1] for r in records])
     assert a.topics.tolist() == b.topics.tolist() and a.topics.sum() > 0
     assert a.units == b.units
+
+
+@pytest.mark.parametrize("backend", backend_params())
+def test_clause_records_by_ids_decode_the_json_columns_as_the_orm_does(backend):
+    """The search read (JSON columns cast to text, decoded together) gives
+    the values of the full read through the ORM's JSON type, on SQLite and
+    PostgreSQL."""
+    from huiqi.kb.db import get_engine, session_scope
+    from huiqi.kb.queries import clause_records_by_ids, clauses_by_ids, current_clause_rows
+
+    engine = get_engine(corpus_db_url(backend))
+    with session_scope(engine) as s:
+        ids = sorted(cid for cid, _k, _d in current_clause_rows(s))
+        fast, full = clause_records_by_ids(s, ids), clauses_by_ids(s, ids)
+    engine.dispose()
+    assert len(fast) == len(full) == len(ids)
+    assert any(c["fields"] for c, _v in fast) and any(c["amounts"] for c, _v in fast)
+    for (a, va), (b, vb) in zip(fast, full):
+        assert va == vb
+        for k, v in a.items():
+            if k == "document":
+                assert v == {x: b[k][x] for x in v}, a["id"]
+            else:
+                assert v == b[k], (a["id"], k)
