@@ -32,6 +32,7 @@ line, append-only), ``seg-<n>.npz``-like triples ``seg-<n>.{indptr,indices,data}
 from __future__ import annotations
 
 import math
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +73,7 @@ _EMPTY_F = np.zeros(0, dtype=np.float32)
 
 def _segment_from_tokens(name: str, offset: int, token_ids: list[list[int]], n_terms: int) -> Segment:
     lengths = np.fromiter((len(r) for r in token_ids), dtype=np.int64, count=len(token_ids))
-    flat = np.fromiter((t for r in token_ids for t in r), dtype=np.int64, count=int(lengths.sum()))
+    flat = np.fromiter(chain.from_iterable(token_ids), dtype=np.int64, count=int(lengths.sum()))
     rows = np.repeat(np.arange(len(token_ids), dtype=np.int64), lengths)
     # one (term, row) pair per distinct token of a row, sorted term-major; tf = its count
     pairs, tf = np.unique(flat * len(token_ids) + rows, return_counts=True)
@@ -112,9 +113,10 @@ class Postings:
         start = len(self)
         ids: list[list[int]] = []
         vocab = self.vocab
+        get = vocab.get
         for tokens in token_lists:
             tokens = tokens or [""]
-            row = [vocab.get(tok) for tok in tokens]
+            row = list(map(get, tokens))
             if None in row:  # new terms get the next ids, in order of first occurrence
                 for i, tok in enumerate(tokens):
                     if row[i] is None:

@@ -320,7 +320,10 @@ _SCALES = {None: 1, "": 1, "十万": 1e5, "百万": 1e6, "千万": 1e7, "万": 1
 _NON_MONEY_AFTER = re.compile(r"\s*(?:人|户|亩|头|只|吨|千瓦|平方|个|家|辆|套|台|次|名|件|株|羽|公里|米|度|册|张|标准煤|kw|m)")
 
 
+@lru_cache(maxsize=4096)
 def _cn_value(num: str) -> float | None:
+    """The value of a number in digits or Chinese numerals (cn2an), ``None``
+    when it is not one; cached (cn2an is slow, amounts repeat)."""
     if num[0] in _CN_DIGITS:
         try:
             import cn2an
