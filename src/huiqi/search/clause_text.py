@@ -123,16 +123,25 @@ def _text_words(text: str) -> list[str]:
 
 
 def _normalised_words(line: str) -> list[str]:
-    """:func:`_text_words` of a text already :func:`huiqi.search.segment.normalize_text`-ed."""
+    """:func:`_text_words` of a text already :func:`huiqi.search.segment.normalize_text`-ed:
+    the words of each jieba run and of each stretch between runs, cached."""
     words: list[str] = []
-    for i, piece in enumerate(seg._HAN_RE.split(line)):
-        if i & 1:
-            words.extend(_run_words(piece))
-        else:
-            for ch in piece:
-                if not ch.isspace():
-                    words.extend(_token_words(ch))
+    add = words.extend
+    pieces = seg._HAN_RE.split(line)  # gap, run, gap, …, run, gap
+    for i in range(0, len(pieces) - 1, 2):
+        if pieces[i]:
+            add(_gap_words(pieces[i]))
+        add(_run_words(pieces[i + 1]))
+    if pieces[-1]:
+        add(_gap_words(pieces[-1]))
     return words
+
+
+@lru_cache(maxsize=seg.BLOCK_CACHE)
+def _gap_words(gap: str) -> tuple[str, ...]:
+    """The indexed words of the text between two runs: each character not
+    whitespace is a token of its own (mostly punctuation: no words)."""
+    return tuple(w for ch in gap if not ch.isspace() for w in _token_words(ch))
 
 
 @lru_cache(maxsize=8192)
@@ -151,24 +160,34 @@ def record_terms(record: dict) -> tuple[list[str], str]:
     """``(tokens, normalised clause text)`` of a record: its
     :func:`record_tokens` and :func:`huiqi.search.segment.normalize_text` of
     its clause text (what :class:`huiqi.search.summary.Summary` looks terms
-    up in), from one NFKC pass over the indexed text (part by part: NFKC
-    and lower-casing never cross or make a line break)."""
+    up in), from one NFKC pass over the indexed text: the title and the
+    heading path (cached, they repeat in every clause of a document), then
+    the clause text and the guide field values at once. NFKC and
+    lower-casing never cross, make or remove a line break, so the text's
+    lines are the first lines of the normalised body."""
     parts = _indexed_parts(record)
     text = record["text"]
+    start = parts.index(text) if text else len(parts)  # the body: clause text, then field values
     # short parts (title, heading path) repeat in every clause of a document
-    normal = [_nfkc_line(p) if len(p) <= 120 else seg._nfkc(p) for p in parts]
-    norm_text = ""
-    if text:
-        norm_text = normal[parts.index(text)].lower()
-    words: list[str] = []
+    normal = [_nfkc_line(p) if len(p) <= 120 else seg._nfkc(p) for p in parts[:start]]
+    lines: list[str] = []
     for part in normal:
-        for line in part.lower().split("\n"):
-            if not line:
-                continue
-            if len(line) <= 120:
-                words.extend(_line_words(line))
-            else:
-                words.extend(_normalised_words(line))
+        lines.extend(part.lower().split("\n"))
+    norm_text = ""
+    if start < len(parts):
+        body = seg._nfkc("\n".join(parts[start:]))
+        normal.append(body)
+        body_lines = body.lower().split("\n")
+        norm_text = "\n".join(body_lines[:text.count("\n") + 1])
+        lines.extend(body_lines)
+    words: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if len(line) <= 120:
+            words.extend(_line_words(line))
+        else:
+            words.extend(_normalised_words(line))
     return words + seg.normalised_money_tokens("\n".join(normal)), norm_text
 
 

@@ -173,7 +173,13 @@ class Postings:
         col = np.concatenate(cols) if cols else _EMPTY_I
         row = np.concatenate(rows) if rows else _EMPTY_I
         val = np.concatenate(vals) if vals else _EMPTY_F
-        order = np.lexsort((row, col))
+        if len(keep) < 2 or bool(np.all(keep[1:] > keep[:-1])):
+            # rows keep their order: each segment's entries are sorted by (term,
+            # row) and the segments follow each other, so a stable sort by term
+            # (a merge of sorted runs) gives the (term, row) order
+            order = np.argsort(col, kind="stable")
+        else:
+            order = np.lexsort((row, col))
         indptr = np.zeros(len(self.terms) + 1, dtype=np.int64)
         np.add.at(indptr, col + 1, 1)
         seg = Segment(f"seg-{self._next_segment}", 0, len(keep), np.cumsum(indptr),
