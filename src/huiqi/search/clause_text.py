@@ -168,26 +168,23 @@ def record_terms(record: dict) -> tuple[list[str], str]:
     parts = _indexed_parts(record)
     text = record["text"]
     start = parts.index(text) if text else len(parts)  # the body: clause text, then field values
-    # short parts (title, heading path) repeat in every clause of a document
-    normal = [_nfkc_line(p) if len(p) <= 120 else seg._nfkc(p) for p in parts[:start]]
-    lines: list[str] = []
-    for part in normal:
-        lines.extend(part.lower().split("\n"))
+    words: list[str] = []
+    normal = []
+    for part in parts[:start]:  # title, heading path: short, repeated in every clause of a document
+        part = _nfkc_line(part) if len(part) <= 120 else seg._nfkc(part)
+        normal.append(part)
+        for line in part.lower().split("\n"):
+            if line:
+                words.extend(_line_words(line) if len(line) <= 120 else _normalised_words(line))
     norm_text = ""
     if start < len(parts):
         body = seg._nfkc("\n".join(parts[start:]))
         normal.append(body)
-        body_lines = body.lower().split("\n")
-        norm_text = "\n".join(body_lines[:text.count("\n") + 1])
-        lines.extend(body_lines)
-    words: list[str] = []
-    for line in lines:
-        if not line:
-            continue
-        if len(line) <= 120:
-            words.extend(_line_words(line))
-        else:
-            words.extend(_normalised_words(line))
+        low = body.lower()
+        # jieba's runs never hold a line break, so the body is cut at once
+        words.extend(_normalised_words(low))
+        norm_text = low if start == len(parts) - 1 and "\n" not in text else \
+            "\n".join(low.split("\n")[:text.count("\n") + 1])
     return words + seg.normalised_money_tokens("\n".join(normal)), norm_text
 
 
