@@ -74,3 +74,21 @@ def test_clause_records_by_ids_decode_the_json_columns_as_the_orm_does(backend):
                 assert v == {x: b[k][x] for x in v}, a["id"]
             else:
                 assert v == b[k], (a["id"], k)
+
+
+def test_record_terms_where_an_amount_may_span_the_title_and_the_body():
+    """Amounts are read over the whole indexed text: a heading ending in a
+    number and a body starting with 万元 make one amount; the cached body is
+    reused under other headings."""
+    body = "万元，对符合条件的企业给予补贴"
+    records = [
+        {"id": 1, "document": {"title": "补贴标准"}, "path": ["最高5"], "text": body, "fields": {}},
+        {"id": 2, "document": {"title": "补贴标准"}, "path": ["第二条"], "text": body, "fields": {}},
+        {"id": 3, "document": {"title": "2024年奖励30"}, "path": [], "text": "\n万人以上企业", "fields": {}},
+        {"id": 4, "document": {"title": "奖励"}, "path": ["三"], "text": "十万元", "fields": {"金额": "二十万元"}},
+        {"id": 5, "document": {"title": "奖励"}, "path": [], "text": "", "fields": {"金额": "二十万元"}},
+    ]
+    for r in records:
+        assert record_terms(r)[0] == seg.index_tokens(indexed_text(r)), r["id"]
+    assert "money:50000" in record_tokens(records[0]) and not any(t.startswith("money:") for t in record_tokens(records[1]))
+    assert seg.money_may_join("5") and seg.money_may_join("万") and not seg.money_may_join("条")

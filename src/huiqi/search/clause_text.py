@@ -160,32 +160,48 @@ def record_terms(record: dict) -> tuple[list[str], str]:
     """``(tokens, normalised clause text)`` of a record: its
     :func:`record_tokens` and :func:`huiqi.search.segment.normalize_text` of
     its clause text (what :class:`huiqi.search.summary.Summary` looks terms
-    up in), from one NFKC pass over the indexed text: the title and the
-    heading path (cached, they repeat in every clause of a document), then
-    the clause text and the guide field values at once. NFKC and
-    lower-casing never cross, make or remove a line break, so the text's
-    lines are the first lines of the normalised body."""
+    up in). The title and the heading path are normalised and cut line by
+    line (cached: they repeat in every clause of a document); the body —
+    clause text and guide field values — at once (:func:`_body_terms`,
+    cached: reprinted clauses repeat it). NFKC and lower-casing never
+    cross, make or remove a line break, so each line is normalised as it
+    would be in the whole indexed text."""
     parts = _indexed_parts(record)
     text = record["text"]
     start = parts.index(text) if text else len(parts)  # the body: clause text, then field values
     words: list[str] = []
-    normal = []
-    for part in parts[:start]:  # title, heading path: short, repeated in every clause of a document
+    head = []
+    for part in parts[:start]:  # title, heading path
         part = _nfkc_line(part) if len(part) <= 120 else seg._nfkc(part)
-        normal.append(part)
+        head.append(part)
         for line in part.lower().split("\n"):
             if line:
                 words.extend(_line_words(line) if len(line) <= 120 else _normalised_words(line))
-    norm_text = ""
-    if start < len(parts):
-        body = seg._nfkc("\n".join(parts[start:]))
-        normal.append(body)
-        low = body.lower()
-        # jieba's runs never hold a line break, so the body is cut at once
-        words.extend(_normalised_words(low))
-        norm_text = low if start == len(parts) - 1 and "\n" not in text else \
-            "\n".join(low.split("\n")[:text.count("\n") + 1])
-    return words + seg.normalised_money_tokens("\n".join(normal)), norm_text
+    head_norm = "\n".join(head)
+    if start == len(parts):
+        return words + seg.normalised_money_tokens(head_norm), ""
+    body_words, norm_text, body_norm, body_money = _body_terms("\n".join(parts[start:]), text.count("\n") + 1)
+    words.extend(body_words)
+    if not head:
+        money = list(body_money)
+    elif seg.money_may_join(head_norm[-1]) or seg.money_may_join(body_norm[0]):  # an amount may span the break
+        money = seg.normalised_money_tokens(head_norm + "\n" + body_norm)
+    else:
+        money = seg.normalised_money_tokens(head_norm) + list(body_money)
+    return words + money, norm_text
+
+
+@lru_cache(maxsize=4096)
+def _body_terms(body: str, text_lines: int) -> tuple[tuple[str, ...], str, str, tuple[str, ...]]:
+    """``(words, normalised clause text, NFKC body, money tokens)`` of a
+    record's body (clause text, whose first ``text_lines`` lines it is, then
+    guide field values, one per line); jieba's runs never hold a line
+    break, so the body is cut at once."""
+    norm = seg._nfkc(body)
+    low = norm.lower()
+    lines = low.split("\n", text_lines)
+    norm_text = low if len(lines) <= text_lines else "\n".join(lines[:text_lines])
+    return tuple(_normalised_words(low)), norm_text, norm, tuple(seg.normalised_money_tokens(norm))
 
 
 def record_tokens(record: dict) -> list[str]:

@@ -353,6 +353,14 @@ _MONEY_ANCHOR_RE = re.compile("[万亿元]")
 _MONEY_SPAN_RE = re.compile(r"[\d\s,，.零〇一二两三四五六七八九十百千万亿元]*")
 
 
+def money_may_join(ch: str) -> bool:
+    """Whether the character ``ch`` (NFKC) can be part of an amount's match
+    (digits, whitespace, Chinese numerals, 万, 亿, 元, separators): two
+    texts joined by a line break have the amounts of each, in order, when
+    neither character next to the break can."""
+    return ch in _MONEY_CHARS or ch.isdecimal() or ch.isspace()
+
+
 def normalised_money_values(norm: str) -> list[float]:
     """:func:`money_values` of a text already NFKC-normalised (:func:`_nfkc`,
     not lower-cased). The amounts are the :data:`_MONEY_RE` matches (scanned
@@ -368,8 +376,7 @@ def normalised_money_values(norm: str) -> list[float]:
         if k < end:  # in the run just scanned
             continue
         start = k
-        while start > end and (norm[start - 1] in _MONEY_CHARS or norm[start - 1].isdecimal()
-                               or norm[start - 1].isspace()):
+        while start > end and money_may_join(norm[start - 1]):
             start -= 1
         end = _MONEY_SPAN_RE.match(norm, k).end()
         for m in _MONEY_RE.finditer(norm, start, end):
