@@ -92,3 +92,13 @@ def test_record_terms_where_an_amount_may_span_the_title_and_the_body():
         assert record_terms(r)[0] == seg.index_tokens(indexed_text(r)), r["id"]
     assert "money:50000" in record_tokens(records[0]) and not any(t.startswith("money:") for t in record_tokens(records[1]))
     assert seg.money_may_join("5") and seg.money_may_join("万") and not seg.money_may_join("条")
+
+
+def test_current_clause_ids_are_the_ids_of_the_current_rows():
+    from huiqi.kb.db import get_engine, session_scope
+    from huiqi.kb.queries import current_clause_ids, current_clause_rows
+
+    engine = get_engine(corpus_db_url())
+    with session_scope(engine) as s:
+        assert current_clause_ids(s) == sorted(cid for cid, _k, _d in current_clause_rows(s))
+    engine.dispose()

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import chain
 
 from huiqi.rules.validity import effective_validity
 from huiqi.search import segment as seg
@@ -113,7 +114,7 @@ def _token_words(token: str) -> tuple[str, ...]:
 @lru_cache(maxsize=seg.BLOCK_CACHE)
 def _run_words(run: str) -> tuple[str, ...]:
     """The indexed words of one run jieba cuts (see :func:`huiqi.search.segment.split_runs`)."""
-    return tuple(w for tok in seg._cut_block(run) for w in _token_words(tok))
+    return tuple(chain.from_iterable(map(_token_words, seg._cut_block(run))))
 
 
 def _text_words(text: str) -> list[str]:
@@ -124,17 +125,11 @@ def _text_words(text: str) -> list[str]:
 
 def _normalised_words(line: str) -> list[str]:
     """:func:`_text_words` of a text already :func:`huiqi.search.segment.normalize_text`-ed:
-    the words of each jieba run and of each stretch between runs, cached."""
-    words: list[str] = []
-    add = words.extend
+    the words of each jieba run and of each stretch between runs (both
+    cached), in text order."""
     pieces = seg._HAN_RE.split(line)  # gap, run, gap, …, run, gap
-    for i in range(0, len(pieces) - 1, 2):
-        if pieces[i]:
-            add(_gap_words(pieces[i]))
-        add(_run_words(pieces[i + 1]))
-    if pieces[-1]:
-        add(_gap_words(pieces[-1]))
-    return words
+    pairs = zip(map(_gap_words, pieces[0::2]), map(_run_words, pieces[1::2]))
+    return [*chain.from_iterable(chain.from_iterable(pairs)), *_gap_words(pieces[-1])]
 
 
 @lru_cache(maxsize=seg.BLOCK_CACHE)

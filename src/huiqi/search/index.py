@@ -469,7 +469,7 @@ def build_into(directory: Path, session) -> KeywordIndex:
     holds the postings and the columns, never every record or token list);
     then saved as the current stored index."""
     from huiqi.kb.lifecycle import revision
-    from huiqi.kb.queries import clause_records_by_ids, current_clause_rows, document_signatures
+    from huiqi.kb.queries import clause_records_by_ids, current_clause_ids, document_signatures
 
     t0 = time.perf_counter()
     stored = _read_state(directory) or {}
@@ -477,7 +477,7 @@ def build_into(directory: Path, session) -> KeywordIndex:
     index.epoch = int(stored.get("epoch", 0)) + 1
     epoch_dir = directory / f"e{index.epoch}"
     shutil.rmtree(epoch_dir, ignore_errors=True)
-    ids = sorted(cid for cid, _k, _d in current_clause_rows(session))
+    ids = current_clause_ids(session)
     index.doc_sigs = document_signatures(session)
     index.revision = revision(session)
     for k in range(0, len(ids), BATCH):
