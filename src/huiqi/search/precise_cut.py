@@ -24,7 +24,7 @@ unknown stretches (``jieba.finalseg.cut``):
 
 So ``PreciseCutter(tk).cut(run) == tk.lcut(run, HMM=True)`` for every
 ``run`` of ``jieba.re_han_default`` characters (checked by the tests over
-the bundled corpus and over the 10× benchmark corpus); about 1.5× faster.
+the bundled corpus and over the 10× benchmark corpus); about 1.6× faster.
 """
 
 from __future__ import annotations
@@ -42,34 +42,41 @@ class PreciseCutter:
         tokenizer.check_initialized()
         self.freq = tokenizer.FREQ
         self.log_total = log(tokenizer.total)
-        #: word -> log(frequency or 1) - log(total), filled as words are met
+        #: word -> log(frequency) - log(total), filled as words are met
         self.weight: dict[str, float] = {}
 
     def cut(self, run: str) -> list[str]:
         """The words of ``run`` (a string of ``jieba.re_han_default``
         characters), as ``tokenizer.lcut(run, HMM=True)``."""
-        freq, weight = self.freq, self.weight
+        freq, weight, log_total = self.freq, self.weight, self.log_total
         n = len(run)
-        ends: list[list[int]] = []
-        for k in range(n):  # the DAG (jieba's get_DAG)
+        # the DAG (jieba's get_DAG): for each start, (end, weight) of its words
+        ends: list[list[tuple[int, float]]] = []
+        for k in range(n):
             found = []
             i, frag = k, run[k]
             while i < n and frag in freq:
                 if freq[frag]:
-                    found.append(i)
+                    w = weight.get(frag)
+                    if w is None:
+                        w = weight[frag] = log(freq[frag]) - log_total
+                    found.append((i, w))
                 i += 1
                 frag = run[k:i + 1]
-            ends.append(found or [k])
+            if not found:  # no word starts here: the character alone, frequency taken as 1
+                found.append((k, -log_total))
+            ends.append(found)
         score = [0.0] * (n + 1)
         best_end = [0] * (n + 1)
         for k in range(n - 1, -1, -1):  # the route (jieba's calc)
+            found = ends[k]
+            if len(found) == 1:
+                x, w = found[0]
+                score[k], best_end[k] = w + score[x + 1], x
+                continue
             best = None
             best_x = k
-            for x in ends[k]:
-                word = run[k:x + 1]
-                w = weight.get(word)
-                if w is None:
-                    w = weight[word] = log(freq.get(word) or 1) - self.log_total
+            for x, w in found:
                 s = w + score[x + 1]
                 if best is None or s >= best:  # ends ascend: a tie goes to the larger end
                     best, best_x = s, x
