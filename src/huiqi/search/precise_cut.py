@@ -33,6 +33,9 @@ from math import log
 
 from jieba import finalseg
 
+#: stretches of unknown characters whose HMM words are kept (then the cache starts again)
+HMM_CACHE = 100_000
+
 
 class PreciseCutter:
     """Precise-mode (HMM) cut of single runs with the jieba ``tokenizer``
@@ -44,6 +47,8 @@ class PreciseCutter:
         self.log_total = log(tokenizer.total)
         #: word -> log(frequency) - log(total), filled as words are met
         self.weight: dict[str, float] = {}
+        #: the HMM's words of a stretch of unknown characters (names recur)
+        self.unknown: dict[str, tuple[str, ...]] = {}
 
     def cut(self, run: str) -> list[str]:
         """The words of ``run`` (a string of ``jieba.re_han_default``
@@ -104,6 +109,11 @@ class PreciseCutter:
         if len(buf) == 1:
             out.append(buf)
         elif not self.freq.get(buf):
-            out.extend(finalseg.cut(buf))
+            words = self.unknown.get(buf)
+            if words is None:
+                if len(self.unknown) >= HMM_CACHE:
+                    self.unknown.clear()
+                words = self.unknown[buf] = tuple(finalseg.cut(buf))
+            out.extend(words)
         else:
             out.extend(buf)
