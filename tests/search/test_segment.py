@@ -149,7 +149,8 @@ def test_money_values_scanning_runs_around_anchors_equals_a_full_scan():
 
     texts = [p.read_text(encoding="utf-8") for p in corpus_files()]
     texts += ["补贴1,2345万元，另有三十万人，５０万元及两千万，共计2亿", "1,0005万元", "万元", "元", "3 万 元",
-              "二十一万\n元", "一二三四万元五六万人", "12.5万元/户，0.5亿元", "１０００元　２０万元", ""]
+              "二十一万\n元", "一二三四万元五六万人", "12.5万元/户，0.5亿元", "１０００元　２０万元", "",
+              "2024 2025 2026年 三 五 十万元", "元元万亿", "共 1,000,000 元，另 3 000 万", "十万 人\n五万元"]
     for text in texts:
         for piece in [text, *text.split("\n")]:
             assert seg.money_values(piece) == _money_values_full_scan(piece), piece[:40]

@@ -164,26 +164,33 @@ def record_terms(record: dict) -> tuple[list[str], str]:
     parts = _indexed_parts(record)
     text = record["text"]
     start = parts.index(text) if text else len(parts)  # the body: clause text, then field values
-    words: list[str] = []
-    head = []
-    for part in parts[:start]:  # title, heading path
-        part = _nfkc_line(part) if len(part) <= 120 else seg._nfkc(part)
-        head.append(part)
-        for line in part.lower().split("\n"):
-            if line:
-                words.extend(_line_words(line) if len(line) <= 120 else _normalised_words(line))
-    head_norm = "\n".join(head)
+    head_words, head_norm, head_money = _head_terms(tuple(parts[:start]))
     if start == len(parts):
-        return words + seg.normalised_money_tokens(head_norm), ""
+        return [*head_words, *head_money], ""
     body_words, norm_text, body_norm, body_money = _body_terms("\n".join(parts[start:]), text.count("\n") + 1)
-    words.extend(body_words)
-    if not head:
-        money = list(body_money)
+    if not head_norm:
+        money = body_money
     elif seg.money_may_join(head_norm[-1]) or seg.money_may_join(body_norm[0]):  # an amount may span the break
         money = seg.normalised_money_tokens(head_norm + "\n" + body_norm)
     else:
-        money = seg.normalised_money_tokens(head_norm) + list(body_money)
-    return words + money, norm_text
+        money = head_money + body_money
+    return [*head_words, *body_words, *money], norm_text
+
+
+@lru_cache(maxsize=8192)
+def _head_terms(head: tuple[str, ...]) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """``(words, NFKC text, money tokens)`` of a record's title and heading
+    path lines (shared by the clauses of a document), cut line by line."""
+    words: list[str] = []
+    normal = []
+    for part in head:
+        part = _nfkc_line(part) if len(part) <= 120 else seg._nfkc(part)
+        normal.append(part)
+        for line in part.lower().split("\n"):
+            if line:
+                words.extend(_line_words(line) if len(line) <= 120 else _normalised_words(line))
+    norm = "\n".join(normal)
+    return tuple(words), norm, tuple(seg.normalised_money_tokens(norm))
 
 
 @lru_cache(maxsize=4096)

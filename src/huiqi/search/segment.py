@@ -359,7 +359,7 @@ _MONEY_CHARS = frozenset(",，." + _CN_DIGITS + "万亿元")
 #: A character only a match with a scale or 元 holds.
 _MONEY_ANCHOR_RE = re.compile("[万亿元]")
 #: A run of characters a match can hold.
-_MONEY_SPAN_RE = re.compile(r"[\d\s,，.零〇一二两三四五六七八九十百千万亿元]*")
+_MONEY_SPAN_RE = re.compile(r"[\d\s,，." + _CN_DIGITS + "万亿元]*")
 
 
 def money_may_join(ch: str) -> bool:
@@ -374,18 +374,20 @@ def normalised_money_values(norm: str) -> list[float]:
     """:func:`money_values` of a text already NFKC-normalised (:func:`_nfkc`,
     not lower-cased). The amounts are the :data:`_MONEY_RE` matches (scanned
     left to right, as ``finditer``) with a scale or 元; such a match holds
-    万, 亿 or 元, and no match holds a character outside
-    :data:`_MONEY_SPAN_RE`, so only the runs of such characters around a
-    万, 亿 or 元 are scanned (each from its start, as a scan of the whole
+    万, 亿 or 元, and no match holds a character other than digits,
+    whitespace, :data:`_MONEY_CHARS`, so only the maximal runs of such
+    characters holding a 万, 亿 or 元 are scanned (found from each 万, 亿
+    or 元 not yet scanned; each run from its start, as a scan of the whole
     text reaches it): the same matches, on a small part of the text."""
     out: list[float] = []
     end = 0
+    chars = _MONEY_CHARS
     for anchor in _MONEY_ANCHOR_RE.finditer(norm):
         k = anchor.start()
         if k < end:  # in the run just scanned
             continue
         start = k
-        while start > end and money_may_join(norm[start - 1]):
+        while start > end and ((c := norm[start - 1]) in chars or c.isdecimal() or c.isspace()):
             start -= 1
         end = _MONEY_SPAN_RE.match(norm, k).end()
         for m in _MONEY_RE.finditer(norm, start, end):
