@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+import orjson
 
 from huiqi.kb.pair_arrays import components, distinct, expand_pairs, lookup
 
@@ -424,7 +425,10 @@ def _amounts(text: str | None) -> list:
     ``NULL`` or JSON ``null``)."""
     if text is None or text == "[]":
         return []
-    return list(json.loads(text) or [])
+    try:
+        return list(orjson.loads(text) or [])
+    except orjson.JSONDecodeError:  # NaN or Infinity: only the json module reads them
+        return list(json.loads(text) or [])
 
 
 def refresh_identity(session) -> IdentityReport:
