@@ -81,9 +81,13 @@ class Summary:
         """Count ``records``; ``texts`` — their normalised clause texts
         (:func:`huiqi.search.clause_text.record_terms`) when already computed."""
         records = list(records)
+        hits: list[int] = []
+        names: list[str] = []
         for r, text in zip(records, texts if texts is not None else [None] * len(records)):
-            self.topics[self._hits(r, text)] += 1
-            self.units.update(unit_names(r))
+            hits.extend(self._hits(r, text))  # each term once per clause
+            names.extend(unit_names(r))
+        self.topics += np.bincount(np.asarray(hits, dtype=np.int64), minlength=len(self.topics))
+        self.units.update(names)
 
     def remove(self, records) -> None:
         for r in records:
