@@ -391,12 +391,12 @@ def normalised_money_values(norm: str) -> list[float]:
             start -= 1
         end = _MONEY_SPAN_RE.match(norm, k).end()
         for m in _MONEY_RE.finditer(norm, start, end):
-            scale, yuan = m.group("scale"), m.group("yuan")
+            num, scale, yuan = m.groups()
             if not scale and not yuan:
                 continue
             if scale and not yuan and _NON_MONEY_AFTER.match(norm, m.end()):
                 continue
-            value = _cn_value(m.group("num"))
+            value = _cn_value(num)
             if value is None or value <= 0:
                 continue
             out.append(value * _SCALES[scale])
