@@ -102,3 +102,22 @@ def test_current_clause_ids_are_the_ids_of_the_current_rows():
     with session_scope(engine) as s:
         assert current_clause_ids(s) == sorted(cid for cid, _k, _d in current_clause_rows(s))
     engine.dispose()
+
+
+def test_clause_record_validity_is_the_effective_validity_cached_or_not():
+    from huiqi.rules.validity import effective_validity
+
+    doc = {"id": 1, "title": "内蒙古自治区2024年稳就业政策清单", "issued": "2024-03-01"}
+    cases = [({}, None), ({"start": "2023-01-01", "end": "2025-12-31"}, None),
+             ({}, {"start": None, "end": "2026-06-30", "basis": "文件", "relative": None}),
+             ({"relative": {"years": 3}}, None)]  # an unhashable value is not cached
+    for _ in range(2):
+        for validity, doc_validity in cases:
+            r = clause_record({"id": 5, "document": doc, "text": "t", "validity": validity}, doc_validity)
+            filled = dict(validity)
+            for k, v in (doc_validity or {}).items():
+                if filled.get(k) in (None, "") and v not in (None, ""):
+                    filled[k] = v
+            want = effective_validity(filled, doc)
+            assert r["validity"] == {k: want.get(k) for k in ("start", "end", "basis", "relative")}
+    assert clause_record({"id": 5, "document": doc, "text": "t"})["validity"]["start"] == "2024-03-01"

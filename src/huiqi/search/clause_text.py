@@ -5,9 +5,13 @@
 * :func:`indexed_text` — title, heading path, clause text and guide field
   values not already in the text, one per line;
 * :func:`record_tokens` — :func:`huiqi.search.segment.index_tokens` of that
-  text, computed once per clause when it enters the index, line by line so
-  that title and heading lines shared by a document's clauses are
-  segmented once per process.
+  text, computed once per clause when it enters the index;
+  :func:`record_terms` gives them with the normalised clause text
+  (:class:`huiqi.search.summary.Summary` reads it), from one NFKC pass. The
+  title and heading lines shared by a document's clauses are normalised and
+  segmented once per process, so is a body (clause text and field values)
+  reprinted in several documents; jieba's words of each run and the
+  search-mode words of each token are cached.
 """
 
 from __future__ import annotations
