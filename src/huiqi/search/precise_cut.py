@@ -60,11 +60,11 @@ class PreciseCutter:
         for k in range(n):
             found = []
             i, frag = k, run[k]
-            while i < n and frag in freq:
-                if freq[frag]:
+            while i < n and (f := freq.get(frag)) is not None:  # a word or a prefix of one
+                if f:
                     w = weight.get(frag)
                     if w is None:
-                        w = weight[frag] = log(freq[frag]) - log_total
+                        w = weight[frag] = log(f) - log_total
                     found.append((i, w))
                 i += 1
                 frag = run[k:i + 1]
