@@ -164,5 +164,5 @@ def test_nfkc_table_path_equals_unicodedata():
     import unicodedata
 
     for text in ["对符合条件的企业，给予５０万元（含）补贴：\u3000Ａｂｃ", "\uf900\uf901，補", "ＡＢ\u0301Ｃ", "𝐀ＢＣ，",
-                 "ﬁ，½，Ⅻ，㎏", "全角：１２３"]:
+                 "ﬁ，½，Ⅻ，㎏", "全角：１２３", "字节\udcff，解码失败"]:
         assert seg._nfkc(text) == unicodedata.normalize("NFKC", text), text

@@ -135,13 +135,16 @@ def _nfkc(text: str) -> str:
     (:func:`_nfkd_table`, a numpy lookup) — NFKC of a text is NFKC of its
     NFKD, so the result is the NFKC of ``text`` whenever it is itself
     normalised (checked); otherwise (astral characters, combining marks, a
-    multi-character decomposition such as ㈠) run by run between
+    multi-character decomposition such as ㈠, a lone surrogate) run by run between
     ideographs (see :data:`_NON_IDEOGRAPH_RE`): the full-width punctuation
     of Chinese text sends the whole text down NFKC's slow path."""
     if unicodedata.is_normalized("NFKC", text):
         return text
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    if int(codes.max()) < 0x10000:
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate (bytes read with surrogateescape)
+        codes = None
+    if codes is not None and int(codes.max()) < 0x10000:
         mapped = _nfkd_table()[codes].tobytes().decode("utf-32-le")
         if unicodedata.is_normalized("NFKC", mapped):
             return mapped
