@@ -9,6 +9,7 @@ import pytest
 from huiqi.kb.policy_identity import (
     CONTAINED,
     LOW,
+    _shingle_postings,
     _similar_pairs,
     amounts_agree,
     detect_clusters,
@@ -126,3 +127,31 @@ def test_similar_pairs_equal_a_direct_count_of_shared_shingles():
                 want[(u, v)] = (sim, contained)
     assert got == want
     assert (0, 7) in got and got[(0, 7)] == (1.0, True)
+
+
+def _direct_postings(texts):
+    """(code, u) of every distinct 4-gram of each text, sorted, computed directly."""
+    pairs = set()
+    for u, t in enumerate(texts):
+        for g in _grams_of(t):
+            units = g.encode("utf-16-le")
+            pairs.add((int.from_bytes(b"".join(units[k:k + 2][::-1] for k in range(0, 8, 2)), "big"), u))
+    return sorted(pairs)
+
+
+def _grams_of(t):
+    return {t[i:i + 4] for i in range(len(t) - 3)} if len(t) >= 8 else set()
+
+
+def test_shingle_postings_equal_a_direct_listing(corpus):
+    """The packed-key sort gives the (code, text) pairs of a direct listing,
+    on the corpus texts and on texts of so many distinct characters that
+    the texts are sorted in chunks and merged."""
+    rows, _links = corpus
+    texts = list(dict.fromkeys(normalise(r["text"]) for r in rows))
+    wide = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 17000))
+    many = [wide[k * 400:k * 400 + 1000] for k in range(42)] + ["短", wide[:8], wide[:8] + wide[:8]]
+    for case in (texts, many):
+        code, u = _shingle_postings(case)
+        assert list(zip(code.tolist(), u.tolist())) == _direct_postings(case)
+    assert len(set("".join(many))) > 1 << 14  # 15-bit ranks: chunks of 16 texts

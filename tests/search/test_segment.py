@@ -120,3 +120,49 @@ def test_nfkc_run_by_run_equals_unicodedata():
     for text in texts:
         for piece in [text, *text.split("\n")[:300]]:
             assert seg._nfkc(piece) == unicodedata.normalize("NFKC", piece), piece[:40]
+
+
+def _money_values_full_scan(text: str) -> list[float]:
+    """money_values as first written: one scan of the whole NFKC text."""
+    import unicodedata
+
+    out = []
+    norm = unicodedata.normalize("NFKC", text or "")
+    for m in seg._MONEY_RE.finditer(norm):
+        scale, yuan = m.group("scale"), m.group("yuan")
+        if not scale and not yuan:
+            continue
+        if scale and not yuan and seg._NON_MONEY_AFTER.match(norm, m.end()):
+            continue
+        value = seg._cn_value(m.group("num"))
+        if value is None or value <= 0:
+            continue
+        out.append(value * seg._SCALES[scale])
+    return out
+
+
+def test_money_values_scanning_runs_around_anchors_equals_a_full_scan():
+    """Only the runs around 万/亿/元 are scanned; a match starting inside a
+    number the full scan consumed whole (1,2345万: the scan takes 1,234 then
+    5万) is not found, so the amounts are the same."""
+    from huiqi.config import corpus_files
+
+    texts = [p.read_text(encoding="utf-8") for p in corpus_files()]
+    texts += ["补贴1,2345万元，另有三十万人，５０万元及两千万，共计2亿", "1,0005万元", "万元", "元", "3 万 元",
+              "二十一万\n元", "一二三四万元五六万人", "12.5万元/户，0.5亿元", "１０００元　２０万元", "",
+              "2024 2025 2026年 三 五 十万元", "元元万亿", "共 1,000,000 元，另 3 000 万", "十万 人\n五万元"]
+    for text in texts:
+        for piece in [text, *text.split("\n")]:
+            assert seg.money_values(piece) == _money_values_full_scan(piece), piece[:40]
+    assert seg.money_values("补贴1,2345万元") == [50000.0]
+
+
+def test_nfkc_table_path_equals_unicodedata():
+    """Full-width forms and canonical singletons (CJK compatibility
+    ideographs) go through the lookup table; text the table leaves
+    unnormalised falls back."""
+    import unicodedata
+
+    for text in ["对符合条件的企业，给予５０万元（含）补贴：\u3000Ａｂｃ", "\uf900\uf901，補", "ＡＢ\u0301Ｃ", "𝐀ＢＣ，",
+                 "ﬁ，½，Ⅻ，㎏", "全角：１２３", "字节\udcff，解码失败"]:
+        assert seg._nfkc(text) == unicodedata.normalize("NFKC", text), text

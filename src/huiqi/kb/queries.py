@@ -20,9 +20,11 @@ Line numbers are 1-based lines of the original file, inclusive.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
-from sqlalchemy import func, select
+import orjson
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from huiqi.kb.models import Clause, ClauseUnit, Document, Node, SourceFile
@@ -304,6 +306,17 @@ def current_clause_rows(session: Session) -> list[tuple[int, str, int]]:
     return [(int(i), str(k), int(d)) for i, k, d in session.execute(stmt)]
 
 
+def current_clause_ids(session: Session) -> list[int]:
+    """The ids of :func:`current_clause_rows`, ascending (ids only: what a
+    full build of the search index reads first)."""
+    stmt = _visible(
+        select(Clause.id)
+        .join(Document, Clause.document_id == Document.id)
+        .join(SourceFile, Document.source_file_id == SourceFile.id)
+        .where(SourceFile.is_current.is_(True)), False).order_by(Clause.id)
+    return list(session.scalars(stmt))
+
+
 def document_signatures(session: Session) -> dict[int, str]:
     """``document id → text`` of the document fields a clause's search
     record copies (title, level, region, issue date, validity) for current
@@ -347,40 +360,60 @@ def clauses_by_ids(session: Session, ids: list[int]) -> list[tuple[dict, dict]]:
     return out
 
 
-#: Clause columns the search record needs (:func:`huiqi.search.clause_text.clause_record`).
-_RECORD_COLUMNS = ("id", "key", "kind", "document_id", "path", "text", "start_line", "end_line",
-                   "validity", "responsible_units", "fields", "contacts", "amounts")
+#: Clause columns the search record needs (:func:`huiqi.search.clause_text.clause_record`):
+#: plain ones, then the JSON ones (read as text, decoded together).
+_RECORD_COLUMNS = ("id", "key", "kind", "document_id", "text", "start_line", "end_line")
+_RECORD_JSON_COLUMNS = ("path", "validity", "responsible_units", "fields", "contacts", "amounts")
 _RECORD_DOC_COLUMNS = ("id", "title", "issuer", "level", "region", "doc_number", "issued",
                        "validity_start", "validity_end", "validity_basis", "validity_relative")
+
+
+def _json_values(texts) -> list:
+    """The values of several JSON column texts (SQL ``NULL``: ``None``), in
+    one decoding (a row's six small documents as one array; ``orjson``, the
+    same values as ``json.loads``)."""
+    try:
+        doc = "[" + ",".join(texts) + "]"
+    except TypeError:  # a NULL
+        doc = "[" + ",".join("null" if t is None else t for t in texts) + "]"
+    try:
+        return orjson.loads(doc)
+    except orjson.JSONDecodeError:  # NaN or Infinity (json.dumps writes them, orjson reads no such token)
+        return json.loads(doc)
 
 
 def clause_records_by_ids(session: Session, ids: list[int]) -> list[tuple[dict, dict]]:
     """As :func:`clauses_by_ids`, with only what a search record reads:
     the clause dicts lack ``rates``, ``thresholds``, ``doc_numbers`` and
-    ``cited`` (their JSON is never decoded). Rows are read as plain tuples;
-    for the search index's builds, which read every new clause."""
+    ``cited`` (their JSON is never decoded). Rows are read as plain tuples
+    of the tables' columns (no ORM loading), the JSON columns as their text,
+    decoded by one ``json.loads`` per row; for the search index's builds,
+    which read every new clause."""
     if not ids:
         return []
+    clause, document, source = Clause.__table__.c, Document.__table__.c, SourceFile.__table__.c
     rows = session.execute(
-        select(*(getattr(Clause, c) for c in _RECORD_COLUMNS), SourceFile.name)
-        .join(Document, Clause.document_id == Document.id)
-        .join(SourceFile, Document.source_file_id == SourceFile.id)
-        .where(Clause.id.in_(list(ids))).order_by(Clause.id)
+        select(*(clause[c] for c in _RECORD_COLUMNS), *(cast(clause[c], Text) for c in _RECORD_JSON_COLUMNS),
+               source.name)
+        .join(Document.__table__, clause.document_id == document.id)
+        .join(SourceFile.__table__, document.source_file_id == source.id)
+        .where(clause.id.in_(list(ids))).order_by(clause.id)
     ).all()
     doc_ids = sorted({r[3] for r in rows})
     docs = {}
-    for d in session.execute(select(*(getattr(Document, c) for c in _RECORD_DOC_COLUMNS))
-                             .where(Document.id.in_(doc_ids))):
+    for d in session.execute(select(*(document[c] for c in _RECORD_DOC_COLUMNS)).where(document.id.in_(doc_ids))):
         did, title, issuer, level, region, number, issued, v_start, v_end, basis, relative = d
         docs[did] = ({"id": did, "title": title, "issuer": issuer, "level": level, "region": region,
                       "doc_number": number, "issued": _iso(issued)},
                      {"start": _iso(v_start), "end": _iso(v_end), "basis": basis, "relative": relative})
     out = []
-    for cid, key, kind, did, path, text, start, end, validity, units, fields, contacts, amounts, name in rows:
+    for cid, key, kind, did, text, start, end, *js, name in rows:
+        path, validity, units, fields, contacts, amounts = _json_values(js)
         brief, doc_validity = docs[did]
-        out.append(({"id": cid, "key": key, "document": dict(brief, source_file=name), "path": list(path or []),
+        # the decoded values are new objects: used as they are
+        out.append(({"id": cid, "key": key, "document": dict(brief, source_file=name), "path": path or [],
                      "kind": kind, "text": text, "source": {"file": name, "start_line": start, "end_line": end},
-                     "responsible_units": list(units or []), "amounts": list(amounts or []),
-                     "validity": dict(validity or {}), "contacts": list(contacts or []),
-                     "fields": dict(fields or {})}, doc_validity))
+                     "responsible_units": units or [], "amounts": amounts or [],
+                     "validity": validity or {}, "contacts": contacts or [],
+                     "fields": fields or {}}, doc_validity))
     return out

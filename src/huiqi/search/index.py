@@ -65,7 +65,7 @@ from pathlib import Path
 import numpy as np
 
 from huiqi.search import segment as seg
-from huiqi.search.clause_text import clause_record, heading_text, indexed_text, record_tokens  # noqa: F401 (API)
+from huiqi.search.clause_text import clause_record, heading_text, indexed_text, record_terms, record_tokens  # noqa: F401 (API)
 from huiqi.search.postings import MAX_SEGMENTS, Postings
 from huiqi.search.records import Columns, RecordStore
 from huiqi.search.summary import Summary
@@ -178,16 +178,20 @@ class KeywordIndex:
         index.build_seconds = time.perf_counter() - t0
         return index
 
-    def add_records(self, records: list[dict], tokens: list[list[str]] | None = None) -> None:
+    def add_records(self, records: list[dict], tokens: list[list[str]] | None = None,
+                    texts: list[str] | None = None) -> None:
         """Append clause records (a clause id already live is retired first);
-        ``tokens`` — their :func:`record_tokens` when already computed."""
+        ``tokens`` and ``texts`` — their :func:`record_terms` when already
+        computed."""
         old = [r["id"] for r in records if r["id"] in self.position]
         if old:
             self.retire(old)
-        self.postings.add(tokens if tokens is not None else [record_tokens(r) for r in records])
+        if tokens is None:
+            tokens, texts = _terms(records)
+        self.postings.add(tokens)
         self.records.extend(records)
         self.columns.append(records)
-        self.summary.add(records)
+        self.summary.add(records, texts)
         start = len(self.postings) - len(records)
         for i, r in enumerate(records):
             self.position[r["id"]] = start + i
@@ -214,11 +218,11 @@ class KeywordIndex:
         for k in range(0, len(added), BATCH):  # read and tokenise first, then change the index at once
             rows = clause_records_by_ids(session, added[k:k + BATCH])
             records = [clause_record(c, v) for c, v in rows]
-            batches.append((records, [record_tokens(r) for r in records]))
+            batches.append((records, *_terms(records)))
         with self.lock:
             n_ret = self.retire(retired)
-            for records, tokens in batches:
-                self.add_records(records, tokens)
+            for records, tokens, texts in batches:
+                self.add_records(records, tokens, texts)
         return {"added": sum(len(b[0]) for b in batches), "retired": n_ret}
 
     def sync(self, session) -> dict:
@@ -388,6 +392,12 @@ class KeywordIndex:
         return None if state is None else state.get("fingerprint")
 
 
+def _terms(records: list[dict]) -> tuple[list[list[str]], list[str]]:
+    """``(tokens, normalised clause texts)`` of ``records`` (:func:`record_terms`)."""
+    pairs = [record_terms(r) for r in records]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
 def _read_state(directory: Path) -> dict | None:
     try:
         return json.loads((directory / _STATE).read_text(encoding="utf-8"))
@@ -459,7 +469,7 @@ def build_into(directory: Path, session) -> KeywordIndex:
     holds the postings and the columns, never every record or token list);
     then saved as the current stored index."""
     from huiqi.kb.lifecycle import revision
-    from huiqi.kb.queries import clause_records_by_ids, current_clause_rows, document_signatures
+    from huiqi.kb.queries import clause_records_by_ids, current_clause_ids, document_signatures
 
     t0 = time.perf_counter()
     stored = _read_state(directory) or {}
@@ -467,7 +477,7 @@ def build_into(directory: Path, session) -> KeywordIndex:
     index.epoch = int(stored.get("epoch", 0)) + 1
     epoch_dir = directory / f"e{index.epoch}"
     shutil.rmtree(epoch_dir, ignore_errors=True)
-    ids = sorted(cid for cid, _k, _d in current_clause_rows(session))
+    ids = current_clause_ids(session)
     index.doc_sigs = document_signatures(session)
     index.revision = revision(session)
     for k in range(0, len(ids), BATCH):

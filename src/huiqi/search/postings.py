@@ -32,6 +32,7 @@ line, append-only), ``seg-<n>.npz``-like triples ``seg-<n>.{indptr,indices,data}
 from __future__ import annotations
 
 import math
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -70,16 +71,17 @@ _EMPTY_I = np.zeros(0, dtype=np.int64)
 _EMPTY_F = np.zeros(0, dtype=np.float32)
 
 
-def _segment_from_tokens(name: str, offset: int, token_ids: list[list[int]], n_terms: int) -> Segment:
-    lengths = np.fromiter((len(r) for r in token_ids), dtype=np.int64, count=len(token_ids))
-    flat = np.fromiter((t for r in token_ids for t in r), dtype=np.int64, count=int(lengths.sum()))
-    rows = np.repeat(np.arange(len(token_ids), dtype=np.int64), lengths)
+def _segment_from_tokens(name: str, offset: int, flat: np.ndarray, lengths: np.ndarray, n_terms: int) -> Segment:
+    """The segment of records whose term ids, concatenated, are ``flat``
+    (``lengths[i]`` of them for record ``i``)."""
+    n = len(lengths)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
     # one (term, row) pair per distinct token of a row, sorted term-major; tf = its count
-    pairs, tf = np.unique(flat * len(token_ids) + rows, return_counts=True)
-    cols, indices = np.divmod(pairs, len(token_ids))
+    pairs, tf = np.unique(flat * n + rows, return_counts=True)
+    cols, indices = np.divmod(pairs, n)
     indptr = np.zeros(n_terms + 1, dtype=np.int64)
     np.add.at(indptr, cols + 1, 1)
-    return Segment(name, offset, len(token_ids), np.cumsum(indptr), indices.astype(np.int32), tf.astype(np.float32))
+    return Segment(name, offset, n, np.cumsum(indptr), indices.astype(np.int32), tf.astype(np.float32))
 
 
 class Postings:
@@ -110,31 +112,27 @@ class Postings:
         empty token, as bm25s does); returns their positions."""
         self._norm = None
         start = len(self)
-        ids: list[list[int]] = []
-        vocab = self.vocab
-        for tokens in token_lists:
-            tokens = tokens or [""]
-            row = [vocab.get(tok) for tok in tokens]
-            if None in row:  # new terms get the next ids, in order of first occurrence
-                for i, tok in enumerate(tokens):
-                    if row[i] is None:
-                        t = vocab.get(tok)
-                        if t is None:
-                            t = vocab[tok] = len(self.terms)
-                            self.terms.append(tok)
-                        row[i] = t
-            ids.append(row)
-        if not ids:
+        if not token_lists:
             return range(start, start)
-        seg = _segment_from_tokens(f"seg-{self._next_segment}", start, ids, len(self.terms))
+        token_lists = [tokens or [""] for tokens in token_lists]
+        flat = list(chain.from_iterable(token_lists))
+        vocab = self.vocab
+        # new terms get the next ids, in order of first occurrence
+        for tok in dict.fromkeys(flat):
+            if tok not in vocab:
+                vocab[tok] = len(self.terms)
+                self.terms.append(tok)
+        ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+        seg = _segment_from_tokens(f"seg-{self._next_segment}", start, ids, lengths, len(self.terms))
         self._next_segment += 1
         self.segments.append(seg)
-        self.doc_len = np.concatenate([self.doc_len, np.asarray([len(r) for r in ids], dtype=np.float32)])
-        self.alive = np.concatenate([self.alive, np.ones(len(ids), dtype=bool)])
+        self.doc_len = np.concatenate([self.doc_len, lengths.astype(np.float32)])
+        self.alive = np.concatenate([self.alive, np.ones(len(lengths), dtype=bool)])
         if len(self.df) < len(self.terms):
             self.df = np.concatenate([self.df, np.zeros(len(self.terms) - len(self.df), dtype=np.int64)])
         self.df[: seg.terms] += np.diff(seg.indptr)
-        return range(start, start + len(ids))
+        return range(start, start + len(lengths))
 
     def retire(self, positions) -> None:
         """Mark records as gone: their terms leave ``df``, they score 0."""
@@ -171,7 +169,13 @@ class Postings:
         col = np.concatenate(cols) if cols else _EMPTY_I
         row = np.concatenate(rows) if rows else _EMPTY_I
         val = np.concatenate(vals) if vals else _EMPTY_F
-        order = np.lexsort((row, col))
+        if len(keep) < 2 or bool(np.all(keep[1:] > keep[:-1])):
+            # rows keep their order: each segment's entries are sorted by (term,
+            # row) and the segments follow each other, so a stable sort by term
+            # (a merge of sorted runs) gives the (term, row) order
+            order = np.argsort(col, kind="stable")
+        else:
+            order = np.lexsort((row, col))
         indptr = np.zeros(len(self.terms) + 1, dtype=np.int64)
         np.add.at(indptr, col + 1, 1)
         seg = Segment(f"seg-{self._next_segment}", 0, len(keep), np.cumsum(indptr),

@@ -156,8 +156,13 @@ class RecordStore:
         return len(offsets) - 1
 
 
+#: ``json.dumps(record, ensure_ascii=False, separators=(",", ":"))`` without
+#: making an encoder per call
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _line(record: dict) -> bytes:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    return (_ENCODE(record) + "\n").encode("utf-8")
 
 
 class Columns:

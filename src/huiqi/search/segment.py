@@ -26,6 +26,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 DATA_PACKAGE = "huiqi.data"
 TERMS_FILE = "policy_terms.txt"
 SYNONYMS_FILE = "synonyms.yaml"
@@ -108,13 +110,44 @@ def _nfkc_run(m: re.Match) -> str:
     return unicodedata.normalize("NFKC", m.group())
 
 
+@lru_cache(maxsize=1)
+def _nfkd_table():
+    """``uint32`` table over the BMP: a code point whose compatibility
+    decomposition (NFKD) is one character already NFKC-normalised maps to
+    that character (full-width ``，`` → ``,``, ``Ａ`` → ``A``, ideographic
+    space → space), every other code point to itself."""
+    table = np.arange(0x10000, dtype=np.uint32)
+    for cp in range(0x10000):
+        if 0xD800 <= cp < 0xE000:  # surrogates
+            continue
+        ch = chr(cp)
+        if unicodedata.decomposition(ch):
+            d = unicodedata.normalize("NFKD", ch)
+            if len(d) == 1 and unicodedata.is_normalized("NFKC", d):
+                table[cp] = ord(d)
+    return table
+
+
 def _nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, computed more cheaply:
-    unchanged when already normalised (the quick check), else run by run
-    between ideographs (see :data:`_NON_IDEOGRAPH_RE`): the full-width
-    punctuation of Chinese text sends the whole text down NFKC's slow path."""
+    unchanged when already normalised (the quick check); else each BMP
+    character is replaced by its one-character compatibility decomposition
+    (:func:`_nfkd_table`, a numpy lookup) — NFKC of a text is NFKC of its
+    NFKD, so the result is the NFKC of ``text`` whenever it is itself
+    normalised (checked); otherwise (astral characters, combining marks, a
+    multi-character decomposition such as ㈠, a lone surrogate) run by run between
+    ideographs (see :data:`_NON_IDEOGRAPH_RE`): the full-width punctuation
+    of Chinese text sends the whole text down NFKC's slow path."""
     if unicodedata.is_normalized("NFKC", text):
         return text
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate (bytes read with surrogateescape)
+        codes = None
+    if codes is not None and int(codes.max()) < 0x10000:
+        mapped = _nfkd_table()[codes].tobytes().decode("utf-32-le")
+        if unicodedata.is_normalized("NFKC", mapped):
+            return mapped
     return _NON_IDEOGRAPH_RE.sub(_nfkc_run, text)
 
 
@@ -135,12 +168,21 @@ _SKIP_RE = re.compile("(\r\n|\\s)", re.U)
 BLOCK_CACHE = 200_000
 
 
+@lru_cache(maxsize=1)
+def _cutter():
+    """The :class:`huiqi.search.precise_cut.PreciseCutter` of :func:`tokenizer`."""
+    from huiqi.search.precise_cut import PreciseCutter
+
+    return PreciseCutter(tokenizer())
+
+
 @lru_cache(maxsize=BLOCK_CACHE)
 def _cut_block(block: str) -> tuple[str, ...]:
     """jieba's precise-mode (HMM) words of one run of :data:`_HAN_RE`
-    characters, cached: boilerplate phrases (符合条件的企业, 责任单位) and
-    reprinted texts are cut once per process."""
-    return tuple(t for t in tokenizer().lcut(block, HMM=True) if t.strip())
+    characters (``tokenizer().lcut(block, HMM=True)``, computed by
+    :class:`huiqi.search.precise_cut.PreciseCutter`), cached: boilerplate
+    phrases (符合条件的企业, 责任单位) and reprinted texts are cut once per process."""
+    return tuple(t for t in _cutter().cut(block) if t.strip())
 
 
 def segment(text: str) -> list[str]:
@@ -290,7 +332,10 @@ _SCALES = {None: 1, "": 1, "十万": 1e5, "百万": 1e6, "千万": 1e7, "万": 1
 _NON_MONEY_AFTER = re.compile(r"\s*(?:人|户|亩|头|只|吨|千瓦|平方|个|家|辆|套|台|次|名|件|株|羽|公里|米|度|册|张|标准煤|kw|m)")
 
 
+@lru_cache(maxsize=4096)
 def _cn_value(num: str) -> float | None:
+    """The value of a number in digits or Chinese numerals (cn2an), ``None``
+    when it is not one; cached (cn2an is slow, amounts repeat)."""
     if num[0] in _CN_DIGITS:
         try:
             import cn2an
@@ -308,18 +353,56 @@ def money_values(text: str) -> list[float]:
     """Amounts of money in ``text`` in yuan (元): a number followed by 元
     and/or a scale (万, 亿, 千万 …). A number with a scale but no 元 counts
     unless a non-money measure follows (30万人, 5万亩). Bare numbers don't."""
+    return normalised_money_values(_nfkc(text or ""))
+
+
+#: The characters a :data:`_MONEY_RE` match can hold besides digits
+#: (``\d``) and whitespace (``\s``).
+_MONEY_CHARS = frozenset(",，." + _CN_DIGITS + "万亿元")
+#: A character only a match with a scale or 元 holds.
+_MONEY_ANCHOR_RE = re.compile("[万亿元]")
+#: A run of characters a match can hold.
+_MONEY_SPAN_RE = re.compile(r"[\d\s,，." + _CN_DIGITS + "万亿元]*")
+
+
+def money_may_join(ch: str) -> bool:
+    """Whether the character ``ch`` (NFKC) can be part of an amount's match
+    (digits, whitespace, Chinese numerals, 万, 亿, 元, separators): two
+    texts joined by a line break have the amounts of each, in order, when
+    neither character next to the break can."""
+    return ch in _MONEY_CHARS or ch.isdecimal() or ch.isspace()
+
+
+def normalised_money_values(norm: str) -> list[float]:
+    """:func:`money_values` of a text already NFKC-normalised (:func:`_nfkc`,
+    not lower-cased). The amounts are the :data:`_MONEY_RE` matches (scanned
+    left to right, as ``finditer``) with a scale or 元; such a match holds
+    万, 亿 or 元, and no match holds a character other than digits,
+    whitespace, :data:`_MONEY_CHARS`, so only the maximal runs of such
+    characters holding a 万, 亿 or 元 are scanned (found from each 万, 亿
+    or 元 not yet scanned; each run from its start, as a scan of the whole
+    text reaches it): the same matches, on a small part of the text."""
     out: list[float] = []
-    norm = _nfkc(text or "")
-    for m in _MONEY_RE.finditer(norm):
-        scale, yuan = m.group("scale"), m.group("yuan")
-        if not scale and not yuan:
+    end = 0
+    chars = _MONEY_CHARS
+    for anchor in _MONEY_ANCHOR_RE.finditer(norm):
+        k = anchor.start()
+        if k < end:  # in the run just scanned
             continue
-        if scale and not yuan and _NON_MONEY_AFTER.match(norm, m.end()):
-            continue
-        value = _cn_value(m.group("num"))
-        if value is None or value <= 0:
-            continue
-        out.append(value * _SCALES[scale])
+        start = k
+        while start > end and ((c := norm[start - 1]) in chars or c.isdecimal() or c.isspace()):
+            start -= 1
+        end = _MONEY_SPAN_RE.match(norm, k).end()
+        for m in _MONEY_RE.finditer(norm, start, end):
+            num, scale, yuan = m.groups()
+            if not scale and not yuan:
+                continue
+            if scale and not yuan and _NON_MONEY_AFTER.match(norm, m.end()):
+                continue
+            value = _cn_value(num)
+            if value is None or value <= 0:
+                continue
+            out.append(value * _SCALES[scale])
     return out
 
 
@@ -334,6 +417,11 @@ def money_tokens(text: str) -> list[str]:
     """One :func:`money_token` per amount of :func:`money_values` (used both
     at index and query time so 2000万 matches 2000万元 and 两千万元)."""
     return [money_token(v) for v in money_values(text)]
+
+
+def normalised_money_tokens(norm: str) -> list[str]:
+    """:func:`money_tokens` of a text already NFKC-normalised (:func:`_nfkc`)."""
+    return [money_token(v) for v in normalised_money_values(norm)]
 
 
 def is_money_token(token: str) -> bool:

@@ -39,12 +39,16 @@ def _normalised_terms() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _terms_by_first_char() -> dict[str, tuple[tuple[int, str], ...]]:
-    """``first character → ((index, normalised term), …)`` of :func:`_normalised_terms`."""
-    out: dict[str, list[tuple[int, str]]] = {}
+def _matcher():
+    """``(automaton, term indices)``: an Aho–Corasick automaton
+    (``ahocorasick_rs``) over the distinct :func:`_normalised_terms` and,
+    per pattern, the indices of the terms it stands for."""
+    import ahocorasick_rs
+
+    index: dict[str, list[int]] = {}
     for i, t in enumerate(_normalised_terms()):
-        out.setdefault(t[:1], []).append((i, t))
-    return {ch: tuple(v) for ch, v in out.items()}
+        index.setdefault(t, []).append(i)
+    return ahocorasick_rs.AhoCorasick(list(index)), list(index.values())
 
 
 def unit_names(record: dict) -> set[str]:
@@ -64,16 +68,26 @@ class Summary:
         self.topics = np.zeros(len(topic_terms()), dtype=np.int64)
         self.units: Counter = Counter()
 
-    def _hits(self, record: dict) -> list[int]:
-        text = seg.normalize_text(record.get("text") or "")
-        by_first = _terms_by_first_char()
-        # a term whose first character is absent is not in the text
-        return sorted(i for ch in set(text).intersection(by_first) for i, t in by_first[ch] if t in text)
+    def _hits(self, record: dict, text: str | None = None) -> list[int]:
+        """Indices of the terms found in the clause text (``text``: its
+        :func:`huiqi.search.segment.normalize_text` when already computed),
+        ascending: every occurrence, overlapping ones included, in one pass."""
+        if text is None:
+            text = seg.normalize_text(record.get("text") or "")
+        automaton, terms = _matcher()
+        return sorted({i for p, _s, _e in automaton.find_matches_as_indexes(text, overlapping=True) for i in terms[p]})
 
-    def add(self, records) -> None:
-        for r in records:
-            self.topics[self._hits(r)] += 1
-            self.units.update(unit_names(r))
+    def add(self, records, texts=None) -> None:
+        """Count ``records``; ``texts`` — their normalised clause texts
+        (:func:`huiqi.search.clause_text.record_terms`) when already computed."""
+        records = list(records)
+        hits: list[int] = []
+        names: list[str] = []
+        for r, text in zip(records, texts if texts is not None else [None] * len(records)):
+            hits.extend(self._hits(r, text))  # each term once per clause
+            names.extend(unit_names(r))
+        self.topics += np.bincount(np.asarray(hits, dtype=np.int64), minlength=len(self.topics))
+        self.units.update(names)
 
     def remove(self, records) -> None:
         for r in records:
