@@ -168,21 +168,12 @@ _SKIP_RE = re.compile("(\r\n|\\s)", re.U)
 BLOCK_CACHE = 200_000
 
 
-@lru_cache(maxsize=1)
-def _cutter():
-    """The :class:`huiqi.search.precise_cut.PreciseCutter` of :func:`tokenizer`."""
-    from huiqi.search.precise_cut import PreciseCutter
-
-    return PreciseCutter(tokenizer())
-
-
 @lru_cache(maxsize=BLOCK_CACHE)
 def _cut_block(block: str) -> tuple[str, ...]:
     """jieba's precise-mode (HMM) words of one run of :data:`_HAN_RE`
-    characters (``tokenizer().lcut(block, HMM=True)``, computed by
-    :class:`huiqi.search.precise_cut.PreciseCutter`), cached: boilerplate
-    phrases (符合条件的企业, 责任单位) and reprinted texts are cut once per process."""
-    return tuple(t for t in _cutter().cut(block) if t.strip())
+    characters, cached: boilerplate phrases (符合条件的企业, 责任单位) and
+    reprinted texts are cut once per process."""
+    return tuple(t for t in tokenizer().lcut(block, HMM=True) if t.strip())
 
 
 def segment(text: str) -> list[str]:
