@@ -17,6 +17,7 @@ made only of classes or assertions) get no gate and are always run.
 from __future__ import annotations
 
 import re
+
 try:  # the parser of the standard library's regex engine (Python ≥ 3.11)
     from re import _constants as _C
     from re import _parser as _P
