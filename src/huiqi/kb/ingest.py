@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError
 from huiqi.config import MANIFEST_NAME, corpus_files, load_manifest
 from huiqi.messages import one_line as _one_line
 from huiqi.extract import extract_clause_facts, extract_document_facts
-from huiqi.kb.bulk import allocate_ids, insert_rows, json_text
+from huiqi.kb.bulk import insert_rows, json_text
 from huiqi.kb.db import session_scope
 from huiqi.kb.identity import Identity, current_with_sha, lock_for_write, predecessor
 from huiqi.kb.library import KIND_DOCUMENT, record_change
@@ -201,7 +201,7 @@ class _DocPlan:
     units: list[list[str]]
 
 
-def _node_rows(doc) -> tuple[list[dict], dict[int, int]]:
+def _node_rows(doc, bounds: dict[int, tuple[int | None, int | None]]) -> tuple[list[dict], dict[int, int]]:
     """Node rows of the heading tree of ``doc`` in breadth-first order (the
     order their ids are given in, level by level) and ``{id(node): row
     index}``. ``seq`` is the node's pre-order position in the document."""
@@ -211,7 +211,6 @@ def _node_rows(doc) -> tuple[list[dict], dict[int, int]]:
             order[id(n)] = len(order)
     rows: list[dict] = []
     index: dict[int, int] = {}
-    bounds = _subtree_lines(doc.nodes)
     level = [(n, None) for n in doc.nodes]
     depth = 0
     while level:
@@ -247,13 +246,13 @@ def _validity_json(validity, block) -> dict:
     return d
 
 
-def _clause_rows(doc, title: str | None, report: FileReport, doc_facts=None) -> tuple[list[dict], list, list]:
+def _clause_rows(doc, title: str | None, report: FileReport, bounds: dict[int, tuple[int | None, int | None]],
+                 doc_facts=None) -> tuple[list[dict], list, list]:
     """Clause rows (without ids) of one parsed document, with their nodes and
     responsible units; updates the counts of ``report``."""
     rows: list[dict] = []
     nodes: list = []
     units: list[list[str]] = []
-    bounds = _subtree_lines(doc.nodes)
     for seq, (path, node) in enumerate(doc.clauses()):
         block = node.block()
         facts = extract_clause_facts(
@@ -262,7 +261,7 @@ def _clause_rows(doc, title: str | None, report: FileReport, doc_facts=None) -> 
             issued=getattr(doc_facts, "issued", None),
             doc_validity=getattr(doc_facts, "validity", None),
         )
-        start, end = bounds[id(node)] if id(node) in bounds else _lines_of(node)
+        start, end = bounds[id(node)]
         unit_list = [u for u in facts.responsible_units if u]
         rows.append(
             {
@@ -341,50 +340,18 @@ def _plan(docs: list, manifest_entry: dict | None, report: FileReport) -> list[_
             "start_line": start,
             "end_line": end,
         }
-        clauses, nodes, units = _clause_rows(doc, title, report, facts)
-        node_rows, index = _node_rows(doc)
+        bounds = _subtree_lines(doc.nodes)  # first and last line of every node (:func:`_lines_of`)
+        clauses, nodes, units = _clause_rows(doc, title, report, bounds, facts)
+        node_rows, index = _node_rows(doc, bounds)
         plans.append(_DocPlan(row, node_rows, clauses, [index.get(id(n)) for n in nodes], units))
     report.documents = len(plans)
     return plans
 
 
-def _insert_returning_ids(session, model, rows: list[dict]) -> list[int]:
-    """Bulk INSERT ``rows`` (dicts with the same keys) into ``model``'s
-    table and return their new ids in order (:func:`huiqi.kb.bulk.insert_rows`:
-    one driver executemany; the ORM's bulk INSERT splits the rows into small
-    batches by their None values, and Core's ``INSERT … RETURNING`` spends
-    as much CPU per row as the database)."""
-    return insert_rows(session, model.__table__, rows)
-
-
 def _write_nodes(session, plans: list[_DocPlan], doc_ids: list[int]) -> list[list[int]]:
-    """Insert the heading trees of all ``plans`` in one bulk INSERT, their
-    ids allocated first (:func:`huiqi.kb.bulk.allocate_ids`) so that a
-    child row names its parent's id. Ids are given level by level over all
-    documents (the roots of every document, then their children …), and
-    rows are inserted in id order, parents before children. Where ids cannot
-    be allocated, one INSERT … RETURNING per level. Returns the row ids of
-    each plan's node rows, in the order of ``plan.nodes``."""
-    order = sorted((n["depth"], p, k) for p, plan in enumerate(plans) for k, n in enumerate(plan.nodes))
-    new = allocate_ids(session, Node.__table__, len(order))
-    if new is None:
-        return _write_nodes_by_depth(session, plans, doc_ids)
-    ids: list[list[int]] = [[0] * len(plan.nodes) for plan in plans]
-    for (_depth, p, k), new_id in zip(order, new):
-        ids[p][k] = new_id
-    rows: list[dict] = []
-    for _depth, p, k in order:
-        n = plans[p].nodes[k]
-        row = {key: v for key, v in n.items() if key not in ("parent", "depth")}
-        row["document_id"] = doc_ids[p]
-        row["parent_id"] = ids[p][n["parent"]] if n["parent"] is not None else None
-        rows.append(row)
-    insert_rows(session, Node.__table__, rows, ids=new)
-    return ids
-
-
-def _write_nodes_by_depth(session, plans: list[_DocPlan], doc_ids: list[int]) -> list[list[int]]:
-    """:func:`_write_nodes` one bulk INSERT per depth over all documents."""
+    """Insert the heading trees level by level (parents before children,
+    one bulk INSERT per depth over all documents, :func:`huiqi.kb.bulk.insert_rows`).
+    Returns the row ids of each plan's node rows, in the order of ``plan.nodes``."""
     ids: list[list[int]] = [[0] * len(plan.nodes) for plan in plans]
     depth = 0
     while True:
@@ -400,7 +367,7 @@ def _write_nodes_by_depth(session, plans: list[_DocPlan], doc_ids: list[int]) ->
                 where.append((p, k))
         if not rows:
             return ids
-        for (p, k), new_id in zip(where, _insert_returning_ids(session, Node, rows)):
+        for (p, k), new_id in zip(where, insert_rows(session, Node.__table__, rows)):
             ids[p][k] = new_id
         depth += 1
 
@@ -478,9 +445,7 @@ def _write_locked(engine: Engine, source: SourceText, plans: list[_DocPlan], rep
                 .where(SourceFile.id == old.id)
                 .values(is_current=False, superseded_by_id=sf.id)
             )
-        doc_ids = _insert_returning_ids(
-            s, Document, [dict(p.row, source_file_id=sf.id) for p in plans]
-        )
+        doc_ids = insert_rows(s, Document.__table__, [dict(p.row, source_file_id=sf.id) for p in plans])
         node_ids = _write_nodes(s, plans, doc_ids)
         clause_rows: list[dict] = []
         clause_units: list[list[str]] = []
