@@ -34,3 +34,22 @@ def test_results_name_the_places():
     r = places.parse_location("阿拉善盟阿拉善左旗人民政府")
     assert (r["city"], r["county"]) == ("阿拉善盟", "阿拉善左旗")
     assert places.parse_location("没有地名")["province"] is None
+
+
+def test_division_dictionary_cache_is_jionlp_dictionary(tmp_path, monkeypatch):
+    """The cached dictionary is what jionlp's loader returns; a corrupt
+    cache file is read again from jionlp's text file and rewritten."""
+    from jionlp.dictionary.dictionary_loader import china_location_loader
+
+    monkeypatch.setattr(places.tempfile, "gettempdir", lambda: str(tmp_path))
+    expected = china_location_loader(detail=False)
+    load = places._cached_loader(china_location_loader, jionlp.__version__)
+    assert load(detail=False) == expected  # built, then written
+    [cache] = tmp_path.glob("huiqi_jionlp_location_*.marshal")
+    calls = []
+    counting = places._cached_loader(lambda detail: calls.append(detail) or {}, jionlp.__version__)
+    assert counting(detail=False) == expected and calls == []  # read from the file, loader not called
+    cache.write_bytes(b"\x00not marshal")
+    assert load(detail=False) == expected
+    assert places.marshal.loads(cache.read_bytes()) == expected
+    assert load(detail=True) == china_location_loader(detail=True)  # the detailed form is never cached
