@@ -53,3 +53,17 @@ def test_division_dictionary_cache_is_jionlp_dictionary(tmp_path, monkeypatch):
     assert load(detail=False) == expected
     assert places.marshal.loads(cache.read_bytes()) == expected
     assert load(detail=True) == china_location_loader(detail=True)  # the detailed form is never cached
+
+
+def test_division_dictionary_cache_writable_by_others_is_not_read(tmp_path, monkeypatch):
+    """A cache file others may write (the temp dir is shared) is ignored
+    and replaced by one only this user can write."""
+    from jionlp.dictionary.dictionary_loader import china_location_loader
+
+    monkeypatch.setattr(places.tempfile, "gettempdir", lambda: str(tmp_path))
+    path = places._dictionary_cache(jionlp.__version__)
+    path.write_bytes(places.marshal.dumps({"假省": {"_full_name": "假省", "_alias": "假", "_admin_code": "0"}}))
+    path.chmod(0o666)
+    load = places._cached_loader(china_location_loader, jionlp.__version__)
+    assert load(detail=False) == china_location_loader(detail=False)
+    assert path.stat().st_mode & 0o022 == 0

@@ -20,6 +20,7 @@ import io
 import logging
 import marshal
 import os
+import stat
 import tempfile
 import threading
 from functools import lru_cache
@@ -45,6 +46,16 @@ def _dictionary_cache(version: str) -> Path | None:
     return Path(tempfile.gettempdir()) / f"huiqi_jionlp_location_{uid}_{version}_{st.st_size}_{st.st_mtime_ns}.marshal"
 
 
+def _own_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file of this user that nobody else may
+    write (the temp dir is shared: a file planted by another user is not
+    read). Raises ``OSError`` when it does not exist."""
+    st = path.lstat()
+    if not stat.S_ISREG(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    return not hasattr(os, "getuid") or st.st_uid == os.getuid()
+
+
 def _cached_loader(loader, version: str):
     """``loader`` (jionlp's ``china_location_loader``) with its result kept
     on disk (:func:`_dictionary_cache`, ``marshal``: plain dicts and
@@ -57,9 +68,10 @@ def _cached_loader(loader, version: str):
         if path is None or detail:
             return loader(detail=detail)
         try:
-            data = marshal.loads(path.read_bytes())
-            if isinstance(data, dict) and data:
-                return data
+            if _own_file(path):
+                data = marshal.loads(path.read_bytes())
+                if isinstance(data, dict) and data:
+                    return data
         except (OSError, EOFError, ValueError, TypeError):
             pass
         data = loader(detail=detail)
