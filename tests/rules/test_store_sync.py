@@ -74,3 +74,44 @@ def test_new_extractor_writes_new_versions_and_names_them_in_the_screen_job(corp
         assert json.loads(job.body)["versions"] == sorted(v.id for v in new)
     with session_scope(corpus_copy) as s:
         assert store.sync_extracted(s).written == 0  # nothing left to do
+
+
+def _live_versions(engine) -> dict[int, tuple]:
+    with session_scope(engine) as s:
+        return {v.id: (v.clause_key, v.clause_id, v.status, v.extractor) for v in s.scalars(select(RuleVersion))}
+
+
+def test_sync_of_an_upload_leaves_nothing_for_a_full_sync(corpus_copy, tmp_path):
+    """A new version of a corpus file with one paragraph reworded: the sync
+    scoped to that file extracts the new keys, orphans the keys the old
+    version lost (clause_id None) and re-attaches the kept ones; a full
+    sync afterwards finds nothing left to do."""
+    from huiqi.config import corpus_files
+    from huiqi.kb.ingest import ingest_paths
+    from huiqi.kb.models import Clause
+
+    src = sorted(corpus_files(), key=lambda p: p.stat().st_size)[1]
+    lines = src.read_text(encoding="utf-8").split("\n")
+    i = max(range(len(lines)), key=lambda k: len(lines[k]) if "企业" in lines[k] else 0)
+    lines[i] = lines[i].replace("企业", "市场主体", 1)
+    new = tmp_path / "upload" / src.name
+    new.parent.mkdir()
+    new.write_text("\n".join(lines), encoding="utf-8")
+    with session_scope(corpus_copy) as s:
+        old_keys = set(s.scalars(select(Clause.key)))
+    report = ingest_paths(corpus_copy, [new])
+    [fr] = report.files
+    assert fr.status == "added" and fr.version == 2
+    with session_scope(corpus_copy) as s:
+        rep = store.sync_extracted(s, source_file_ids=[fr.source_file_id])
+        new_keys = set(s.scalars(select(Clause.key).where(Clause.document_id.in_(
+            select(store.Document.id).where(store.Document.source_file_id == fr.source_file_id)))))
+    assert rep.written == len(new_keys - old_keys) >= 1
+    assert rep.attached >= 1  # the kept keys now point at the new version's clauses
+    after = _live_versions(corpus_copy)
+    orphans = [v for v in after.values() if v[2] == "published" and v[1] is None]
+    assert orphans  # the reworded paragraph's old key has no current clause
+    with session_scope(corpus_copy) as s:
+        full = store.sync_extracted(s)
+    assert (full.written, full.retired, full.attached) == (0, 0, 0)
+    assert _live_versions(corpus_copy) == after

@@ -24,14 +24,14 @@ in yuan (元).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from huiqi.kb.models import Clause, Document, RuleVersion, SourceFile
@@ -218,10 +218,22 @@ class SyncReport:
     problems: list[str] = field(default_factory=list)
 
 
-def _current_keys(session: Session) -> list[tuple[str, int, int, str]]:
+def scope_keys(source_file_ids: Collection[int]) -> Select:
+    """A SELECT of the clause keys an ingest of the source files
+    ``source_file_ids`` can change the rules of: the keys of their clauses
+    and of the clauses of the versions they superseded (``superseded_by_id``;
+    those may have lost their current clause)."""
+    ids = sorted(set(source_file_ids))
+    return (select(Clause.key).join(Document, Clause.document_id == Document.id)
+            .join(SourceFile, Document.source_file_id == SourceFile.id)
+            .where(or_(SourceFile.id.in_(ids), SourceFile.superseded_by_id.in_(ids))))
+
+
+def _current_keys(session: Session, scope: Select | None = None) -> list[tuple[str, int, int, str]]:
     """``(clause key, clause id, document id, document kind)`` of the clauses
     of :func:`clause_rows`, in the same order, without their texts and
-    facts (one narrow SELECT)."""
+    facts (one narrow SELECT); with ``scope`` (:func:`scope_keys`) only
+    those whose key it selects."""
     from huiqi.kb.lifecycle import hidden_document_ids
 
     stmt = (select(Clause.key, Clause.id, Document.id, Document.kind, SourceFile.name)
@@ -230,6 +242,8 @@ def _current_keys(session: Session) -> list[tuple[str, int, int, str]]:
             .where(SourceFile.is_current.is_(True), Document.kind.in_(DOCUMENT_KINDS),
                    Document.id.not_in(hidden_document_ids()))
             .order_by(SourceFile.name, SourceFile.version, Document.seq, Clause.seq))
+    if scope is not None:
+        stmt = stmt.where(Clause.key.in_(scope))
     rows = sorted(session.execute(stmt).all(), key=lambda r: r[4])  # file names in code-point order, as list_policies
     return [(key, int(cid), int(did), kind) for key, cid, did, kind, _name in rows]
 
@@ -262,7 +276,8 @@ def _rows_by_id(session: Session, ids: list[int], kinds: Mapping[int, str]) -> d
     return out
 
 
-def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncReport:
+def sync_extracted(session: Session, rows: list[dict] | None = None,
+                   source_file_ids: Collection[int] | None = None) -> SyncReport:
     """Make every current clause have a published ``extracted`` version of
     the current :func:`extractor_version`: extract the clauses that lack
     one (older versions of the key are retired) and point ``clause_id`` of
@@ -270,15 +285,24 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
     current clause has the key any more: an orphan). Runs in the caller's
     transaction; ``rows`` defaults to :func:`clause_rows` (then only the
     clauses to extract are read in full). New versions are written with
-    one bulk INSERT."""
+    one bulk INSERT.
+
+    With ``source_file_ids`` (the files an ingest has just written) only
+    the keys of :func:`scope_keys` are looked at, so an upload costs what
+    its own clauses cost, not the library's; clauses outside it that still
+    lack a rule (after an extractor upgrade) are left to the next full sync
+    (:func:`needs_sync`, which the calculator checks before loading)."""
     rep = SyncReport()
     ver = extractor_version()
-    have = {k for (k,) in session.execute(
-        select(RuleVersion.clause_key).where(RuleVersion.origin == "extracted",
-                                             RuleVersion.status == "published",
-                                             RuleVersion.extractor == ver))}
+    scope = scope_keys(source_file_ids) if source_file_ids is not None and rows is None else None
+    published = select(RuleVersion.clause_key).where(RuleVersion.origin == "extracted",
+                                                     RuleVersion.status == "published",
+                                                     RuleVersion.extractor == ver)
+    if scope is not None:
+        published = published.where(RuleVersion.clause_key.in_(scope))
+    have = {k for (k,) in session.execute(published)}
     if rows is None:
-        keys = _current_keys(session)
+        keys = _current_keys(session, scope)
         current = {key: cid for key, cid, _d, _k in keys}
         first: dict[str, int] = {}
         for key, cid, _d, _k in keys:
@@ -322,7 +346,7 @@ def sync_extracted(session: Session, rows: list[dict] | None = None) -> SyncRepo
         ids = _new_ids(session, ver, list(todo))
         rep.written = len(ids)
         enqueue_screen(session, versions=ids, reason="rules")  # push (精准推送), same transaction
-    rep.attached = attach_clauses(session, current)
+    rep.attached = attach_clauses(session, current, scope)
     if rep.written or rep.retired or rep.attached:
         record_change(session, KIND_RULES, "extracted",
                       detail={"written": rep.written, "retired": rep.retired, "attached": rep.attached})
@@ -357,15 +381,19 @@ def needs_sync(session: Session) -> bool:
     return session.execute(q).first() is not None
 
 
-def attach_clauses(session: Session, current: Mapping[str, int]) -> int:
+def attach_clauses(session: Session, current: Mapping[str, int], scope: Select | None = None) -> int:
     """Point ``clause_id`` of every rule version at the current clause of
-    its key (``current``: key → clause id), ``None`` for keys without one.
-    Returns how many versions changed (read with one narrow SELECT, changed
-    with one batched UPDATE; the optimistic-lock version is not bumped)."""
+    its key (``current``: key → clause id), ``None`` for keys without one;
+    with ``scope`` (:func:`scope_keys`) only the versions of the keys it
+    selects. Returns how many versions changed (read with one narrow
+    SELECT, changed with one batched UPDATE; the optimistic-lock version is
+    not bumped)."""
     table = RuleVersion.__table__
-    changes = [{"vid": vid, "cid": current.get(key)} for vid, key, cid in session.execute(
-        select(RuleVersion.id, RuleVersion.clause_key, RuleVersion.clause_id).where(RuleVersion.status != "retired"))
-        if cid != current.get(key)]
+    live = select(RuleVersion.id, RuleVersion.clause_key, RuleVersion.clause_id).where(RuleVersion.status != "retired")
+    if scope is not None:
+        live = live.where(RuleVersion.clause_key.in_(scope))
+    changes = [{"vid": vid, "cid": current.get(key)} for vid, key, cid in session.execute(live)
+               if cid != current.get(key)]
     if changes:
         session.execute(update(table).where(table.c.id == bindparam("vid")).values(clause_id=bindparam("cid")),
                         changes)

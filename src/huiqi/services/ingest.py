@@ -56,12 +56,15 @@ def import_rules(engine: Engine, rules_dir: Path) -> ImportReport:
         return import_reviewed(s, report)
 
 
-def sync_rules(engine: Engine) -> SyncReport:
+def sync_rules(engine: Engine, source_file_ids: list[int] | None = None) -> SyncReport:
     """Store the extracted rule of every current clause lacking one of the
-    current extraction code, in one transaction."""
+    current extraction code, in one transaction; with ``source_file_ids``
+    (files just written) only the clauses their ingest can change
+    (:func:`huiqi.rules.store.scope_keys`), so an upload does not read the
+    whole library."""
     with session_scope(engine) as s:
         lock_for_write(s)  # two processes must not both store the same extracted versions
-        return sync_extracted(s)
+        return sync_extracted(s, source_file_ids=source_file_ids)
 
 
 def refresh_policy_identity(engine: Engine, changed: bool = True) -> IdentityReport | None:
@@ -81,7 +84,8 @@ def ingest_and_refresh(engine: Engine, paths: list[Path], progress: ProgressFn |
     """Ingest ``paths`` (files, in order) into ``engine``
     (:func:`huiqi.kb.ingest.ingest_paths`: one transaction per file, a bad
     file is reported and skipped), then store the extracted rules of the new
-    clauses, import the reviewed rules of ``rules_dir`` when given (the
+    clauses (those of the files written and of the versions they replaced;
+    a full sync when no file was written), import the reviewed rules of ``rules_dir`` when given (the
     bundled ``data/rules`` when the bundled corpus is ingested), recompute
     the policy clusters when a file changed (:func:`refresh_policy_identity`),
     and refresh the persisted search index (incrementally: only the clauses
@@ -95,7 +99,9 @@ def ingest_and_refresh(engine: Engine, paths: list[Path], progress: ProgressFn |
     since on a large library the clusters take seconds). Raises only for
     database errors; a failed index refresh is a warning."""
     report = ingest_paths(engine, paths, progress=progress, budget=budget)
-    rules = sync_rules(engine)
+    written = [f.source_file_id for f in report.files if f.status == STATUS_ADDED and f.source_file_id]
+    # new files: their clauses only; nothing new: a full sync (catches up after an extractor upgrade)
+    rules = sync_rules(engine, written or None)
     reviewed = import_rules(engine, rules_dir) if rules_dir is not None else None
     identity = refresh_policy_identity(engine, any(f.status == STATUS_ADDED for f in report.files)) \
         if identity else None
