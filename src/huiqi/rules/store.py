@@ -446,6 +446,7 @@ def import_reviewed(session: Session, report: RulesReport, author: str = "", rev
     clause_of = dict(session.execute(
         select(Clause.key, Clause.id).join(Document, Clause.document_id == Document.id)
         .join(SourceFile, Document.source_file_id == SourceFile.id).where(SourceFile.is_current.is_(True))).all())
+    written: list[RuleVersion] = []
     for e in report.entries:
         key = e.rule.clause_key
         body = rule_body(e.rule, e.excerpt, e.cases, e.beneficiary)
@@ -463,11 +464,13 @@ def import_reviewed(session: Session, report: RulesReport, author: str = "", rev
             body=body, source=e.file, author=author or f"导入：{e.file}", reviewer=reviewer or f"导入：{e.file}",
             created_at=now, updated_at=now)
         session.add(version)
-        session.flush()
+        written.append(version)
         current[key] = version
         top[key] = version.version
         out.added += 1
-        out.version_ids.append(version.id)
+    if written:
+        session.flush()  # one flush: the new versions inserted in order, the replaced ones retired
+        out.version_ids = [v.id for v in written]
     enqueue_screen(session, versions=out.version_ids, reason="rules")  # push (精准推送), same transaction
     if out.added:
         record_change(session, KIND_RULES, "imported", detail={"added": out.added, "retired": out.retired})
