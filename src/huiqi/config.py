@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -135,6 +137,34 @@ def derived_dir(url: str) -> Path:
 #: link to it): reference tables, the bundled corpus, reviewed rules and
 #: examples. Shipped in the wheel, so an installed huiqi works anywhere.
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+
+
+def is_private_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file (not a link) of this user that
+    nobody else may write. Raises ``OSError`` when it does not exist."""
+    st = path.lstat()
+    if not stat.S_ISREG(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    return not hasattr(os, "getuid") or st.st_uid == os.getuid()
+
+
+def temp_cache_path(name: str) -> Path:
+    """Where a cache file ``name`` (a library's dictionary prepared for
+    fast loading) lives: the system temp dir, a name with this user's id.
+    The temp dir is shared, so when a file of that name exists and is not
+    :func:`is_private_file` (planted by another user, or writable by
+    others) this process uses a name of its own (with its process id)
+    instead, and never reads the foreign file."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    stem, dot, ext = name.rpartition(".")
+    base = f"{stem}_{uid}.{ext}" if dot else f"{name}_{uid}"
+    path = Path(tempfile.gettempdir()) / base
+    try:
+        if is_private_file(path):
+            return path
+    except OSError:
+        return path  # absent: ours to write
+    return path.with_name(f"{path.stem}_{os.getpid()}{path.suffix}")
 
 
 def corpus_dir() -> Path:

@@ -56,14 +56,16 @@ def test_division_dictionary_cache_is_jionlp_dictionary(tmp_path, monkeypatch):
 
 
 def test_division_dictionary_cache_writable_by_others_is_not_read(tmp_path, monkeypatch):
-    """A cache file others may write (the temp dir is shared) is ignored
-    and replaced by one only this user can write."""
+    """A cache file others may write (the temp dir is shared) is never
+    read: this process keeps the dictionary in a file of its own."""
     from jionlp.dictionary.dictionary_loader import china_location_loader
 
     monkeypatch.setattr(places.tempfile, "gettempdir", lambda: str(tmp_path))
-    path = places._dictionary_cache(jionlp.__version__)
-    path.write_bytes(places.marshal.dumps({"假省": {"_full_name": "假省", "_alias": "假", "_admin_code": "0"}}))
-    path.chmod(0o666)
+    planted = places._dictionary_cache(jionlp.__version__)
+    planted.write_bytes(places.marshal.dumps({"假省": {"_full_name": "假省", "_alias": "假", "_admin_code": "0"}}))
+    planted.chmod(0o666)
     load = places._cached_loader(china_location_loader, jionlp.__version__)
     assert load(detail=False) == china_location_loader(detail=False)
-    assert path.stat().st_mode & 0o022 == 0
+    own = places._dictionary_cache(jionlp.__version__)
+    assert own != planted and own.stat().st_mode & 0o022 == 0
+    assert places.marshal.loads(own.read_bytes()) == china_location_loader(detail=False)

@@ -20,40 +20,30 @@ import io
 import logging
 import marshal
 import os
-import stat
 import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
+
+from huiqi.config import is_private_file, temp_cache_path
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
 
 
 def _dictionary_cache(version: str) -> Path | None:
-    """Where :func:`_cached_loader` keeps jionlp's division dictionary: a
-    file in the system temp dir (as jieba keeps its prefix dictionary),
-    named by this user, jionlp's version and the size and modification time
-    of the dictionary file, so an upgraded jionlp never reads a stale copy.
-    ``None`` when the dictionary file cannot be found."""
+    """Where :func:`_cached_loader` keeps jionlp's division dictionary
+    (:func:`huiqi.config.temp_cache_path`, as jieba keeps its prefix
+    dictionary), named by jionlp's version and the size and modification
+    time of the dictionary file, so an upgraded jionlp never reads a stale
+    copy. ``None`` when the dictionary file cannot be found."""
     try:
-        import jionlp.dictionary.dictionary_loader as dl  # noqa: PLC0415 - heavy, optional
+        from jionlp.dictionary import dictionary_loader as dl  # heavy: imported on first use
 
         st = os.stat(os.path.join(dl.GRAND_DIR_PATH, "dictionary", "china_location.txt"))
     except (ImportError, AttributeError, OSError):
         return None
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    return Path(tempfile.gettempdir()) / f"huiqi_jionlp_location_{uid}_{version}_{st.st_size}_{st.st_mtime_ns}.marshal"
-
-
-def _own_file(path: Path) -> bool:
-    """Whether ``path`` is a regular file of this user that nobody else may
-    write (the temp dir is shared: a file planted by another user is not
-    read). Raises ``OSError`` when it does not exist."""
-    st = path.lstat()
-    if not stat.S_ISREG(st.st_mode) or st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return False
-    return not hasattr(os, "getuid") or st.st_uid == os.getuid()
+    return temp_cache_path(f"huiqi_jionlp_location_{version}_{st.st_size}_{st.st_mtime_ns}.marshal")
 
 
 def _cached_loader(loader, version: str):
@@ -68,7 +58,7 @@ def _cached_loader(loader, version: str):
         if path is None or detail:
             return loader(detail=detail)
         try:
-            if _own_file(path):
+            if is_private_file(path):  # checked again when read: the temp dir is shared
                 data = marshal.loads(path.read_bytes())
                 if isinstance(data, dict) and data:
                     return data
@@ -94,7 +84,7 @@ def _parser():
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             import jionlp  # noqa: PLC0415 - heavy, optional
-        import jionlp.gadget.location_parser as location_parser  # noqa: PLC0415
+        from jionlp.gadget import location_parser
 
         base = jionlp.parse_location
         with _lock, contextlib.redirect_stdout(io.StringIO()):

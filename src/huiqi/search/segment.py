@@ -24,9 +24,10 @@ import threading
 import unicodedata
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
+
+from huiqi.config import temp_cache_path
 
 DATA_PACKAGE = "huiqi.data"
 TERMS_FILE = "policy_terms.txt"
@@ -92,7 +93,7 @@ def tokenizer():
     with _lock:
         tk = jieba.Tokenizer()
         tk.tmp_dir = tempfile.gettempdir()
-        tk.cache_file = str(Path(tempfile.gettempdir()) / "huiqi_jieba.cache")
+        tk.cache_file = str(temp_cache_path("huiqi_jieba.cache"))  # never another user's file
         tk.initialize()
         for word, freq, tag in load_terms():
             tk.add_word(word, freq, tag)
