@@ -98,6 +98,8 @@ def bad_char_ratio(text: str, sample_chars: int = 65536) -> float:
     if len(text) > 3 * sample_chars:
         mid = len(text) // 2
         text = text[:sample_chars] + text[mid : mid + sample_chars] + text[-sample_chars:]
+    if "\ufffd" not in text and "".join(text.split()).isprintable():
+        return 0.0  # no control, unassigned, private-use or surrogate character (C-speed check)
     total = bad = 0
     for ch, n in Counter(text).items():  # each distinct character judged once
         if ch.isspace():
