@@ -23,6 +23,14 @@ from huiqi.normalize.lines import LogicalLine
 from huiqi.structure.model import Node, ParsedDocument
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    """Each test extracts afresh (tests below replace extractors)."""
+    pipeline._text_facts.cache_clear()
+    yield
+    pipeline._text_facts.cache_clear()
+
+
 def L(text: str, no: int) -> LogicalLine:
     """One logical line from one original line."""
     return LogicalLine(text, no, no, [(0, no)], text)
@@ -144,6 +152,26 @@ def test_a_failing_extractor_only_empties_its_fact(monkeypatch):
     assert facts.validity == Validity()
     assert facts.responsible_units  # the others still ran
     assert facts.thresholds
+
+
+def test_a_reprinted_clause_is_read_once_and_each_reader_gets_its_own_facts(monkeypatch):
+    calls = []
+    real = pipeline.extract_amounts
+    monkeypatch.setattr(pipeline, "extract_amounts", lambda text: calls.append(text) or real(text))
+    first = extract_clause_facts(item(ITEM_000, 13))
+    again = extract_clause_facts(item(ITEM_000, 480))  # the same item reprinted further on
+    assert len(calls) == 1
+    assert again == first and again is not first
+    first.amounts[0].value_yuan = 0.0
+    first.validity.spans.append(first.amounts[0])
+    first.responsible_units.clear()
+    third = extract_clause_facts(item(ITEM_000, 13))
+    assert third == again and third.amounts[0].value_yuan == 5e6 and third.responsible_units
+    # another issue date is another key: relative validity depends on it
+    text = "本政策自发布之日起试行，试行期一年。"
+    node = Node("para", "", "", role="closing", lines=[L(text, 9728)])
+    assert extract_clause_facts(node, issued=date(2024, 3, 1)).validity.end == date(2025, 2, 28)
+    assert extract_clause_facts(node, issued=date(2023, 3, 1)).validity.end == date(2024, 2, 29)
 
 
 # --- service guides ----------------------------------------------------------------

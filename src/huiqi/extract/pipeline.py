@@ -324,33 +324,81 @@ def extract_clause_facts(
     All spans index ``block.text``. Never raises: a failing extractor only
     leaves its fact empty.
     """
-    facts = ClauseFacts()
     if block is None:
         block = _safe("block", node.block, None)
         if block is None:
-            return facts
+            return ClauseFacts()
     text = block.text or ""
+    hint = getattr(node, "unit_hint", None)
+    if node.kind == "guide":
+        facts = _common_facts(text, hint)[0]
+        _safe("guide", _guide_facts, None, node, text, facts, issued)
+    else:
+        facts = _copy(_text_facts(text, issued, hint))
+    if _is_empty(facts.validity) and not _is_empty(doc_validity):
+        facts.validity = _inherit(doc_validity)  # type: ignore[arg-type]
+    return facts
 
+
+def _common_facts(text: str, hint: str | None) -> tuple[ClauseFacts, tuple]:
+    """Responsible units (责任单位, else those of the heading tag ``hint``),
+    发文字号 and cited 《titles》 of a clause text (what every kind of clause
+    reads), and the text's own last unit tag ``(units, span)``."""
+    facts = ClauseFacts()
     first = _safe("units", extract_responsible_units, ([], None), text)
     facts.responsible_units, facts.units_span = list(first[0]), first[1]
-    hint = getattr(node, "unit_hint", None)
     if not facts.responsible_units and hint:
         # the enclosing heading's tag (一、强化科技创新（区科技局牵头）) names the units
         facts.responsible_units = list(_safe("units", extract_responsible_units, ([], None), hint)[0])
     facts.doc_numbers = _safe("doc_numbers", extract_doc_numbers, [], text)
     facts.cited_documents = _safe("cited", extract_cited_titles, [], text)
+    return facts, first
 
-    if node.kind == "guide":
-        _safe("guide", _guide_facts, None, node, text, facts, issued)
-    else:
-        tags = _safe("unit tags", _unit_tags, [], text, first)
-        _numbers(text, _mask(text, tags), facts)
-        facts.validity = _safe("validity", extract_validity, Validity(), text, issued)
-        facts.contacts = _safe("contacts", extract_contacts, [], text, require_cue=True)
 
-    if _is_empty(facts.validity) and not _is_empty(doc_validity):
-        facts.validity = _inherit(doc_validity)  # type: ignore[arg-type]
+#: Distinct ordinary clause texts whose facts one process keeps
+#: (:func:`_text_facts`): a reprinted clause (a yearly 政策清单 repeating
+#: last year's items, a city reprinting a regional measure, boilerplate such
+#: as 本办法由…负责解释) is read once per ingest.
+TEXT_FACTS_CACHE = 16_384
+
+
+@lru_cache(maxsize=TEXT_FACTS_CACHE)
+def _text_facts(text: str, issued: date | None, hint: str | None) -> ClauseFacts:
+    """The facts of an ordinary clause (not a guide) from its text alone,
+    before the document's validity is inherited: they depend on nothing
+    else than ``text``, the issue date (relative validity) and the heading
+    tag ``hint``, so they are memoised on those. Shared: callers get a
+    :func:`_copy`."""
+    facts, first = _common_facts(text, hint)
+    tags = _safe("unit tags", _unit_tags, [], text, first)
+    _numbers(text, _mask(text, tags), facts)
+    facts.validity = _safe("validity", extract_validity, Validity(), text, issued)
+    facts.contacts = _safe("contacts", extract_contacts, [], text, require_cue=True)
     return facts
+
+
+def _copy(facts: ClauseFacts) -> ClauseFacts:
+    """A copy of the memoised ``facts`` whose every fact is a copy as well
+    (a caller may change what it is given without changing the memo); the
+    facts are flat dataclasses (a validity also holds its spans), so this
+    is ``copy.deepcopy`` at a tenth of its cost."""
+    validity = _clone(facts.validity)
+    validity.spans = [_clone(s) for s in validity.spans]
+    return ClauseFacts(
+        responsible_units=list(facts.responsible_units),
+        units_span=_clone(facts.units_span) if facts.units_span is not None else None,
+        amounts=[_clone(a) for a in facts.amounts], rates=[_clone(r) for r in facts.rates],
+        thresholds=[_clone(t) for t in facts.thresholds], validity=validity,
+        doc_numbers=[_clone(d) for d in facts.doc_numbers],
+        cited_documents=[_clone(c) for c in facts.cited_documents],
+        contacts=[_clone(c) for c in facts.contacts], fields=dict(facts.fields))
+
+
+def _clone(item: T) -> T:
+    """A shallow copy of a dataclass instance (its ``__dict__`` copied)."""
+    twin = object.__new__(type(item))
+    twin.__dict__.update(item.__dict__)
+    return twin
 
 
 # --- document facts ---------------------------------------------------------------
