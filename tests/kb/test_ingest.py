@@ -214,6 +214,10 @@ def test_clause_key_is_stable_under_rewrapping():
     assert k == clause_key("标题", ["一、", "1."], "对企业给予奖励")
     assert k != clause_key("别的标题", ["一、", "1."], "对企业给予奖励")
     assert len(k) == 40
+    # every kind of whitespace goes (ideographic, no-break, tab, line separator), and a
+    # stored key never changes: this one was computed with re.sub(r"\s+", "", text)
+    odd = "对企业\u3000给予\xa0奖励\t（责任单位：市财政局）\u2028"
+    assert clause_key("标题", ["一、", "1."], odd) == "ef04e9c85caa4d52f0ca07bd18c8e1d9efc4face"
 
 
 def test_progress_callback(engine, fake_parser, tmp_path):
