@@ -76,8 +76,12 @@ _DOCNO_ONLY = re.compile(r"^\s*[（(〔\[]?\s*[\u4e00-\u9fffA-Za-z]{1,15}\s*[〔
 _STANDALONE_CUE = re.compile(r"[：:|〔\[［【﹝(（号號]")
 _COMMA = re.compile("[，,]")
 _LIST_COMMA = re.compile(r"[，,、]")
-_LATIN_START = re.compile(r"[A-Za-z]")
-_LATIN_END = re.compile(r"[A-Za-z]$")
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _latin_end(text: str) -> bool:
+    """Whether ``text`` ends with a Latin letter (before one final line break, as ``re``'s ``$``)."""
+    return text[-1:] in _LATIN or (text[-1:] == "\n" and text[-2:-1] in _LATIN)
 _TAG_AFTER_SENTENCE = re.compile(r"[。；][（(〔][^（(〔]*[）)〕]$")
 
 
@@ -273,12 +277,17 @@ def logical_lines(lines: list[str]) -> list[LogicalLine]:
     def flush() -> None:
         if not group:
             return
+        if len(group) == 1:  # most lines: nothing to join
+            no, s, raw = group[0]
+            out.append(LogicalLine(normalize_chars(s), no, no, [(0, no)], raw))
+            group.clear()
+            return
         text_parts: list[str] = []
         segs: list[tuple[int, int]] = []
         off = 0
         for k, (no, s, _) in enumerate(group):
             piece = normalize_chars(s)
-            if k and text_parts and _LATIN_START.match(piece[:1] or "") and _LATIN_END.search(text_parts[-1]):
+            if k and text_parts and piece[:1] in _LATIN and _latin_end(text_parts[-1]):
                 piece = " " + piece
             segs.append((off, no))
             text_parts.append(piece)
