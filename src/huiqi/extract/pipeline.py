@@ -322,7 +322,9 @@ def extract_clause_facts(
     masked text.
 
     All spans index ``block.text``. Never raises: a failing extractor only
-    leaves its fact empty.
+    leaves its fact empty. An ordinary clause's facts are memoised per
+    process on its text (:func:`_text_facts`); the result is always the
+    caller's own copy.
     """
     if block is None:
         block = _safe("block", node.block, None)

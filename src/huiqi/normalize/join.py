@@ -82,6 +82,8 @@ _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 def _latin_end(text: str) -> bool:
     """Whether ``text`` ends with a Latin letter (before one final line break, as ``re``'s ``$``)."""
     return text[-1:] in _LATIN or (text[-1:] == "\n" and text[-2:-1] in _LATIN)
+
+
 _TAG_AFTER_SENTENCE = re.compile(r"[。；][（(〔][^（(〔]*[）)〕]$")
 
 
